@@ -1,0 +1,123 @@
+"""The one exception hierarchy of khachhang.
+
+Every failure caused by input the library was given (a bad field, a refused move, a
+malformed rule, undecodable data) raises a subclass of :class:`KhachHangError`. Errors
+carry data, so callers can react without parsing the message:
+
+>>> from khachhang.errors import ValidationError
+>>> err = ValidationError("contacts[1].value", "not a valid e-mail address")
+>>> err.path, err.reason
+('contacts[1].value', 'not a valid e-mail address')
+>>> str(err)
+'contacts[1].value: not a valid e-mail address'
+
+The classes also derive from the matching built-in (``ValueError``), so code written
+against plain Python exceptions keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ConversionError",
+    "CurrencyMismatchError",
+    "KhachHangError",
+    "RuleError",
+    "TransitionError",
+    "ValidationError",
+]
+
+
+class KhachHangError(Exception):
+    """Root of every error the library raises on purpose."""
+
+
+class ValidationError(KhachHangError, ValueError):
+    """A value failed validation.
+
+    Attributes:
+        path: where the bad value sits, e.g. ``"party.contacts[1].value"``; ``""`` for
+            the object as a whole.
+        reason: a human sentence saying what is wrong.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        msg = f"{path}: {reason}" if path else reason
+        super().__init__(msg)
+
+    def at(self, prefix: str) -> ValidationError:
+        """Return a copy of this error with ``prefix`` prepended to its path.
+
+        >>> ValidationError("value", "bad").at("contacts[1]").path
+        'contacts[1].value'
+        """
+        if not prefix:
+            return self
+        path = prefix if not self.path else f"{prefix}.{self.path}"
+        if self.path.startswith("["):
+            path = f"{prefix}{self.path}"
+        clone = type(self).__new__(type(self))
+        ValidationError.__init__(clone, path, self.reason)
+        return clone
+
+
+class CurrencyMismatchError(ValidationError):
+    """Two amounts in different currencies were combined or compared."""
+
+
+class TransitionError(KhachHangError):
+    """A state machine refused a move; the instance it was asked to move is unchanged.
+
+    Attributes:
+        machine: the name of the machine's definition, e.g. ``"lifecycle"``.
+        state: the state the instance was in (``None`` before the first event).
+        move: the refused transition's name.
+        reason: why it was refused.
+    """
+
+    def __init__(self, machine: str, state: object, move: str, reason: str) -> None:
+        self.machine = machine
+        self.state = state
+        self.move = move
+        self.reason = reason
+        shown = getattr(state, "value", state)
+        msg = f"{machine}: cannot {move!r} from state {shown!r}: {reason}"
+        super().__init__(msg)
+
+
+class RuleError(KhachHangError, ValueError):
+    """A segmentation rule is malformed: unknown field, wrong type, too deep, ...
+
+    Attributes:
+        path: the node's path in the rule tree, e.g. ``"and[1].or[0]"``.
+        reason: what is wrong there.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        msg = f"{path}: {reason}" if path else reason
+        super().__init__(msg)
+
+
+class ConversionError(KhachHangError, ValueError):
+    """Data could not be turned into a model; lists *every* bad path at once.
+
+    Attributes:
+        errors: ``(path, reason)`` pairs, e.g. ``("$.party.birth_date", "...")``.
+    """
+
+    def __init__(self, target: str, errors: Sequence[tuple[str, str]]) -> None:
+        self.target = target
+        self.errors = tuple(errors)
+        lines = "\n".join(f"  {path}: {reason}" for path, reason in self.errors)
+        msg = f"cannot build {target}: {len(self.errors)} problem(s)\n{lines}"
+        super().__init__(msg)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The bad paths alone."""
+        return tuple(path for path, _ in self.errors)
