@@ -1,0 +1,382 @@
+"""The one table-driven state machine behind every process in khachhang.
+
+A :class:`Definition` lists states, an initial state and named :class:`Transition`\\ s
+(source states, a target, an optional guard). The instances it runs are immutable
+values (a customer, a buying process, a complaint); running a move returns a *new*
+instance with one more :class:`Event` in its log, and a refused move raises
+:class:`~khachhang.errors.TransitionError` and changes nothing. Because the log is
+complete, :meth:`Definition.replay` rebuilds an instance equal to the original — the
+functional-core shape of ``eventsourcing``: moves *decide* events, ``evolve`` *folds*
+them.
+
+A tiny machine, a door:
+
+>>> import enum, attrs
+>>> from datetime import datetime, timezone
+>>> class Door(enum.Enum):
+...     OPEN = "open"
+...     SHUT = "shut"
+>>> @attrs.frozen
+... class Room:
+...     state: Door
+...     events: tuple[Event[Door], ...] = ()
+>>> DOOR = Definition(
+...     name="door",
+...     states=tuple(Door),
+...     initial=Door.SHUT,
+...     transitions=(
+...         Transition("open", {Door.SHUT}, Door.OPEN),
+...         Transition("close", {Door.OPEN}, Door.SHUT),
+...     ),
+...     state_of=lambda room: room.state,
+...     events_of=lambda room: room.events,
+...     evolve=lambda room, e: attrs.evolve(room, state=e.target, events=(*room.events, e)),
+...     create=lambda e: Room(state=e.target, events=(e,)),
+... )
+>>> t = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+>>> room = DOOR.start(at=t)
+>>> room = DOOR.fire(room, "open", at=t, actor="an")
+>>> room.state
+<Door.OPEN: 'open'>
+>>> DOOR.fire(room, "open", at=t)
+Traceback (most recent call last):
+...
+khachhang.errors.TransitionError: door: cannot 'open' from state 'open': no 'open' move from 'open'; open moves: close
+>>> DOOR.replay(room.events) == room
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
+
+import attrs
+
+from khachhang.errors import TransitionError, ValidationError
+
+__all__ = [
+    "Definition",
+    "Event",
+    "Guard",
+    "Move",
+    "Payload",
+    "Transition",
+    "require_aware",
+]
+
+S = TypeVar("S", bound=enum.Enum)
+I = TypeVar("I")  # noqa: E741  (the instance type)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def require_aware(value: object, path: str = "at") -> datetime:
+    """Return ``value`` if it is a timezone-aware ``datetime``; raise otherwise.
+
+    >>> require_aware(datetime(2026, 1, 1))
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: at: naive datetime 2026-01-01 00:00:00; pass a timezone-aware one (e.g. tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))
+    """
+    if not isinstance(value, datetime):
+        msg = f"expected a timezone-aware datetime, got {type(value).__name__}"
+        raise ValidationError(path, msg)
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        msg = (
+            f"naive datetime {value}; pass a timezone-aware one "
+            "(e.g. tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
+        )
+        raise ValidationError(path, msg)
+    return value
+
+
+def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    require_aware(value, attribute.name)
+
+
+class Payload:
+    """Base class for the data a move carries (a proposal, a rating, ...).
+
+    Subclass it with a frozen attrs class; ``khachhang.serde`` serialises every
+    subclass it knows with a type tag, and nothing else.
+    """
+
+    __slots__ = ()
+
+
+@attrs.frozen
+class Event(Generic[S]):
+    """One entry of an instance's audit trail: which move ran, from where to where, when.
+
+    ``source`` is ``None`` for the event that created the instance.
+    """
+
+    transition: str
+    source: S | None
+    target: S
+    at: datetime = attrs.field(validator=_aware)
+    actor: str | None = None
+    note: str = ""
+    payload: Payload | None = None
+
+
+Guard = Callable[[I, Event[S]], "str | None"]
+"""A guard sees the instance and the event about to happen; it returns ``None`` to
+allow the move or a sentence saying why it refuses."""
+
+
+def _frozen_states(states: Iterable[S]) -> frozenset[S]:
+    return frozenset(states)
+
+
+@attrs.frozen
+class Transition(Generic[I, S]):
+    """A named move from any of ``sources`` to ``target``, optionally guarded.
+
+    Several transitions may share a name (``advance`` from each stage to the next);
+    the machine picks the one whose sources hold the current state.
+    """
+
+    name: str
+    sources: frozenset[S] = attrs.field(converter=_frozen_states)
+    target: S
+    guard: Guard[I, S] | None = attrs.field(default=None, eq=False)
+    description: str = ""
+
+
+@attrs.frozen
+class Move(Generic[S]):
+    """A move as seen from one instance: open now, or closed with the reason."""
+
+    transition: str
+    target: S
+    open: bool
+    reason: str | None = None
+
+
+def _state_name(state: object) -> str:
+    return str(getattr(state, "value", state))
+
+
+@attrs.frozen
+class Definition(Generic[I, S]):
+    """A state machine: states, transitions and how instances hold state and events.
+
+    Args:
+        name: the machine's name, used in errors and diagrams.
+        states: every state, in display order.
+        initial: the state a new instance starts in.
+        transitions: the table of moves.
+        state_of: reads an instance's current state.
+        events_of: reads an instance's event log.
+        evolve: folds one event into an instance, returning the new instance (it must
+            append the event to the log).
+        create: builds a new instance from its creation event; needed by
+            :meth:`start` and by :meth:`replay` without ``onto``.
+        final: states with no way out, drawn as ends in diagrams.
+        start_name: the transition name of creation events.
+    """
+
+    name: str
+    states: tuple[S, ...]
+    initial: S
+    transitions: tuple[Transition[I, S], ...]
+    state_of: Callable[[I], S] = attrs.field(eq=False)
+    events_of: Callable[[I], Sequence[Event[S]]] = attrs.field(eq=False)
+    evolve: Callable[[I, Event[S]], I] = attrs.field(eq=False)
+    create: Callable[[Event[S]], I] | None = attrs.field(default=None, eq=False)
+    final: frozenset[S] = attrs.field(default=frozenset(), converter=_frozen_states)
+    start_name: str = "start"
+
+    def __attrs_post_init__(self) -> None:
+        known = set(self.states)
+        if self.initial not in known:
+            msg = f"initial state {self.initial!r} is not one of the states"
+            raise ValidationError("initial", msg)
+        seen: set[tuple[str, S, S]] = set()
+        for i, transition in enumerate(self.transitions):
+            for state in (*transition.sources, transition.target):
+                if state not in known:
+                    msg = f"{transition.name!r} uses unknown state {state!r}"
+                    raise ValidationError(f"transitions[{i}]", msg)
+            for source in transition.sources:
+                key = (transition.name, source, transition.target)
+                if key in seen:
+                    msg = f"{transition.name!r} from {source!r} to {transition.target!r} twice"
+                    raise ValidationError(f"transitions[{i}]", msg)
+                seen.add(key)
+        if self.start_name in {t.name for t in self.transitions}:
+            msg = f"{self.start_name!r} is reserved for creation events"
+            raise ValidationError("transitions", msg)
+
+    # -- looking things up ------------------------------------------------------------
+    def moves_from(self, state: S) -> tuple[Transition[I, S], ...]:
+        """The transitions whose sources include ``state``, in table order."""
+        return tuple(t for t in self.transitions if state in t.sources)
+
+    def _pick(self, state: S, move: str, target: S | None) -> Transition[I, S]:
+        candidates = [t for t in self.moves_from(state) if t.name == move]
+        if target is not None:
+            candidates = [t for t in candidates if t.target == target]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            names = sorted({t.name for t in self.moves_from(state)})
+            where = f" to {_state_name(target)!r}" if target is not None else ""
+            opened = ", ".join(names) if names else "none (final state)"
+            reason = f"no {move!r} move{where} from {_state_name(state)!r}; open moves: {opened}"
+            raise TransitionError(self.name, state, move, reason)
+        targets = ", ".join(_state_name(t.target) for t in candidates)
+        reason = f"ambiguous: pass target= one of {targets}"
+        raise TransitionError(self.name, state, move, reason)
+
+    # -- running ----------------------------------------------------------------------
+    def start(
+        self,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+        payload: Payload | None = None,
+    ) -> I:
+        """Create a new instance in the initial state, logging a creation event."""
+        if self.create is None:
+            reason = "this machine runs on instances built elsewhere (no create)"
+            raise TransitionError(self.name, None, self.start_name, reason)
+        event = Event(self.start_name, None, self.initial, at, actor, note, payload)
+        return self.create(event)
+
+    def fire(
+        self,
+        instance: I,
+        move: str,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+        payload: Payload | None = None,
+        target: S | None = None,
+    ) -> I:
+        """Run ``move`` on ``instance`` and return the new instance.
+
+        Raises:
+            ValidationError: ``at`` is not a timezone-aware datetime.
+            TransitionError: the move does not exist from the current state, is
+                ambiguous without ``target``, goes back in time, or its guard refuses.
+                ``instance`` is untouched either way (it is immutable).
+        """
+        require_aware(at)
+        state = self.state_of(instance)
+        transition = self._pick(state, move, target)
+        event = Event(move, state, transition.target, at, actor, note, payload)
+        self._check(instance, transition, event)
+        return self.evolve(instance, event)
+
+    def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
+        events = self.events_of(instance)
+        if events and event.at < events[-1].at:
+            late = (
+                f"at={event.at.isoformat()} is earlier than the last event "
+                f"({events[-1].at.isoformat()})"
+            )
+            raise TransitionError(self.name, event.source, event.transition, late)
+        if transition.guard is not None:
+            refusal = transition.guard(instance, event)
+            if refusal is not None:
+                raise TransitionError(self.name, event.source, event.transition, refusal)
+
+    def allowed(
+        self, instance: I, *, at: datetime | None = None, payload: Payload | None = None
+    ) -> tuple[Move[S], ...]:
+        """Every move from the current state: open, or closed with the guard's reason.
+
+        Guards are asked about a move at ``at`` (default: the time of the last event)
+        carrying ``payload``.
+        """
+        state = self.state_of(instance)
+        events = self.events_of(instance)
+        when = at if at is not None else (events[-1].at if events else _EPOCH)
+        moves = []
+        for transition in self.moves_from(state):
+            event = Event(transition.name, state, transition.target, when, None, "", payload)
+            try:
+                self._check(instance, transition, event)
+            except TransitionError as refused:
+                moves.append(Move(transition.name, transition.target, False, refused.reason))
+            else:
+                moves.append(Move(transition.name, transition.target, True, None))
+        return tuple(moves)
+
+    def replay(self, events: Iterable[Event[S]], *, onto: I | None = None) -> I:
+        """Rebuild an instance by folding ``events``, checking each against the table.
+
+        Without ``onto`` the first event must be a creation event. With ``onto`` (an
+        instance whose log is empty) the events are applied to it. Tampered logs — an
+        unknown move, a wrong source, time going backwards, a guard that refuses — raise
+        :class:`TransitionError`.
+        """
+        items = list(events)
+        if onto is None:
+            if not items or items[0].source is not None or self.create is None:
+                reason = "replay needs a creation event first (or onto=an instance)"
+                raise TransitionError(self.name, None, "replay", reason)
+            first = items.pop(0)
+            if first.target != self.initial or first.transition != self.start_name:
+                reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
+                raise TransitionError(self.name, None, "replay", reason)
+            instance = self.create(first)
+        else:
+            instance = onto
+        for event in items:
+            state = self.state_of(instance)
+            if event.source != state:
+                reason = f"event says from {event.source!r}, instance is in {state!r}"
+                raise TransitionError(self.name, state, event.transition, reason)
+            transition = self._pick(state, event.transition, event.target)
+            self._check(instance, transition, event)
+            instance = self.evolve(instance, event)
+        return instance
+
+    # -- drawing ----------------------------------------------------------------------
+    def to_mermaid(self, current: S | None = None, *, lang: str = "vi") -> str:
+        """Mermaid ``stateDiagram-v2`` text for this machine; ``current`` is highlighted.
+
+        >>> class Light(enum.Enum):
+        ...     ON = "on"
+        ...     OFF = "off"
+        >>> d = Definition("light", tuple(Light), Light.OFF,
+        ...     (Transition("switch", {Light.OFF}, Light.ON),),
+        ...     state_of=lambda x: x, events_of=lambda x: (), evolve=lambda x, e: x)
+        >>> print(d.to_mermaid(current=Light.ON, lang="en"))
+        stateDiagram-v2
+            state "on" as on
+            state "off" as off
+            [*] --> off
+            off --> on: switch
+            classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px
+            class on current
+        """
+        lines = ["stateDiagram-v2"]
+        for state in self.states:
+            label_of = getattr(state, "label", None)
+            shown = label_of(lang) if callable(label_of) else _state_name(state)
+            text = str(shown).replace('"', "'")
+            lines.append(f'    state "{text}" as {_state_name(state)}')
+        lines.append(f"    [*] --> {_state_name(self.initial)}")
+        for transition in self.transitions:
+            for source in sorted(transition.sources, key=self.states.index):
+                guard = " [guarded]" if transition.guard is not None else ""
+                lines.append(
+                    f"    {_state_name(source)} --> {_state_name(transition.target)}: "
+                    f"{transition.name}{guard}"
+                )
+        for state in self.states:
+            if state in self.final:
+                lines.append(f"    {_state_name(state)} --> [*]")
+        if current is not None:
+            lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
+            lines.append(f"    class {_state_name(current)} current")
+        return "\n".join(lines)

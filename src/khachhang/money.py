@@ -1,0 +1,267 @@
+"""Money: an exact ``Decimal`` amount in one ISO 4217 currency (``VND`` by default).
+
+>>> price = Money("20000000")
+>>> price
+Money('20000000', 'VND')
+>>> price.format("vi"), price.format("en")
+('20.000.000 ₫', '₫20,000,000')
+>>> sum([Money(100), Money(250)], Money.zero())
+Money('350', 'VND')
+>>> Money("12.5", "USD").amount
+Decimal('12.50')
+
+Floats are refused — they cannot hold most decimal amounts exactly:
+
+>>> Money(0.1)
+Traceback (most recent call last):
+...
+khachhang.errors.ValidationError: amount: a float cannot be money exactly; pass a str, int or Decimal (got 0.1)
+
+An amount with more digits than the currency has is refused rather than rounded, so
+nothing is lost silently; round explicitly with :meth:`Money.rounded`:
+
+>>> Money.rounded("1234.5")
+Money('1234', 'VND')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Union
+
+import attrs
+
+from khachhang.errors import CurrencyMismatchError, ValidationError
+from khachhang.labels import check_lang
+
+__all__ = ["CURRENCIES", "DEFAULT_CURRENCY", "Money", "MoneyInput"]
+
+DEFAULT_CURRENCY = "VND"
+
+MoneyInput = Union[str, int, Decimal]
+"""What an amount may be built from."""
+
+# ISO 4217 minor units and display symbols for the currencies a Vietnamese business
+# meets. Unknown codes are refused rather than guessed.
+_CURRENCY_TABLE: dict[str, tuple[int, str]] = {
+    "VND": (0, "₫"),
+    "USD": (2, "$"),
+    "EUR": (2, "€"),
+    "JPY": (0, "¥"),
+    "CNY": (2, "CN¥"),
+    "KRW": (0, "₩"),
+    "TWD": (2, "NT$"),
+    "HKD": (2, "HK$"),
+    "SGD": (2, "S$"),
+    "THB": (2, "฿"),
+    "MYR": (2, "RM"),
+    "IDR": (2, "Rp"),
+    "PHP": (2, "₱"),
+    "LAK": (2, "₭"),
+    "KHR": (2, "៛"),
+    "MMK": (2, "K"),
+    "INR": (2, "₹"),
+    "AUD": (2, "A$"),
+    "NZD": (2, "NZ$"),
+    "CAD": (2, "CA$"),
+    "GBP": (2, "£"),
+    "CHF": (2, "CHF"),
+    "SEK": (2, "kr"),
+    "NOK": (2, "kr"),
+    "DKK": (2, "kr"),
+    "RUB": (2, "₽"),
+    "AED": (2, "AED"),
+    "SAR": (2, "SAR"),
+    "KWD": (3, "KD"),
+    "BHD": (3, "BD"),
+    "OMR": (3, "OMR"),
+    "CLP": (0, "CLP"),
+}
+
+CURRENCIES: Mapping[str, int] = MappingProxyType(
+    {code: minor for code, (minor, _) in _CURRENCY_TABLE.items()}
+)
+"""Supported ISO 4217 codes and their number of minor-unit digits."""
+
+_EXPONENTS = {code: Decimal(1).scaleb(-minor) for code, minor in CURRENCIES.items()}
+
+
+def _check_currency(currency: object) -> str:
+    if not isinstance(currency, str) or currency not in _CURRENCY_TABLE:
+        msg = f"unknown ISO 4217 currency {currency!r}; supported: {', '.join(CURRENCIES)}"
+        raise ValidationError("currency", msg)
+    return currency
+
+
+def _to_decimal(amount: object) -> Decimal:
+    if isinstance(amount, bool):
+        msg = f"a bool is not an amount (got {amount!r})"
+        raise ValidationError("amount", msg)
+    if isinstance(amount, float):
+        msg = f"a float cannot be money exactly; pass a str, int or Decimal (got {amount!r})"
+        raise ValidationError("amount", msg)
+    if isinstance(amount, Decimal):
+        value = amount
+    elif isinstance(amount, int):
+        value = Decimal(amount)
+    elif isinstance(amount, str):
+        try:
+            value = Decimal(amount.strip().replace("_", ""))
+        except InvalidOperation:
+            msg = f"not a decimal number: {amount!r}"
+            raise ValidationError("amount", msg) from None
+    else:
+        msg = f"expected str, int or Decimal, got {type(amount).__name__}"
+        raise ValidationError("amount", msg)
+    if not value.is_finite():
+        msg = f"amount must be finite, got {value}"
+        raise ValidationError("amount", msg)
+    return value
+
+
+@attrs.frozen(init=False, order=False, repr=False)
+class Money:
+    """An exact amount of one currency.
+
+    Args:
+        amount: a ``str``, ``int`` or ``Decimal``; floats are refused.
+        currency: an ISO 4217 code, ``"VND"`` by default.
+
+    Raises:
+        ValidationError: for a float, a non-finite value, an unknown currency, or more
+            decimal places than the currency's minor unit (use :meth:`rounded`).
+        CurrencyMismatchError: when two currencies meet in ``+``, ``-`` or a comparison.
+    """
+
+    amount: Decimal
+    currency: str = DEFAULT_CURRENCY
+
+    def __init__(self, amount: MoneyInput, currency: str = DEFAULT_CURRENCY) -> None:
+        code = _check_currency(currency)
+        value = _to_decimal(amount)
+        exponent = _EXPONENTS[code]
+        quantised = value.quantize(exponent, rounding=ROUND_HALF_EVEN)
+        if quantised != value:
+            msg = (
+                f"{value} has more decimal places than {code} allows "
+                f"({CURRENCIES[code]}); round it with Money.rounded(...)"
+            )
+            raise ValidationError("amount", msg)
+        if quantised.is_zero():
+            quantised = abs(quantised)  # no "-0"
+        self.__attrs_init__(quantised, code)
+
+    @classmethod
+    def rounded(
+        cls, amount: MoneyInput, currency: str = DEFAULT_CURRENCY, rounding: str = ROUND_HALF_EVEN
+    ) -> Money:
+        """Build money, rounding ``amount`` to the currency's minor unit.
+
+        ``rounding`` is a :mod:`decimal` rounding mode (banker's rounding by default).
+
+        >>> Money.rounded("10.005", "USD")
+        Money('10.00', 'USD')
+        """
+        code = _check_currency(currency)
+        value = _to_decimal(amount).quantize(_EXPONENTS[code], rounding=rounding)
+        return cls(value, code)
+
+    @classmethod
+    def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
+        """Zero in ``currency``; the start value for ``sum()``.
+
+        >>> sum([Money("1.50", "USD")], Money.zero("USD"))
+        Money('1.50', 'USD')
+        """
+        return cls(0, currency)
+
+    # -- arithmetic -------------------------------------------------------------------
+    def _same(self, other: Money, op: str) -> None:
+        if other.currency != self.currency:
+            msg = f"cannot {op} {self.currency} and {other.currency}; convert first"
+            raise CurrencyMismatchError("currency", msg)
+
+    def __add__(self, other: object) -> Money:
+        if isinstance(other, Money):
+            self._same(other, "add")
+            return Money(self.amount + other.amount, self.currency)
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def __radd__(self, other: object) -> Money:
+        # Lets plain ``sum(moneys)`` work: it starts from the integer 0.
+        return self.__add__(other)
+
+    def __sub__(self, other: object) -> Money:
+        if isinstance(other, Money):
+            self._same(other, "subtract")
+            return Money(self.amount - other.amount, self.currency)
+        return NotImplemented
+
+    def __mul__(self, factor: object) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
+            return NotImplemented
+        return Money.rounded(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __bool__(self) -> bool:
+        return not self.amount.is_zero()
+
+    def _cmp(self, other: object) -> Decimal | None:
+        if not isinstance(other, Money):
+            return None
+        self._same(other, "compare")
+        return other.amount
+
+    def __lt__(self, other: object) -> bool:
+        value = self._cmp(other)
+        return NotImplemented if value is None else self.amount < value
+
+    def __le__(self, other: object) -> bool:
+        value = self._cmp(other)
+        return NotImplemented if value is None else self.amount <= value
+
+    def __gt__(self, other: object) -> bool:
+        value = self._cmp(other)
+        return NotImplemented if value is None else self.amount > value
+
+    def __ge__(self, other: object) -> bool:
+        value = self._cmp(other)
+        return NotImplemented if value is None else self.amount >= value
+
+    # -- display ----------------------------------------------------------------------
+    @property
+    def symbol(self) -> str:
+        """The currency's display symbol, e.g. ``₫``."""
+        return _CURRENCY_TABLE[self.currency][1]
+
+    def format(self, lang: str = "vi") -> str:
+        """Format for people: ``20.000.000 ₫`` in Vietnamese, ``₫20,000,000`` in English.
+
+        >>> Money("-1234.5", "USD").format("vi"), Money("-1234.5", "USD").format("en")
+        ('-1.234,50 $', '-$1,234.50')
+        """
+        code = check_lang(lang)
+        minor = CURRENCIES[self.currency]
+        sign = "-" if self.amount < 0 else ""
+        text = f"{abs(self.amount):,.{minor}f}"  # 1,234.50
+        if code == "vi":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+            return f"{sign}{text} {self.symbol}"
+        return f"{sign}{self.symbol}{text}"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
