@@ -15,7 +15,7 @@ Floats are refused — they cannot hold most decimal amounts exactly:
 >>> Money(0.1)
 Traceback (most recent call last):
 ...
-khachhang.errors.ValidationError: amount: a float cannot be money exactly; pass a str, int or Decimal (got 0.1)
+khachhang.errors.ValidationError: amount: a float cannot be money exactly; ... (got 0.1)
 
 An amount with more digits than the currency has is refused rather than rounded, so
 nothing is lost silently; round explicitly with :meth:`Money.rounded`:
@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Union
 
 import attrs
 
@@ -40,7 +39,7 @@ __all__ = ["CURRENCIES", "DEFAULT_CURRENCY", "Money", "MoneyInput"]
 
 DEFAULT_CURRENCY = "VND"
 
-MoneyInput = Union[str, int, Decimal]
+MoneyInput = str | int | Decimal
 """What an amount may be built from."""
 
 # ISO 4217 minor units and display symbols for the currencies a Vietnamese business

@@ -1,0 +1,43 @@
+"""Small validation helpers shared by the models (private).
+
+They raise :class:`~khachhang.errors.ValidationError` with the field's path, never a
+bare ``TypeError``, so wrong-typed input from untrusted sources reads like any other
+validation failure.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from khachhang.errors import ValidationError
+
+T = TypeVar("T")
+
+
+def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ...]) -> T:
+    """Return ``value`` if it is an instance of ``expected`` (bools are not ints)."""
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        names = " or ".join(k.__name__ for k in kinds)
+        msg = f"expected {names}, got {type(value).__name__}"
+        raise ValidationError(path, msg)
+    return value  # type: ignore[return-value,unused-ignore]
+
+
+def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: bool = False) -> str:
+    """Strip, NFC-normalise and collapse whitespace; refuse empty or over-long text."""
+    text = check_type(path, value, str)
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not text and not allow_empty:
+        raise ValidationError(path, "must not be empty")
+    if len(text) > max_len:
+        msg = f"longer than {max_len} characters ({len(text)})"
+        raise ValidationError(path, msg)
+    return text
+
+
+def check_items(path: str, values: Iterable[object], expected: type[T]) -> tuple[T, ...]:
+    """Check every item of ``values``; the error names the item's index."""
+    return tuple(check_type(f"{path}[{i}]", v, expected) for i, v in enumerate(values))

@@ -1,0 +1,500 @@
+"""Customers, their purchases, and the lifecycle machine.
+
+A :class:`Customer` is an immutable value: a party (person or organisation), its scope
+and roles, where it came from, what it bought and where it stands in the relationship.
+Everything derived from it is a pure function of the value and an ``as_of`` time.
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Money, Person
+>>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+>>> lan = Customer("c-1", Person("Trần Thị Lan"), created_at=t0)
+>>> lan.lifecycle, lan.total_spent, lan.last_purchase_at
+(Lifecycle.PROSPECT, Money('0', 'VND'), None)
+>>> lan = lan.add_purchase(Purchase("o-1", t0, Money("1500000")))
+>>> lan.lifecycle, lan.orders, lan.total_spent.format()
+(Lifecycle.CURRENT, 1, '1.500.000 ₫')
+>>> lan.recency_days(datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
+60
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from khachhang._checks import check_items, check_type, clean_text
+from khachhang.errors import ValidationError
+from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.kinds import (
+    EXTERNAL_ONLY_ROLES,
+    ORGANIZATION_ONLY_ROLES,
+    Lifecycle,
+    Market,
+    PartyType,
+    Role,
+    Scope,
+)
+from khachhang.labels import BilingualEnum
+from khachhang.money import DEFAULT_CURRENCY, Money
+from khachhang.parties import Organization, Party, Person
+
+__all__ = [
+    "LIFECYCLE",
+    "AcquisitionSource",
+    "Customer",
+    "LifecyclePolicy",
+    "LineItem",
+    "Purchase",
+    "PurchaseChannel",
+]
+
+
+class AcquisitionSource(BilingualEnum):
+    """Where a customer came from (seed 004 FAQ 1 and §5.2, seed 000 §5.1)."""
+
+    ADVERTISING = ("advertising", "Quảng cáo", "Advertising")
+    PAID_ADS = ("paid_ads", "Quảng cáo trả phí trực tuyến", "Paid online ads")
+    REFERRAL = ("referral", "Giới thiệu từ khách hàng hiện tại", "Referral")
+    SOCIAL_NETWORK = ("social_network", "Mạng xã hội", "Social network")
+    SEARCH = ("search", "Tìm kiếm trực tuyến (SEO)", "Online search (SEO)")
+    EVENT = ("event", "Sự kiện, hội chợ triển lãm", "Events and trade fairs")
+    NETWORKING = ("networking", "Kết nối quan hệ (networking)", "Networking")
+    TELEMARKETING = ("telemarketing", "Tiếp thị qua điện thoại", "Telemarketing")
+    CONTENT = ("content", "Nội dung (blog, video, podcast)", "Content (blog, video, podcast)")
+    WALK_IN = ("walk_in", "Khách vãng lai tại cửa hàng", "Walk-in")
+    OTHER = ("other", "Khác", "Other")
+
+
+class PurchaseChannel(BilingualEnum):
+    """Where a purchase was made."""
+
+    IN_STORE = ("in_store", "Tại cửa hàng", "In store")
+    ONLINE = ("online", "Trực tuyến", "Online")
+    PHONE = ("phone", "Qua điện thoại", "By phone")
+    SALES_REP = ("sales_rep", "Nhân viên kinh doanh", "Sales representative")
+    DISTRIBUTOR = ("distributor", "Qua đại lý", "Through a distributor")
+    MARKETPLACE = ("marketplace", "Sàn thương mại điện tử", "E-commerce marketplace")
+
+
+def _money(path: str, value: object) -> Money:
+    return check_type(path, value, Money)
+
+
+@attrs.frozen
+class LineItem:
+    """One line of a purchase: ``quantity`` × ``unit_price`` of a product.
+
+    >>> LineItem("SKU-1", "Gạo ST25 5kg", 2, Money("180000")).total
+    Money('360000', 'VND')
+    """
+
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "sku", clean_text("sku", self.sku, max_len=64))
+        object.__setattr__(self, "name", clean_text("name", self.name))
+        if check_type("quantity", self.quantity, int) <= 0:
+            raise ValidationError("quantity", f"must be positive, got {self.quantity}")
+        if _money("unit_price", self.unit_price).amount < 0:
+            raise ValidationError("unit_price", "must not be negative")
+
+    @property
+    def total(self) -> Money:
+        """``quantity × unit_price``."""
+        return self.unit_price * self.quantity
+
+
+def _line_items(values: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Purchase:
+    """One order a customer placed: when, how much, through which channel, what.
+
+    ``amount`` is what the customer paid (after discounts); it need not equal the sum of
+    the items, but it is in the same currency and never negative.
+    """
+
+    id: str
+    at: datetime
+    amount: Money
+    channel: PurchaseChannel = PurchaseChannel.IN_STORE
+    items: tuple[LineItem, ...] = attrs.field(default=(), converter=_line_items)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        require_aware(self.at, "at")
+        amount = _money("amount", self.amount)
+        if amount.amount < 0:
+            raise ValidationError("amount", f"must not be negative, got {amount}")
+        check_type("channel", self.channel, PurchaseChannel)
+        for i, item in enumerate(check_items("items", self.items, LineItem)):
+            if item.unit_price.currency != amount.currency:
+                msg = f"item in {item.unit_price.currency}, purchase in {amount.currency}"
+                raise ValidationError(f"items[{i}].unit_price.currency", msg)
+
+
+@attrs.frozen
+class LifecyclePolicy(Payload):
+    """Thresholds that move customers between lifecycle states.
+
+    A current customer becomes *loyal* once it has at least ``loyal_min_orders`` orders,
+    has spent at least ``loyal_min_spent`` (if set) and has been a customer for at least
+    ``loyal_min_tenure_days``; a current or loyal customer *lapses* after
+    ``lapse_after_days`` without a purchase. The policy travels with the events it
+    caused, so the audit trail says which thresholds applied.
+    """
+
+    loyal_min_orders: int = 5
+    loyal_min_spent: Money | None = None
+    loyal_min_tenure_days: int = 180
+    lapse_after_days: int = 365
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("loyal_min_orders", "loyal_min_tenure_days", "lapse_after_days"):
+            if check_type(name, getattr(self, name), int) < 0:
+                raise ValidationError(name, "must not be negative")
+        if self.lapse_after_days == 0:
+            raise ValidationError("lapse_after_days", "must be at least 1 day")
+        if self.loyal_min_spent is not None:
+            _money("loyal_min_spent", self.loyal_min_spent)
+
+    def qualifies_as_loyal(self, customer: Customer, as_of: datetime) -> str | None:
+        """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
+        orders = customer.purchases_until(as_of)
+        if len(orders) < self.loyal_min_orders:
+            return f"{len(orders)} order(s), loyalty needs {self.loyal_min_orders}"
+        if self.loyal_min_spent is not None:
+            spent = sum((p.amount for p in orders), Money.zero(customer.currency))
+            if spent.currency == self.loyal_min_spent.currency and spent < self.loyal_min_spent:
+                return f"spent {spent}, loyalty needs {self.loyal_min_spent}"
+        tenure = (as_of - customer.created_at).days
+        if tenure < self.loyal_min_tenure_days:
+            return f"customer for {tenure} day(s), loyalty needs {self.loyal_min_tenure_days}"
+        return None
+
+    def is_quiet(self, customer: Customer, as_of: datetime) -> str | None:
+        """``None`` when ``customer`` has gone quiet long enough to lapse, else why not."""
+        orders = customer.purchases_until(as_of)
+        if not orders:
+            return "never bought, so cannot lapse"
+        quiet = (as_of - orders[-1].at).days
+        if quiet < self.lapse_after_days:
+            return f"last purchase {quiet} day(s) ago, lapse needs {self.lapse_after_days}"
+        return None
+
+
+def _sorted_purchases(values: Iterable[Purchase]) -> tuple[Purchase, ...]:
+    items = check_items("purchases", tuple(values), Purchase)
+    return tuple(sorted(items, key=lambda p: (p.at, p.id)))
+
+
+def _tags(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise ValidationError("tags", "expected a collection of tags, got one string")
+    return frozenset(clean_text(f"tags[{i}]", v, max_len=64) for i, v in enumerate(values))
+
+
+def _events(values: Iterable[Event[Lifecycle]]) -> tuple[Event[Lifecycle], ...]:
+    return tuple(values)
+
+
+def _roles(values: Iterable[Role]) -> frozenset[Role]:
+    return frozenset(check_items("roles", tuple(values), Role))
+
+
+@attrs.frozen
+class Customer:
+    """A customer: a party, its kind, its purchases and its lifecycle.
+
+    Args:
+        id: the application's identifier.
+        party: a :class:`~khachhang.parties.Person` or
+            :class:`~khachhang.parties.Organization`.
+        scope: internal (employees, departments, branches) or external.
+        roles: what the customer is to the firm (end user, buyer, distributor, ...).
+        lifecycle: prospect, current, loyal or lapsed; moved by :data:`LIFECYCLE`.
+        acquisition_source: where the customer came from.
+        purchases: orders, kept sorted by time; all in ``currency``.
+        tags: free labels.
+        created_at: when the customer entered the book (timezone-aware).
+        currency: the customer's book currency (``VND`` by default).
+        income: monthly income, when known (demographic segmentation).
+        lifecycle_events: the lifecycle machine's audit trail.
+
+    Raises:
+        ValidationError: for combinations the seeds rule out — an internal customer
+            that is not an employee or internal unit, or holds an external role; a bank
+            that is not a business; purchases in another currency; ...
+    """
+
+    id: str
+    party: Party
+    created_at: datetime
+    scope: Scope = Scope.EXTERNAL
+    roles: frozenset[Role] = attrs.field(default=frozenset(), converter=_roles)
+    lifecycle: Lifecycle = Lifecycle.PROSPECT
+    acquisition_source: AcquisitionSource | None = None
+    purchases: tuple[Purchase, ...] = attrs.field(default=(), converter=_sorted_purchases)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    currency: str = DEFAULT_CURRENCY
+    income: Money | None = None
+    lifecycle_events: tuple[Event[Lifecycle], ...] = attrs.field(default=(), converter=_events)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        check_type("party", self.party, (Person, Organization))
+        require_aware(self.created_at, "created_at")
+        check_type("scope", self.scope, Scope)
+        check_type("lifecycle", self.lifecycle, Lifecycle)
+        if self.acquisition_source is not None:
+            check_type("acquisition_source", self.acquisition_source, AcquisitionSource)
+        Money.zero(self.currency)  # validates the code
+        if self.income is not None:
+            _money("income", self.income)
+        self._check_kind()
+        seen: set[str] = set()
+        for i, purchase in enumerate(self.purchases):
+            if purchase.amount.currency != self.currency:
+                msg = (
+                    f"{purchase.amount.currency} purchase in a {self.currency} book; "
+                    "a customer's purchases share one currency"
+                )
+                raise ValidationError(f"purchases[{i}].amount.currency", msg)
+            if purchase.id in seen:
+                raise ValidationError(f"purchases[{i}].id", f"duplicate id {purchase.id!r}")
+            seen.add(purchase.id)
+        events = check_items("lifecycle_events", self.lifecycle_events, Event)
+        if events and events[-1].target is not self.lifecycle:
+            msg = f"is {self.lifecycle.value!r} but the last event says {events[-1].target!r}"
+            raise ValidationError("lifecycle", msg)
+
+    def _check_kind(self) -> None:
+        party = self.party
+        if self.scope is Scope.INTERNAL:
+            if isinstance(party, Organization) and party.internal_unit is None:
+                msg = (
+                    "an internal customer is an employee (Person) or an internal unit "
+                    "(Organization with internal_unit=DEPARTMENT or BRANCH)"
+                )
+                raise ValidationError("party.internal_unit", msg)
+            external = sorted(r.value for r in self.roles & EXTERNAL_ONLY_ROLES)
+            if external:
+                msg = f"an internal customer holds no external role, got {', '.join(external)}"
+                raise ValidationError("roles", msg)
+        elif isinstance(party, Organization) and party.internal_unit is not None:
+            msg = "an external customer cannot be one of our own departments or branches"
+            raise ValidationError("party.internal_unit", msg)
+        org_only = sorted(r.value for r in self.roles & ORGANIZATION_ONLY_ROLES)
+        if org_only and not (
+            isinstance(party, Organization) and party.party_type is PartyType.BUSINESS
+        ):
+            msg = f"role {', '.join(org_only)} belongs to a business organisation"
+            raise ValidationError("roles", msg)
+
+    # -- kind -------------------------------------------------------------------------
+    @property
+    def party_type(self) -> PartyType:
+        """Individual for a person; the organisation's own type otherwise."""
+        if isinstance(self.party, Person):
+            return PartyType.INDIVIDUAL
+        return self.party.party_type
+
+    @property
+    def market(self) -> Market | None:
+        """B2C, B2B or B2G from the party type; ``None`` for internal customers."""
+        return None if self.scope is Scope.INTERNAL else self.party_type.market
+
+    @property
+    def name(self) -> str:
+        """The person's full name or the organisation's legal name."""
+        party = self.party
+        return party.full_name if isinstance(party, Person) else party.legal_name
+
+    def age(self, as_of: datetime | date) -> int | None:
+        """Age in whole years on ``as_of``'s date; ``None`` for organisations or unknown."""
+        if not isinstance(self.party, Person):
+            return None
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        return self.party.age_on(day)
+
+    # -- purchases --------------------------------------------------------------------
+    @property
+    def orders(self) -> int:
+        """How many purchases the customer made."""
+        return len(self.purchases)
+
+    @property
+    def total_spent(self) -> Money:
+        """Sum of all purchases, zero in the book currency when there are none."""
+        return sum((p.amount for p in self.purchases), Money.zero(self.currency))
+
+    @property
+    def average_order_value(self) -> Money | None:
+        """``total_spent / orders`` rounded to the currency; ``None`` without orders."""
+        if not self.purchases:
+            return None
+        return Money.rounded(self.total_spent.amount / self.orders, self.currency)
+
+    @property
+    def first_purchase_at(self) -> datetime | None:
+        """When the first purchase was made, if any."""
+        return self.purchases[0].at if self.purchases else None
+
+    @property
+    def last_purchase_at(self) -> datetime | None:
+        """When the latest purchase was made, if any."""
+        return self.purchases[-1].at if self.purchases else None
+
+    def purchases_until(self, as_of: datetime) -> tuple[Purchase, ...]:
+        """Purchases made at or before ``as_of``."""
+        require_aware(as_of, "as_of")
+        return tuple(p for p in self.purchases if p.at <= as_of)
+
+    def recency_days(self, as_of: datetime) -> int | None:
+        """Whole days from the last purchase to ``as_of``; ``None`` without purchases.
+
+        Counted as elapsed 24-hour periods (``(as_of - last).days``); negative if the
+        last purchase is after ``as_of``.
+        """
+        require_aware(as_of, "as_of")
+        last = self.last_purchase_at
+        return None if last is None else (as_of - last) // timedelta(days=1)
+
+    def tenure(self, as_of: datetime) -> relativedelta:
+        """How long the customer has been in the book, as a calendar duration."""
+        require_aware(as_of, "as_of")
+        return relativedelta(as_of, self.created_at)
+
+    def tenure_days(self, as_of: datetime) -> int:
+        """Whole days since ``created_at``."""
+        require_aware(as_of, "as_of")
+        return (as_of - self.created_at) // timedelta(days=1)
+
+    def add_purchase(
+        self, purchase: Purchase, *, actor: str | None = None, advance_lifecycle: bool = True
+    ) -> Customer:
+        """Return a new customer with ``purchase`` added.
+
+        With ``advance_lifecycle`` (the default) a prospect's first purchase converts it
+        to a current customer and a lapsed customer's purchase wins it back, both logged
+        as lifecycle events at the purchase's time.
+        """
+        updated = attrs.evolve(self, purchases=(*self.purchases, purchase))
+        if not advance_lifecycle:
+            return updated
+        if updated.lifecycle is Lifecycle.PROSPECT:
+            return LIFECYCLE.fire(updated, "convert", at=purchase.at, actor=actor)
+        if updated.lifecycle is Lifecycle.LAPSED:
+            return LIFECYCLE.fire(updated, "win_back", at=purchase.at, actor=actor)
+        return updated
+
+    def review_lifecycle(
+        self, policy: LifecyclePolicy, *, as_of: datetime, actor: str | None = None
+    ) -> Customer:
+        """Apply ``policy`` at ``as_of``: promote to loyal or mark lapsed when due.
+
+        Returns the customer unchanged when no move is due.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Person
+        >>> t = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t)
+        >>> c = c.add_purchase(Purchase("o1", t, Money(100000)))
+        >>> later = datetime(2026, 6, 1, tzinfo=timezone.utc)
+        >>> c.review_lifecycle(LifecyclePolicy(lapse_after_days=365), as_of=later).lifecycle
+        Lifecycle.LAPSED
+        """
+        require_aware(as_of, "as_of")
+        state = self.lifecycle
+        if state in (Lifecycle.CURRENT, Lifecycle.LOYAL) and policy.is_quiet(self, as_of) is None:
+            return LIFECYCLE.fire(self, "lapse", at=as_of, actor=actor, payload=policy)
+        if state is Lifecycle.CURRENT and policy.qualifies_as_loyal(self, as_of) is None:
+            return LIFECYCLE.fire(self, "promote", at=as_of, actor=actor, payload=policy)
+        return self
+
+
+def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
+    if not customer.purchases_until(event.at):
+        return f"no purchase at or before {event.at.isoformat()}"
+    return None
+
+
+def _promote_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
+    refusal = _has_purchase(customer, event)
+    if refusal is None and isinstance(event.payload, LifecyclePolicy):
+        refusal = event.payload.qualifies_as_loyal(customer, event.at)
+    return refusal
+
+
+def _lapse_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
+    if isinstance(event.payload, LifecyclePolicy):
+        return event.payload.is_quiet(customer, event.at)
+    return _has_purchase(customer, event)
+
+
+def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
+    lapses = [e.at for e in customer.lifecycle_events if e.target is Lifecycle.LAPSED]
+    since = lapses[-1] if lapses else None
+    fresh = [p for p in customer.purchases_until(event.at) if since is None or p.at >= since]
+    return None if fresh else "no purchase since the customer lapsed"
+
+
+def _evolve(customer: Customer, event: Event[Lifecycle]) -> Customer:
+    return attrs.evolve(
+        customer,
+        lifecycle=event.target,
+        lifecycle_events=(*customer.lifecycle_events, event),
+    )
+
+
+LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
+    name="lifecycle",
+    states=tuple(Lifecycle),
+    initial=Lifecycle.PROSPECT,
+    transitions=(
+        Transition(
+            "convert",
+            {Lifecycle.PROSPECT},
+            Lifecycle.CURRENT,
+            _has_purchase,
+            "first purchase: prospect becomes a current customer",
+        ),
+        Transition(
+            "promote",
+            {Lifecycle.CURRENT},
+            Lifecycle.LOYAL,
+            _promote_guard,
+            "meets the loyalty policy",
+        ),
+        Transition(
+            "lapse",
+            {Lifecycle.CURRENT, Lifecycle.LOYAL},
+            Lifecycle.LAPSED,
+            _lapse_guard,
+            "quiet for longer than the policy allows",
+        ),
+        Transition(
+            "win_back",
+            {Lifecycle.LAPSED},
+            Lifecycle.CURRENT,
+            _win_back_guard,
+            "a lapsed customer bought again",
+        ),
+    ),
+    state_of=lambda customer: customer.lifecycle,
+    events_of=lambda customer: customer.lifecycle_events,
+    evolve=_evolve,
+)
+"""The customer lifecycle: prospect → current → loyal, lapsing and won back.
+
+``LIFECYCLE.fire(customer, "promote", at=..., actor=...)`` moves one customer by hand;
+:meth:`Customer.review_lifecycle` applies a :class:`LifecyclePolicy`.
+"""

@@ -1,0 +1,345 @@
+"""The one converter: every public model to JSON-compatible data and back, losslessly.
+
+Models know nothing of serialisation (cattrs' "keep 'em separated"); all hooks live
+here. Conventions: ``Decimal`` as a string, datetimes as ISO 8601 with their offset,
+dates as ISO dates, enums by value, sets as sorted lists, the party union and event
+payloads tagged with ``"type"``.
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Customer, Person, Money
+>>> from khachhang.customers import Purchase
+>>> t = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+>>> c = Customer("c-1", Person("Phạm Thu Hà"), created_at=t, tags={"vip", "hanoi"})
+>>> data = to_dict(c)
+>>> data["party"]["type"], data["tags"], data["created_at"]
+('person', ['hanoi', 'vip'], '2026-01-05T09:00:00+00:00')
+>>> from_json(to_json(c), Customer) == c
+True
+
+Bad data raises one :class:`~khachhang.errors.ConversionError` listing every bad path:
+
+>>> bad = dict(data, created_at="yesterday", scope="outer space")
+>>> from_dict(bad, Customer)
+Traceback (most recent call last):
+...
+khachhang.errors.ConversionError: cannot build Customer: 2 problem(s)
+  $.created_at: not an ISO 8601 datetime: 'yesterday'
+  $.scope: 'outer space' is not a valid Scope; expected one of: internal, external
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, get_args
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.strategies import configure_tagged_union
+
+from khachhang.errors import ConversionError, KhachHangError, ValidationError
+from khachhang.fsm import Payload, require_aware
+from khachhang.money import Money
+from khachhang.parties import Organization, Party, Person
+
+__all__ = [
+    "converter",
+    "from_dict",
+    "from_json",
+    "register_payload",
+    "to_dict",
+    "to_json",
+]
+
+T = TypeVar("T")
+
+_PAYLOADS: dict[str, type[Payload]] = {}
+_PAYLOAD_TAGS: dict[type[Payload], str] = {}
+_MAX_JSON_CHARS = 50_000_000
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        msg = f"expected a string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"expected an integer, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        msg = f"expected true or false, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, Decimal):
+        value = str(value)
+    if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
+        msg = f"expected a decimal string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError("", f"not a decimal number: {value!r}") from None
+    if not result.is_finite():
+        raise ValidationError("", f"not a finite number: {value!r}")
+    return result
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if not isinstance(value, str):
+        msg = f"expected an ISO 8601 string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("", f"not an ISO 8601 datetime: {value!r}") from None
+    return require_aware(parsed, "")
+
+
+def _structure_date(value: object, _: type) -> date:
+    if not isinstance(value, str):
+        msg = f"expected an ISO date string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def _unstructure_money(money: Money) -> dict[str, str]:
+    return {"amount": str(money.amount), "currency": money.currency}
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if not isinstance(value, Mapping):
+        msg = f"expected an object with amount and currency, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    extra = set(value) - {"amount", "currency"}
+    if extra:
+        raise ValidationError("", f"unknown key(s) {', '.join(sorted(map(str, extra)))}")
+    if "amount" not in value:
+        raise ValidationError("amount", "required field missing")
+    amount = value["amount"]
+    if isinstance(amount, (bool, float)) or not isinstance(amount, (str, int, Decimal)):
+        msg = f"expected a decimal string, got {type(amount).__name__}"
+        raise ValidationError("amount", msg)
+    currency = value.get("currency", "VND")
+    return Money(amount, currency)
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    members = {member.value: member for member in cls}
+    accepted = ", ".join(str(v) for v in members)
+
+    def structure(value: object, _: type) -> enum.Enum:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            msg = f"{value!r} is not a valid {cls.__name__}; expected one of: {accepted}"
+            raise ValidationError("", msg) from None
+
+    return structure
+
+
+def _sort_key(item: object) -> tuple[str, str]:
+    value = item.value if isinstance(item, enum.Enum) else item
+    return (type(value).__name__, str(value))
+
+
+def _frozenset_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    args = get_args(cls)
+    inner = conv.get_unstructure_hook(args[0]) if args else conv.unstructure
+
+    def unstructure(values: frozenset[Any]) -> list[Any]:
+        return [inner(v) for v in sorted(values, key=_sort_key)]
+
+    return unstructure
+
+
+def _unstructure_payload(conv: cattrs.Converter) -> Callable[[Payload], dict[str, Any]]:
+    def unstructure(payload: Payload) -> dict[str, Any]:
+        tag = _PAYLOAD_TAGS.get(type(payload))
+        if tag is None:
+            msg = f"{type(payload).__name__} is not registered; call register_payload()"
+            raise ValidationError("payload", msg)
+        data: dict[str, Any] = conv.unstructure(payload, type(payload))
+        return {"type": tag, **data}
+
+    return unstructure
+
+
+def _structure_payload(conv: cattrs.Converter) -> Callable[[object, type], Payload]:
+    def structure(value: object, _: type) -> Payload:
+        if not isinstance(value, Mapping) or "type" not in value:
+            raise ValidationError("type", "a payload is an object with a 'type' tag")
+        tag = value["type"]
+        cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            known = ", ".join(sorted(_PAYLOADS))
+            raise ValidationError("type", f"unknown payload type {tag!r}; known: {known}")
+        body = {k: v for k, v in value.items() if k != "type"}
+        return conv.structure(body, cls)
+
+    return structure
+
+
+def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(Money, _unstructure_money)
+    conv.register_structure_hook(Money, _structure_money)
+    conv.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: getattr(t, "__origin__", t) in (frozenset, set),
+        lambda t: _frozenset_unstructure_factory(t, conv),
+    )
+    conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
+    conv.register_structure_hook(Payload, _structure_payload(conv))
+    configure_tagged_union(
+        Party,
+        conv,
+        tag_name="type",
+        tag_generator=lambda cls: {Person: "person", Organization: "organization"}[cls],
+    )
+    return conv
+
+
+converter: cattrs.Converter = _configure(
+    cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+)
+"""The converter for every public model (detailed validation: all bad paths at once)."""
+
+# The same hooks without per-field error bookkeeping: tried first because it is faster;
+# when it fails, `converter` runs again to collect every problem with its path.
+_fast: cattrs.Converter = _configure(
+    cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+)
+
+
+def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
+    """Make an application's :class:`~khachhang.fsm.Payload` subclass serialisable.
+
+    ``tag`` is written as ``"type"`` and is the only way data can name a class: there is
+    no import by name, so untrusted JSON cannot reach arbitrary classes.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Payload)):
+        raise ValidationError("cls", "expected a Payload subclass")
+    if _PAYLOADS.get(tag, cls) is not cls:
+        raise ValidationError("tag", f"tag {tag!r} is already used by {_PAYLOADS[tag].__name__}")
+    _PAYLOADS[tag] = cls
+    _PAYLOAD_TAGS[cls] = tag
+    for conv in (converter, _fast):
+        conv.register_unstructure_hook(cls, _unstructure_payload(conv))
+    return cls
+
+
+def _register_builtin_payloads() -> None:
+    from khachhang.customers import LifecyclePolicy
+
+    register_payload(LifecyclePolicy, "lifecycle_policy")
+
+
+_register_builtin_payloads()
+
+
+def to_dict(value: object) -> Any:
+    """Turn a model (or a list/tuple of models) into JSON-compatible data."""
+    return _fast.unstructure(value)
+
+
+def _format(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, (ValidationError,)):
+        return exc.reason if not exc.path else f"{exc.reason} (at .{exc.path})"
+    if isinstance(exc, KhachHangError):
+        return str(exc)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, (TypeError, AttributeError)):
+        name = getattr(type_, "__name__", None) or repr(type_)
+        return f"expected data for {name}, got something else ({exc})"
+    return cattrs.v.format_exception(exc, type_)
+
+
+def _problems(exc: BaseException) -> list[tuple[str, str]]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        problems = []
+        for line in cattrs.transform_error(exc, "$", _format):
+            reason, _, path = line.rpartition(" @ ")
+            if reason.endswith(")") and " (at ." in reason:
+                reason, _, inner = reason[:-1].rpartition(" (at .")
+                path = f"{path}.{inner}"
+            problems.append((path, reason))
+        return problems
+    if isinstance(exc, ValidationError):
+        return [(f"$.{exc.path}" if exc.path else "$", exc.reason)]
+    return [("$", _format(exc, None))]
+
+
+def from_dict(data: object, cls: type[T]) -> T:
+    """Build a ``cls`` from JSON-compatible data; the inverse of :func:`to_dict`.
+
+    Raises:
+        ConversionError: listing every bad path (``$.party.contacts[0].value``) and why.
+    """
+    try:
+        result: T = _fast.structure(data, cls)
+    except Exception:
+        pass
+    else:
+        return result
+    try:
+        result = converter.structure(data, cls)
+    except RecursionError:
+        raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
+    except Exception as exc:
+        raise ConversionError(_name(cls), _problems(exc)) from exc
+    return result
+
+
+def _name(cls: object) -> str:
+    return getattr(cls, "__name__", None) or repr(cls)
+
+
+def to_json(value: object, *, indent: int | None = None) -> str:
+    """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable)."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(to_dict(value), ensure_ascii=False, indent=indent, separators=separators)
+
+
+def from_json(text: str | bytes, cls: type[T]) -> T:
+    """Parse JSON text into a ``cls``; the inverse of :func:`to_json`.
+
+    Raises:
+        ConversionError: for malformed JSON as well as for bad data.
+    """
+    if len(text) > _MAX_JSON_CHARS:
+        raise ConversionError(_name(cls), [("$", "document too large")])
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        raise ConversionError(_name(cls), [("$", f"not valid JSON: {exc}")]) from None
+    return from_dict(data, cls)

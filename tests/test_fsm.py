@@ -1,0 +1,180 @@
+"""The table-driven state machine core."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta, timezone
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khachhang.errors import TransitionError, ValidationError
+from khachhang.fsm import Definition, Event, Payload, Transition
+
+T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+
+
+class Ticket(enum.Enum):
+    NEW = "new"
+    WORKING = "working"
+    DONE = "done"
+
+
+@attrs.frozen
+class Estimate(Payload):
+    hours: int
+
+
+@attrs.frozen
+class Job:
+    state: Ticket
+    hours: int = 0
+    events: tuple[Event[Ticket], ...] = ()
+
+
+def _needs_estimate(job: Job, event: Event[Ticket]) -> str | None:
+    if not isinstance(event.payload, Estimate):
+        return "an estimate is required"
+    return None
+
+
+def _evolve(job: Job, event: Event[Ticket]) -> Job:
+    hours = event.payload.hours if isinstance(event.payload, Estimate) else job.hours
+    return attrs.evolve(job, state=event.target, hours=hours, events=(*job.events, event))
+
+
+JOB: Definition[Job, Ticket] = Definition(
+    name="job",
+    states=tuple(Ticket),
+    initial=Ticket.NEW,
+    transitions=(
+        Transition("begin", {Ticket.NEW}, Ticket.WORKING, _needs_estimate),
+        Transition("finish", {Ticket.WORKING}, Ticket.DONE),
+        Transition("reopen", {Ticket.DONE}, Ticket.WORKING),
+        Transition("jump", {Ticket.NEW}, Ticket.WORKING),
+        Transition("jump", {Ticket.NEW}, Ticket.DONE),
+    ),
+    state_of=lambda job: job.state,
+    events_of=lambda job: job.events,
+    evolve=_evolve,
+    create=lambda event: Job(state=event.target, events=(event,)),
+    final=(),
+)
+
+
+def test_a_move_returns_a_new_instance_and_logs_an_event() -> None:
+    job = JOB.start(at=T0, actor="lan")
+    moved = JOB.fire(job, "begin", at=T0, actor="lan", note="ok", payload=Estimate(3))
+    assert job.state is Ticket.NEW
+    assert moved.state is Ticket.WORKING
+    assert moved.hours == 3
+    last = moved.events[-1]
+    assert (last.transition, last.source, last.target, last.actor, last.note) == (
+        "begin",
+        Ticket.NEW,
+        Ticket.WORKING,
+        "lan",
+        "ok",
+    )
+
+
+def test_a_guard_refusal_names_the_machine_state_move_and_reason() -> None:
+    job = JOB.start(at=T0)
+    with pytest.raises(TransitionError) as info:
+        JOB.fire(job, "begin", at=T0)
+    err = info.value
+    assert (err.machine, err.state, err.move, err.reason) == (
+        "job",
+        Ticket.NEW,
+        "begin",
+        "an estimate is required",
+    )
+
+
+def test_naive_times_are_rejected() -> None:
+    job = JOB.start(at=T0)
+    with pytest.raises(ValidationError, match="naive"):
+        JOB.fire(job, "jump", at=datetime(2026, 1, 1), target=Ticket.DONE)
+
+
+def test_time_cannot_go_backwards() -> None:
+    job = JOB.start(at=T0)
+    with pytest.raises(TransitionError, match="earlier than the last event"):
+        JOB.fire(job, "begin", at=T0 - timedelta(seconds=1), payload=Estimate(1))
+
+
+def test_an_ambiguous_move_needs_a_target() -> None:
+    job = JOB.start(at=T0)
+    with pytest.raises(TransitionError, match="ambiguous"):
+        JOB.fire(job, "jump", at=T0)
+    assert JOB.fire(job, "jump", at=T0, target=Ticket.DONE).state is Ticket.DONE
+
+
+def test_allowed_lists_open_and_closed_moves_with_reasons() -> None:
+    job = JOB.start(at=T0)
+    moves = {(m.transition, m.target): m for m in JOB.allowed(job)}
+    assert not moves[("begin", Ticket.WORKING)].open
+    assert moves[("begin", Ticket.WORKING)].reason == "an estimate is required"
+    assert moves[("jump", Ticket.DONE)].open
+    with_payload = JOB.allowed(job, payload=Estimate(2))
+    assert all(m.open for m in with_payload)
+
+
+def test_replay_refuses_a_tampered_log() -> None:
+    job = JOB.fire(JOB.start(at=T0), "jump", at=T0, target=Ticket.DONE)
+    forged = (*job.events, Event("finish", Ticket.WORKING, Ticket.DONE, T0))
+    with pytest.raises(TransitionError):
+        JOB.replay(forged)
+    with pytest.raises(TransitionError):
+        JOB.replay(job.events[1:])
+    unguarded = (job.events[0], Event("begin", Ticket.NEW, Ticket.WORKING, T0))
+    with pytest.raises(TransitionError, match="estimate"):
+        JOB.replay(unguarded)
+
+
+def test_a_definition_with_an_unknown_state_is_refused() -> None:
+    class Other(enum.Enum):
+        X = "x"
+
+    with pytest.raises(ValidationError, match="unknown state"):
+        Definition(
+            name="bad",
+            states=(Ticket.NEW,),
+            initial=Ticket.NEW,
+            transitions=(Transition("go", {Ticket.NEW}, Other.X),),  # type: ignore[arg-type]
+            state_of=lambda j: j,
+            events_of=lambda j: (),
+            evolve=lambda j, e: j,
+        )
+
+
+def test_mermaid_draws_every_edge_and_marks_the_current_state() -> None:
+    text = JOB.to_mermaid(current=Ticket.WORKING)
+    assert text.startswith("stateDiagram-v2\n")
+    assert "    [*] --> new" in text
+    assert "    new --> working: begin [guarded]" in text
+    assert "    done --> working: reopen" in text
+    assert "    class working current" in text
+
+
+moves = st.lists(
+    st.tuples(st.sampled_from(["begin", "finish", "reopen", "jump"]), st.integers(0, 3600)),
+    max_size=12,
+)
+
+
+@given(moves)
+def test_replaying_the_log_rebuilds_an_equal_instance(script: list[tuple[str, int]]) -> None:
+    """Whatever sequence of moves was tried, the log replays to the same value."""
+    job = JOB.start(at=T0)
+    at = T0
+    for name, seconds in script:
+        at += timedelta(seconds=seconds)
+        before = job
+        try:
+            job = JOB.fire(job, name, at=at, payload=Estimate(seconds), target=Ticket.WORKING)
+        except TransitionError:
+            assert job == before  # a refused move changes nothing
+    assert JOB.replay(job.events) == job

@@ -1,0 +1,107 @@
+"""Money: exact Decimal amounts in one currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khachhang.errors import CurrencyMismatchError, KhachHangError, ValidationError
+from khachhang.money import CURRENCIES, Money
+
+amounts = st.integers(min_value=-(10**15), max_value=10**15)
+
+
+def test_the_default_currency_is_vnd_with_no_minor_unit() -> None:
+    assert Money("20000000") == Money(20_000_000, "VND")
+    assert Money(Decimal("20000000.00")).amount == Decimal("20000000")
+    assert CURRENCIES["VND"] == 0
+
+
+def test_usd_is_quantised_to_cents() -> None:
+    assert str(Money("12.5", "USD").amount) == "12.50"
+    assert str(Money(3, "USD").amount) == "3.00"
+
+
+@pytest.mark.parametrize("bad", [0.1, 1.0, float("nan")])
+def test_a_float_is_a_validation_error(bad: float) -> None:
+    with pytest.raises(ValidationError) as info:
+        Money(bad)  # type: ignore[arg-type]
+    assert info.value.path == "amount"
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", "", True, None, [1]])
+def test_nonsense_amounts_are_validation_errors(bad: object) -> None:
+    with pytest.raises(ValidationError):
+        Money(bad)  # type: ignore[arg-type]
+
+
+def test_an_unknown_currency_is_refused() -> None:
+    with pytest.raises(ValidationError, match="currency"):
+        Money(1, "XYZ")
+
+
+def test_more_precision_than_the_currency_is_refused_not_rounded() -> None:
+    with pytest.raises(ValidationError, match="decimal places"):
+        Money("1.5")
+    assert Money.rounded("1.5") == Money(2)
+    assert Money.rounded("2.5") == Money(2)  # banker's rounding
+
+
+def test_amounts_of_different_currencies_do_not_mix() -> None:
+    with pytest.raises(CurrencyMismatchError):
+        Money(1) + Money(1, "USD")
+    with pytest.raises(CurrencyMismatchError):
+        _ = Money(1) < Money(1, "USD")
+    assert Money(1) != Money(1, "USD")
+    assert issubclass(CurrencyMismatchError, KhachHangError)
+
+
+def test_sum_works_with_and_without_a_start_value() -> None:
+    values = [Money(1000), Money(2500), Money(-500)]
+    assert sum(values) == Money(3000)
+    assert sum(values, Money.zero()) == Money(3000)
+    assert sum([], Money.zero("USD")) == Money(0, "USD")
+
+
+def test_formatting_follows_each_language() -> None:
+    """The issue's examples: 20.000.000 ₫ in Vietnamese, ₫20,000,000 in English."""
+    assert Money("20000000").format("vi") == "20.000.000 ₫"
+    assert Money("20000000").format("en") == "₫20,000,000"
+    assert Money("1234567.8", "USD").format("vi") == "1.234.567,80 $"
+    with pytest.raises(ValidationError, match="lang"):
+        Money(1).format("fr")
+
+
+def test_multiplication_by_int_or_decimal_rounds_to_the_currency() -> None:
+    assert Money("10.00", "USD") * Decimal("0.333") == Money("3.33", "USD")
+    assert 3 * Money(1000) == Money(3000)
+    with pytest.raises(TypeError):
+        Money(1) * 1.5  # type: ignore[operator]
+
+
+@given(amounts, amounts)
+def test_addition_and_subtraction_are_exact(a: int, b: int) -> None:
+    assert (Money(a) + Money(b)).amount == a + b
+    assert (Money(a) + Money(b)) - Money(b) == Money(a)
+
+
+@given(amounts, amounts)
+def test_ordering_agrees_with_the_amounts(a: int, b: int) -> None:
+    assert (Money(a) < Money(b)) == (a < b)
+    assert (Money(a) >= Money(b)) == (a >= b)
+
+
+@given(amounts)
+def test_construction_is_idempotent(a: int) -> None:
+    m = Money(a, "USD")
+    assert Money(m.amount, m.currency) == m
+    assert Money(str(m.amount), "USD") == m
+    assert hash(Money(str(m.amount), "USD")) == hash(m)
+
+
+def test_negative_zero_is_zero() -> None:
+    assert str(Money("-0").amount) == "0"
+    assert Money("-0.00", "USD").format("en") == "$0.00"
