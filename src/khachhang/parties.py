@@ -1,0 +1,730 @@
+"""Parties: the people and organisations a customer record is about.
+
+Everything is normalised when it is built, so two spellings of the same phone number,
+e-mail address or province give equal values, and building again from a normalised value
+gives an equal object:
+
+>>> p = ContactPoint.phone("0901 234 567")
+>>> p.value
+'+84901234567'
+>>> ContactPoint.phone(p.value) == p
+True
+>>> Address(province="tp.hcm", ward="Bến Thành").province
+'TP. Hồ Chí Minh'
+
+Every invalid input raises :class:`~khachhang.errors.ValidationError` naming the field.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TypeAlias
+
+import attrs
+import phonenumbers
+
+from khachhang import _provinces
+from khachhang.errors import ValidationError
+from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
+from khachhang.labels import BilingualEnum
+
+__all__ = [
+    "FORMER_PROVINCES",
+    "PROVINCES",
+    "SUPPORTED_CHANNELS",
+    "Address",
+    "ContactChannel",
+    "ContactKind",
+    "ContactPoint",
+    "Gender",
+    "Organization",
+    "Party",
+    "Person",
+    "current_province",
+    "is_former_province",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_province",
+]
+
+MAX_NAME_LENGTH = 200
+
+
+class Gender(BilingualEnum):
+    """A person's gender, as the person gives it.
+
+    >>> Gender.FEMALE.label(), Gender.FEMALE.label("en")
+    ('Nữ', 'Female')
+    """
+
+    MALE = ("male", "Nam", "Male")
+    FEMALE = ("female", "Nữ", "Female")
+    OTHER = ("other", "Khác", "Other")
+
+
+class ContactKind(BilingualEnum):
+    """What a contact point's value is: a phone number, an e-mail, a social handle.
+
+    >>> ContactKind.SOCIAL.label("en")
+    'Social network / chat handle'
+    """
+
+    PHONE = ("phone", "Số điện thoại", "Phone number")
+    EMAIL = ("email", "Thư điện tử", "E-mail address")
+    SOCIAL = ("social", "Mạng xã hội", "Social network / chat handle")
+
+
+class ContactChannel(BilingualEnum):
+    """A channel a contact point can be used on; consent is given per channel.
+
+    >>> ContactChannel.SMS.label()
+    'Tin nhắn SMS'
+    """
+
+    CALL = ("call", "Gọi điện", "Phone call")
+    SMS = ("sms", "Tin nhắn SMS", "SMS")
+    EMAIL = ("email", "Thư điện tử", "E-mail")
+    SOCIAL = ("social", "Mạng xã hội", "Social network (Zalo, Facebook, ...)")
+    CHAT = ("chat", "Trò chuyện trực tuyến", "Chat")
+
+
+SUPPORTED_CHANNELS: Mapping[ContactKind, frozenset[ContactChannel]] = MappingProxyType(
+    {
+        # Zalo accounts are tied to phone numbers, so a phone can carry social messages.
+        ContactKind.PHONE: frozenset(
+            {ContactChannel.CALL, ContactChannel.SMS, ContactChannel.SOCIAL}
+        ),
+        ContactKind.EMAIL: frozenset({ContactChannel.EMAIL}),
+        ContactKind.SOCIAL: frozenset({ContactChannel.SOCIAL, ContactChannel.CHAT}),
+    }
+)
+"""The channels each kind of contact point can be used on."""
+
+
+# --- small checks -------------------------------------------------------------------
+
+
+def _require_str(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        msg = f"expected a string, got {type(value).__name__}"
+        raise ValidationError(path, msg)
+    return value
+
+
+def _require_instance(value: object, cls: type[object], path: str, *, optional: bool) -> None:
+    if optional and value is None:
+        return
+    if not isinstance(value, cls):
+        expected = f"a {cls.__name__} or None" if optional else f"a {cls.__name__}"
+        msg = f"expected {expected}, got {value!r}"
+        raise ValidationError(path, msg)
+
+
+def _require_bool(value: object, path: str) -> None:
+    if not isinstance(value, bool):
+        msg = f"expected True or False, got {value!r}"
+        raise ValidationError(path, msg)
+
+
+def _normalize_name(value: object, path: str) -> str:
+    """NFC, trimmed, inner whitespace collapsed, non-empty, at most 200 characters."""
+    text = " ".join(unicodedata.normalize("NFC", _require_str(value, path)).split())
+    if not text:
+        raise ValidationError(path, "must not be empty")
+    if len(text) > MAX_NAME_LENGTH:
+        msg = f"must be at most {MAX_NAME_LENGTH} characters, got {len(text)}"
+        raise ValidationError(path, msg)
+    return text
+
+
+# --- phones and e-mails ---------------------------------------------------------------
+
+_PHONE_CHARS = re.compile(r"\+?[0-9 .\-()]+", re.ASCII)
+
+
+def normalize_phone(value: str, region: str = "VN") -> str:
+    """Return a valid phone number in E.164 form.
+
+    A number without a leading ``+`` is read as a number of ``region`` (Vietnam by
+    default); one with ``+`` keeps its own country code. Spaces, dots, dashes and
+    brackets are allowed; letters and extensions are not.
+
+    >>> normalize_phone("0901.234.567")
+    '+84901234567'
+    >>> normalize_phone("+1 415 555 2671")
+    '+14155552671'
+    >>> normalize_phone("12345")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
+    """
+    text = _require_str(value, "value").strip()
+    if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
+        msg = f"unknown phone region {region!r}"
+        raise ValidationError("region", msg)
+    if not text:
+        raise ValidationError("value", "a phone number must not be empty")
+    if not _PHONE_CHARS.fullmatch(text):
+        msg = f"{text!r} may only hold digits, a leading '+', spaces, dots, dashes, brackets"
+        raise ValidationError("value", msg)
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as err:
+        msg = f"{text!r} is not a phone number ({err})"
+        raise ValidationError("value", msg) from None
+    if not phonenumbers.is_valid_number(parsed):
+        where = "" if text.startswith("+") else f" for region {region}"
+        msg = f"{text!r} is not a valid phone number{where}"
+        raise ValidationError("value", msg)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+MAX_EMAIL_LENGTH = 254
+MAX_LOCAL_LENGTH = 64
+
+
+def normalize_email(value: str) -> str:
+    """Return a syntax-checked e-mail address with its domain lower-cased.
+
+    The local part is kept as written (servers may treat it case-sensitively);
+    surrounding whitespace is stripped. Rules: one ``@``; a local part of 1-64
+    characters with no whitespace and no leading, trailing or doubled dot; a domain of
+    ASCII labels (letters, digits, inner hyphens; IDNs in punycode) with at least one
+    dot; at most 254 characters in all. Deliverability is not checked.
+
+    >>> normalize_email("  Lan.Nguyen@Example.COM.vn ")
+    'Lan.Nguyen@example.com.vn'
+    >>> normalize_email("lan@localhost")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: value: 'lan@localhost': the domain needs at least one dot
+    """
+    text = _require_str(value, "value").strip()
+    if not text:
+        raise ValidationError("value", "an e-mail address must not be empty")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        msg = f"{text!r} contains whitespace or control characters"
+        raise ValidationError("value", msg)
+    if len(text) > MAX_EMAIL_LENGTH:
+        msg = f"an e-mail address is at most {MAX_EMAIL_LENGTH} characters, got {len(text)}"
+        raise ValidationError("value", msg)
+    if text.count("@") != 1:
+        msg = f"{text!r} must contain exactly one '@'"
+        raise ValidationError("value", msg)
+    local, domain = text.split("@")
+    if not local or len(local) > MAX_LOCAL_LENGTH:
+        msg = f"{text!r}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
+        raise ValidationError("value", msg)
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        msg = f"{text!r}: the part before '@' has a misplaced dot"
+        raise ValidationError("value", msg)
+    domain = domain.lower()
+    labels = domain.split(".")
+    if len(labels) < 2:
+        msg = f"{text!r}: the domain needs at least one dot"
+        raise ValidationError("value", msg)
+    for label in labels:
+        if not _DOMAIN_LABEL.fullmatch(label):
+            msg = f"{text!r}: {label!r} is not a valid domain label"
+            raise ValidationError("value", msg)
+    return f"{local}@{domain}"
+
+
+# --- provinces ----------------------------------------------------------------------
+
+PROVINCES: tuple[str, ...] = _provinces.CURRENT
+"""The 34 provinces and centrally-run cities since 1 July 2025 (Resolution 202/2025/QH15),
+the six cities first."""
+
+FORMER_PROVINCES: Mapping[str, str] = _provinces.FORMER
+"""Each of the 63 pre-July-2025 provinces/cities -> the current unit it is part of.
+
+A unit that was not merged maps to itself; "Thừa Thiên Huế" maps to "Huế".
+"""
+
+_CURRENT_SET = frozenset(PROVINCES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_province(text: str) -> str | None:
+    # Customer files repeat a handful of spellings; caching the fold makes 100,000
+    # look-ups cheap. Pure function of its argument, so caching is safe.
+    return _provinces.LOOKUP.get(_provinces.fold(text))
+
+
+def normalize_province(name: str) -> str:
+    """Return the canonical name of a current or former province, however it is spelled.
+
+    Case, Unicode form, tone-mark placement, missing diacritics, punctuation and the
+    prefixes "Tỉnh", "Thành phố", "TP." are ignored; common abbreviations are known.
+    Former names stay former names (see :func:`current_province`).
+
+    >>> normalize_province("tp.hcm"), normalize_province("Ha Noi")
+    ('TP. Hồ Chí Minh', 'Hà Nội')
+    >>> normalize_province("Tỉnh Bình Dương")
+    'Bình Dương'
+    >>> normalize_province("Atlantis")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: province: unknown Vietnamese province 'Atlantis'
+    """
+    text = _require_str(name, "province")
+    canonical = _lookup_province(text)
+    if canonical is None:
+        msg = f"unknown Vietnamese province {text!r}"
+        raise ValidationError("province", msg)
+    return canonical
+
+
+def current_province(name: str) -> str:
+    """Return the province (since 1 July 2025) that a current or former name belongs to.
+
+    >>> current_province("Bà Rịa - Vũng Tàu"), current_province("Hà Giang")
+    ('TP. Hồ Chí Minh', 'Tuyên Quang')
+    >>> current_province("Lạng Sơn")
+    'Lạng Sơn'
+    """
+    canonical = normalize_province(name)
+    return FORMER_PROVINCES.get(canonical, canonical)
+
+
+def is_former_province(name: str) -> bool:
+    """True if ``name`` is a pre-July-2025 province whose name no longer names a unit.
+
+    A province that absorbed others and kept its name ("Tuyên Quang") is not former.
+
+    >>> is_former_province("Quảng Nam"), is_former_province("Tuyên Quang")
+    (True, False)
+    """
+    return normalize_province(name) not in _CURRENT_SET
+
+
+# --- contact points -----------------------------------------------------------------
+
+
+def _to_channels(value: Iterable[ContactChannel]) -> frozenset[ContactChannel]:
+    """attrs converter: any iterable of channels -> frozenset, refusing other items."""
+    if isinstance(value, frozenset) and all(isinstance(c, ContactChannel) for c in value):
+        return value
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        msg = f"expected an iterable of ContactChannel, got {value!r}"
+        raise ValidationError("consents", msg)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, ContactChannel):
+            msg = f"expected ContactChannel members, got {item!r}"
+            raise ValidationError("consents", msg)
+    return frozenset(items)
+
+
+@attrs.frozen
+class ContactPoint:
+    """One way to reach a party: a phone number, an e-mail address or a social handle.
+
+    Consent is opt-in: ``consents`` is empty unless the party agreed to be contacted on a
+    channel. Vietnam's Decree 13/2023/ND-CP on personal data protection requires the
+    data subject's consent, given per purpose and not presumed from silence, before
+    personal data are processed (e.g. for marketing), so nothing is allowed by default.
+
+    Args:
+        kind: what ``value`` is.
+        value: normalised at construction: phones to E.164, e-mails with a lower-case
+            domain, social handles stripped.
+        consents: the channels the party agreed to; a subset of
+            ``SUPPORTED_CHANNELS[kind]``.
+        label: a free note such as "work" or "Zalo".
+        primary: the preferred contact point of its kind.
+
+    >>> home = ContactPoint(kind=ContactKind.PHONE, value="0901 234 567")
+    >>> home.value, home.allows(ContactChannel.SMS)
+    ('+84901234567', False)
+    >>> home.with_consent(ContactChannel.SMS).allows(ContactChannel.SMS)
+    True
+    """
+
+    kind: ContactKind
+    value: str
+    consents: frozenset[ContactChannel] = attrs.field(default=frozenset(), converter=_to_channels)
+    label: str = ""
+    primary: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        _require_instance(self.kind, ContactKind, "kind", optional=False)
+        if self.kind is ContactKind.PHONE:
+            value = normalize_phone(self.value)
+        elif self.kind is ContactKind.EMAIL:
+            value = normalize_email(self.value)
+        else:
+            value = _require_str(self.value, "value").strip()
+            if not value:
+                raise ValidationError("value", "a social handle must not be empty")
+        object.__setattr__(self, "value", value)
+        unsupported = self.consents - SUPPORTED_CHANNELS[self.kind]
+        if unsupported:
+            shown = ", ".join(sorted(c.value for c in unsupported))
+            msg = f"a contact of kind {self.kind.value!r} cannot be used on: {shown}"
+            raise ValidationError("consents", msg)
+        _require_str(self.label, "label")
+        _require_bool(self.primary, "primary")
+
+    @classmethod
+    def phone(
+        cls,
+        value: str,
+        *,
+        region: str = "VN",
+        consents: Iterable[ContactChannel] = (),
+        label: str = "",
+        primary: bool = False,
+    ) -> ContactPoint:
+        """A phone contact point; ``region`` reads numbers written without ``+``.
+
+        >>> ContactPoint.phone("024 3825 7111", consents=[ContactChannel.CALL]).value
+        '+842438257111'
+        """
+        # A non-VN region must be applied before construction, which reads numbers as VN.
+        return cls(
+            kind=ContactKind.PHONE,
+            value=value if region == "VN" else normalize_phone(value, region),
+            consents=_to_channels(consents),
+            label=label,
+            primary=primary,
+        )
+
+    @classmethod
+    def email(
+        cls,
+        value: str,
+        *,
+        consents: Iterable[ContactChannel] = (),
+        label: str = "",
+        primary: bool = False,
+    ) -> ContactPoint:
+        """An e-mail contact point.
+
+        >>> ContactPoint.email("An@Example.vn").value
+        'An@example.vn'
+        """
+        return cls(
+            kind=ContactKind.EMAIL,
+            value=value,
+            consents=_to_channels(consents),
+            label=label,
+            primary=primary,
+        )
+
+    def allows(self, channel: ContactChannel) -> bool:
+        """True if the party consented to be contacted on ``channel`` at this point.
+
+        >>> ContactPoint.email("an@example.vn").allows(ContactChannel.EMAIL)
+        False
+        """
+        return channel in self.consents
+
+    def with_consent(self, channel: ContactChannel, given: bool = True) -> ContactPoint:
+        """Return a copy with consent on ``channel`` given (or withdrawn if ``given=False``).
+
+        >>> p = ContactPoint.email("an@example.vn")
+        >>> p.with_consent(ContactChannel.EMAIL).consents == {ContactChannel.EMAIL}
+        True
+        >>> p.with_consent(ContactChannel.SMS)
+        Traceback (most recent call last):
+        ...
+        khachhang.errors.ValidationError: consents: a contact of kind 'email' cannot be used on: sms
+        """
+        _require_bool(given, "given")
+        if not isinstance(channel, ContactChannel):
+            msg = f"expected a ContactChannel, got {channel!r}"
+            raise ValidationError("consents", msg)
+        if channel not in SUPPORTED_CHANNELS[self.kind]:
+            msg = f"a contact of kind {self.kind.value!r} cannot be used on: {channel.value}"
+            raise ValidationError("consents", msg)
+        consents = self.consents | {channel} if given else self.consents - {channel}
+        return attrs.evolve(self, consents=consents)
+
+
+# --- addresses ----------------------------------------------------------------------
+
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}", re.ASCII)
+
+
+@attrs.frozen
+class Address:
+    """A postal address; Vietnamese provinces are normalised to their canonical name.
+
+    Since 1 July 2025 a Vietnamese address is ward/commune + province; older addresses
+    also name a district, which is kept when given. A former province stays as the
+    customer wrote it (canonically spelled); :attr:`current_province` says where it is
+    today.
+
+    >>> a = Address(province="Binh Duong", district="Thủ Dầu Một", street="1 Yersin")
+    >>> a.province, a.current_province, a.is_pre_2025
+    ('Bình Dương', 'TP. Hồ Chí Minh', True)
+    >>> Address(province="Bangkok", country="th").country
+    'TH'
+    """
+
+    province: str
+    ward: str = ""
+    district: str | None = None
+    street: str = ""
+    country: str = "VN"
+
+    def __attrs_post_init__(self) -> None:
+        country = _require_str(self.country, "country").strip().upper()
+        if not _COUNTRY_CODE.fullmatch(country):
+            msg = f"expected a two-letter ISO 3166 country code, got {self.country!r}"
+            raise ValidationError("country", msg)
+        object.__setattr__(self, "country", country)
+        if country == "VN":
+            province = normalize_province(self.province)
+        else:
+            province = _normalize_text(self.province, "province")
+            if not province:
+                raise ValidationError("province", "must not be empty")
+        object.__setattr__(self, "province", province)
+        object.__setattr__(self, "ward", _normalize_text(self.ward, "ward"))
+        object.__setattr__(self, "street", _normalize_text(self.street, "street"))
+        if self.district is not None:
+            district = _normalize_text(self.district, "district")
+            if not district:
+                raise ValidationError("district", "must be None or a non-empty name")
+            object.__setattr__(self, "district", district)
+
+    @property
+    def current_province(self) -> str:
+        """The province the address belongs to today (unchanged outside Vietnam)."""
+        if self.country != "VN":
+            return self.province
+        return FORMER_PROVINCES.get(self.province, self.province)
+
+    @property
+    def is_pre_2025(self) -> bool:
+        """True if the address is written the pre-July-2025 way (district or old province)."""
+        if self.district is not None:
+            return True
+        return self.country == "VN" and self.province not in _CURRENT_SET
+
+
+def _normalize_text(value: object, path: str) -> str:
+    """NFC, trimmed, inner whitespace collapsed (may be empty)."""
+    return " ".join(unicodedata.normalize("NFC", _require_str(value, path)).split())
+
+
+# --- parties ------------------------------------------------------------------------
+
+
+def _to_contacts(value: Iterable[ContactPoint]) -> tuple[ContactPoint, ...]:
+    """attrs converter: any iterable of contact points -> tuple."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        msg = f"expected an iterable of ContactPoint, got {value!r}"
+        raise ValidationError("contacts", msg)
+    return tuple(value)
+
+
+def _check_contacts(contacts: tuple[ContactPoint, ...]) -> None:
+    """Each item a ContactPoint; no duplicate (kind, value); one primary per kind."""
+    seen: dict[tuple[ContactKind, str], int] = {}
+    primary_of: dict[ContactKind, int] = {}
+    for i, contact in enumerate(contacts):
+        where = f"contacts[{i}]"
+        if not isinstance(contact, ContactPoint):
+            msg = f"expected a ContactPoint, got {contact!r}"
+            raise ValidationError(where, msg)
+        key = (contact.kind, contact.value)
+        if key in seen:
+            msg = f"duplicates contacts[{seen[key]}] ({contact.value!r})"
+            raise ValidationError("value", msg).at(where)
+        seen[key] = i
+        if contact.primary:
+            if contact.kind in primary_of:
+                first = primary_of[contact.kind]
+                msg = f"contacts[{first}] is already the primary {contact.kind.value} contact"
+                raise ValidationError("primary", msg).at(where)
+            primary_of[contact.kind] = i
+
+
+def _pick_contact(contacts: tuple[ContactPoint, ...], kind: ContactKind) -> ContactPoint | None:
+    first: ContactPoint | None = None
+    for contact in contacts:
+        if contact.kind is kind:
+            if contact.primary:
+                return contact
+            if first is None:
+                first = contact
+    return first
+
+
+def _check_date(value: object, path: str, *, optional: bool) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        msg = f"expected a date without a time, got the datetime {value!r}; use .date()"
+        raise ValidationError(path, msg)
+    if not isinstance(value, datetime.date):
+        msg = f"expected a datetime.date, got {value!r}"
+        raise ValidationError(path, msg)
+
+
+@attrs.frozen
+class Person:
+    """An individual customer.
+
+    ``full_name`` is written in Vietnamese order, family name first.
+
+    >>> p = Person(full_name="  nguyễn   Văn An ", birth_date=datetime.date(1990, 5, 17))
+    >>> p.full_name, p.family_name, p.given_name
+    ('nguyễn Văn An', 'nguyễn', 'An')
+    >>> p.age_on(datetime.date(2025, 5, 16))
+    34
+    """
+
+    full_name: str
+    gender: Gender | None = None
+    birth_date: datetime.date | None = None
+    contacts: tuple[ContactPoint, ...] = attrs.field(default=(), converter=_to_contacts)
+    address: Address | None = None
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "full_name", _normalize_name(self.full_name, "full_name"))
+        _require_instance(self.gender, Gender, "gender", optional=True)
+        _check_date(self.birth_date, "birth_date", optional=True)
+        _check_contacts(self.contacts)
+        _require_instance(self.address, Address, "address", optional=True)
+
+    @property
+    def given_name(self) -> str:
+        """The given name: the last word of the full name ("Nguyễn Văn An" -> "An")."""
+        return self.full_name.rsplit(" ", 1)[-1]
+
+    @property
+    def family_name(self) -> str:
+        """The family name: the first word of the full name ("Nguyễn Văn An" -> "Nguyễn")."""
+        return self.full_name.split(" ", 1)[0]
+
+    def age_on(self, on: datetime.date) -> int | None:
+        """Whole years of age on the date ``on``; ``None`` when the birth date is unknown.
+
+        Someone born on 29 February has their birthday on 1 March in a non-leap year
+        (the usual legal reading: the age is reached when the day after 28 February
+        begins).
+
+        >>> leapling = Person(full_name="Trần Thị Mai", birth_date=datetime.date(2004, 2, 29))
+        >>> leapling.age_on(datetime.date(2025, 2, 28)), leapling.age_on(datetime.date(2025, 3, 1))
+        (20, 21)
+        """
+        _check_date(on, "on", optional=False)
+        born = self.birth_date
+        if born is None:
+            return None
+        if on < born:
+            msg = f"{on.isoformat()} is before the birth date {born.isoformat()}"
+            raise ValidationError("on", msg)
+        birthday = (born.month, born.day)
+        if birthday == (2, 29) and not calendar.isleap(on.year):
+            birthday = (3, 1)
+        return on.year - born.year - ((on.month, on.day) < birthday)
+
+    def contact(self, kind: ContactKind) -> ContactPoint | None:
+        """The primary contact point of ``kind``, else the first one, else ``None``.
+
+        >>> Person(full_name="An", contacts=[ContactPoint.email("an@example.vn")]).contact(
+        ...     ContactKind.EMAIL
+        ... ).value
+        'an@example.vn'
+        """
+        return _pick_contact(self.contacts, kind)
+
+
+_TAX_CODE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?", re.ASCII)
+
+# Categories reserved to one party type, and the party type they belong to.
+_CATEGORY_PARTY_TYPE: Mapping[BusinessCategory, PartyType] = MappingProxyType(
+    {
+        BusinessCategory.GOVERNMENT: PartyType.GOVERNMENT,
+        BusinessCategory.NONPROFIT: PartyType.NONPROFIT,
+    }
+)
+
+
+@attrs.frozen
+class Organization:
+    """A business, government agency or non-profit customer (or an internal unit).
+
+    ``tax_code`` is the mã số thuế: 10 digits, or 10 digits, a dash and 3 digits for a
+    branch or dependent unit.
+
+    >>> org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=" 0101234567-001 ")
+    >>> org.tax_code, org.is_branch_tax_code
+    ('0101234567-001', True)
+    >>> Organization(legal_name="UBND phường Bến Thành", party_type=PartyType.GOVERNMENT,
+    ...              category=BusinessCategory.GOVERNMENT).party_type.market
+    Market.B2G
+    """
+
+    legal_name: str
+    party_type: PartyType = PartyType.BUSINESS
+    tax_code: str | None = None
+    category: BusinessCategory | None = None
+    internal_unit: InternalUnit | None = None
+    contacts: tuple[ContactPoint, ...] = attrs.field(default=(), converter=_to_contacts)
+    address: Address | None = None
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "legal_name", _normalize_name(self.legal_name, "legal_name"))
+        _require_instance(self.party_type, PartyType, "party_type", optional=False)
+        if self.party_type is PartyType.INDIVIDUAL:
+            msg = "an organisation cannot have party type 'individual'; use Person"
+            raise ValidationError("party_type", msg)
+        if self.tax_code is not None:
+            code = _require_str(self.tax_code, "tax_code").strip()
+            if not _TAX_CODE.fullmatch(code):
+                msg = f"{self.tax_code!r} is not a tax code: expected 10 digits, or 10-3 digits"
+                raise ValidationError("tax_code", msg)
+            object.__setattr__(self, "tax_code", code)
+        _require_instance(self.category, BusinessCategory, "category", optional=True)
+        self._check_category()
+        _require_instance(self.internal_unit, InternalUnit, "internal_unit", optional=True)
+        _check_contacts(self.contacts)
+        _require_instance(self.address, Address, "address", optional=True)
+
+    def _check_category(self) -> None:
+        if self.category is None:
+            return
+        required = _CATEGORY_PARTY_TYPE.get(self.category)
+        if required is not None and self.party_type is not required:
+            msg = (
+                f"category {self.category.value!r} requires party type "
+                f"{required.value!r}, not {self.party_type.value!r}"
+            )
+            raise ValidationError("category", msg)
+        if required is None and self.party_type in _CATEGORY_PARTY_TYPE.values():
+            msg = (
+                f"a {self.party_type.value} party needs category "
+                f"{self.party_type.value!r} or none, not {self.category.value!r}"
+            )
+            raise ValidationError("category", msg)
+
+    @property
+    def is_branch_tax_code(self) -> bool:
+        """True for a 13-digit branch tax code ("0101234567-001")."""
+        return self.tax_code is not None and "-" in self.tax_code
+
+    def contact(self, kind: ContactKind) -> ContactPoint | None:
+        """The primary contact point of ``kind``, else the first one, else ``None``.
+
+        >>> Organization(legal_name="Ánh Dương").contact(ContactKind.PHONE) is None
+        True
+        """
+        return _pick_contact(self.contacts, kind)
+
+
+Party: TypeAlias = Person | Organization
+"""A customer's party: a person or an organisation."""

@@ -1,0 +1,827 @@
+"""Tests for khachhang.parties: contact points, provinces, addresses, people, organisations."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khachhang import _provinces
+from khachhang.errors import ValidationError
+from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
+from khachhang.parties import (
+    FORMER_PROVINCES,
+    PROVINCES,
+    SUPPORTED_CHANNELS,
+    Address,
+    ContactChannel,
+    ContactKind,
+    ContactPoint,
+    Gender,
+    Organization,
+    Party,
+    Person,
+    current_province,
+    is_former_province,
+    normalize_email,
+    normalize_phone,
+    normalize_province,
+)
+
+HCMC = "TP. Hồ Chí Minh"
+
+# Mobile prefixes phonenumbers (9.x metadata) accepts for every 7-digit subscriber number:
+# Viettel 086, 096-098, 032-039; MobiFone 090, 093, 070, 076-079; VinaPhone 088, 091, 094,
+# 081-085. (089 and 099 are only partly allocated in the metadata, so they are left out.)
+MOBILE_PREFIXES = (
+    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039",
+    "090", "093", "070", "076", "077", "078", "079",
+    "088", "091", "094", "081", "082", "083", "084", "085",
+)  # fmt: skip
+
+
+def vn_mobiles() -> st.SearchStrategy[str]:
+    """Vietnamese mobile numbers in national format, e.g. '0901234567'."""
+    return st.builds(
+        lambda prefix, rest: prefix + rest,
+        st.sampled_from(MOBILE_PREFIXES),
+        st.text(alphabet="0123456789", min_size=7, max_size=7),
+    )
+
+
+def emails() -> st.SearchStrategy[str]:
+    """Syntactically valid e-mail addresses with mixed-case domains."""
+    local = st.from_regex(r"[A-Za-z0-9_+\-]{1,20}(\.[A-Za-z0-9_+\-]{1,20}){0,2}", fullmatch=True)
+    label = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9\-]{0,10}[A-Za-z0-9])?", fullmatch=True)
+    domain = st.lists(label, min_size=2, max_size=4).map(".".join)
+    return st.builds(lambda lo, do: f"{lo}@{do}", local, domain)
+
+
+# --- enums and channels ---------------------------------------------------------------
+
+
+def test_gender_labels_are_bilingual() -> None:
+    """Gender members carry (value, vi, en) triples."""
+    assert [(g.value, g.label_vi, g.label_en) for g in Gender] == [
+        ("male", "Nam", "Male"),
+        ("female", "Nữ", "Female"),
+        ("other", "Khác", "Other"),
+    ]
+
+
+def test_supported_channels_follow_the_kind_of_contact() -> None:
+    """Zalo runs on phone numbers, so a phone supports SOCIAL as well as calls and SMS."""
+    assert SUPPORTED_CHANNELS[ContactKind.PHONE] == {
+        ContactChannel.CALL,
+        ContactChannel.SMS,
+        ContactChannel.SOCIAL,
+    }
+    assert SUPPORTED_CHANNELS[ContactKind.EMAIL] == {ContactChannel.EMAIL}
+    assert SUPPORTED_CHANNELS[ContactKind.SOCIAL] == {ContactChannel.SOCIAL, ContactChannel.CHAT}
+    assert set(SUPPORTED_CHANNELS) == set(ContactKind)
+
+
+# --- phones -----------------------------------------------------------------------------
+
+
+def test_a_vietnamese_phone_is_stored_in_e164() -> None:
+    """The brief's example: '0901 234 567' is stored as '+84901234567'."""
+    point = ContactPoint(kind=ContactKind.PHONE, value="0901 234 567")
+    assert point.value == "+84901234567"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "0901234567",
+        "090 123 4567",
+        "090.123.4567",
+        "090-123-4567",
+        "+84 90 123 4567",
+        "+84901234567",
+    ],
+)
+def test_phone_spellings_normalise_to_one_number(spelling: str) -> None:
+    """Spaces, dots, dashes and a +84 prefix do not change the number."""
+    assert normalize_phone(spelling) == "+84901234567"
+
+
+def test_a_number_with_a_plus_keeps_its_own_country() -> None:
+    """A leading + overrides the default VN region."""
+    assert normalize_phone("+1 415 555 2671") == "+14155552671"
+    assert normalize_phone("415 555 2671", region="US") == "+14155552671"
+    assert ContactPoint.phone("415 555 2671", region="US").value == "+14155552671"
+
+
+def test_a_landline_is_a_valid_phone() -> None:
+    """Hà Nội landlines (area code 024) are phone numbers too."""
+    assert ContactPoint.phone("024 3825 7111").value == "+842438257111"
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "12345", "0901 234 567 ext. 9", "call 0901234567", "09012345678901", "++84"]
+)
+def test_invalid_phones_are_refused_on_the_value_path(bad: str) -> None:
+    """Short, long, lettered and empty numbers raise ValidationError at 'value'."""
+    with pytest.raises(ValidationError) as info:
+        ContactPoint(kind=ContactKind.PHONE, value=bad)
+    assert info.value.path == "value"
+
+
+def test_an_unknown_phone_region_is_refused() -> None:
+    """The region must be one phonenumbers knows."""
+    with pytest.raises(ValidationError) as info:
+        normalize_phone("0901234567", region="XX")
+    assert info.value.path == "region"
+
+
+@settings(max_examples=200)
+@given(vn_mobiles())
+def test_building_a_phone_again_from_its_value_gives_an_equal_object(number: str) -> None:
+    """Construction is idempotent: ContactPoint(kind, p.value) == p."""
+    point = ContactPoint.phone(number, consents=[ContactChannel.SMS])
+    assert point.value == "+84" + number[1:]
+    again = ContactPoint(kind=point.kind, value=point.value, consents=point.consents)
+    assert again == point
+    assert attrs.evolve(point) == point
+
+
+# --- e-mails ----------------------------------------------------------------------------
+
+
+def test_an_email_keeps_its_local_part_and_lowercases_its_domain() -> None:
+    """Local parts may be case-sensitive; domains are not."""
+    assert normalize_email("  Lan.Nguyen@Example.COM.vn \n") == "Lan.Nguyen@example.com.vn"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "lan",
+        "lan@@example.vn",
+        "lan@example@vn",
+        "@example.vn",
+        "lan@localhost",
+        "lan nguyen@example.vn",
+        "lan@exa mple.vn",
+        "lan@-example.vn",
+        "lan@example-.vn",
+        "lan@example..vn",
+        "lan@.example.vn",
+        ".lan@example.vn",
+        "la..n@example.vn",
+        "x" * 65 + "@example.vn",
+        "a@" + ".".join(["b" * 62] * 4) + ".vn",
+        "lan@ví-dụ.vn",
+    ],
+)
+def test_malformed_emails_are_refused_on_the_value_path(bad: str) -> None:
+    """Each broken rule of the syntax check raises ValidationError at 'value'."""
+    with pytest.raises(ValidationError) as info:
+        ContactPoint.email(bad)
+    assert info.value.path == "value"
+
+
+def test_the_longest_local_part_is_accepted() -> None:
+    """64 characters before the '@' is the limit, not beyond it."""
+    assert normalize_email("x" * 64 + "@example.vn").startswith("x" * 64)
+
+
+@settings(max_examples=200)
+@given(emails())
+def test_building_an_email_again_from_its_value_gives_an_equal_object(address: str) -> None:
+    """Construction is idempotent for e-mails, and normalisation is a projection."""
+    point = ContactPoint.email(address)
+    assert normalize_email(point.value) == point.value
+    assert ContactPoint(kind=ContactKind.EMAIL, value=point.value) == point
+    local, domain = point.value.split("@")
+    assert local == address.split("@")[0]
+    assert domain == domain.lower()
+
+
+def test_a_social_handle_is_stripped_and_must_not_be_empty() -> None:
+    """SOCIAL values are free text, trimmed."""
+    assert ContactPoint(kind=ContactKind.SOCIAL, value="  zalo:lan.nguyen ").value == (
+        "zalo:lan.nguyen"
+    )
+    with pytest.raises(ValidationError) as info:
+        ContactPoint(kind=ContactKind.SOCIAL, value="  ")
+    assert info.value.path == "value"
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"kind": "phone", "value": "0901234567"}, "kind"),
+        ({"kind": ContactKind.PHONE, "value": 901234567}, "value"),
+        ({"kind": ContactKind.EMAIL, "value": None}, "value"),
+        ({"kind": ContactKind.SOCIAL, "value": b"zalo"}, "value"),
+        ({"kind": ContactKind.PHONE, "value": "0901234567", "label": 3}, "label"),
+        ({"kind": ContactKind.PHONE, "value": "0901234567", "primary": "yes"}, "primary"),
+        ({"kind": ContactKind.PHONE, "value": "0901234567", "consents": 5}, "consents"),
+        ({"kind": ContactKind.PHONE, "value": "0901234567", "consents": "sms"}, "consents"),
+        ({"kind": ContactKind.PHONE, "value": "0901234567", "consents": ["sms"]}, "consents"),
+    ],
+)
+def test_wrong_typed_contact_fields_raise_validation_errors_not_type_errors(
+    fields: dict[str, object], path: str
+) -> None:
+    """Every bad field is a ValidationError naming the field."""
+    with pytest.raises(ValidationError) as info:
+        ContactPoint(**fields)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+# --- consent ----------------------------------------------------------------------------
+
+
+def test_consent_is_opt_in() -> None:
+    """Decree 13/2023/ND-CP: no channel is allowed until the person consents."""
+    point = ContactPoint.phone("0901234567")
+    assert point.consents == frozenset()
+    assert not any(point.allows(channel) for channel in ContactChannel)
+
+
+def test_consents_accept_any_iterable_and_become_a_frozenset() -> None:
+    """A list, tuple or generator of channels is converted."""
+    point = ContactPoint(
+        kind=ContactKind.PHONE,
+        value="0901234567",
+        consents=[ContactChannel.CALL, ContactChannel.SMS, ContactChannel.CALL],
+    )
+    assert point.consents == frozenset({ContactChannel.CALL, ContactChannel.SMS})
+    assert isinstance(point.consents, frozenset)
+
+
+def test_consent_on_a_channel_the_kind_cannot_use_is_refused() -> None:
+    """An e-mail address cannot consent to SMS; the error sits on 'consents'."""
+    with pytest.raises(ValidationError) as info:
+        ContactPoint.email("an@example.vn", consents=[ContactChannel.SMS])
+    assert info.value.path == "consents"
+    with pytest.raises(ValidationError) as info:
+        ContactPoint.email("an@example.vn").with_consent(ContactChannel.CALL)
+    assert info.value.path == "consents"
+
+
+def test_consent_can_be_given_and_withdrawn_without_changing_the_original() -> None:
+    """with_consent returns a new value; the old one is unchanged."""
+    point = ContactPoint.phone("0901234567")
+    zalo = point.with_consent(ContactChannel.SOCIAL)
+    assert zalo.allows(ContactChannel.SOCIAL)
+    assert not point.allows(ContactChannel.SOCIAL)
+    assert not zalo.with_consent(ContactChannel.SOCIAL, given=False).allows(ContactChannel.SOCIAL)
+
+
+@given(
+    st.sampled_from(list(ContactKind)).flatmap(
+        lambda kind: st.tuples(st.just(kind), st.sets(st.sampled_from(list(ContactChannel))))
+    )
+)
+def test_consents_are_valid_exactly_when_the_kind_supports_them(
+    case: tuple[ContactKind, set[ContactChannel]],
+) -> None:
+    """Consents must be a subset of SUPPORTED_CHANNELS[kind]."""
+    kind, channels = case
+    value = {
+        ContactKind.PHONE: "0901234567",
+        ContactKind.EMAIL: "an@example.vn",
+        ContactKind.SOCIAL: "fb.com/an",
+    }[kind]
+    if channels <= SUPPORTED_CHANNELS[kind]:
+        point = ContactPoint(kind=kind, value=value, consents=channels)
+        assert all(point.allows(c) for c in channels)
+    else:
+        with pytest.raises(ValidationError) as info:
+            ContactPoint(kind=kind, value=value, consents=channels)
+        assert info.value.path == "consents"
+
+
+# --- provinces --------------------------------------------------------------------------
+
+
+def test_there_are_34_provinces_now_and_63_before_july_2025() -> None:
+    """Resolution 202/2025/QH15: 63 provincial units became 34 (28 provinces, 6 cities)."""
+    assert len(PROVINCES) == len(set(PROVINCES)) == 34
+    assert len(FORMER_PROVINCES) == 63
+
+
+def test_every_former_province_maps_to_one_of_the_34() -> None:
+    """Each of the 63 pre-2025 units is part of exactly one current unit."""
+    assert set(FORMER_PROVINCES.values()) == set(PROVINCES)
+
+
+def test_every_current_name_maps_to_itself() -> None:
+    """A current canonical name normalises to itself and is its own current province."""
+    for name in PROVINCES:
+        assert normalize_province(name) == name
+        assert current_province(name) == name
+        assert not is_former_province(name)
+
+
+def test_eleven_units_were_left_unchanged() -> None:
+    """Resolution 60-NQ/TW, list I: 11 units not merged (Hà Nội, Huế and nine provinces)."""
+    absorbed: dict[str, list[str]] = {}
+    for old, new in FORMER_PROVINCES.items():
+        absorbed.setdefault(new, []).append(old)
+    unchanged = {new for new, olds in absorbed.items() if len(olds) == 1}
+    assert unchanged == {
+        "Hà Nội",
+        "Huế",
+        "Lai Châu",
+        "Điện Biên",
+        "Sơn La",
+        "Lạng Sơn",
+        "Quảng Ninh",
+        "Thanh Hóa",
+        "Nghệ An",
+        "Hà Tĩnh",
+        "Cao Bằng",
+    }
+
+
+@pytest.mark.parametrize(
+    ("former", "current"),
+    [
+        ("Bình Dương", HCMC),
+        ("Bà Rịa - Vũng Tàu", HCMC),
+        ("Hà Giang", "Tuyên Quang"),
+        ("Quảng Nam", "Đà Nẵng"),
+        ("Thừa Thiên Huế", "Huế"),
+        ("Yên Bái", "Lào Cai"),
+        ("Bắc Kạn", "Thái Nguyên"),
+        ("Vĩnh Phúc", "Phú Thọ"),
+        ("Hòa Bình", "Phú Thọ"),
+        ("Bắc Giang", "Bắc Ninh"),
+        ("Thái Bình", "Hưng Yên"),
+        ("Hải Dương", "Hải Phòng"),
+        ("Nam Định", "Ninh Bình"),
+        ("Hà Nam", "Ninh Bình"),
+        ("Quảng Bình", "Quảng Trị"),
+        ("Kon Tum", "Quảng Ngãi"),
+        ("Bình Định", "Gia Lai"),
+        ("Ninh Thuận", "Khánh Hòa"),
+        ("Đắk Nông", "Lâm Đồng"),
+        ("Bình Thuận", "Lâm Đồng"),
+        ("Phú Yên", "Đắk Lắk"),
+        ("Bình Phước", "Đồng Nai"),
+        ("Long An", "Tây Ninh"),
+        ("Sóc Trăng", "Cần Thơ"),
+        ("Hậu Giang", "Cần Thơ"),
+        ("Bến Tre", "Vĩnh Long"),
+        ("Trà Vinh", "Vĩnh Long"),
+        ("Tiền Giang", "Đồng Tháp"),
+        ("Bạc Liêu", "Cà Mau"),
+        ("Kiên Giang", "An Giang"),
+    ],
+)
+def test_merged_provinces_belong_to_their_new_unit(former: str, current: str) -> None:
+    """Resolution 202/2025/QH15 (list of Resolution 60-NQ/TW): who merged into whom."""
+    assert FORMER_PROVINCES[former] == current
+    assert current_province(former) == current
+    assert is_former_province(former)
+    assert normalize_province(former) == former
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "TP. Hồ Chí Minh",
+        "TP.HCM",
+        "TPHCM",
+        "TP HCM",
+        "tp.hcm",
+        "HCM",
+        "HCMC",
+        "Thành phố Hồ Chí Minh",
+        "T.P. Hồ Chí Minh",
+        "Hồ Chí Minh",
+        "Ho Chi Minh",
+        "Ho Chi Minh City",
+        "HO CHI MINH CITY",
+        "Sài Gòn",
+        "Saigon",
+    ],
+)
+def test_hcmc_spellings_are_one_province(spelling: str) -> None:
+    """Every common spelling of Hồ Chí Minh City is the canonical 'TP. Hồ Chí Minh'."""
+    assert normalize_province(spelling) == HCMC
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Hà Nội", "Ha Noi", "Hanoi", "HN", "Thành phố Hà Nội", "TP. Hà Nội", "hà nội"]
+)
+def test_hanoi_spellings_are_one_province(spelling: str) -> None:
+    """Hà Nội, with or without prefix, accents or spaces."""
+    assert normalize_province(spelling) == "Hà Nội"
+
+
+def test_hcmc_and_hanoi_are_both_former_and_current_names() -> None:
+    """Both kept their names, so they are in both lists and not 'former'."""
+    for name in (HCMC, "Hà Nội"):
+        assert name in PROVINCES
+        assert FORMER_PROVINCES[name] == name
+        assert not is_former_province(name)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("Da Nang", "Đà Nẵng"),
+        ("Đà Nẵng", "Đà Nẵng"),
+        ("BR-VT", "Bà Rịa - Vũng Tàu"),
+        ("Bà Rịa–Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+        ("Ba Ria Vung Tau", "Bà Rịa - Vũng Tàu"),
+        ("Tỉnh Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+        ("Huế", "Huế"),
+        ("Thành phố Huế", "Huế"),
+        ("Hue", "Huế"),
+        ("Thừa Thiên Huế", "Thừa Thiên Huế"),
+        ("Thừa Thiên - Huế", "Thừa Thiên Huế"),
+        ("Thua Thien Hue", "Thừa Thiên Huế"),
+        ("Khánh Hoà", "Khánh Hòa"),
+        ("Thanh Hoá", "Thanh Hóa"),
+        ("Hoà Bình", "Hòa Bình"),
+        ("Dak Lak", "Đắk Lắk"),
+        ("Đắc Lắc", "Đắk Lắk"),
+        ("tỉnh  quảng   ninh ", "Quảng Ninh"),
+        ("CẦN THƠ", "Cần Thơ"),
+    ],
+)
+def test_common_spellings_normalise_to_the_canonical_name(spelling: str, canonical: str) -> None:
+    """Case, prefixes, tone-mark placement, missing accents and abbreviations are ignored."""
+    assert normalize_province(spelling) == canonical
+
+
+def test_tone_mark_placement_and_unicode_form_do_not_matter() -> None:
+    """Old ('Hoà', 'Thuỷ') and new ('Hòa', 'Thủy') placement, NFC or NFD, fold alike."""
+    for name in ("Khánh Hoà", "Khánh Hòa"):
+        for form in ("NFC", "NFD"):
+            assert normalize_province(unicodedata.normalize(form, name)) == "Khánh Hòa"
+    assert _provinces.fold("Thuỷ") == _provinces.fold("Thủy")
+
+
+@pytest.mark.parametrize("spelling", list(PROVINCES) + list(FORMER_PROVINCES))
+def test_accentless_uppercase_spellings_of_every_name_are_recognised(spelling: str) -> None:
+    """ASCII, upper-case, prefixed spellings reach the same canonical name."""
+    ascii_name = unicodedata.normalize("NFD", spelling.replace("Đ", "D").replace("đ", "d"))
+    ascii_name = "".join(ch for ch in ascii_name if not unicodedata.combining(ch))
+    assert normalize_province(ascii_name.upper()) == spelling
+    assert normalize_province(f"Tỉnh {spelling}") == spelling
+
+
+@pytest.mark.parametrize("bad", ["", "Atlantis", "TP", "Tỉnh", "Quận 1", "Bình"])
+def test_unknown_provinces_are_refused_on_the_province_path(bad: str) -> None:
+    """Anything that is not a known province raises ValidationError('province', ...)."""
+    with pytest.raises(ValidationError) as info:
+        normalize_province(bad)
+    assert info.value.path == "province"
+
+
+def test_a_non_string_province_is_a_validation_error() -> None:
+    """normalize_province(None) does not raise TypeError."""
+    with pytest.raises(ValidationError) as info:
+        normalize_province(None)  # type: ignore[arg-type]
+    assert info.value.path == "province"
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=30))
+def test_province_lookup_never_raises_anything_but_validation_error(text: str) -> None:
+    """Arbitrary text either resolves to a canonical name or raises ValidationError."""
+    try:
+        name = normalize_province(text)
+    except ValidationError as err:
+        path = err.path
+    else:
+        path = "province"
+        assert name in FORMER_PROVINCES or name in PROVINCES
+        assert normalize_province(name) == name
+    assert path == "province"
+
+
+# --- addresses --------------------------------------------------------------------------
+
+
+def test_a_vietnamese_address_normalises_its_province() -> None:
+    """The province is canonicalised; the country code is upper-cased."""
+    address = Address(province="tp.hcm", ward="Phường Bến Thành", country="vn")
+    assert address.province == HCMC
+    assert address.country == "VN"
+    assert not address.is_pre_2025
+    assert Address(province=address.province, ward=address.ward) == address
+
+
+def test_an_old_style_address_keeps_its_former_province_and_district() -> None:
+    """The address is what the customer wrote; current_province says where it is now."""
+    address = Address(province="Binh Duong", district="TP. Thủ Dầu Một", ward="Phú Cường")
+    assert address.province == "Bình Dương"
+    assert address.current_province == HCMC
+    assert address.is_pre_2025
+
+
+def test_a_district_alone_makes_an_address_pre_2025() -> None:
+    """Districts were abolished on 1 July 2025 (two-tier local government)."""
+    assert Address(province="Hà Nội", district="Quận Ba Đình").is_pre_2025
+    assert not Address(province="Hà Nội", ward="Phường Ba Đình").is_pre_2025
+
+
+def test_a_foreign_address_keeps_its_province_as_written() -> None:
+    """Outside Vietnam the province is free text (non-empty)."""
+    address = Address(province="  California ", country="us")
+    assert (address.province, address.country) == ("California", "US")
+    assert address.current_province == "California"
+    assert not address.is_pre_2025
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"province": "Atlantis"}, "province"),
+        ({"province": 79}, "province"),
+        ({"province": " ", "country": "US"}, "province"),
+        ({"province": "Hà Nội", "country": "VNM"}, "country"),
+        ({"province": "Hà Nội", "country": "V1"}, "country"),
+        ({"province": "Hà Nội", "country": None}, "country"),
+        ({"province": "Hà Nội", "district": "  "}, "district"),
+        ({"province": "Hà Nội", "district": 1}, "district"),
+        ({"province": "Hà Nội", "ward": None}, "ward"),
+        ({"province": "Hà Nội", "street": 12}, "street"),
+    ],
+)
+def test_invalid_addresses_name_the_bad_field(fields: dict[str, object], path: str) -> None:
+    """Bad or wrong-typed address fields raise ValidationError at that field."""
+    with pytest.raises(ValidationError) as info:
+        Address(**fields)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+@given(st.sampled_from(list(PROVINCES) + list(FORMER_PROVINCES)), st.booleans())
+def test_building_an_address_again_gives_an_equal_object(province: str, district: bool) -> None:
+    """Address construction is idempotent."""
+    address = Address(province=province.upper(), district="Quận 1" if district else None)
+    assert attrs.evolve(address) == address
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def test_a_persons_name_is_trimmed_collapsed_and_nfc() -> None:
+    """'  Nguyễn   Văn  An ' in NFD becomes 'Nguyễn Văn An' in NFC."""
+    person = Person(full_name=unicodedata.normalize("NFD", "  Nguyễn   Văn\tAn "))
+    assert person.full_name == "Nguyễn Văn An"
+    assert unicodedata.is_normalized("NFC", person.full_name)
+
+
+def test_vietnamese_names_put_the_family_name_first() -> None:
+    """'Nguyễn Văn An': family name Nguyễn, given name An."""
+    person = Person(full_name="Nguyễn Văn An")
+    assert (person.family_name, person.given_name) == ("Nguyễn", "An")
+    assert Person(full_name="Mai").given_name == Person(full_name="Mai").family_name == "Mai"
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"full_name": 123}, "full_name"),
+        ({"full_name": "   "}, "full_name"),
+        ({"full_name": "A" * 201}, "full_name"),
+        ({"full_name": "An", "gender": "male"}, "gender"),
+        ({"full_name": "An", "birth_date": "1990-01-01"}, "birth_date"),
+        ({"full_name": "An", "birth_date": datetime.datetime(1990, 1, 1)}, "birth_date"),
+        ({"full_name": "An", "contacts": 5}, "contacts"),
+        ({"full_name": "An", "contacts": ["0901234567"]}, "contacts[0]"),
+        ({"full_name": "An", "address": "Hà Nội"}, "address"),
+    ],
+)
+def test_invalid_people_name_the_bad_field(fields: dict[str, object], path: str) -> None:
+    """Wrong types and bad values raise ValidationError (never TypeError) at the field."""
+    with pytest.raises(ValidationError) as info:
+        Person(**fields)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+def test_a_name_of_200_characters_is_accepted() -> None:
+    """200 is the limit, inclusive."""
+    assert len(Person(full_name="A" * 200).full_name) == 200
+
+
+def test_a_person_whose_second_contact_is_bad_reports_its_path() -> None:
+    """A duplicate second contact is reported at 'contacts[1].value'."""
+    phone = ContactPoint.phone("0901234567")
+    with pytest.raises(ValidationError) as info:
+        Person(full_name="Nguyễn Văn An", contacts=[phone, ContactPoint.phone("+84 90 123 4567")])
+    assert info.value.path == "contacts[1].value"
+
+
+def test_a_person_has_at_most_one_primary_contact_per_kind() -> None:
+    """Two primary phones are refused at the second one."""
+    first = ContactPoint.phone("0901234567", primary=True)
+    second = ContactPoint.phone("0911234567", primary=True)
+    with pytest.raises(ValidationError) as info:
+        Person(full_name="An", contacts=(first, second))
+    assert info.value.path == "contacts[1].primary"
+
+
+def test_contacts_accept_any_iterable_and_become_a_tuple() -> None:
+    """A generator of contact points is stored as a tuple."""
+    person = Person(full_name="An", contacts=(c for c in [ContactPoint.email("an@example.vn")]))
+    assert isinstance(person.contacts, tuple)
+    assert len(person.contacts) == 1
+
+
+def test_contact_prefers_the_primary_then_the_first() -> None:
+    """contact(kind): the primary of that kind, else the first of that kind, else None."""
+    work = ContactPoint.phone("0901234567", label="work")
+    home = ContactPoint.phone("0911234567", label="home", primary=True)
+    mail = ContactPoint.email("an@example.vn")
+    person = Person(full_name="An", contacts=[work, mail, home])
+    assert person.contact(ContactKind.PHONE) == home
+    assert person.contact(ContactKind.EMAIL) == mail
+    assert person.contact(ContactKind.SOCIAL) is None
+    assert Person(full_name="An", contacts=[work, mail]).contact(ContactKind.PHONE) == work
+
+
+def test_age_counts_whole_years() -> None:
+    """The age goes up on the birthday, not before."""
+    person = Person(full_name="An", birth_date=datetime.date(1990, 5, 17))
+    assert person.age_on(datetime.date(2025, 5, 16)) == 34
+    assert person.age_on(datetime.date(2025, 5, 17)) == 35
+    assert person.age_on(datetime.date(1990, 5, 17)) == 0
+
+
+def test_someone_born_on_29_february_ages_on_1_march_in_common_years() -> None:
+    """Documented rule: in a non-leap year the 29 February birthday counts as 1 March."""
+    person = Person(full_name="Trần Thị Mai", birth_date=datetime.date(2004, 2, 29))
+    assert person.age_on(datetime.date(2025, 2, 28)) == 20
+    assert person.age_on(datetime.date(2025, 3, 1)) == 21
+    assert person.age_on(datetime.date(2028, 2, 28)) == 23
+    assert person.age_on(datetime.date(2028, 2, 29)) == 24
+
+
+def test_age_is_unknown_without_a_birth_date() -> None:
+    """age_on returns None when the birth date is not known."""
+    assert Person(full_name="An").age_on(datetime.date(2025, 1, 1)) is None
+
+
+def test_age_before_birth_or_on_a_datetime_is_refused() -> None:
+    """A date before birth, or a datetime, raises ValidationError at 'on'."""
+    person = Person(full_name="An", birth_date=datetime.date(1990, 5, 17))
+    with pytest.raises(ValidationError) as info:
+        person.age_on(datetime.date(1990, 5, 16))
+    assert info.value.path == "on"
+    with pytest.raises(ValidationError) as info:
+        person.age_on(datetime.datetime(2025, 1, 1))
+    assert info.value.path == "on"
+
+
+@given(
+    st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    st.integers(min_value=0, max_value=40000),
+)
+def test_age_never_decreases_and_matches_the_year_difference(
+    born: datetime.date, days: int
+) -> None:
+    """age_on is monotone and within one year of the year difference."""
+    person = Person(full_name="An", birth_date=born)
+    on = born + datetime.timedelta(days=days)
+    age = person.age_on(on)
+    assert age is not None
+    assert on.year - born.year - 1 <= age <= on.year - born.year
+    assert person.age_on(on + datetime.timedelta(days=1)) >= age  # type: ignore[operator]
+
+
+def test_building_a_person_again_gives_an_equal_object() -> None:
+    """Construction from normalised values is idempotent."""
+    person = Person(
+        full_name=" Nguyễn  Văn An ",
+        gender=Gender.MALE,
+        birth_date=datetime.date(1990, 5, 17),
+        contacts=[ContactPoint.phone("0901 234 567", consents=[ContactChannel.SMS])],
+        address=Address(province="HCMC", ward="Bến Thành"),
+    )
+    assert attrs.evolve(person) == person
+    assert hash(attrs.evolve(person)) == hash(person)
+
+
+# --- organisations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "stored", "branch"),
+    [
+        ("0101234567", "0101234567", False),
+        ("  0101234567 ", "0101234567", False),
+        ("0101234567-001", "0101234567-001", True),
+    ],
+)
+def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: bool) -> None:
+    """Mã số thuế: 10 digits, or 10-3 for a branch (dependent unit)."""
+    org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=code)
+    assert org.tax_code == stored
+    assert org.is_branch_tax_code is branch
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "010123456",
+        "01012345678",
+        "0101234567001",
+        "0101234567-01",
+        "0101234567 -001",
+        "0101 234 567",
+        "010123456A",
+        "٠١٠١٢٣٤٥٦٧",
+        1012345678,
+    ],
+)
+def test_malformed_tax_codes_are_refused(bad: object) -> None:
+    """Anything but 10 or 10-3 ASCII digits raises at 'tax_code'."""
+    with pytest.raises(ValidationError) as info:
+        Organization(legal_name="Ánh Dương", tax_code=bad)  # type: ignore[arg-type]
+    assert info.value.path == "tax_code"
+
+
+def test_an_organisation_cannot_be_an_individual() -> None:
+    """PartyType.INDIVIDUAL belongs to Person."""
+    with pytest.raises(ValidationError) as info:
+        Organization(legal_name="Ánh Dương", party_type=PartyType.INDIVIDUAL)
+    assert info.value.path == "party_type"
+
+
+@pytest.mark.parametrize("party_type", [pt for pt in PartyType if pt.is_organization])
+@pytest.mark.parametrize("category", [*BusinessCategory, None])
+def test_the_category_must_fit_the_party_type(
+    party_type: PartyType, category: BusinessCategory | None
+) -> None:
+    """Seed 004: government category iff government party, non-profit iff non-profit."""
+    reserved = {
+        BusinessCategory.GOVERNMENT: PartyType.GOVERNMENT,
+        BusinessCategory.NONPROFIT: PartyType.NONPROFIT,
+    }
+    fits = (
+        category is None
+        or reserved.get(category) is party_type
+        or (category not in reserved and party_type not in reserved.values())
+    )
+    if fits:
+        org = Organization(legal_name="Đơn vị", party_type=party_type, category=category)
+        assert org.category is category
+    else:
+        with pytest.raises(ValidationError) as info:
+            Organization(legal_name="Đơn vị", party_type=party_type, category=category)
+        assert info.value.path == "category"
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"legal_name": None}, "legal_name"),
+        ({"legal_name": ""}, "legal_name"),
+        ({"legal_name": "X", "party_type": "business"}, "party_type"),
+        ({"legal_name": "X", "category": "manufacturer"}, "category"),
+        ({"legal_name": "X", "internal_unit": "branch"}, "internal_unit"),
+        ({"legal_name": "X", "address": {"province": "Hà Nội"}}, "address"),
+        ({"legal_name": "X", "contacts": [None]}, "contacts[0]"),
+    ],
+)
+def test_invalid_organisations_name_the_bad_field(fields: dict[str, object], path: str) -> None:
+    """Wrong-typed organisation fields raise ValidationError at the field."""
+    with pytest.raises(ValidationError) as info:
+        Organization(**fields)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+def test_an_internal_branch_is_an_organisation_with_a_branch_tax_code() -> None:
+    """Seed 000 §2.2: branches are internal customers; their tax code is 10-3 digits."""
+    branch = Organization(
+        legal_name="Chi nhánh Đà Nẵng",
+        tax_code="0101234567-002",
+        internal_unit=InternalUnit.BRANCH,
+        contacts=[ContactPoint.email("dn@anhduong.vn", primary=True)],
+        address=Address(province="Quảng Nam", district="Hội An"),
+    )
+    assert branch.is_branch_tax_code
+    assert branch.contact(ContactKind.EMAIL) is not None
+    assert branch.address is not None
+    assert branch.address.current_province == "Đà Nẵng"
+    assert attrs.evolve(branch) == branch
+
+
+def test_a_party_is_a_person_or_an_organisation() -> None:
+    """Party is the union type of the two."""
+    parties: list[Party] = [Person(full_name="An"), Organization(legal_name="Ánh Dương")]
+    assert all(isinstance(p, (Person, Organization)) for p in parties)
+
+
+def test_parties_are_frozen() -> None:
+    """Models are immutable; use attrs.evolve."""
+    person = Person(full_name="An")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        person.full_name = "Bình"  # type: ignore[misc]
