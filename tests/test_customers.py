@@ -1,0 +1,285 @@
+"""Customers, purchases, kinds and the lifecycle machine (seeds 000, 001, 003, 004)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import attrs
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khachhang import (
+    LIFECYCLE,
+    Customer,
+    InternalUnit,
+    Lifecycle,
+    LifecyclePolicy,
+    LineItem,
+    Market,
+    Money,
+    Organization,
+    PartyType,
+    Person,
+    Purchase,
+    Role,
+    Scope,
+    TransitionError,
+    ValidationError,
+)
+
+ICT = timezone(timedelta(hours=7))
+T0 = datetime(2025, 1, 10, 9, tzinfo=ICT)
+
+
+def person(name: str = "Nguyễn Văn An", **kw: object) -> Person:
+    return Person(name, **kw)  # type: ignore[arg-type]
+
+
+def customer(**kw: object) -> Customer:
+    fields: dict[str, object] = {"id": "c-1", "party": person(), "created_at": T0}
+    fields.update(kw)
+    return Customer(**fields)  # type: ignore[arg-type]
+
+
+def order(n: int, days: int, amount: int = 1_000_000) -> Purchase:
+    return Purchase(f"o-{n}", T0 + timedelta(days=days), Money(amount))
+
+
+# -- kinds ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("party", "market"),
+    [
+        (person(), Market.B2C),
+        (Organization("Công ty TNHH Minh Phát"), Market.B2B),
+        (Organization("Sở Y tế Hà Nội", party_type=PartyType.GOVERNMENT), Market.B2G),
+        (Organization("Hội Chữ thập đỏ", party_type=PartyType.NONPROFIT), Market.B2B),
+    ],
+)
+def test_the_market_follows_the_party_type(party: Person | Organization, market: Market) -> None:
+    """Seed 000 §2.1: individuals, businesses, government agencies and volunteer groups."""
+    assert customer(party=party).market is market
+
+
+def test_an_employee_is_an_internal_customer_with_no_market() -> None:
+    """Seed 000 §2.2: employees are the firm's internal customers."""
+    employee = customer(scope=Scope.INTERNAL, roles={Role.END_USER})
+    assert employee.market is None
+    assert employee.party_type is PartyType.INDIVIDUAL
+
+
+def test_a_department_or_branch_can_be_an_internal_customer() -> None:
+    """Seed 001: departments and branches inside the supply chain are internal customers."""
+    branch = Organization("Chi nhánh Đà Nẵng", internal_unit=InternalUnit.BRANCH)
+    assert customer(party=branch, scope=Scope.INTERNAL).scope is Scope.INTERNAL
+
+
+def test_an_internal_customer_holds_no_external_role() -> None:
+    with pytest.raises(ValidationError) as info:
+        customer(scope=Scope.INTERNAL, roles={Role.SUPPLIER, Role.END_USER})
+    assert info.value.path == "roles"
+    assert "supplier" in info.value.reason
+
+
+def test_an_internal_organisation_must_be_a_department_or_branch() -> None:
+    with pytest.raises(ValidationError) as info:
+        customer(party=Organization("Công ty ABC"), scope=Scope.INTERNAL)
+    assert info.value.path == "party.internal_unit"
+
+
+def test_our_own_branch_is_not_an_external_customer() -> None:
+    branch = Organization("Chi nhánh Huế", internal_unit=InternalUnit.BRANCH)
+    with pytest.raises(ValidationError, match="external customer"):
+        customer(party=branch)
+
+
+def test_a_bank_is_a_business_organisation() -> None:
+    """Seed 000 §2.1 lists banks among business customers."""
+    bank = Organization("Ngân hàng TMCP Ngoại thương Việt Nam")
+    assert Role.BANK in customer(party=bank, roles={Role.BANK}).roles
+    with pytest.raises(ValidationError, match="bank"):
+        customer(roles={Role.BANK})
+
+
+def test_competitors_and_suppliers_are_external_customers_too() -> None:
+    """Seed 001: suppliers, banks, even competitors are external customers."""
+    rival = customer(party=Organization("Công ty CP Đối Thủ"), roles={Role.COMPETITOR})
+    assert rival.scope is Scope.EXTERNAL
+
+
+def test_wrong_types_are_validation_errors_with_a_path() -> None:
+    with pytest.raises(ValidationError) as info:
+        customer(party="Nguyễn Văn An")
+    assert info.value.path == "party"
+    with pytest.raises(ValidationError) as info:
+        customer(created_at=datetime(2025, 1, 1))
+    assert info.value.path == "created_at"
+    with pytest.raises(ValidationError) as info:
+        customer(roles={"buyer"})
+    assert info.value.path == "roles[0]"
+    with pytest.raises(ValidationError) as info:
+        customer(tags="vip")
+    assert info.value.path == "tags"
+
+
+# -- purchases and derived facts ----------------------------------------------------
+
+
+def test_a_customer_without_purchases_has_spent_zero_and_has_no_last_purchase() -> None:
+    c = customer(currency="USD")
+    assert c.total_spent == Money(0, "USD")
+    assert c.last_purchase_at is None
+    assert c.recency_days(T0) is None
+    assert c.average_order_value is None
+
+
+def test_purchases_are_kept_in_time_order() -> None:
+    c = customer(purchases=[order(2, 30), order(1, 5)])
+    assert [p.id for p in c.purchases] == ["o-1", "o-2"]
+    assert c.first_purchase_at == T0 + timedelta(days=5)
+    assert c.last_purchase_at == T0 + timedelta(days=30)
+
+
+def test_a_customer_cannot_mix_currencies() -> None:
+    usd = Purchase("o-9", T0 + timedelta(days=9), Money("10.00", "USD"))
+    with pytest.raises(ValidationError) as info:
+        customer(purchases=[order(1, 1), usd])
+    assert info.value.path == "purchases[1].amount.currency"
+
+
+def test_purchase_ids_are_unique() -> None:
+    with pytest.raises(ValidationError, match="duplicate"):
+        customer(purchases=[order(1, 1), order(1, 2)])
+
+
+def test_line_items_share_the_purchase_currency() -> None:
+    item = LineItem("SKU-1", "Cà phê", 1, Money("5.00", "USD"))
+    with pytest.raises(ValidationError) as info:
+        Purchase("o-1", T0, Money(100000), items=[item])
+    assert info.value.path == "items[0].unit_price.currency"
+
+
+def test_derived_facts_are_pure_functions_of_as_of() -> None:
+    c = customer(
+        party=person(birth_date=date(1990, 6, 15)),
+        purchases=[order(1, 0, 2_000_000), order(2, 40, 1_000_000)],
+    )
+    as_of = T0 + timedelta(days=100)
+    assert c.orders == 2
+    assert c.total_spent == Money(3_000_000)
+    assert c.average_order_value == Money(1_500_000)
+    assert c.recency_days(as_of) == 60
+    assert c.tenure(as_of) == relativedelta(months=+3, days=+10)
+    assert c.tenure_days(as_of) == 100
+    assert c.age(as_of) == 34
+    assert c.age(date(2025, 6, 15)) == 35
+
+
+def test_organisations_have_no_age() -> None:
+    assert customer(party=Organization("Công ty TNHH An Phát")).age(T0) is None
+
+
+def test_adding_a_purchase_returns_a_new_customer() -> None:
+    c = customer()
+    bought = c.add_purchase(order(1, 1))
+    assert c.orders == 0
+    assert bought.orders == 1
+
+
+# -- lifecycle ----------------------------------------------------------------------
+
+
+def test_a_first_purchase_makes_a_prospect_current() -> None:
+    """Seed 002 §1: a prospect who buys becomes a current customer."""
+    c = customer().add_purchase(order(1, 3), actor="sales-1")
+    assert c.lifecycle is Lifecycle.CURRENT
+    event = c.lifecycle_events[-1]
+    assert (event.transition, event.actor, event.at) == ("convert", "sales-1", T0 + timedelta(3))
+
+
+def test_a_prospect_without_purchases_cannot_be_converted_by_hand() -> None:
+    c = customer()
+    with pytest.raises(TransitionError, match="no purchase"):
+        LIFECYCLE.fire(c, "convert", at=T0)
+
+
+def test_the_policy_promotes_a_frequent_buyer_to_loyal() -> None:
+    """Seed 003: loyal customers use the product for long and come back often."""
+    policy = LifecyclePolicy(loyal_min_orders=3, loyal_min_tenure_days=60)
+    c = customer()
+    for n in range(3):
+        c = c.add_purchase(order(n, 10 * n))
+    assert c.review_lifecycle(policy, as_of=T0 + timedelta(days=30)).lifecycle is Lifecycle.CURRENT
+    loyal = c.review_lifecycle(policy, as_of=T0 + timedelta(days=61))
+    assert loyal.lifecycle is Lifecycle.LOYAL
+    assert loyal.lifecycle_events[-1].payload == policy
+
+
+def test_a_minimum_spend_can_hold_back_loyalty() -> None:
+    policy = LifecyclePolicy(
+        loyal_min_orders=1, loyal_min_tenure_days=0, loyal_min_spent=Money(5_000_000)
+    )
+    c = customer().add_purchase(order(1, 1, 1_000_000))
+    assert policy.qualifies_as_loyal(c, T0 + timedelta(days=2)) is not None
+    assert c.review_lifecycle(policy, as_of=T0 + timedelta(days=2)).lifecycle is Lifecycle.CURRENT
+
+
+def test_a_quiet_customer_lapses_and_is_won_back_by_buying_again() -> None:
+    policy = LifecyclePolicy(lapse_after_days=180)
+    c = customer().add_purchase(order(1, 0))
+    lapsed = c.review_lifecycle(policy, as_of=T0 + timedelta(days=200))
+    assert lapsed.lifecycle is Lifecycle.LAPSED
+    back = lapsed.add_purchase(order(2, 210))
+    assert back.lifecycle is Lifecycle.CURRENT
+    assert [e.transition for e in back.lifecycle_events] == ["convert", "lapse", "win_back"]
+
+
+def test_a_lapse_that_the_policy_does_not_justify_is_refused() -> None:
+    policy = LifecyclePolicy(lapse_after_days=180)
+    c = customer().add_purchase(order(1, 0))
+    with pytest.raises(TransitionError, match="lapse needs 180"):
+        LIFECYCLE.fire(c, "lapse", at=T0 + timedelta(days=10), payload=policy)
+
+
+def test_a_lifecycle_that_contradicts_its_log_is_refused() -> None:
+    c = customer().add_purchase(order(1, 0))
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(c, lifecycle=Lifecycle.LOYAL)
+    assert info.value.path == "lifecycle"
+
+
+def test_the_lifecycle_diagram_names_every_state_in_both_languages() -> None:
+    vi = LIFECYCLE.to_mermaid(current=Lifecycle.CURRENT)
+    en = LIFECYCLE.to_mermaid(lang="en")
+    assert 'state "Khách hàng tiềm năng" as prospect' in vi
+    assert 'state "Prospect" as prospect' in en
+    assert "prospect --> current: convert [guarded]" in en
+    assert "class current current" in vi
+
+
+purchase_days = st.lists(st.integers(min_value=0, max_value=1500), max_size=10)
+review_days = st.lists(st.integers(min_value=0, max_value=1500), max_size=6)
+
+
+@given(purchase_days, review_days, st.integers(1, 400), st.integers(1, 6))
+def test_the_lifecycle_log_replays_to_the_same_customer(
+    buys: list[int], reviews: list[int], lapse_after: int, min_orders: int
+) -> None:
+    """Whatever happened, replaying the log onto the bare customer gives the same value."""
+    policy = LifecyclePolicy(loyal_min_orders=min_orders, lapse_after_days=lapse_after)
+    c = customer()
+    steps = sorted([(d, "buy") for d in buys] + [(d, "review") for d in reviews])
+    for n, (day, what) in enumerate(steps):
+        at = T0 + timedelta(days=day)
+        if what == "buy":
+            c = c.add_purchase(Purchase(f"o-{n}", at, Money(100_000)))
+        else:
+            c = c.review_lifecycle(policy, as_of=at)
+    bare = attrs.evolve(c, lifecycle=Lifecycle.PROSPECT, lifecycle_events=())
+    assert LIFECYCLE.replay(c.lifecycle_events, onto=bare) == c
+    assert c.lifecycle is (
+        c.lifecycle_events[-1].target if c.lifecycle_events else Lifecycle.PROSPECT
+    )
