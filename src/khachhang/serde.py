@@ -38,6 +38,7 @@ from typing import Any, TypeVar, get_args
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
 from khachhang.errors import ConversionError, KhachHangError, ValidationError
@@ -169,14 +170,18 @@ def _frozenset_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable
     return unstructure
 
 
+def _payload_tag(payload: Payload) -> str:
+    tag = _PAYLOAD_TAGS.get(type(payload))
+    if tag is None:
+        msg = f"{type(payload).__name__} is not registered; call register_payload()"
+        raise ValidationError("payload", msg)
+    return tag
+
+
 def _unstructure_payload(conv: cattrs.Converter) -> Callable[[Payload], dict[str, Any]]:
     def unstructure(payload: Payload) -> dict[str, Any]:
-        tag = _PAYLOAD_TAGS.get(type(payload))
-        if tag is None:
-            msg = f"{type(payload).__name__} is not registered; call register_payload()"
-            raise ValidationError("payload", msg)
-        data: dict[str, Any] = conv.unstructure(payload, type(payload))
-        return {"type": tag, **data}
+        tag = _payload_tag(payload)
+        return {"type": tag, **_BODY_UNSTRUCTURE[id(conv)][type(payload)](payload)}
 
     return unstructure
 
@@ -191,9 +196,13 @@ def _structure_payload(conv: cattrs.Converter) -> Callable[[object, type], Paylo
             known = ", ".join(sorted(_PAYLOADS))
             raise ValidationError("type", f"unknown payload type {tag!r}; known: {known}")
         body = {k: v for k, v in value.items() if k != "type"}
-        return conv.structure(body, cls)
+        return _BODY_STRUCTURE[id(conv)][cls](body, cls)
 
     return structure
+
+
+_BODY_UNSTRUCTURE: dict[int, dict[type[Payload], Callable[[Any], dict[str, Any]]]] = {}
+_BODY_STRUCTURE: dict[int, dict[type[Payload], Callable[[Any, type], Payload]]] = {}
 
 
 def _configure(conv: cattrs.Converter) -> cattrs.Converter:
@@ -251,7 +260,17 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
     _PAYLOADS[tag] = cls
     _PAYLOAD_TAGS[cls] = tag
     for conv in (converter, _fast):
+        body_out = make_dict_unstructure_fn(cls, conv)
+        body_in = make_dict_structure_fn(
+            cls,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        _BODY_UNSTRUCTURE.setdefault(id(conv), {})[cls] = body_out
+        _BODY_STRUCTURE.setdefault(id(conv), {})[cls] = body_in
         conv.register_unstructure_hook(cls, _unstructure_payload(conv))
+        conv.register_structure_hook(cls, _structure_payload(conv))
     return cls
 
 
