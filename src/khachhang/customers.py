@@ -422,6 +422,8 @@ class Customer:
 
 
 def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
+    if not customer.purchases:
+        return "no purchase recorded"
     if not customer.purchases_until(event.at):
         return f"no purchase at or before {event.at.isoformat()}"
     return None

@@ -70,7 +70,7 @@ __all__ = [
 S = TypeVar("S", bound=enum.Enum)
 I = TypeVar("I")  # noqa: E741  (the instance type)
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
 
 
 def require_aware(value: object, path: str = "at") -> datetime:
@@ -293,12 +293,11 @@ class Definition(Generic[I, S]):
     ) -> tuple[Move[S], ...]:
         """Every move from the current state: open, or closed with the guard's reason.
 
-        Guards are asked about a move at ``at`` (default: the time of the last event)
-        carrying ``payload``.
+        Guards are asked about a move at ``at`` carrying ``payload``; without ``at`` the
+        move is imagined after everything recorded so far.
         """
         state = self.state_of(instance)
-        events = self.events_of(instance)
-        when = at if at is not None else (events[-1].at if events else _EPOCH)
+        when = at if at is not None else _END_OF_TIME
         moves = []
         for transition in self.moves_from(state):
             event = Event(transition.name, state, transition.target, when, None, "", payload)

@@ -312,7 +312,7 @@ def _problems(exc: BaseException) -> list[tuple[str, str]]:
                 reason, _, inner = reason[:-1].rpartition(" (at .")
                 path = f"{path}.{inner}"
             problems.append((path, reason))
-        return problems
+        return sorted(problems)
     if isinstance(exc, ValidationError):
         return [(f"$.{exc.path}" if exc.path else "$", exc.reason)]
     return [("$", _format(exc, None))]
