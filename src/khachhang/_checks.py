@@ -18,6 +18,8 @@ T = TypeVar("T")
 
 def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ...]) -> T:
     """Return ``value`` if it is an instance of ``expected`` (bools are not ints)."""
+    if type(value) is expected:
+        return value  # type: ignore[return-value,unused-ignore]
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         names = " or ".join(k.__name__ for k in kinds)
@@ -40,4 +42,8 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
 
 def check_items(path: str, values: Iterable[object], expected: type[T]) -> tuple[T, ...]:
     """Check every item of ``values``; the error names the item's index."""
-    return tuple(check_type(f"{path}[{i}]", v, expected) for i, v in enumerate(values))
+    items = tuple(values)
+    for i, value in enumerate(items):
+        if type(value) is not expected and not isinstance(value, expected):
+            check_type(f"{path}[{i}]", value, expected)
+    return items  # type: ignore[return-value]

@@ -27,7 +27,6 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 import attrs
-import phonenumbers
 
 from khachhang import _provinces
 from khachhang.errors import ValidationError
@@ -146,6 +145,59 @@ def _normalize_name(value: object, path: str) -> str:
 # --- phones and e-mails ---------------------------------------------------------------
 
 _PHONE_CHARS = re.compile(r"\+?[0-9 .\-()]+", re.ASCII)
+# A Vietnamese number already in E.164 form (what the converter reads back): the
+# country code is known, so parsing can be skipped; phonenumbers still decides validity.
+_VN_E164 = re.compile(r"\+84([1-9][0-9]{6,9})", re.ASCII)
+_VN_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+@functools.cache
+def _vn_number_patterns() -> tuple[
+    re.Pattern[str], tuple[tuple[frozenset[int], re.Pattern[str]], ...]
+]:
+    """phonenumbers' own Vietnamese metadata, compiled once.
+
+    ``phonenumbers.is_valid_number`` accepts a number when its national part matches the
+    general pattern and the pattern (and possible lengths) of at least one number type;
+    this is the same test without re-parsing the text or re-reading the metadata on each
+    call. A property test checks that both always agree.
+    """
+    from phonenumbers import PhoneMetadata
+
+    meta = PhoneMetadata.metadata_for_region("VN")
+    general_desc = meta.general_desc if meta is not None else None
+    if general_desc is None or general_desc.national_number_pattern is None:  # pragma: no cover
+        return re.compile(r"(?!)"), ()  # no metadata: never take the fast path
+    general = re.compile(general_desc.national_number_pattern)
+    kinds = []
+    for name in _VN_TYPES:
+        desc = getattr(meta, name)
+        if desc is not None and desc.national_number_pattern is not None:
+            lengths = frozenset(desc.possible_length or ())
+            kinds.append((lengths, re.compile(desc.national_number_pattern)))
+    return general, tuple(kinds)
+
+
+def _is_valid_vn_national(national: str) -> bool:
+    general, kinds = _vn_number_patterns()
+    if general.fullmatch(national) is None:
+        return False
+    size = len(national)
+    return any(
+        (not lengths or size in lengths) and pattern.fullmatch(national) is not None
+        for lengths, pattern in kinds
+    )
 
 
 def normalize_phone(value: str, region: str = "VN") -> str:
@@ -165,6 +217,12 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
     """
     text = _require_str(value, "value").strip()
+    fast = _VN_E164.fullmatch(text)
+    if fast is not None and region == "VN" and _is_valid_vn_national(fast[1]):
+        return text
+    # Imported on first use: it costs ~50 ms at import, and many users never need it.
+    import phonenumbers
+
     if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
         msg = f"unknown phone region {region!r}"
         raise ValidationError("region", msg)

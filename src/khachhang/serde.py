@@ -63,6 +63,8 @@ _MAX_JSON_CHARS = 50_000_000
 
 
 def _structure_str(value: object, _: type) -> str:
+    if type(value) is str:
+        return value
     if not isinstance(value, str):
         msg = f"expected a string, got {type(value).__name__}"
         raise ValidationError("", msg)
@@ -155,6 +157,37 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     return structure
 
 
+def _is_variadic_tuple(cls: Any) -> bool:
+    args = get_args(cls)
+    return getattr(cls, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    inner_type = get_args(cls)[0]
+    inner = conv.get_structure_hook(inner_type)
+
+    def structure(values: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(values, (list, tuple)):
+            msg = f"expected a list, got {type(values).__name__}"
+            raise ValidationError("", msg)
+        return tuple([inner(v, inner_type) for v in values])
+
+    return structure
+
+
+def _tuple_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    inner = conv.get_unstructure_hook(get_args(cls)[0])
+
+    def unstructure(values: tuple[Any, ...]) -> list[Any]:
+        return [inner(v) for v in values]
+
+    return unstructure
+
+
+def _enum_unstructure(member: enum.Enum) -> Any:
+    return member._value_
+
+
 def _sort_key(item: object) -> tuple[str, str]:
     value = item.value if isinstance(item, enum.Enum) else item
     return (type(value).__name__, str(value))
@@ -224,6 +257,17 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),
         lambda t: _frozenset_unstructure_factory(t, conv),
     )
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda t: _enum_unstructure
+    )
+    conv.register_unstructure_hook_factory(
+        _is_variadic_tuple, lambda t: _tuple_unstructure_factory(t, conv)
+    )
+    if not conv.detailed_validation:
+        # The detailed converter keeps cattrs' own tuple hooks, which track indices.
+        conv.register_structure_hook_factory(
+            _is_variadic_tuple, lambda t: _tuple_structure_factory(t, conv)
+        )
     conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
     conv.register_structure_hook(Payload, _structure_payload(conv))
     configure_tagged_union(
