@@ -181,8 +181,13 @@ class LifecyclePolicy(Payload):
         return None
 
     def is_quiet(self, customer: Customer, as_of: datetime) -> str | None:
-        """``None`` when ``customer`` has gone quiet long enough to lapse, else why not."""
-        orders = customer.purchases_until(as_of)
+        """``None`` when ``customer`` has gone quiet long enough to lapse, else why not.
+
+        Only purchases strictly before ``as_of`` count: a purchase at the very instant of
+        a lapse comes after it (and wins the customer back), so logs replay the same way
+        whatever order the two were recorded in.
+        """
+        orders = tuple(p for p in customer.purchases if p.at < as_of)
         if not orders:
             return "never bought, so cannot lapse"
         quiet = (as_of - orders[-1].at).days

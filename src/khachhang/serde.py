@@ -37,7 +37,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_args
 
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
@@ -162,15 +167,38 @@ def _is_variadic_tuple(cls: Any) -> bool:
     return getattr(cls, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-def _tuple_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    inner_type = get_args(cls)[0]
-    inner = conv.get_structure_hook(inner_type)
+def _is_collection(cls: Any) -> bool:
+    return _is_variadic_tuple(cls) or getattr(cls, "__origin__", None) in (frozenset, set)
 
-    def structure(values: object, _: object) -> tuple[Any, ...]:
-        if not isinstance(values, (list, tuple)):
+
+def _collection_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Lists only: cattrs would iterate a string into letters or a mapping into keys."""
+    inner_type = get_args(cls)[0] if get_args(cls) else Any
+    inner = conv.get_structure_hook(inner_type)
+    origin = getattr(cls, "__origin__", tuple)
+    make: Callable[[list[Any]], Any] = tuple if origin is tuple else frozenset
+    detailed = conv.detailed_validation
+
+    def structure(values: object, _: object) -> Any:
+        if not isinstance(values, (list, tuple, set, frozenset)):
             msg = f"expected a list, got {type(values).__name__}"
             raise ValidationError("", msg)
-        return tuple([inner(v, inner_type) for v in values])
+        if not detailed:
+            return make([inner(v, inner_type) for v in values])
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, value in enumerate(values):
+            try:
+                items.append(inner(value, inner_type))
+            except Exception as exc:  # collected with the index, re-raised below
+                note = IterableValidationNote(
+                    f"Structuring {cls} @ index {index}", index, inner_type
+                )
+                setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        return make(items)
 
     return structure
 
@@ -263,11 +291,9 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_unstructure_hook_factory(
         _is_variadic_tuple, lambda t: _tuple_unstructure_factory(t, conv)
     )
-    if not conv.detailed_validation:
-        # The detailed converter keeps cattrs' own tuple hooks, which track indices.
-        conv.register_structure_hook_factory(
-            _is_variadic_tuple, lambda t: _tuple_structure_factory(t, conv)
-        )
+    conv.register_structure_hook_factory(
+        _is_collection, lambda t: _collection_structure_factory(t, conv)
+    )
     conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
     conv.register_structure_hook(Payload, _structure_payload(conv))
     configure_tagged_union(
@@ -402,7 +428,7 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     if len(text) > _MAX_JSON_CHARS:
         raise ConversionError(_name(cls), [("$", "document too large")])
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise ConversionError(_name(cls), [("$", f"not valid JSON: {exc}")]) from None
     return from_dict(data, cls)
