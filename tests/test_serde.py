@@ -317,7 +317,7 @@ def test_deeply_nested_junk_gives_a_conversion_error(customer_data: dict[str, An
         cursor["party"] = {}
         cursor = cursor["party"]
     customer_data["party"] = deep
-    assert "$.party" in problems(customer_data)
+    assert "$.party.type" in problems(customer_data)
     nested: list[Any] = []
     cursor_list = nested
     for _ in range(5000):
@@ -380,3 +380,19 @@ def test_round_trip_data_is_not_mutated_by_from_dict(customer_data: dict[str, An
     before = copy.deepcopy(customer_data)
     from_dict(customer_data, Customer)
     assert customer_data == before
+
+
+def test_a_list_where_a_customer_is_expected_says_so_at_the_root() -> None:
+    assert problems([]) == {"$": "expected an object, got list"}
+
+
+def test_an_unknown_party_type_is_named(customer_data: dict[str, Any]) -> None:
+    customer_data["party"] = {"type": "robot", "full_name": "R2"}
+    assert problems(customer_data) == {
+        "$.party.type": "unknown party type 'robot'; expected 'person' or 'organization'"
+    }
+
+
+def test_a_list_where_a_party_is_expected_is_named(customer_data: dict[str, Any]) -> None:
+    customer_data["party"] = []
+    assert problems(customer_data) == {"$.party": "expected an object tagged with 'type', got list"}

@@ -278,7 +278,8 @@ class Customer:
             seen.add(purchase.id)
         events = check_items("lifecycle_events", self.lifecycle_events, Event)
         if events and events[-1].target is not self.lifecycle:
-            msg = f"is {self.lifecycle.value!r} but the last event says {events[-1].target!r}"
+            said = events[-1].target.value
+            msg = f"is {self.lifecycle.value!r} but the last event says {said!r}"
             raise ValidationError("lifecycle", msg)
 
     def _check_kind(self) -> None:

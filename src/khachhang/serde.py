@@ -36,6 +36,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_args
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
@@ -44,7 +45,6 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
-from cattrs.strategies import configure_tagged_union
 
 from khachhang.errors import ConversionError, KhachHangError, ValidationError
 from khachhang.fsm import Payload, require_aware
@@ -296,13 +296,50 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     )
     conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
     conv.register_structure_hook(Payload, _structure_payload(conv))
-    configure_tagged_union(
-        Party,
-        conv,
-        tag_name="type",
-        tag_generator=lambda cls: {Person: "person", Organization: "organization"}[cls],
-    )
+    _configure_party(conv)
     return conv
+
+
+_PARTY_TAGS: dict[str, type[Person] | type[Organization]] = {
+    "person": Person,
+    "organization": Organization,
+}
+
+
+def _configure_party(conv: cattrs.Converter) -> None:
+    """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
+    dump_person = make_dict_unstructure_fn(Person, conv)
+    dump_org = make_dict_unstructure_fn(Organization, conv)
+    load = {
+        tag: make_dict_structure_fn(
+            cls,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        for tag, cls in _PARTY_TAGS.items()
+    }
+
+    def unstructure(party: Party) -> dict[str, Any]:
+        if isinstance(party, Person):
+            return {"type": "person", **dump_person(party)}
+        return {"type": "organization", **dump_org(party)}
+
+    def structure(value: object, _: object) -> Party:
+        if not isinstance(value, Mapping):
+            msg = f"expected an object tagged with 'type', got {type(value).__name__}"
+            raise ValidationError("", msg)
+        if "type" not in value:
+            raise ValidationError("type", "missing the 'type' tag: 'person' or 'organization'")
+        tag = value["type"]
+        if not isinstance(tag, str) or tag not in load:
+            msg = f"unknown party type {tag!r}; expected 'person' or 'organization'"
+            raise ValidationError("type", msg)
+        body = {k: v for k, v in value.items() if k != "type"}
+        return load[tag](body, _PARTY_TAGS[tag])
+
+    conv.register_unstructure_hook(Party, unstructure)
+    conv.register_structure_hook(Party, structure)
 
 
 converter: cattrs.Converter = _configure(
@@ -394,6 +431,9 @@ def from_dict(data: object, cls: type[T]) -> T:
     Raises:
         ConversionError: listing every bad path (``$.party.contacts[0].value``) and why.
     """
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        reason = f"expected an object, got {type(data).__name__}"
+        raise ConversionError(_name(cls), [("$", reason)])
     try:
         result: T = _fast.structure(data, cls)
     except Exception:
