@@ -30,6 +30,16 @@ def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ..
 
 def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: bool = False) -> str:
     """Strip, NFC-normalise and collapse whitespace; refuse empty or over-long text."""
+    if (
+        type(value) is str
+        and 0 < len(value) <= max_len
+        and value.isprintable()
+        and value[0] != " "
+        and value[-1] != " "
+        and "  " not in value
+        and (value.isascii() or unicodedata.is_normalized("NFC", value))
+    ):
+        return value  # already clean: the common case when loading stored data
     text = check_type(path, value, str)
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text and not allow_empty:

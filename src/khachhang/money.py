@@ -95,6 +95,17 @@ def _check_currency(currency: object) -> str:
 
 
 def _to_decimal(amount: object) -> Decimal:
+    kind = type(amount)
+    if kind is str:  # the common case (JSON); Decimal() itself accepts spaces and "_"
+        try:
+            value = Decimal(amount)  # type: ignore[arg-type]
+        except InvalidOperation:
+            msg = f"not a decimal number: {amount!r}"
+            raise ValidationError("amount", msg) from None
+        if not value.is_finite():
+            msg = f"amount must be finite, got {value}"
+            raise ValidationError("amount", msg)
+        return value
     if isinstance(amount, bool):
         msg = f"a bool is not an amount (got {amount!r})"
         raise ValidationError("amount", msg)
@@ -107,7 +118,7 @@ def _to_decimal(amount: object) -> Decimal:
         value = Decimal(amount)
     elif isinstance(amount, str):
         try:
-            value = Decimal(amount.strip().replace("_", ""))
+            value = Decimal(amount)
         except InvalidOperation:
             msg = f"not a decimal number: {amount!r}"
             raise ValidationError("amount", msg) from None

@@ -131,7 +131,14 @@ def _unstructure_money(money: Money) -> dict[str, str]:
     return {"amount": str(money.amount), "currency": money.currency}
 
 
+_MONEY_KEYS = frozenset({"amount", "currency"})
+
+
 def _structure_money(value: object, _: type) -> Money:
+    if type(value) is dict and len(value) == 2 and value.keys() == _MONEY_KEYS:
+        amount = value["amount"]
+        if type(amount) is str or type(amount) is int:
+            return Money(amount, value["currency"])
     if not isinstance(value, Mapping):
         msg = f"expected an object with amount and currency, got {type(value).__name__}"
         raise ValidationError("", msg)
