@@ -48,3 +48,13 @@ def test_plausible_prefixes_are_judged_like_a_full_parse(prefix: str, rest: str)
 )
 def test_known_vietnamese_numbers_pass_the_fast_path(text: str) -> None:
     assert normalize_phone(text) == _reference(text) == text
+
+
+@given(
+    st.sampled_from(["1", "2", "3", "5", "6", "7", "8", "9", "12", "16", "18", "19", "24", "28"]),
+    st.text(alphabet="0123456789", min_size=5, max_size=9),
+    st.sampled_from(["", " ", ".", "-"]),
+)
+def test_national_numbers_are_judged_like_a_full_parse(prefix: str, rest: str, sep: str) -> None:
+    text = "0" + prefix + sep + rest
+    assert _ours(text) == _reference(text)

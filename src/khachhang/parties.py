@@ -146,8 +146,12 @@ def _normalize_name(value: object, path: str) -> str:
 
 _PHONE_CHARS = re.compile(r"\+?[0-9 .\-()]+", re.ASCII)
 # A Vietnamese number already in E.164 form (what the converter reads back): the
-# country code is known, so parsing can be skipped; phonenumbers still decides validity.
+# country code is known, so parsing can be skipped; phonenumbers' metadata still decides
+# validity.
 _VN_E164 = re.compile(r"\+84([1-9][0-9]{6,9})", re.ASCII)
+# ... or in national form: Vietnam's trunk prefix is a single "0" (no transform rule).
+_VN_NATIONAL = re.compile(r"0([1-9][0-9]{6,9})", re.ASCII)
+_SEPARATORS = re.compile(r"[ .\-]")
 _VN_TYPES = (
     "premium_rate",
     "toll_free",
@@ -217,9 +221,10 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
     """
     text = _require_str(value, "value").strip()
-    fast = _VN_E164.fullmatch(text)
-    if fast is not None and region == "VN" and _is_valid_vn_national(fast[1]):
-        return text
+    if region == "VN":
+        fast = _VN_E164.fullmatch(text) or _VN_NATIONAL.fullmatch(_SEPARATORS.sub("", text))
+        if fast is not None and _is_valid_vn_national(fast[1]):
+            return "+84" + fast[1]
     # Imported on first use: it costs ~50 ms at import, and many users never need it.
     import phonenumbers
 

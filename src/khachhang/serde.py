@@ -230,7 +230,16 @@ def _sort_key(item: object) -> tuple[str, str]:
 
 def _frozenset_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     args = get_args(cls)
-    inner = conv.get_unstructure_hook(args[0]) if args else conv.unstructure
+    item = args[0] if args else Any
+    if item is str or (isinstance(item, type) and issubclass(item, enum.Enum)):
+        # Strings and enum values (our enums have str values) sort by themselves.
+        unstructure_item = conv.get_unstructure_hook(item)
+
+        def unstructure_plain(values: frozenset[Any]) -> list[Any]:
+            return sorted([unstructure_item(v) for v in values])
+
+        return unstructure_plain
+    inner = conv.get_unstructure_hook(item) if args else conv.unstructure
 
     def unstructure(values: frozenset[Any]) -> list[Any]:
         return [inner(v) for v in sorted(values, key=_sort_key)]
