@@ -105,3 +105,32 @@ def test_construction_is_idempotent(a: int) -> None:
 def test_negative_zero_is_zero() -> None:
     assert str(Money("-0").amount) == "0"
     assert Money("-0.00", "USD").format("en") == "$0.00"
+
+
+def test_amounts_beyond_the_supported_range_are_validation_errors() -> None:
+    """Not a bare decimal.InvalidOperation from deep inside quantize."""
+    for bad in ("1e30", "-1e18", 10**18):
+        with pytest.raises(ValidationError, match="out of range"):
+            Money(bad)
+    with pytest.raises(ValidationError, match="out of range"):
+        Money.rounded("1e40")
+    assert Money(10**18 - 1).amount == 10**18 - 1
+
+
+def test_arithmetic_ignores_the_callers_decimal_context() -> None:
+    """An application's getcontext().prec must not make money totals inexact."""
+    import decimal
+
+    big = Money("123456789012345678")
+    with decimal.localcontext() as ctx:
+        ctx.prec = 5
+        assert (big + Money(1)).amount == Decimal("123456789012345679")
+        assert (big - Money(1)).amount == Decimal("123456789012345677")
+        assert (Money("12.34", "USD") * Decimal("3")).amount == Decimal("37.02")
+        assert sum([big, Money(-1)]) == Money("123456789012345677")
+
+
+@given(amounts, st.decimals(min_value=-999, max_value=999, places=4))
+def test_multiplication_rounds_the_exact_product_half_even(a: int, factor: Decimal) -> None:
+    exact = Decimal(a) * factor  # ints times 4-place decimals: exact in 60 digits
+    assert (Money(a) * factor).amount == exact.quantize(Decimal(1), rounding="ROUND_HALF_EVEN")

@@ -38,7 +38,7 @@ from khachhang.kinds import (
     Scope,
 )
 from khachhang.labels import BilingualEnum
-from khachhang.money import DEFAULT_CURRENCY, Money
+from khachhang.money import DEFAULT_CURRENCY, MONEY_CONTEXT, Money
 from khachhang.parties import Organization, Party, Person
 
 __all__ = [
@@ -347,7 +347,8 @@ class Customer:
         """``total_spent / orders`` rounded to the currency; ``None`` without orders."""
         if not self.purchases:
             return None
-        return Money.rounded(self.total_spent.amount / self.orders, self.currency)
+        mean = MONEY_CONTEXT.divide(self.total_spent.amount, self.orders)
+        return Money.rounded(mean, self.currency)
 
     @property
     def first_purchase_at(self) -> datetime | None:

@@ -27,7 +27,7 @@ Money('1234', 'VND')
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from types import MappingProxyType
 
 import attrs
@@ -35,7 +35,7 @@ import attrs
 from khachhang.errors import CurrencyMismatchError, ValidationError
 from khachhang.labels import check_lang
 
-__all__ = ["CURRENCIES", "DEFAULT_CURRENCY", "Money", "MoneyInput"]
+__all__ = ["CURRENCIES", "DEFAULT_CURRENCY", "MAX_AMOUNT", "MONEY_CONTEXT", "Money", "MoneyInput"]
 
 DEFAULT_CURRENCY = "VND"
 
@@ -86,6 +86,15 @@ CURRENCIES: Mapping[str, int] = MappingProxyType(
 
 _EXPONENTS = {code: Decimal(1).scaleb(-minor) for code, minor in CURRENCIES.items()}
 
+MAX_AMOUNT = Decimal(10) ** 18
+"""Amounts must be smaller than this in magnitude (a quintillion đồng — far beyond any
+real amount), so that every sum and product is computed exactly in :data:`MONEY_CONTEXT`."""
+
+MONEY_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation])
+"""The decimal context for all money arithmetic. The library never uses the caller's
+thread-local context, so an application that sets ``getcontext().prec = 5`` for its own
+work cannot make totals silently inexact."""
+
 
 def _check_currency(currency: object) -> str:
     if not isinstance(currency, str) or currency not in _CURRENCY_TABLE:
@@ -131,6 +140,13 @@ def _to_decimal(amount: object) -> Decimal:
     return value
 
 
+def _in_range(value: Decimal, path: str = "amount") -> Decimal:
+    if value.copy_abs() >= MAX_AMOUNT:
+        msg = f"{value} is out of range; money amounts stay below 10^18 in magnitude"
+        raise ValidationError(path, msg)
+    return value
+
+
 @attrs.frozen(init=False, order=False, repr=False)
 class Money:
     """An exact amount of one currency.
@@ -149,19 +165,20 @@ class Money:
     currency: str = DEFAULT_CURRENCY
 
     def __init__(self, amount: MoneyInput, currency: str = DEFAULT_CURRENCY) -> None:
-        code = _check_currency(currency)
-        value = _to_decimal(amount)
-        exponent = _EXPONENTS[code]
-        quantised = value.quantize(exponent, rounding=ROUND_HALF_EVEN)
+        exponent = _EXPONENTS.get(currency) if type(currency) is str else None
+        if exponent is None:
+            exponent = _EXPONENTS[_check_currency(currency)]  # raises: lists supported codes
+        value = _in_range(_to_decimal(amount))
+        quantised = value.quantize(exponent, context=MONEY_CONTEXT)
         if quantised != value:
             msg = (
-                f"{value} has more decimal places than {code} allows "
-                f"({CURRENCIES[code]}); round it with Money.rounded(...)"
+                f"{value} has more decimal places than {currency} allows "
+                f"({CURRENCIES[currency]}); round it with Money.rounded(...)"
             )
             raise ValidationError("amount", msg)
-        if quantised.is_zero():
-            quantised = abs(quantised)  # no "-0"
-        self.__attrs_init__(quantised, code)
+        if not quantised:
+            quantised = quantised.copy_abs()  # no "-0"
+        self.__attrs_init__(quantised, currency)
 
     @classmethod
     def rounded(
@@ -175,8 +192,8 @@ class Money:
         Money('10.00', 'USD')
         """
         code = _check_currency(currency)
-        value = _to_decimal(amount).quantize(_EXPONENTS[code], rounding=rounding)
-        return cls(value, code)
+        value = _in_range(_to_decimal(amount))
+        return cls(value.quantize(_EXPONENTS[code], rounding=rounding, context=MONEY_CONTEXT), code)
 
     @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
@@ -196,7 +213,7 @@ class Money:
     def __add__(self, other: object) -> Money:
         if isinstance(other, Money):
             self._same(other, "add")
-            return Money(self.amount + other.amount, self.currency)
+            return Money(MONEY_CONTEXT.add(self.amount, other.amount), self.currency)
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:
             return self
         return NotImplemented
@@ -208,21 +225,22 @@ class Money:
     def __sub__(self, other: object) -> Money:
         if isinstance(other, Money):
             self._same(other, "subtract")
-            return Money(self.amount - other.amount, self.currency)
+            return Money(MONEY_CONTEXT.subtract(self.amount, other.amount), self.currency)
         return NotImplemented
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
             return NotImplemented
-        return Money.rounded(self.amount * factor, self.currency)
+        product = MONEY_CONTEXT.multiply(self.amount, _in_range(_to_decimal(factor), "factor"))
+        return Money.rounded(product, self.currency)
 
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(self.amount.copy_negate(), self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(self.amount.copy_abs(), self.currency)
 
     def __bool__(self) -> bool:
         return not self.amount.is_zero()
