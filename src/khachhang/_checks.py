@@ -8,7 +8,7 @@ validation failure.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from khachhang.errors import ValidationError
@@ -42,6 +42,10 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
         return value  # already clean: the common case when loading stored data
     text = check_type(path, value, str)
     text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not text.isprintable():
+        bad = next(ch for ch in text if not ch.isprintable())
+        msg = f"contains a control, format or unpaired surrogate character (U+{ord(bad):04X})"
+        raise ValidationError(path, msg)
     if not text and not allow_empty:
         raise ValidationError(path, "must not be empty")
     if len(text) > max_len:
@@ -57,3 +61,19 @@ def check_items(path: str, values: Iterable[object], expected: type[T]) -> tuple
         if type(value) is not expected and not isinstance(value, expected):
             check_type(f"{path}[{i}]", value, expected)
     return items  # type: ignore[return-value]
+
+
+def as_collection(path: str, values: object) -> tuple[object, ...]:
+    """A tuple of the items of ``values``: a list, tuple, set or other iterable.
+
+    One string, one mapping or ``None`` is refused: iterating them would silently turn
+    ``"vip"`` into three tags or a dict into its keys.
+    """
+    if values is None or isinstance(values, (str, bytes, Mapping)):
+        msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
+        raise ValidationError(path, msg)
+    try:
+        return tuple(values)  # type: ignore[arg-type]
+    except TypeError:
+        msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
+        raise ValidationError(path, msg) from None

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_type, clean_text
 from khachhang.errors import ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
 from khachhang.kinds import (
@@ -38,7 +39,7 @@ from khachhang.kinds import (
     Scope,
 )
 from khachhang.labels import BilingualEnum
-from khachhang.money import DEFAULT_CURRENCY, MONEY_CONTEXT, Money
+from khachhang.money import DEFAULT_CURRENCY, MAX_AMOUNT, MONEY_CONTEXT, Money
 from khachhang.parties import Organization, Party, Person
 
 __all__ = [
@@ -103,6 +104,8 @@ class LineItem:
             raise ValidationError("quantity", f"must be positive, got {self.quantity}")
         if _money("unit_price", self.unit_price).amount < 0:
             raise ValidationError("unit_price", "must not be negative")
+        if MONEY_CONTEXT.multiply(self.unit_price.amount, self.quantity) >= MAX_AMOUNT:
+            raise ValidationError("quantity", "quantity × unit price is beyond 10^18")
 
     @property
     def total(self) -> Money:
@@ -111,7 +114,7 @@ class LineItem:
 
 
 def _line_items(values: Iterable[LineItem]) -> tuple[LineItem, ...]:
-    return tuple(values)
+    return check_items("items", as_collection("items", values), LineItem)
 
 
 @attrs.frozen
@@ -163,8 +166,9 @@ class LifecyclePolicy(Payload):
                 raise ValidationError(name, "must not be negative")
         if self.lapse_after_days == 0:
             raise ValidationError("lapse_after_days", "must be at least 1 day")
-        if self.loyal_min_spent is not None:
-            _money("loyal_min_spent", self.loyal_min_spent)
+        spent = self.loyal_min_spent
+        if spent is not None and _money("loyal_min_spent", spent).amount < 0:
+            raise ValidationError("loyal_min_spent", "must not be negative")
 
     def qualifies_as_loyal(self, customer: Customer, as_of: datetime) -> str | None:
         """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
@@ -173,7 +177,7 @@ class LifecyclePolicy(Payload):
             return f"{len(orders)} order(s), loyalty needs {self.loyal_min_orders}"
         if self.loyal_min_spent is not None:
             spent = sum((p.amount for p in orders), Money.zero(customer.currency))
-            if spent.currency == self.loyal_min_spent.currency and spent < self.loyal_min_spent:
+            if spent < self.loyal_min_spent:  # another currency: CurrencyMismatchError
                 return f"spent {spent}, loyalty needs {self.loyal_min_spent}"
         tenure = (as_of - customer.created_at).days
         if tenure < self.loyal_min_tenure_days:
@@ -197,22 +201,21 @@ class LifecyclePolicy(Payload):
 
 
 def _sorted_purchases(values: Iterable[Purchase]) -> tuple[Purchase, ...]:
-    items = check_items("purchases", tuple(values), Purchase)
+    items = check_items("purchases", as_collection("purchases", values), Purchase)
     return tuple(sorted(items, key=lambda p: (p.at, p.id)))
 
 
 def _tags(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str):
-        raise ValidationError("tags", "expected a collection of tags, got one string")
-    return frozenset(clean_text(f"tags[{i}]", v, max_len=64) for i, v in enumerate(values))
+    items = as_collection("tags", values)
+    return frozenset(clean_text(f"tags[{i}]", v, max_len=64) for i, v in enumerate(items))
 
 
 def _events(values: Iterable[Event[Lifecycle]]) -> tuple[Event[Lifecycle], ...]:
-    return tuple(values)
+    return check_items("lifecycle_events", as_collection("lifecycle_events", values), Event)
 
 
 def _roles(values: Iterable[Role]) -> frozenset[Role]:
-    return frozenset(check_items("roles", tuple(values), Role))
+    return frozenset(check_items("roles", as_collection("roles", values), Role))
 
 
 @attrs.frozen
@@ -262,11 +265,13 @@ class Customer:
         if self.acquisition_source is not None:
             check_type("acquisition_source", self.acquisition_source, AcquisitionSource)
         Money.zero(self.currency)  # validates the code
-        if self.income is not None:
-            _money("income", self.income)
+        if self.income is not None and _money("income", self.income).amount < 0:
+            raise ValidationError("income", "must not be negative")
         self._check_kind()
         seen: set[str] = set()
+        total = Decimal(0)
         for i, purchase in enumerate(self.purchases):
+            total = MONEY_CONTEXT.add(total, purchase.amount.amount)
             if purchase.amount.currency != self.currency:
                 msg = (
                     f"{purchase.amount.currency} purchase in a {self.currency} book; "
@@ -276,9 +281,39 @@ class Customer:
             if purchase.id in seen:
                 raise ValidationError(f"purchases[{i}].id", f"duplicate id {purchase.id!r}")
             seen.add(purchase.id)
-        events = check_items("lifecycle_events", self.lifecycle_events, Event)
-        if events and events[-1].target is not self.lifecycle:
-            said = events[-1].target.value
+        if total >= MAX_AMOUNT:
+            msg = f"purchases total {total}, beyond what money can hold (10^18)"
+            raise ValidationError("purchases", msg)
+        self._check_log()
+
+    def _check_log(self) -> None:
+        """The lifecycle log is a chain of moves the machine allows, in time order.
+
+        Guards are not re-run here (that needs every intermediate customer); a full
+        audit is ``LIFECYCLE.replay(...)``.
+        """
+        previous: Event[Lifecycle] | None = None
+        for i, event in enumerate(self.lifecycle_events):
+            path = f"lifecycle_events[{i}]"
+            if not isinstance(event.source, Lifecycle) or not isinstance(event.target, Lifecycle):
+                raise ValidationError(path, "source and target must be Lifecycle states")
+            if previous is not None and event.source is not previous.target:
+                msg = f"starts from {event.source.value!r}, not {previous.target.value!r}"
+                raise ValidationError(f"{path}.source", msg)
+            if previous is not None and event.at < previous.at:
+                raise ValidationError(f"{path}.at", "is earlier than the event before it")
+            if not any(
+                t.name == event.transition and t.target is event.target
+                for t in LIFECYCLE.moves_from(event.source)
+            ):
+                msg = (
+                    f"{event.transition!r} from {event.source.value!r} to "
+                    f"{event.target.value!r} is not a lifecycle move"
+                )
+                raise ValidationError(f"{path}.transition", msg)
+            previous = event
+        if previous is not None and previous.target is not self.lifecycle:
+            said = previous.target.value
             msg = f"is {self.lifecycle.value!r} but the last event says {said!r}"
             raise ValidationError("lifecycle", msg)
 
@@ -328,7 +363,7 @@ class Customer:
         """Age in whole years on ``as_of``'s date; ``None`` for organisations or unknown."""
         if not isinstance(self.party, Person):
             return None
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        day = require_aware(as_of, "as_of").date() if isinstance(as_of, datetime) else as_of
         return self.party.age_on(day)
 
     # -- purchases --------------------------------------------------------------------
@@ -366,14 +401,29 @@ class Customer:
         return tuple(p for p in self.purchases if p.at <= as_of)
 
     def recency_days(self, as_of: datetime) -> int | None:
-        """Whole days from the last purchase to ``as_of``; ``None`` without purchases.
+        """Whole days from the last purchase at or before ``as_of`` to ``as_of``.
 
-        Counted as elapsed 24-hour periods (``(as_of - last).days``); negative if the
-        last purchase is after ``as_of``.
+        Counted as elapsed 24-hour periods; ``None`` when nothing was bought by then.
+        """
+        before = self.purchases_until(as_of)
+        return (as_of - before[-1].at) // timedelta(days=1) if before else None
+
+    def lifecycle_at(self, as_of: datetime) -> Lifecycle:
+        """The lifecycle state the customer was in at ``as_of``, read from the log.
+
+        Before the first logged move that is the move's source; without a log, the
+        current state.
         """
         require_aware(as_of, "as_of")
-        last = self.last_purchase_at
-        return None if last is None else (as_of - last) // timedelta(days=1)
+        events = self.lifecycle_events
+        if not events:
+            return self.lifecycle
+        state = events[0].source
+        for event in events:
+            if event.at > as_of:
+                break
+            state = event.target
+        return state if state is not None else self.lifecycle
 
     def tenure(self, as_of: datetime) -> relativedelta:
         """How long the customer has been in the book, as a calendar duration."""
@@ -394,6 +444,14 @@ class Customer:
         to a current customer and a lapsed customer's purchase wins it back, both logged
         as lifecycle events at the purchase's time.
         """
+        check_type("purchase", purchase, Purchase)
+        if self.lifecycle_events and purchase.at < self.lifecycle_events[-1].at:
+            msg = (
+                f"{purchase.at.isoformat()} is before the last lifecycle event "
+                f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
+                "the log records — rebuild the customer's lifecycle instead"
+            )
+            raise ValidationError("purchase.at", msg)
         updated = attrs.evolve(self, purchases=(*self.purchases, purchase))
         if not advance_lifecycle:
             return updated

@@ -51,7 +51,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -64,7 +64,10 @@ __all__ = [
     "Move",
     "Payload",
     "Transition",
+    "allowed",
+    "replay",
     "require_aware",
+    "to_mermaid",
 ]
 
 S = TypeVar("S", bound=enum.Enum)
@@ -97,6 +100,34 @@ def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> 
     require_aware(value, attribute.name)
 
 
+def _state(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None and attribute.name == "source":
+        return
+    if not isinstance(value, enum.Enum):
+        msg = f"expected a state (an enum member), got {type(value).__name__}"
+        raise ValidationError(attribute.name, msg)
+
+
+def _text(limit: int, *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, str):
+            msg = f"expected a string, got {type(value).__name__}"
+            raise ValidationError(attribute.name, msg)
+        if len(value) > limit:
+            msg = f"longer than {limit} characters ({len(value)})"
+            raise ValidationError(attribute.name, msg)
+
+    return check
+
+
+def _payload(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, Payload):
+        msg = f"expected a Payload subclass instance or None, got {type(value).__name__}"
+        raise ValidationError(attribute.name, msg)
+
+
 class Payload:
     """Base class for the data a move carries (a proposal, a rating, ...).
 
@@ -114,13 +145,13 @@ class Event(Generic[S]):
     ``source`` is ``None`` for the event that created the instance.
     """
 
-    transition: str
-    source: S | None
-    target: S
+    transition: str = attrs.field(validator=_text(100))
+    source: S | None = attrs.field(validator=_state)
+    target: S = attrs.field(validator=_state)
     at: datetime = attrs.field(validator=_aware)
-    actor: str | None = None
-    note: str = ""
-    payload: Payload | None = None
+    actor: str | None = attrs.field(default=None, validator=_text(200, optional=True))
+    note: str = attrs.field(default="", validator=_text(10_000))
+    payload: Payload | None = attrs.field(default=None, validator=_payload)
 
 
 Guard = Callable[[I, Event[S]], "str | None"]
@@ -192,6 +223,9 @@ class Definition(Generic[I, S]):
     start_name: str = "start"
 
     def __attrs_post_init__(self) -> None:
+        # Keep our own immutable copies: a caller's list changed later cannot reach us.
+        object.__setattr__(self, "states", tuple(self.states))
+        object.__setattr__(self, "transitions", tuple(self.transitions))
         known = set(self.states)
         if self.initial not in known:
             msg = f"initial state {self.initial!r} is not one of the states"
@@ -379,3 +413,18 @@ class Definition(Generic[I, S]):
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
             lines.append(f"    class {_state_name(current)} current")
         return "\n".join(lines)
+
+
+def allowed(definition: Definition[I, S], instance: I) -> tuple[Move[S], ...]:
+    """Module-level spelling of :meth:`Definition.allowed`."""
+    return definition.allowed(instance)
+
+
+def replay(definition: Definition[I, S], events: Iterable[Event[S]], *, onto: I | None = None) -> I:
+    """Module-level spelling of :meth:`Definition.replay`."""
+    return definition.replay(events, onto=onto)
+
+
+def to_mermaid(definition: Definition[I, S], current: S | None = None, *, lang: str = "vi") -> str:
+    """Module-level spelling of :meth:`Definition.to_mermaid`."""
+    return definition.to_mermaid(current, lang=lang)

@@ -38,7 +38,7 @@ from khachhang.kinds import (
     Role,
     Scope,
 )
-from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, Money, MoneyInput
+from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, MAX_AMOUNT, Money, MoneyInput
 from khachhang.parties import (
     FORMER_PROVINCES,
     PROVINCES,
@@ -220,6 +220,9 @@ def money(
     Example: ``@given(money("USD", max_amount=100))`` draws e.g. ``Money('12.34', 'USD')``.
     """
     lo, hi = Decimal(min_amount), Decimal(max_amount)
+    if lo.copy_abs() >= MAX_AMOUNT or hi.copy_abs() >= MAX_AMOUNT:
+        msg = f"money amounts stay below 10^18 in magnitude; got {min_amount!r}..{max_amount!r}"
+        raise InvalidArgument(msg)
     if lo > hi:
         msg = f"min_amount={min_amount!r} is larger than max_amount={max_amount!r}"
         raise InvalidArgument(msg)
@@ -786,7 +789,7 @@ def _check_customer_args(
 def customers(
     scope: Scope | None = None,
     party_type: PartyType | None = None,
-    roles: frozenset[Role] | None = None,
+    roles: Iterable[Role] | None = None,
     min_purchases: int = 0,
     max_purchases: int = 8,
     currency: str = DEFAULT_CURRENCY,
@@ -821,10 +824,13 @@ def customers(
     Example: ``@given(customers(scope=Scope.INTERNAL, min_purchases=1))``.
     """
     Money.zero(currency)
-    _check_customer_args(scope, party_type, roles, min_purchases, max_purchases, lifecycle, reviews)
-    if roles is not None and roles & EXTERNAL_ONLY_ROLES:
+    wanted = None if roles is None else frozenset(roles)  # hashable for the strategy cache
+    _check_customer_args(
+        scope, party_type, wanted, min_purchases, max_purchases, lifecycle, reviews
+    )
+    if wanted is not None and wanted & EXTERNAL_ONLY_ROLES:
         scope = Scope.EXTERNAL
-    if roles is not None and roles & ORGANIZATION_ONLY_ROLES:
+    if wanted is not None and wanted & ORGANIZATION_ONLY_ROLES:
         party_type = PartyType.BUSINESS
     kinds = [
         (where, kind)
@@ -836,7 +842,7 @@ def customers(
     counts = st.integers(low, high)
     finals = [lifecycle] if lifecycle is not None else [*Lifecycle][1:] if reviews else []
     final_states = st.sampled_from(finals or [Lifecycle.CURRENT])
-    starts = st.one_of([_prospects(where, kind, roles, currency) for where, kind in kinds])
+    starts = st.one_of([_prospects(where, kind, wanted, currency) for where, kind in kinds])
 
     @st.composite
     def draw_customer(draw: st.DrawFn) -> Customer:
