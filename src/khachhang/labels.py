@@ -86,6 +86,9 @@ class BilingualEnum(enum.Enum):
 
         Raises ``ValidationError`` naming the accepted values when nothing matches.
         """
+        if not isinstance(value, str):
+            msg = f"expected a string naming a {cls.__name__}, got {type(value).__name__}"
+            raise ValidationError("", msg)
         folded = value.strip().casefold()
         for member in cls:
             candidates = (member.value, member.name, member.label_vi, member.label_en)

@@ -26,6 +26,7 @@ Money('1234', 'VND')
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from types import MappingProxyType
@@ -86,6 +87,19 @@ CURRENCIES: Mapping[str, int] = MappingProxyType(
 
 _EXPONENTS = {code: Decimal(1).scaleb(-minor) for code, minor in CURRENCIES.items()}
 
+_ROUNDINGS = frozenset(
+    {
+        decimal.ROUND_05UP,
+        decimal.ROUND_CEILING,
+        decimal.ROUND_DOWN,
+        decimal.ROUND_FLOOR,
+        decimal.ROUND_HALF_DOWN,
+        decimal.ROUND_HALF_EVEN,
+        decimal.ROUND_HALF_UP,
+        decimal.ROUND_UP,
+    }
+)
+
 MAX_AMOUNT = Decimal(10) ** 18
 """Amounts must be smaller than this in magnitude (a quintillion đồng — far beyond any
 real amount), so that every sum and product is computed exactly in :data:`MONEY_CONTEXT`."""
@@ -103,13 +117,18 @@ def _check_currency(currency: object) -> str:
     return currency
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def _to_decimal(amount: object) -> Decimal:
     kind = type(amount)
     if kind is str:  # the common case (JSON); Decimal() itself accepts spaces and "_"
         try:
             value = Decimal(amount)  # type: ignore[arg-type]
         except InvalidOperation:
-            msg = f"not a decimal number: {amount!r}"
+            msg = f"not a decimal number: {_shown(amount)}"
             raise ValidationError("amount", msg) from None
         if not value.is_finite():
             msg = f"amount must be finite, got {value}"
@@ -129,7 +148,7 @@ def _to_decimal(amount: object) -> Decimal:
         try:
             value = Decimal(amount)
         except InvalidOperation:
-            msg = f"not a decimal number: {amount!r}"
+            msg = f"not a decimal number: {_shown(amount)}"
             raise ValidationError("amount", msg) from None
     else:
         msg = f"expected str, int or Decimal, got {type(amount).__name__}"
@@ -142,7 +161,7 @@ def _to_decimal(amount: object) -> Decimal:
 
 def _in_range(value: Decimal, path: str = "amount") -> Decimal:
     if value.copy_abs() >= MAX_AMOUNT:
-        msg = f"{value} is out of range; money amounts stay below 10^18 in magnitude"
+        msg = f"{_shown(value)} is out of range; money amounts stay below 10^18 in magnitude"
         raise ValidationError(path, msg)
     return value
 
@@ -172,7 +191,7 @@ class Money:
         quantised = value.quantize(exponent, context=MONEY_CONTEXT)
         if quantised != value:
             msg = (
-                f"{value} has more decimal places than {currency} allows "
+                f"{_shown(value)} has more decimal places than {currency} allows "
                 f"({CURRENCIES[currency]}); round it with Money.rounded(...)"
             )
             raise ValidationError("amount", msg)
@@ -192,6 +211,9 @@ class Money:
         Money('10.00', 'USD')
         """
         code = _check_currency(currency)
+        if rounding not in _ROUNDINGS:
+            msg = f"unknown rounding {rounding!r}; use one of {', '.join(sorted(_ROUNDINGS))}"
+            raise ValidationError("rounding", msg)
         value = _in_range(_to_decimal(amount))
         return cls(value.quantize(_EXPONENTS[code], rounding=rounding, context=MONEY_CONTEXT), code)
 

@@ -21,7 +21,6 @@ import calendar
 import datetime
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeAlias
@@ -29,6 +28,7 @@ from typing import TypeAlias
 import attrs
 
 from khachhang import _provinces
+from khachhang._checks import clean_text
 from khachhang.errors import ValidationError
 from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
 from khachhang.labels import BilingualEnum
@@ -121,7 +121,7 @@ def _require_instance(value: object, cls: type[object], path: str, *, optional: 
         return
     if not isinstance(value, cls):
         expected = f"a {cls.__name__} or None" if optional else f"a {cls.__name__}"
-        msg = f"expected {expected}, got {value!r}"
+        msg = f"expected {expected}, got {type(value).__name__}"
         raise ValidationError(path, msg)
 
 
@@ -132,14 +132,8 @@ def _require_bool(value: object, path: str) -> None:
 
 
 def _normalize_name(value: object, path: str) -> str:
-    """NFC, trimmed, inner whitespace collapsed, non-empty, at most 200 characters."""
-    text = " ".join(unicodedata.normalize("NFC", _require_str(value, path)).split())
-    if not text:
-        raise ValidationError(path, "must not be empty")
-    if len(text) > MAX_NAME_LENGTH:
-        msg = f"must be at most {MAX_NAME_LENGTH} characters, got {len(text)}"
-        raise ValidationError(path, msg)
-    return text
+    """NFC, trimmed, inner whitespace collapsed, printable, non-empty, at most 200 characters."""
+    return clean_text(path, value, max_len=MAX_NAME_LENGTH)
 
 
 # --- phones and e-mails ---------------------------------------------------------------
@@ -248,6 +242,10 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# RFC 5322 dot-atom text (quoted local parts are not accepted), letters in any script
+# (RFC 6531 allows UTF-8 mailboxes).
+_LOCAL_PART = re.compile(r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*")
+_TOP_LEVEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", re.ASCII)
 _DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 MAX_EMAIL_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
@@ -272,11 +270,11 @@ def normalize_email(value: str) -> str:
     text = _require_str(value, "value").strip()
     if not text:
         raise ValidationError("value", "an e-mail address must not be empty")
-    if any(ch.isspace() or not ch.isprintable() for ch in text):
-        msg = f"{text!r} contains whitespace or control characters"
-        raise ValidationError("value", msg)
     if len(text) > MAX_EMAIL_LENGTH:
         msg = f"an e-mail address is at most {MAX_EMAIL_LENGTH} characters, got {len(text)}"
+        raise ValidationError("value", msg)
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        msg = f"{text!r} contains whitespace or control characters"
         raise ValidationError("value", msg)
     if text.count("@") != 1:
         msg = f"{text!r} must contain exactly one '@'"
@@ -288,6 +286,9 @@ def normalize_email(value: str) -> str:
     if local.startswith(".") or local.endswith(".") or ".." in local:
         msg = f"{text!r}: the part before '@' has a misplaced dot"
         raise ValidationError("value", msg)
+    if not _LOCAL_PART.fullmatch(local):
+        msg = f"{text!r}: the part before '@' may hold letters, digits and !#$%&'*+/=?^_`{{|}}~.-"
+        raise ValidationError("value", msg)
     domain = domain.lower()
     labels = domain.split(".")
     if len(labels) < 2:
@@ -297,6 +298,9 @@ def normalize_email(value: str) -> str:
         if not _DOMAIN_LABEL.fullmatch(label):
             msg = f"{text!r}: {label!r} is not a valid domain label"
             raise ValidationError("value", msg)
+    if not _TOP_LEVEL.fullmatch(labels[-1]):
+        msg = f"{text!r}: {labels[-1]!r} is not a top-level domain (letters, or xn-- punycode)"
+        raise ValidationError("value", msg)
     return f"{local}@{domain}"
 
 
@@ -425,16 +429,15 @@ class ContactPoint:
         elif self.kind is ContactKind.EMAIL:
             value = normalize_email(self.value)
         else:
-            value = _require_str(self.value, "value").strip()
-            if not value:
-                raise ValidationError("value", "a social handle must not be empty")
+            value = clean_text("value", self.value, max_len=MAX_NAME_LENGTH)
         object.__setattr__(self, "value", value)
         unsupported = self.consents - SUPPORTED_CHANNELS[self.kind]
         if unsupported:
             shown = ", ".join(sorted(c.value for c in unsupported))
             msg = f"a contact of kind {self.kind.value!r} cannot be used on: {shown}"
             raise ValidationError("consents", msg)
-        _require_str(self.label, "label")
+        label = clean_text("label", self.label, max_len=100, allow_empty=True)
+        object.__setattr__(self, "label", label)
         _require_bool(self.primary, "primary")
 
     @classmethod
@@ -577,8 +580,8 @@ class Address:
 
 
 def _normalize_text(value: object, path: str) -> str:
-    """NFC, trimmed, inner whitespace collapsed (may be empty)."""
-    return " ".join(unicodedata.normalize("NFC", _require_str(value, path)).split())
+    """NFC, trimmed, inner whitespace collapsed, printable (may be empty), at most 200."""
+    return clean_text(path, value, max_len=MAX_NAME_LENGTH, allow_empty=True)
 
 
 # --- parties ------------------------------------------------------------------------
@@ -587,7 +590,7 @@ def _normalize_text(value: object, path: str) -> str:
 def _to_contacts(value: Iterable[ContactPoint]) -> tuple[ContactPoint, ...]:
     """attrs converter: any iterable of contact points -> tuple."""
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        msg = f"expected an iterable of ContactPoint, got {value!r}"
+        msg = f"expected an iterable of ContactPoint, got {type(value).__name__}"
         raise ValidationError("contacts", msg)
     return tuple(value)
 

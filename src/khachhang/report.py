@@ -113,7 +113,9 @@ def summarize(
 
     Args:
         book: the customers, in any order.
-        as_of: timezone-aware; only purchases at or before it count as orders and revenue.
+        as_of: timezone-aware. The summary is the book as it stood then: customers
+            created later are left out, lifecycle states are read from each log
+            (:meth:`Customer.lifecycle_at`), and only purchases at or before it count.
         top: how many provinces ``top_provinces`` keeps (ties in the official order).
         currency: the book's currency; every customer must keep its book in it.
 
@@ -144,11 +146,13 @@ def summarize(
         if customer.currency != zero.currency:
             msg = f"keeps its book in {customer.currency}, the summary is in {currency}"
             raise ValidationError(f"book[{i}].currency", msg)
+        if customer.created_at > as_of:
+            continue  # not in the book yet
         customers += 1
         market = customer.market
         scopes[customer.scope] += 1
         party_types[customer.party_type] += 1
-        lifecycles[customer.lifecycle] += 1
+        lifecycles[customer.lifecycle_at(as_of)] += 1
         roles.update(customer.roles)
         if market is not None:
             markets[market] += 1

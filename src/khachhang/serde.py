@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_args
@@ -144,7 +144,7 @@ def _structure_money(value: object, _: type) -> Money:
         raise ValidationError("", msg)
     extra = set(value) - {"amount", "currency"}
     if extra:
-        raise ValidationError("", f"unknown key(s) {', '.join(sorted(map(str, extra)))}")
+        raise ValidationError("", f"unknown key(s): {_keys(extra)}")
     if "amount" not in value:
         raise ValidationError("amount", "required field missing")
     amount = value["amount"]
@@ -411,13 +411,18 @@ def to_dict(value: object) -> Any:
     return _fast.unstructure(value)
 
 
+def _keys(keys: Iterable[object]) -> str:
+    names = [k if isinstance(k, str) else repr(k) for k in keys]
+    return ", ".join(sorted(names))
+
+
 def _format(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, (ValidationError,)):
         return exc.reason if not exc.path else f"{exc.reason} (at .{exc.path})"
     if isinstance(exc, KhachHangError):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+        return f"unknown key(s): {_keys(exc.extra_fields)}"
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, (TypeError, AttributeError)):
@@ -481,6 +486,9 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     Raises:
         ConversionError: for malformed JSON as well as for bad data.
     """
+    if not isinstance(text, (str, bytes, bytearray)):
+        reason = f"expected JSON text (str or bytes), got {type(text).__name__}"
+        raise ConversionError(_name(cls), [("$", reason)])
     if len(text) > _MAX_JSON_CHARS:
         raise ConversionError(_name(cls), [("$", "document too large")])
     try:
