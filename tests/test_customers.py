@@ -283,3 +283,107 @@ def test_the_lifecycle_log_replays_to_the_same_customer(
     assert c.lifecycle is (
         c.lifecycle_events[-1].target if c.lifecycle_events else Lifecycle.PROSPECT
     )
+
+
+# -- guarding the log and the inputs --------------------------------------------------
+
+
+def test_a_purchase_dated_before_the_last_lifecycle_event_is_refused() -> None:
+    """It would rewrite history the log records, so replay could no longer hold."""
+    policy = LifecyclePolicy(lapse_after_days=365)
+    c = customer().add_purchase(order(1, 0))
+    c = c.review_lifecycle(policy, as_of=T0 + timedelta(days=400))
+    c = c.add_purchase(order(2, 410))
+    with pytest.raises(ValidationError) as info:
+        c.add_purchase(order(3, 390))
+    assert info.value.path == "purchase.at"
+    assert c.add_purchase(order(4, 420)).orders == 3
+
+
+@pytest.mark.parametrize(
+    ("events", "path"),
+    [
+        ([("promote", Lifecycle.PROSPECT, Lifecycle.LOYAL, 0)], "lifecycle_events[0].transition"),
+        (
+            [
+                ("convert", Lifecycle.PROSPECT, Lifecycle.CURRENT, 9),
+                ("lapse", Lifecycle.CURRENT, Lifecycle.LAPSED, 0),
+            ],
+            "lifecycle_events[1].at",
+        ),
+        (
+            [
+                ("convert", Lifecycle.PROSPECT, Lifecycle.CURRENT, 0),
+                ("win_back", Lifecycle.LAPSED, Lifecycle.CURRENT, 1),
+            ],
+            "lifecycle_events[1].source",
+        ),
+    ],
+)
+def test_a_lifecycle_log_that_is_not_a_chain_of_allowed_moves_is_refused(
+    events: list[tuple[str, Lifecycle, Lifecycle, int]], path: str
+) -> None:
+    from khachhang.fsm import Event
+
+    log = [Event(name, src, dst, T0 + timedelta(days=d)) for name, src, dst, d in events]
+    with pytest.raises(ValidationError) as info:
+        customer(lifecycle=log[-1].target, lifecycle_events=log, purchases=[order(1, 0)])
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize("field", ["tags", "roles", "purchases", "lifecycle_events"])
+@pytest.mark.parametrize("bad", [None, 5, "vip", {"a": 1}])
+def test_collections_must_be_collections(field: str, bad: object) -> None:
+    """Never a bare TypeError, and never a string split into letters."""
+    with pytest.raises(ValidationError) as info:
+        customer(**{field: bad})
+    assert info.value.path == field
+
+
+def test_text_with_control_characters_or_lone_surrogates_is_refused() -> None:
+    for bad in ("c\x00-1", "\ud800", "c\u202e1"):
+        with pytest.raises(ValidationError) as info:
+            customer(id=bad)
+        assert info.value.path == "id"
+
+
+def test_totals_stay_within_what_money_can_hold() -> None:
+    """total_spent is always defined, as the issue asks."""
+    huge = Money("900000000000000000")
+    with pytest.raises(ValidationError, match="beyond"):
+        customer(purchases=[Purchase("a", T0, huge), Purchase("b", T0, huge)])
+    with pytest.raises(ValidationError) as info:
+        LineItem("s", "n", 10**30, Money(1))
+    assert info.value.path == "quantity"
+
+
+def test_income_is_never_negative() -> None:
+    with pytest.raises(ValidationError) as info:
+        customer(income=Money(-5))
+    assert info.value.path == "income"
+
+
+def test_a_spend_threshold_in_another_currency_is_an_error_not_ignored() -> None:
+    policy = LifecyclePolicy(
+        loyal_min_orders=1, loyal_min_tenure_days=0, loyal_min_spent=Money("1000000", "USD")
+    )
+    c = customer().add_purchase(order(1, 0, 1))
+    with pytest.raises(ValidationError, match="USD"):
+        c.review_lifecycle(policy, as_of=T0 + timedelta(days=1))
+
+
+def test_recency_counts_from_the_last_purchase_known_at_as_of() -> None:
+    c = customer(purchases=[order(1, 0), order(2, 30)])
+    assert c.recency_days(T0 + timedelta(days=20)) == 20
+    assert c.recency_days(T0 - timedelta(days=1)) is None
+    with pytest.raises(ValidationError):
+        c.age(datetime(2026, 1, 1))
+
+
+def test_lifecycle_at_reads_the_state_from_the_log() -> None:
+    policy = LifecyclePolicy(lapse_after_days=100)
+    c = customer().add_purchase(order(1, 10))
+    c = c.review_lifecycle(policy, as_of=T0 + timedelta(days=200))
+    assert c.lifecycle_at(T0) is Lifecycle.PROSPECT
+    assert c.lifecycle_at(T0 + timedelta(days=50)) is Lifecycle.CURRENT
+    assert c.lifecycle_at(T0 + timedelta(days=300)) is Lifecycle.LAPSED

@@ -178,3 +178,42 @@ def test_replaying_the_log_rebuilds_an_equal_instance(script: list[tuple[str, in
         except TransitionError:
             assert job == before  # a refused move changes nothing
     assert JOB.replay(job.events) == job
+
+
+def test_events_validate_their_fields() -> None:
+    with pytest.raises(ValidationError) as info:
+        Event("x", None, Ticket.NEW, T0, actor=123)  # type: ignore[arg-type]
+    assert info.value.path == "actor"
+    with pytest.raises(ValidationError) as info:
+        Event("x", None, "new", T0)  # type: ignore[arg-type]
+    assert info.value.path == "target"
+    with pytest.raises(ValidationError) as info:
+        Event("x", None, Ticket.NEW, T0, payload={"hours": 1})  # type: ignore[arg-type]
+    assert info.value.path == "payload"
+
+
+def test_a_definition_keeps_its_own_copy_of_the_table() -> None:
+    table = [Transition("finish", {Ticket.WORKING}, Ticket.DONE)]
+    states = [Ticket.NEW, Ticket.WORKING, Ticket.DONE]
+    d: Definition[Job, Ticket] = Definition(
+        "copy",
+        states,
+        Ticket.NEW,
+        table,  # type: ignore[arg-type]
+        state_of=lambda j: j.state,
+        events_of=lambda j: j.events,
+        evolve=_evolve,
+    )
+    table.append(Transition("start", {Ticket.NEW}, Ticket.DONE))
+    states.clear()
+    assert len(d.transitions) == 1
+    assert len(d.states) == 3
+
+
+def test_the_module_level_functions_match_the_methods() -> None:
+    from khachhang import fsm
+
+    job = JOB.fire(JOB.start(at=T0), "jump", at=T0, target=Ticket.DONE)
+    assert fsm.replay(JOB, job.events) == job
+    assert fsm.allowed(JOB, job) == JOB.allowed(job)
+    assert fsm.to_mermaid(JOB, Ticket.DONE) == JOB.to_mermaid(Ticket.DONE)

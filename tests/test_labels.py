@@ -81,3 +81,8 @@ def test_parse_accepts_values_names_and_labels() -> None:
     assert Lifecycle.parse("khách hàng trung thành") is Lifecycle.LOYAL
     with pytest.raises(ValidationError, match="expected one of"):
         Lifecycle.parse("vip")
+
+
+def test_parse_refuses_what_is_not_a_string() -> None:
+    with pytest.raises(ValidationError, match="expected a string"):
+        Lifecycle.parse(5)  # type: ignore[arg-type]

@@ -134,3 +134,15 @@ def test_arithmetic_ignores_the_callers_decimal_context() -> None:
 def test_multiplication_rounds_the_exact_product_half_even(a: int, factor: Decimal) -> None:
     exact = Decimal(a) * factor  # ints times 4-place decimals: exact in 60 digits
     assert (Money(a) * factor).amount == exact.quantize(Decimal(1), rounding="ROUND_HALF_EVEN")
+
+
+def test_an_unknown_rounding_mode_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError) as info:
+        Money.rounded("1.5", rounding="bogus")
+    assert info.value.path == "rounding"
+
+
+def test_error_messages_do_not_echo_huge_inputs() -> None:
+    with pytest.raises(ValidationError) as info:
+        Money("9" * 100_000)
+    assert len(str(info.value)) < 200

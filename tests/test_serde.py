@@ -396,3 +396,17 @@ def test_an_unknown_party_type_is_named(customer_data: dict[str, Any]) -> None:
 def test_a_list_where_a_party_is_expected_is_named(customer_data: dict[str, Any]) -> None:
     customer_data["party"] = []
     assert problems(customer_data) == {"$.party": "expected an object tagged with 'type', got list"}
+
+
+def test_keys_that_are_not_strings_are_reported_not_crashed_on(
+    customer_data: dict[str, Any],
+) -> None:
+    customer_data[1] = "x"
+    customer_data["zz"] = 2
+    assert problems(customer_data)["$"] == "unknown key(s): 1, zz"
+
+
+@pytest.mark.parametrize("text", [None, 5, ["{}"]])
+def test_from_json_wants_text(text: Any) -> None:
+    with pytest.raises(ConversionError, match="expected JSON text"):
+        from_json(text, Customer)
