@@ -143,7 +143,7 @@ def test_a_definition_with_an_unknown_state_is_refused() -> None:
             name="bad",
             states=(Ticket.NEW,),
             initial=Ticket.NEW,
-            transitions=(Transition("go", {Ticket.NEW}, Other.X),),  # type: ignore[arg-type]
+            transitions=(Transition("go", {Ticket.NEW}, Other.X),),
             state_of=lambda j: j,
             events_of=lambda j: (),
             evolve=lambda j, e: j,
@@ -185,7 +185,7 @@ def test_events_validate_their_fields() -> None:
         Event("x", None, Ticket.NEW, T0, actor=123)  # type: ignore[arg-type]
     assert info.value.path == "actor"
     with pytest.raises(ValidationError) as info:
-        Event("x", None, "new", T0)  # type: ignore[arg-type]
+        Event("x", None, "new", T0)  # type: ignore[type-var]
     assert info.value.path == "target"
     with pytest.raises(ValidationError) as info:
         Event("x", None, Ticket.NEW, T0, payload={"hours": 1})  # type: ignore[arg-type]
@@ -193,11 +193,11 @@ def test_events_validate_their_fields() -> None:
 
 
 def test_a_definition_keeps_its_own_copy_of_the_table() -> None:
-    table = [Transition("finish", {Ticket.WORKING}, Ticket.DONE)]
+    table: list[Transition[Job, Ticket]] = [Transition("finish", {Ticket.WORKING}, Ticket.DONE)]
     states = [Ticket.NEW, Ticket.WORKING, Ticket.DONE]
     d: Definition[Job, Ticket] = Definition(
         "copy",
-        states,
+        states,  # type: ignore[arg-type]
         Ticket.NEW,
         table,  # type: ignore[arg-type]
         state_of=lambda j: j.state,

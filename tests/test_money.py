@@ -79,7 +79,7 @@ def test_multiplication_by_int_or_decimal_rounds_to_the_currency() -> None:
     assert Money("10.00", "USD") * Decimal("0.333") == Money("3.33", "USD")
     assert 3 * Money(1000) == Money(3000)
     with pytest.raises(TypeError):
-        Money(1) * 1.5  # type: ignore[operator]
+        Money(1) * 1.5
 
 
 @given(amounts, amounts)

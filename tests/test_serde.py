@@ -401,9 +401,10 @@ def test_a_list_where_a_party_is_expected_is_named(customer_data: dict[str, Any]
 def test_keys_that_are_not_strings_are_reported_not_crashed_on(
     customer_data: dict[str, Any],
 ) -> None:
-    customer_data[1] = "x"
-    customer_data["zz"] = 2
-    assert problems(customer_data)["$"] == "unknown key(s): 1, zz"
+    data: dict[Any, Any] = dict(customer_data)
+    data[1] = "x"
+    data["zz"] = 2
+    assert problems(data)["$"] == "unknown key(s): 1, zz"
 
 
 @pytest.mark.parametrize("text", [None, 5, ["{}"]])
