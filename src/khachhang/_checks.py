@@ -16,6 +16,12 @@ from khachhang.errors import ValidationError
 T = TypeVar("T")
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages about hostile input."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ...]) -> T:
     """Return ``value`` if it is an instance of ``expected`` (bools are not ints)."""
     if type(value) is expected:
@@ -26,6 +32,11 @@ def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ..
         msg = f"expected {names}, got {type(value).__name__}"
         raise ValidationError(path, msg)
     return value  # type: ignore[return-value,unused-ignore]
+
+
+def check_optional(path: str, value: object, expected: type[T]) -> T | None:
+    """``None``, or ``value`` if it is an instance of ``expected``."""
+    return None if value is None else check_type(path, value, expected)
 
 
 def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: bool = False) -> str:

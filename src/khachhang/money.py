@@ -33,6 +33,7 @@ from types import MappingProxyType
 
 import attrs
 
+from khachhang._checks import shown
 from khachhang.errors import CurrencyMismatchError, ValidationError
 from khachhang.labels import check_lang
 
@@ -117,9 +118,12 @@ def _check_currency(currency: object) -> str:
     return currency
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+def _shown(value: object) -> str:
+    """Strings quoted, numbers plain; cut short either way."""
+    if isinstance(value, str):
+        return shown(value)
+    text = str(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _to_decimal(amount: object) -> Decimal:

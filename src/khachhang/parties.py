@@ -28,7 +28,7 @@ from typing import TypeAlias
 import attrs
 
 from khachhang import _provinces
-from khachhang._checks import clean_text
+from khachhang._checks import check_optional, check_type, clean_text, shown
 from khachhang.errors import ValidationError
 from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
 from khachhang.labels import BilingualEnum
@@ -107,28 +107,6 @@ SUPPORTED_CHANNELS: Mapping[ContactKind, frozenset[ContactChannel]] = MappingPro
 
 
 # --- small checks -------------------------------------------------------------------
-
-
-def _require_str(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        msg = f"expected a string, got {type(value).__name__}"
-        raise ValidationError(path, msg)
-    return value
-
-
-def _require_instance(value: object, cls: type[object], path: str, *, optional: bool) -> None:
-    if optional and value is None:
-        return
-    if not isinstance(value, cls):
-        expected = f"a {cls.__name__} or None" if optional else f"a {cls.__name__}"
-        msg = f"expected {expected}, got {type(value).__name__}"
-        raise ValidationError(path, msg)
-
-
-def _require_bool(value: object, path: str) -> None:
-    if not isinstance(value, bool):
-        msg = f"expected True or False, got {value!r}"
-        raise ValidationError(path, msg)
 
 
 def _normalize_name(value: object, path: str) -> str:
@@ -214,7 +192,7 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     ...
     khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
     """
-    text = _require_str(value, "value").strip()
+    text = check_type("value", value, str).strip()
     if region == "VN":
         fast = _VN_E164.fullmatch(text) or _VN_NATIONAL.fullmatch(_SEPARATORS.sub("", text))
         if fast is not None and _is_valid_vn_national(fast[1]):
@@ -223,21 +201,21 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     import phonenumbers
 
     if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
-        msg = f"unknown phone region {region!r}"
+        msg = f"unknown phone region {shown(region)}"
         raise ValidationError("region", msg)
     if not text:
         raise ValidationError("value", "a phone number must not be empty")
     if not _PHONE_CHARS.fullmatch(text):
-        msg = f"{text!r} may only hold digits, a leading '+', spaces, dots, dashes, brackets"
+        msg = f"{shown(text)} may only hold digits, a leading '+', spaces, dots, dashes, brackets"
         raise ValidationError("value", msg)
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as err:
-        msg = f"{text!r} is not a phone number ({err})"
+        msg = f"{shown(text)} is not a phone number ({err})"
         raise ValidationError("value", msg) from None
     if not phonenumbers.is_valid_number(parsed):
         where = "" if text.startswith("+") else f" for region {region}"
-        msg = f"{text!r} is not a valid phone number{where}"
+        msg = f"{shown(text)} is not a valid phone number{where}"
         raise ValidationError("value", msg)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
@@ -267,39 +245,40 @@ def normalize_email(value: str) -> str:
     ...
     khachhang.errors.ValidationError: value: 'lan@localhost': the domain needs at least one dot
     """
-    text = _require_str(value, "value").strip()
+    text = check_type("value", value, str).strip()
     if not text:
         raise ValidationError("value", "an e-mail address must not be empty")
     if len(text) > MAX_EMAIL_LENGTH:
         msg = f"an e-mail address is at most {MAX_EMAIL_LENGTH} characters, got {len(text)}"
         raise ValidationError("value", msg)
     if any(ch.isspace() or not ch.isprintable() for ch in text):
-        msg = f"{text!r} contains whitespace or control characters"
+        msg = f"{shown(text)} contains whitespace or control characters"
         raise ValidationError("value", msg)
     if text.count("@") != 1:
-        msg = f"{text!r} must contain exactly one '@'"
+        msg = f"{shown(text)} must contain exactly one '@'"
         raise ValidationError("value", msg)
     local, domain = text.split("@")
     if not local or len(local) > MAX_LOCAL_LENGTH:
-        msg = f"{text!r}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
+        msg = f"{shown(text)}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
         raise ValidationError("value", msg)
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        msg = f"{text!r}: the part before '@' has a misplaced dot"
+        msg = f"{shown(text)}: the part before '@' has a misplaced dot"
         raise ValidationError("value", msg)
     if not _LOCAL_PART.fullmatch(local):
-        msg = f"{text!r}: the part before '@' may hold letters, digits and !#$%&'*+/=?^_`{{|}}~.-"
+        allowed = "letters, digits and !#$%&'*+/=?^_`{|}~.-"
+        msg = f"{shown(text)}: the part before '@' may hold {allowed}"
         raise ValidationError("value", msg)
     domain = domain.lower()
     labels = domain.split(".")
     if len(labels) < 2:
-        msg = f"{text!r}: the domain needs at least one dot"
+        msg = f"{shown(text)}: the domain needs at least one dot"
         raise ValidationError("value", msg)
     for label in labels:
         if not _DOMAIN_LABEL.fullmatch(label):
-            msg = f"{text!r}: {label!r} is not a valid domain label"
+            msg = f"{shown(text)}: {label!r} is not a valid domain label"
             raise ValidationError("value", msg)
     if not _TOP_LEVEL.fullmatch(labels[-1]):
-        msg = f"{text!r}: {labels[-1]!r} is not a top-level domain (letters, or xn-- punycode)"
+        msg = f"{shown(text)}: {labels[-1]!r} is not a top-level domain (letters, or xn-- punycode)"
         raise ValidationError("value", msg)
     return f"{local}@{domain}"
 
@@ -342,10 +321,10 @@ def normalize_province(name: str) -> str:
     ...
     khachhang.errors.ValidationError: province: unknown Vietnamese province 'Atlantis'
     """
-    text = _require_str(name, "province")
+    text = check_type("province", name, str)
     canonical = _lookup_province(text)
     if canonical is None:
-        msg = f"unknown Vietnamese province {text!r}"
+        msg = f"unknown Vietnamese province {shown(text)}"
         raise ValidationError("province", msg)
     return canonical
 
@@ -381,12 +360,12 @@ def _to_channels(value: Iterable[ContactChannel]) -> frozenset[ContactChannel]:
     if isinstance(value, frozenset) and all(isinstance(c, ContactChannel) for c in value):
         return value
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        msg = f"expected an iterable of ContactChannel, got {value!r}"
+        msg = f"expected an iterable of ContactChannel, got {shown(value)}"
         raise ValidationError("consents", msg)
     items = tuple(value)
     for item in items:
         if not isinstance(item, ContactChannel):
-            msg = f"expected ContactChannel members, got {item!r}"
+            msg = f"expected ContactChannel members, got {shown(item)}"
             raise ValidationError("consents", msg)
     return frozenset(items)
 
@@ -423,7 +402,7 @@ class ContactPoint:
     primary: bool = False
 
     def __attrs_post_init__(self) -> None:
-        _require_instance(self.kind, ContactKind, "kind", optional=False)
+        check_type("kind", self.kind, ContactKind)
         if self.kind is ContactKind.PHONE:
             value = normalize_phone(self.value)
         elif self.kind is ContactKind.EMAIL:
@@ -438,7 +417,7 @@ class ContactPoint:
             raise ValidationError("consents", msg)
         label = clean_text("label", self.label, max_len=100, allow_empty=True)
         object.__setattr__(self, "label", label)
-        _require_bool(self.primary, "primary")
+        check_type("primary", self.primary, bool)
 
     @classmethod
     def phone(
@@ -505,9 +484,9 @@ class ContactPoint:
         ...
         khachhang.errors.ValidationError: consents: a contact of kind 'email' cannot be used on: sms
         """
-        _require_bool(given, "given")
+        check_type("given", given, bool)
         if not isinstance(channel, ContactChannel):
-            msg = f"expected a ContactChannel, got {channel!r}"
+            msg = f"expected a ContactChannel, got {shown(channel)}"
             raise ValidationError("consents", msg)
         if channel not in SUPPORTED_CHANNELS[self.kind]:
             msg = f"a contact of kind {self.kind.value!r} cannot be used on: {channel.value}"
@@ -544,7 +523,7 @@ class Address:
     country: str = "VN"
 
     def __attrs_post_init__(self) -> None:
-        country = _require_str(self.country, "country").strip().upper()
+        country = check_type("country", self.country, str).strip().upper()
         if not _COUNTRY_CODE.fullmatch(country):
             msg = f"expected a two-letter ISO 3166 country code, got {self.country!r}"
             raise ValidationError("country", msg)
@@ -602,7 +581,7 @@ def _check_contacts(contacts: tuple[ContactPoint, ...]) -> None:
     for i, contact in enumerate(contacts):
         where = f"contacts[{i}]"
         if not isinstance(contact, ContactPoint):
-            msg = f"expected a ContactPoint, got {contact!r}"
+            msg = f"expected a ContactPoint, got {shown(contact)}"
             raise ValidationError(where, msg)
         key = (contact.kind, contact.value)
         if key in seen:
@@ -635,7 +614,7 @@ def _check_date(value: object, path: str, *, optional: bool) -> None:
         msg = f"expected a date without a time, got the datetime {value!r}; use .date()"
         raise ValidationError(path, msg)
     if not isinstance(value, datetime.date):
-        msg = f"expected a datetime.date, got {value!r}"
+        msg = f"expected a datetime.date, got {type(value).__name__}"
         raise ValidationError(path, msg)
 
 
@@ -660,10 +639,10 @@ class Person:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "full_name", _normalize_name(self.full_name, "full_name"))
-        _require_instance(self.gender, Gender, "gender", optional=True)
+        check_optional("gender", self.gender, Gender)
         _check_date(self.birth_date, "birth_date", optional=True)
         _check_contacts(self.contacts)
-        _require_instance(self.address, Address, "address", optional=True)
+        check_optional("address", self.address, Address)
 
     @property
     def given_name(self) -> str:
@@ -745,21 +724,21 @@ class Organization:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "legal_name", _normalize_name(self.legal_name, "legal_name"))
-        _require_instance(self.party_type, PartyType, "party_type", optional=False)
+        check_type("party_type", self.party_type, PartyType)
         if self.party_type is PartyType.INDIVIDUAL:
             msg = "an organisation cannot have party type 'individual'; use Person"
             raise ValidationError("party_type", msg)
         if self.tax_code is not None:
-            code = _require_str(self.tax_code, "tax_code").strip()
+            code = check_type("tax_code", self.tax_code, str).strip()
             if not _TAX_CODE.fullmatch(code):
                 msg = f"{self.tax_code!r} is not a tax code: expected 10 digits, or 10-3 digits"
                 raise ValidationError("tax_code", msg)
             object.__setattr__(self, "tax_code", code)
-        _require_instance(self.category, BusinessCategory, "category", optional=True)
+        check_optional("category", self.category, BusinessCategory)
         self._check_category()
-        _require_instance(self.internal_unit, InternalUnit, "internal_unit", optional=True)
+        check_optional("internal_unit", self.internal_unit, InternalUnit)
         _check_contacts(self.contacts)
-        _require_instance(self.address, Address, "address", optional=True)
+        check_optional("address", self.address, Address)
 
     def _check_category(self) -> None:
         if self.category is None:

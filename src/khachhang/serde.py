@@ -46,6 +46,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from khachhang._checks import shown
 from khachhang.errors import ConversionError, KhachHangError, ValidationError
 from khachhang.fsm import Payload, require_aware
 from khachhang.money import Money
@@ -99,9 +100,9 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     try:
         result = Decimal(value)
     except InvalidOperation:
-        raise ValidationError("", f"not a decimal number: {value!r}") from None
+        raise ValidationError("", f"not a decimal number: {shown(value)}") from None
     if not result.is_finite():
-        raise ValidationError("", f"not a finite number: {value!r}")
+        raise ValidationError("", f"not a finite number: {shown(value)}")
     return result
 
 
@@ -113,7 +114,7 @@ def _structure_datetime(value: object, _: type) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError("", f"not an ISO 8601 datetime: {value!r}") from None
+        raise ValidationError("", f"not an ISO 8601 datetime: {shown(value)}") from None
     return require_aware(parsed, "")
 
 
@@ -124,7 +125,7 @@ def _structure_date(value: object, _: type) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError("", f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+        raise ValidationError("", f"not an ISO date (YYYY-MM-DD): {shown(value)}") from None
 
 
 def _unstructure_money(money: Money) -> dict[str, str]:
@@ -163,7 +164,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
         try:
             return members[value]
         except (KeyError, TypeError):
-            msg = f"{value!r} is not a valid {cls.__name__}; expected one of: {accepted}"
+            msg = f"{shown(value)} is not a valid {cls.__name__}; expected one of: {accepted}"
             raise ValidationError("", msg) from None
 
     return structure
