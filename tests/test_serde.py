@@ -19,9 +19,11 @@ from khachhang.fsm import Event
 from khachhang.kinds import InternalUnit, Lifecycle
 from khachhang.money import Money
 from khachhang.parties import Address, ContactPoint, Organization, Person
+from khachhang.report import BookSummary
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import (
     addresses,
+    book_summaries,
     contact_points,
     customers,
     lifecycle_events,
@@ -52,6 +54,7 @@ MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (LifecyclePolicy, lifecycle_policies(currency=None)),
     (Event[Lifecycle], lifecycle_events()),
     (Customer, customers()),
+    (BookSummary, book_summaries()),
 ]
 MODEL_IDS = [getattr(cls, "__name__", str(cls)) for cls, _ in MODELS]
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from khachhang.testing._strategies import (
         addresses,
         aware_datetimes,
+        book_summaries,
         contact_points,
         customers,
         emails,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "addresses",
     "aware_datetimes",
+    "book_summaries",
     "contact_points",
     "customers",
     "emails",

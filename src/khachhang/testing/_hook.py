@@ -18,6 +18,7 @@ def _hypothesis_setup_hook() -> None:
     from khachhang.fsm import Event
     from khachhang.money import Money
     from khachhang.parties import Address, ContactPoint, Organization, Person
+    from khachhang.report import BookSummary
     from khachhang.testing import _strategies as ks
 
     st.register_type_strategy(Money, ks.money())
@@ -30,3 +31,4 @@ def _hypothesis_setup_hook() -> None:
     st.register_type_strategy(LifecyclePolicy, ks.lifecycle_policies())
     st.register_type_strategy(Event, ks.lifecycle_events())
     st.register_type_strategy(Customer, ks.customers())
+    st.register_type_strategy(BookSummary, ks.book_summaries())

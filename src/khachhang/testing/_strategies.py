@@ -51,10 +51,12 @@ from khachhang.parties import (
     Party,
     Person,
 )
+from khachhang.report import BookSummary, summarize
 
 __all__ = [
     "addresses",
     "aware_datetimes",
+    "book_summaries",
     "contact_points",
     "customers",
     "emails",
@@ -936,3 +938,17 @@ def _promote(draw: st.DrawFn, customer: Customer, last: datetime) -> Customer:
         lapse_after_days=lapse_after,
     )
     return customer.review_lifecycle(policy, as_of=as_of, actor="crm-batch")
+
+
+def book_summaries(max_customers: int = 4) -> SearchStrategy[BookSummary]:
+    """Summaries (:func:`khachhang.report.summarize`) of small generated books.
+
+    Example: ``@given(book_summaries())``; the ``as_of`` is drawn too.
+    """
+    if max_customers < 0:
+        raise InvalidArgument(f"max_customers={max_customers} must not be negative")
+    return st.builds(
+        lambda book, as_of: summarize(book, as_of=as_of),
+        st.lists(customers(reviews=False, max_purchases=3), max_size=max_customers),
+        aware_datetimes(),
+    )
