@@ -259,7 +259,7 @@ def _payload_tag(payload: Payload) -> str:
 def _unstructure_payload(conv: cattrs.Converter) -> Callable[[Payload], dict[str, Any]]:
     def unstructure(payload: Payload) -> dict[str, Any]:
         tag = _payload_tag(payload)
-        return {"type": tag, **_BODY_UNSTRUCTURE[id(conv)][type(payload)](payload)}
+        return {"type": tag, **_BODY_UNSTRUCTURE[conv][type(payload)](payload)}
 
     return unstructure
 
@@ -272,15 +272,15 @@ def _structure_payload(conv: cattrs.Converter) -> Callable[[object, type], Paylo
         cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
         if cls is None:
             known = ", ".join(sorted(_PAYLOADS))
-            raise ValidationError("type", f"unknown payload type {tag!r}; known: {known}")
+            raise ValidationError("type", f"unknown payload type {shown(tag)}; known: {known}")
         body = {k: v for k, v in value.items() if k != "type"}
-        return _BODY_STRUCTURE[id(conv)][cls](body, cls)
+        return _BODY_STRUCTURE[conv][cls](body, cls)
 
     return structure
 
 
-_BODY_UNSTRUCTURE: dict[int, dict[type[Payload], Callable[[Any], dict[str, Any]]]] = {}
-_BODY_STRUCTURE: dict[int, dict[type[Payload], Callable[[Any, type], Payload]]] = {}
+_BODY_UNSTRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any], dict[str, Any]]]] = {}
+_BODY_STRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any, type], Payload]]] = {}
 
 
 def _configure(conv: cattrs.Converter) -> cattrs.Converter:
@@ -391,8 +391,8 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
             _cattrs_forbid_extra_keys=True,
             _cattrs_detailed_validation=conv.detailed_validation,
         )
-        _BODY_UNSTRUCTURE.setdefault(id(conv), {})[cls] = body_out
-        _BODY_STRUCTURE.setdefault(id(conv), {})[cls] = body_in
+        _BODY_UNSTRUCTURE.setdefault(conv, {})[cls] = body_out
+        _BODY_STRUCTURE.setdefault(conv, {})[cls] = body_in
         conv.register_unstructure_hook(cls, _unstructure_payload(conv))
         conv.register_structure_hook(cls, _structure_payload(conv))
     return cls
