@@ -622,8 +622,7 @@ class _Builder:
             times = sorted(_when(rng, start, end) for _ in range(orders))
             for k, at in enumerate(times, 1):
                 customer = self.lapse_if_due(customer, at)
-                if self.review_due(customer, at):
-                    customer = customer.review_lifecycle(self.policy, as_of=at)
+                customer = customer.review_lifecycle(self.policy, as_of=at)
                 purchase = self.purchase(market, f"{customer.id}-{k:03d}", at)
                 customer = customer.add_purchase(purchase)
         customer = self.lapse_if_due(customer, self.as_of)
@@ -641,16 +640,6 @@ class _Builder:
         if quiet_since > until:
             return customer
         return customer.review_lifecycle(self.policy, as_of=quiet_since)
-
-    def review_due(self, customer: Customer, at: datetime) -> bool:
-        """False only when a review at ``at`` surely moves nothing (a shortcut for speed)."""
-        state = customer.lifecycle
-        if state is Lifecycle.PROSPECT or state is Lifecycle.LAPSED:
-            return False
-        last = customer.last_purchase_at
-        if last is not None and (at - last).days >= self.policy.lapse_after_days:
-            return True
-        return state is Lifecycle.CURRENT and customer.orders >= self.policy.loyal_min_orders
 
     # -- customers ----------------------------------------------------------------------
     def customer(self, index: int, archetype: str) -> Customer:
