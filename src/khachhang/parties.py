@@ -28,7 +28,14 @@ from typing import TypeAlias
 import attrs
 
 from khachhang import _provinces
-from khachhang._checks import check_optional, check_type, clean_text, shown
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_optional,
+    check_type,
+    clean_text,
+    shown,
+)
 from khachhang.errors import ValidationError
 from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
 from khachhang.labels import BilingualEnum
@@ -356,18 +363,15 @@ def is_former_province(name: str) -> bool:
 
 
 def _to_channels(value: Iterable[ContactChannel]) -> frozenset[ContactChannel]:
-    """attrs converter: any iterable of channels -> frozenset, refusing other items."""
-    if isinstance(value, frozenset) and all(isinstance(c, ContactChannel) for c in value):
+    """attrs converter: a collection of channels -> frozenset (a mapping is refused)."""
+    if type(value) is frozenset and all(type(c) is ContactChannel for c in value):
         return value
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        msg = f"expected an iterable of ContactChannel, got {shown(value)}"
-        raise ValidationError("consents", msg)
-    items = tuple(value)
-    for item in items:
+    items = as_collection("consents", value)
+    for item in items:  # no index in the path: a set has no order
         if not isinstance(item, ContactChannel):
             msg = f"expected ContactChannel members, got {shown(item)}"
             raise ValidationError("consents", msg)
-    return frozenset(items)
+    return frozenset(items)  # type: ignore[arg-type]
 
 
 @attrs.frozen
@@ -567,11 +571,8 @@ def _normalize_text(value: object, path: str) -> str:
 
 
 def _to_contacts(value: Iterable[ContactPoint]) -> tuple[ContactPoint, ...]:
-    """attrs converter: any iterable of contact points -> tuple."""
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        msg = f"expected an iterable of ContactPoint, got {type(value).__name__}"
-        raise ValidationError("contacts", msg)
-    return tuple(value)
+    """attrs converter: a collection of contact points -> tuple."""
+    return check_items("contacts", as_collection("contacts", value), ContactPoint)
 
 
 def _check_contacts(contacts: tuple[ContactPoint, ...]) -> None:
