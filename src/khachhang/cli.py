@@ -21,10 +21,13 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from khachhang._version import __version__
 from khachhang.errors import KhachHangError
+
+if TYPE_CHECKING:
+    from khachhang.customers import Customer
 
 __all__ = ["build_parser", "main"]
 
@@ -114,7 +117,24 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         _write(out, text)
     else:
         _write(out, render_summary(summary, args.lang))
+        for section in _demo_sections(book, args.lang):
+            _write(out, "")
+            _write(out, section)
     return 0
+
+
+def _demo_sections(book: Sequence[Customer], lang: str) -> list[str]:
+    """The segmentation, buying and care parts of the demo, each rendered by its package."""
+    from khachhang.buying import _demo as buying
+    from khachhang.care import _demo as care
+    from khachhang.sample import SAMPLE_AS_OF
+    from khachhang.segmentation import _demo as segmentation
+
+    sections = (
+        package.render(book, as_of=SAMPLE_AS_OF, lang=lang)
+        for package in (segmentation, buying, care)
+    )
+    return [section for section in sections if section]
 
 
 def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:

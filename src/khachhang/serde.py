@@ -314,7 +314,18 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
     conv.register_structure_hook(Payload, _structure_payload(conv))
     _configure_party(conv)
+    _configure_packages(conv)
     return conv
+
+
+def _configure_packages(conv: cattrs.Converter) -> None:
+    """Hooks of the segmentation, buying and care packages (each owns its ``_serde``)."""
+    from khachhang.buying import _serde as buying
+    from khachhang.care import _serde as care
+    from khachhang.segmentation import _serde as segmentation
+
+    for package in (segmentation, buying, care):
+        package.configure(conv)
 
 
 _PARTY_TAGS: dict[str, type[Person] | type[Organization]] = {
@@ -399,9 +410,15 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
 
 
 def _register_builtin_payloads() -> None:
+    from khachhang.buying import _serde as buying
+    from khachhang.care import _serde as care
     from khachhang.customers import LifecyclePolicy
+    from khachhang.segmentation import _serde as segmentation
 
     register_payload(LifecyclePolicy, "lifecycle_policy")
+    for package in (segmentation, buying, care):
+        for cls, tag in package.PAYLOADS:
+            register_payload(cls, tag)
 
 
 _register_builtin_payloads()
