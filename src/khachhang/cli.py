@@ -127,12 +127,13 @@ def _demo_sections(book: Sequence[Customer], lang: str) -> list[str]:
     """The segmentation, buying and care parts of the demo, each rendered by its package."""
     from khachhang.buying import _demo as buying
     from khachhang.care import _demo as care
+    from khachhang.care import _demo_service as care_service
     from khachhang.sample import SAMPLE_AS_OF
     from khachhang.segmentation import _demo as segmentation
 
     sections = (
         package.render(book, as_of=SAMPLE_AS_OF, lang=lang)
-        for package in (segmentation, buying, care)
+        for package in (segmentation, buying, care, care_service)
     )
     return [section for section in sections if section]
 
