@@ -387,3 +387,49 @@ def test_lifecycle_at_reads_the_state_from_the_log() -> None:
     assert c.lifecycle_at(T0) is Lifecycle.PROSPECT
     assert c.lifecycle_at(T0 + timedelta(days=50)) is Lifecycle.CURRENT
     assert c.lifecycle_at(T0 + timedelta(days=300)) is Lifecycle.LAPSED
+
+
+# -- adding purchases in bulk ---------------------------------------------------------
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=900), max_size=12, unique=True),
+    st.lists(st.integers(min_value=0, max_value=900), max_size=12, unique=True),
+    st.booleans(),
+)
+def test_adding_purchases_in_bulk_equals_adding_them_one_by_one(
+    before: list[int], batch_days: list[int], lapse: bool
+) -> None:
+    """``add_purchases`` is the fold of ``add_purchase`` over the batch in time order."""
+    start = customer()
+    for day in sorted(before):
+        start = start.add_purchase(Purchase(f"old-{day}", T0 + timedelta(days=day), Money(1000)))
+    if lapse and start.purchases:
+        last = start.purchases[-1].at
+        start = start.review_lifecycle(
+            LifecyclePolicy(lapse_after_days=30), as_of=last + timedelta(days=31)
+        )
+    floor = start.lifecycle_events[-1].at if start.lifecycle_events else T0
+    batch = [
+        Purchase(f"new-{day}", floor + timedelta(days=day), Money(2000))
+        for day in reversed(batch_days)
+    ]
+    one_by_one = start
+    for purchase in sorted(batch, key=lambda p: p.at):
+        one_by_one = one_by_one.add_purchase(purchase, actor="bulk")
+    assert start.add_purchases(batch, actor="bulk") == one_by_one
+
+
+def test_a_refused_bulk_adds_nothing_and_names_the_problem() -> None:
+    c = customer().add_purchase(order(1, 10))
+    c = c.review_lifecycle(LifecyclePolicy(lapse_after_days=30), as_of=T0 + timedelta(days=50))
+    with pytest.raises(ValidationError) as early:
+        c.add_purchases([order(2, 60), order(3, 40)])
+    assert early.value.path == "purchases"
+    with pytest.raises(ValidationError) as wrong:
+        c.add_purchases([order(4, 60), "not a purchase"])  # type: ignore[list-item]
+    assert wrong.value.path == "purchases[1]"
+    with pytest.raises(ValidationError):
+        c.add_purchases(order(5, 60))  # type: ignore[arg-type]
+    assert c.orders == 1
+    assert c.add_purchases([]) is c

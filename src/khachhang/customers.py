@@ -200,9 +200,13 @@ class LifecyclePolicy(Payload):
         return None
 
 
+def _purchase_time(purchase: Purchase) -> tuple[datetime, str]:
+    return (purchase.at, purchase.id)
+
+
 def _sorted_purchases(values: Iterable[Purchase]) -> tuple[Purchase, ...]:
     items = check_items("purchases", as_collection("purchases", values), Purchase)
-    return tuple(sorted(items, key=lambda p: (p.at, p.id)))
+    return tuple(sorted(items, key=_purchase_time))
 
 
 def _tags(values: Iterable[str]) -> frozenset[str]:
@@ -459,6 +463,51 @@ class Customer:
             return LIFECYCLE.fire(updated, "convert", at=purchase.at, actor=actor)
         if updated.lifecycle is Lifecycle.LAPSED:
             return LIFECYCLE.fire(updated, "win_back", at=purchase.at, actor=actor)
+        return updated
+
+    def add_purchases(
+        self,
+        purchases: Iterable[Purchase],
+        *,
+        actor: str | None = None,
+        advance_lifecycle: bool = True,
+    ) -> Customer:
+        """Return a new customer with all ``purchases`` added, validated once.
+
+        The result equals adding them one by one with :meth:`add_purchase` in time order,
+        but costs one validation instead of one per purchase (k purchases: O(k), not
+        O(k²)). Nothing is added when any purchase is refused.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Person
+        >>> t = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t)
+        >>> orders = [Purchase(f"o{i}", t.replace(month=i), Money(100000)) for i in (3, 1, 2)]
+        >>> c = c.add_purchases(orders)
+        >>> c.orders, c.lifecycle, c.lifecycle_events[0].at.month
+        (3, Lifecycle.CURRENT, 1)
+        """
+        batch = sorted(
+            check_items("purchases", as_collection("purchases", purchases), Purchase),
+            key=_purchase_time,
+        )
+        if not batch:
+            return self
+        first = batch[0]
+        if self.lifecycle_events and first.at < self.lifecycle_events[-1].at:
+            msg = (
+                f"{first.at.isoformat()} is before the last lifecycle event "
+                f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
+                "the log records — rebuild the customer's lifecycle instead"
+            )
+            raise ValidationError("purchases", msg)
+        updated = attrs.evolve(self, purchases=(*self.purchases, *batch))
+        if not advance_lifecycle:
+            return updated
+        if updated.lifecycle is Lifecycle.PROSPECT:
+            return LIFECYCLE.fire(updated, "convert", at=first.at, actor=actor)
+        if updated.lifecycle is Lifecycle.LAPSED:
+            return LIFECYCLE.fire(updated, "win_back", at=first.at, actor=actor)
         return updated
 
     def review_lifecycle(
