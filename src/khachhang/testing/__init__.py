@@ -63,11 +63,16 @@ __all__ = [
 ]
 
 
+_SOURCES: dict[str, str] = dict.fromkeys(__all__, "khachhang.testing._strategies")
+"""Which private module defines each public strategy (imported on first use)."""
+
+
 def __getattr__(name: str) -> Any:
-    if name not in __all__:
+    source = _SOURCES.get(name)
+    if source is None:
         msg = f"module 'khachhang.testing' has no attribute {name!r}"
         raise AttributeError(msg)
-    value = getattr(importlib.import_module("khachhang.testing._strategies"), name)
+    value = getattr(importlib.import_module(source), name)
     globals()[name] = value
     return value
 
