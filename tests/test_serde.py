@@ -414,3 +414,10 @@ def test_keys_that_are_not_strings_are_reported_not_crashed_on(
 def test_from_json_wants_text(text: Any) -> None:
     with pytest.raises(ConversionError, match="expected JSON text"):
         from_json(text, Customer)
+
+
+def test_json_nested_beyond_the_parser_stack_says_so() -> None:
+    """A document json.loads cannot even parse for depth is 'nested too deeply', not junk."""
+    with pytest.raises(ConversionError) as info:
+        from_json("[" * 100_000 + "]" * 100_000, Money)
+    assert info.value.errors == (("$", "nested too deeply"),)

@@ -379,7 +379,12 @@ class Customer:
     @property
     def total_spent(self) -> Money:
         """Sum of all purchases, zero in the book currency when there are none."""
-        return sum((p.amount for p in self.purchases), Money.zero(self.currency))
+        # Summing Decimals and building one Money is several times faster than adding
+        # Money values; the total was checked against MAX_AMOUNT at construction.
+        total = Decimal(0)
+        for purchase in self.purchases:
+            total = MONEY_CONTEXT.add(total, purchase.amount.amount)
+        return Money(total, self.currency)
 
     @property
     def average_order_value(self) -> Money | None:

@@ -515,6 +515,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
         raise ConversionError(_name(cls), [("$", "document too large")])
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
+    except ValueError as exc:
         raise ConversionError(_name(cls), [("$", f"not valid JSON: {exc}")]) from None
     return from_dict(data, cls)
