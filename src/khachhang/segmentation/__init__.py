@@ -1,5 +1,119 @@
-"""Segmentation: rules as data, evaluated in memory, in Polars and in SQL (work in progress)."""
+"""Segmentation: rules as data, evaluated in memory, in Polars and in SQL.
+
+Build rules with :data:`F`, evaluate them on customers (compiled once to closures),
+explain them, store them as JSON (:class:`RuleDocument`), group customers with
+:class:`Segment` and :class:`Segmenter`, and score them with RFM. See
+``docs/segmentation.md``.
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Customer, Person, Money
+>>> rule = F.tags.contains("vip") | (F.total_spent >= Money("20000000"))
+>>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> rule.evaluate(Customer("c-1", Person("Lê Văn Minh"), created_at=t, tags={"vip"}), as_of=t)
+True
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from khachhang.segmentation.evaluate import Explanation, Predicate, Truth, explain, truth
+from khachhang.segmentation.fields import (
+    DEFAULT_REGISTRY,
+    Field,
+    FieldKind,
+    FieldRegistry,
+    current_registry,
+    using_registry,
+)
+from khachhang.segmentation.rfm import (
+    RFM_GRID,
+    Monetary,
+    RFMCutPoints,
+    RFMGrid,
+    RFMGridSegment,
+    RFMResult,
+    RFMScore,
+    rfm_scores,
+)
+from khachhang.segmentation.rules import (
+    FALSE,
+    MAX_DEPTH,
+    MAX_NODES,
+    SCHEMA_VERSION,
+    TRUE,
+    And,
+    Between,
+    Compare,
+    Const,
+    Contains,
+    F,
+    FieldRef,
+    Fields,
+    In,
+    IsNull,
+    Not,
+    Op,
+    Or,
+    Rule,
+    RuleDocument,
+    Within,
+    describe,
+    validate,
+)
+from khachhang.segmentation.segments import AssignMode, Segment, SegmentCheck, Segmenter
+from khachhang.segmentation.standard import (
+    kind_segmenter,
+    lifecycle_segmenter,
+    standard_segments,
+)
+
+__all__ = [
+    "DEFAULT_REGISTRY",
+    "FALSE",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "RFM_GRID",
+    "SCHEMA_VERSION",
+    "TRUE",
+    "And",
+    "AssignMode",
+    "Between",
+    "Compare",
+    "Const",
+    "Contains",
+    "Explanation",
+    "F",
+    "Field",
+    "FieldKind",
+    "FieldRef",
+    "FieldRegistry",
+    "Fields",
+    "In",
+    "IsNull",
+    "Monetary",
+    "Not",
+    "Op",
+    "Or",
+    "Predicate",
+    "RFMCutPoints",
+    "RFMGrid",
+    "RFMGridSegment",
+    "RFMResult",
+    "RFMScore",
+    "Rule",
+    "RuleDocument",
+    "Segment",
+    "SegmentCheck",
+    "Segmenter",
+    "Truth",
+    "Within",
+    "current_registry",
+    "describe",
+    "explain",
+    "kind_segmenter",
+    "lifecycle_segmenter",
+    "rfm_scores",
+    "standard_segments",
+    "truth",
+    "using_registry",
+    "validate",
+]

@@ -1,0 +1,474 @@
+"""In-memory evaluation: rules compiled once to closures, and explanations.
+
+A rule is validated and compiled to two plain-bool closures per node: *is it TRUE?* and
+*is it FALSE?*. Kleene logic then needs no third value at run time — ``And`` is TRUE when
+every child is TRUE and FALSE when any child is FALSE; ``Not`` swaps the two; a leaf on a
+missing value is neither (UNKNOWN) — and Python's own ``and``/``or`` short-circuit.
+Fields are read through their binder for ``as_of``, literals are precomputed (money as
+``Decimal`` plus currency, ``within`` bounds as datetimes), so a customer costs a few
+closure calls, never a walk over the tree.
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Customer, Person, Money
+>>> from khachhang.segmentation.rules import F
+>>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> c = Customer("c-1", Person("Lê Văn Minh"), created_at=t)
+>>> rule = (F.income < Money("10000000")) | F.tags.contains("vip")
+>>> truth(rule, c, as_of=t), rule.evaluate(c, as_of=t)
+(Truth.UNKNOWN, False)
+>>> print(rule.explain(c, as_of=t).to_text("en"))
+UNKNOWN  Monthly income < ₫10,000,000 or Tags contains vip
+  UNKNOWN  Monthly income < ₫10,000,000  [value: missing]
+  FALSE    Tags contains vip  [value: {}]
+"""
+
+from __future__ import annotations
+
+import html
+import operator
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from khachhang.customers import Customer
+from khachhang.fsm import require_aware
+from khachhang.labels import BilingualEnum, check_lang
+from khachhang.money import Money
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldKind, FieldRegistry
+from khachhang.segmentation.rules import (
+    And,
+    Between,
+    Compare,
+    Const,
+    Contains,
+    In,
+    IsNull,
+    Not,
+    Op,
+    Or,
+    Rule,
+    Within,
+    describe,
+    validate,
+)
+
+__all__ = ["Explanation", "Predicate", "Truth", "explain", "predicate", "truth"]
+
+Predicate = Callable[[Customer], bool]
+"""A compiled test: ``customer -> bool``."""
+
+
+class Truth(BilingualEnum):
+    """A three-valued (Kleene) result."""
+
+    TRUE = ("true", "Đúng", "TRUE")
+    FALSE = ("false", "Sai", "FALSE")
+    UNKNOWN = ("unknown", "Không xác định", "UNKNOWN")
+
+
+_OPS: dict[Op, Callable[[Any, Any], bool]] = {
+    Op.EQ: operator.eq,
+    Op.NE: operator.ne,
+    Op.LT: operator.lt,
+    Op.LE: operator.le,
+    Op.GT: operator.gt,
+    Op.GE: operator.ge,
+}
+
+
+def _never(customer: Customer) -> bool:
+    return False
+
+
+def _always(customer: Customer) -> bool:
+    return True
+
+
+@attrs.frozen
+class _Compiled:
+    """One rule compiled for one registry and ``as_of``: TRUE and FALSE tests."""
+
+    registry: FieldRegistry
+    as_of: datetime
+    is_true: Predicate
+    is_false: Predicate
+
+
+def _compiled(rule: Rule, as_of: datetime, registry: FieldRegistry | None) -> _Compiled:
+    reg = DEFAULT_REGISTRY if registry is None else registry
+    try:
+        cached: _Compiled = rule._compiled  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    else:
+        # Same instant is not enough: age reads as_of's calendar date in its own offset.
+        same = cached.as_of is as_of or (
+            cached.as_of == as_of and cached.as_of.utcoffset() == as_of.utcoffset()
+        )
+        if same and cached.registry is reg:
+            return cached
+    require_aware(as_of, "as_of")
+    checked = validate(rule, reg)
+    compiled = _Compiled(
+        reg, as_of, _compile(checked, reg, as_of, True), _compile(checked, reg, as_of, False)
+    )
+    object.__setattr__(rule, "_compiled", compiled)  # a private cache slot, not a field
+    return compiled
+
+
+def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
+    """The compiled ``customer -> bool`` test for ``rule`` at ``as_of`` (TRUE selects).
+
+    Compiled once per rule, registry and ``as_of`` (the last one is cached on the rule).
+    """
+    return _compiled(rule, as_of, registry).is_true
+
+
+def truth(
+    rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
+) -> Truth:
+    """The rule's three-valued result for ``customer`` (compiled, cached)."""
+    compiled = _compiled(rule, as_of, registry)
+    if compiled.is_true(customer):
+        return Truth.TRUE
+    return Truth.FALSE if compiled.is_false(customer) else Truth.UNKNOWN
+
+
+# --- the compiler --------------------------------------------------------------------
+
+
+def _all(tests: list[Predicate]) -> Predicate:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c: a(c) and b(c)
+    if len(tests) == 3:
+        a, b, d = tests
+        return lambda c: a(c) and b(c) and d(c)
+    if len(tests) == 4:
+        a, b, d, e = tests
+        return lambda c: a(c) and b(c) and d(c) and e(c)
+    if len(tests) == 5:
+        a, b, d, e, g = tests
+        return lambda c: a(c) and b(c) and d(c) and e(c) and g(c)
+    head, tail = _all(tests[:5]), _all(tests[5:])
+    return lambda c: head(c) and tail(c)
+
+
+def _any(tests: list[Predicate]) -> Predicate:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c: a(c) or b(c)
+    if len(tests) == 3:
+        a, b, d = tests
+        return lambda c: a(c) or b(c) or d(c)
+    if len(tests) == 4:
+        a, b, d, e = tests
+        return lambda c: a(c) or b(c) or d(c) or e(c)
+    head, tail = _any(tests[:4]), _any(tests[4:])
+    return lambda c: head(c) or tail(c)
+
+
+def _compile(rule: Rule, reg: FieldRegistry, as_of: datetime, want: bool) -> Predicate:
+    """A closure that is True exactly when ``rule`` evaluates to ``want`` (TRUE/FALSE)."""
+    if isinstance(rule, (And, Or)):
+        # Kleene AND/OR are commutative and fields have no side effects, so the cheaper
+        # children are tested first (stable: equal costs keep their order).
+        children = sorted(rule.children, key=lambda child: _cost(child, reg))
+        parts = [_compile(child, reg, as_of, want) for child in children]
+        return _all(parts) if want is isinstance(rule, And) else _any(parts)
+    if isinstance(rule, Not):
+        return _compile(rule.child, reg, as_of, not want)
+    if isinstance(rule, Const):
+        return _always if rule.value is want else _never
+    field = reg[rule.field]  # type: ignore[attr-defined]
+    get = field.bind(as_of)
+    if isinstance(rule, IsNull):
+        if field.kind.is_set:
+            return _never if want is not rule.negated else _always
+        missing = want is not rule.negated
+        if missing:
+            return lambda c: get(c) is None
+        return lambda c: get(c) is not None
+    if isinstance(rule, Contains):
+        item = rule.value
+        if want:
+            return lambda c: item in get(c)
+        return lambda c: item not in get(c)
+    if field.kind is FieldKind.MONEY:
+        test = _leaf_test(rule, field.kind, as_of)
+        if field.amount_binder is not None:
+            return _amount_leaf(field.amount_binder(as_of), rule, test, want)
+        return _money_leaf(get, rule, test, want)
+    if isinstance(rule, Compare) and field.kind is FieldKind.ENUM and rule.op in (Op.EQ, Op.NE):
+        return _identity_leaf(get, rule, want, field.nullable)
+    return _inline_leaf(get, rule, as_of, want)
+
+
+def _inline_leaf(
+    get: Callable[[Customer], Any], rule: Rule, as_of: datetime, want: bool
+) -> Predicate:
+    """One closure per node type and outcome, the test written inline (no extra call)."""
+    if isinstance(rule, Compare):
+        return _COMPARE_LEAVES[rule.op, want](get, rule.value)
+    if isinstance(rule, Between):
+        low, high = rule.low, rule.high
+        if want:
+            return lambda c: (v := get(c)) is not None and low <= v <= high
+        return lambda c: (v := get(c)) is not None and not low <= v <= high
+    if isinstance(rule, In):
+        values = rule.values
+        if want is not rule.negated:
+            return lambda c: (v := get(c)) is not None and v in values
+        return lambda c: (v := get(c)) is not None and v not in values
+    if isinstance(rule, Within):
+        start = as_of - timedelta(days=rule.days)
+        if want:
+            return lambda c: (v := get(c)) is not None and start <= v <= as_of
+        return lambda c: (v := get(c)) is not None and not start <= v <= as_of
+    msg = f"no test for {type(rule).__name__}"  # unreachable: validate() ran first
+    raise TypeError(msg)
+
+
+_Getter = Callable[[Customer], Any]
+_COMPARE_LEAVES: dict[tuple[Op, bool], Callable[[_Getter, Any], Predicate]] = {
+    (Op.EQ, True): lambda get, x: lambda c: (v := get(c)) is not None and v == x,
+    (Op.EQ, False): lambda get, x: lambda c: (v := get(c)) is not None and v != x,
+    (Op.NE, True): lambda get, x: lambda c: (v := get(c)) is not None and v != x,
+    (Op.NE, False): lambda get, x: lambda c: (v := get(c)) is not None and v == x,
+    (Op.LT, True): lambda get, x: lambda c: (v := get(c)) is not None and v < x,
+    (Op.LT, False): lambda get, x: lambda c: (v := get(c)) is not None and not v < x,
+    (Op.LE, True): lambda get, x: lambda c: (v := get(c)) is not None and v <= x,
+    (Op.LE, False): lambda get, x: lambda c: (v := get(c)) is not None and not v <= x,
+    (Op.GT, True): lambda get, x: lambda c: (v := get(c)) is not None and v > x,
+    (Op.GT, False): lambda get, x: lambda c: (v := get(c)) is not None and not v > x,
+    (Op.GE, True): lambda get, x: lambda c: (v := get(c)) is not None and v >= x,
+    (Op.GE, False): lambda get, x: lambda c: (v := get(c)) is not None and not v >= x,
+}
+"""Compare leaves by (operator, outcome wanted): ``v != x`` is FALSE of ``==``, etc."""
+
+
+def _identity_leaf(
+    get: Callable[[Customer], Any], rule: Compare, want: bool, nullable: bool
+) -> Predicate:
+    """Enum ``==``/``!=``: members are singletons, so ``is`` decides."""
+    member = rule.value
+    equal = (rule.op is Op.EQ) is want
+    if equal:
+        return lambda c: get(c) is member
+    if not nullable:
+        return lambda c: get(c) is not member
+
+    def differs(c: Customer) -> bool:
+        v = get(c)
+        return v is not None and v is not member
+
+    return differs
+
+
+def _leaf_test(rule: Rule, kind: FieldKind, as_of: datetime) -> Callable[[Any], bool]:
+    """``value -> bool`` for a present value (money: on the ``Decimal`` amount)."""
+    if isinstance(rule, Compare):
+        op = _OPS[rule.op]
+        literal = rule.value.amount if isinstance(rule.value, Money) else rule.value
+        return lambda v: op(v, literal)
+    if isinstance(rule, Between):
+        low, high = rule.low, rule.high
+        if isinstance(low, Money) and isinstance(high, Money):
+            low_amount, high_amount = low.amount, high.amount
+            return lambda v: low_amount <= v <= high_amount
+        return lambda v: low <= v <= high
+    if isinstance(rule, In):
+        values = rule.values
+        if rule.negated:
+            return lambda v: v not in values
+        return lambda v: v in values
+    if isinstance(rule, Within):
+        start = as_of - timedelta(days=rule.days)
+        return lambda v: start <= v <= as_of
+    msg = f"no test for {type(rule).__name__}"  # unreachable: validate() ran first
+    raise TypeError(msg)
+
+
+def _cost(rule: Rule, reg: FieldRegistry) -> int:
+    """How expensive a rule is to test: the sum of its fields' costs."""
+    if isinstance(rule, (And, Or)):
+        return sum(_cost(child, reg) for child in rule.children)
+    if isinstance(rule, Not):
+        return _cost(rule.child, reg)
+    if isinstance(rule, Const):
+        return 0
+    return reg[rule.field].cost  # type: ignore[attr-defined]
+
+
+def _amount_leaf(
+    get: Callable[[Customer], Any], rule: Rule, test: Callable[[Any], bool], want: bool
+) -> Predicate:
+    """Money through the field's ``(amount, currency)`` reader: no ``Money`` is built."""
+    currency = rule.value.currency if isinstance(rule, Compare) else rule.low.currency  # type: ignore[attr-defined,union-attr]
+    if want:
+
+        def is_true(c: Customer) -> bool:
+            v = get(c)
+            return v is not None and v[1] == currency and test(v[0])
+
+        return is_true
+
+    def is_false(c: Customer) -> bool:
+        v = get(c)
+        return v is not None and v[1] == currency and not test(v[0])
+
+    return is_false
+
+
+def _money_leaf(
+    get: Callable[[Customer], Any], rule: Rule, test: Callable[[Any], bool], want: bool
+) -> Predicate:
+    """Money: UNKNOWN when missing or in another currency; else ``test`` on the amount."""
+    currency = rule.value.currency if isinstance(rule, Compare) else rule.low.currency  # type: ignore[attr-defined,union-attr]
+    if want:
+
+        def is_true(c: Customer) -> bool:
+            v = get(c)
+            return v is not None and v.currency == currency and test(v.amount)
+
+        return is_true
+
+    def is_false(c: Customer) -> bool:
+        v = get(c)
+        return v is not None and v.currency == currency and not test(v.amount)
+
+    return is_false
+
+
+# --- explanations --------------------------------------------------------------------
+
+
+@attrs.frozen
+class Explanation:
+    """One node's result for one customer: the node, TRUE/FALSE/UNKNOWN, the value seen.
+
+    ``value`` is what the field held at ``as_of`` (``None`` when missing; composites have
+    none), ``children`` explain the sub-rules.
+    """
+
+    node: Rule
+    result: Truth
+    value: object = None
+    children: tuple[Explanation, ...] = ()
+    field: str | None = None
+
+    def _lines(self, lang: str, depth: int, registry: FieldRegistry) -> list[str]:
+        label = self.result.label(lang)
+        width = max(len(t.label(lang)) for t in Truth) + 2
+        text = describe(self.node, lang, registry)
+        line = f"{'  ' * depth}{label.ljust(width)}{text}"
+        if self.field is not None:
+            line += f"  [{_value_word(lang)}: {show_value(self.value, lang)}]"
+        lines = [line.rstrip()]
+        for child in self.children:
+            lines.extend(child._lines(lang, depth + 1, registry))
+        return lines
+
+    def to_text(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """An indented tree, one node per line, in ``lang``."""
+        reg = DEFAULT_REGISTRY if registry is None else registry
+        return "\n".join(self._lines(check_lang(lang), 0, reg))
+
+    def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """Nested ``<ul>`` lists; every value is HTML-escaped."""
+        reg = DEFAULT_REGISTRY if registry is None else registry
+        return self._html(check_lang(lang), reg)
+
+    def _html(self, lang: str, registry: FieldRegistry) -> str:
+        colour = {Truth.TRUE: "#1a7f37", Truth.FALSE: "#cf222e", Truth.UNKNOWN: "#9a6700"}
+        text = html.escape(describe(self.node, lang, registry))
+        badge = f'<b style="color:{colour[self.result]}">{html.escape(self.result.label(lang))}</b>'
+        seen = ""
+        if self.field is not None:
+            shown = html.escape(show_value(self.value, lang))
+            seen = f" <small>[{html.escape(_value_word(lang))}: <code>{shown}</code>]</small>"
+        inner = "".join(f"<li>{c._html(lang, registry)}</li>" for c in self.children)
+        nested = f"<ul>{inner}</ul>" if inner else ""
+        return f"{badge} {text}{seen}{nested}"
+
+    def _repr_html_(self) -> str:
+        return f"<ul><li>{self.to_html('vi')}</li></ul>"
+
+
+def _value_word(lang: str) -> str:
+    return "giá trị" if lang == "vi" else "value"
+
+
+def show_value(value: object, lang: str = "vi") -> str:
+    """A value as people read it: labels for enums, formatted money, ISO datetimes."""
+    if value is None:
+        return "không có" if lang == "vi" else "missing"
+    if isinstance(value, BilingualEnum):
+        return value.label(lang)
+    if isinstance(value, Money):
+        return value.format(lang)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        items = sorted(show_value(v, lang) for v in value)
+        return "{" + ", ".join(items) + "}"
+    return str(value)
+
+
+def explain(
+    rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
+) -> Explanation:
+    """Evaluate ``rule`` node by node (plain getters, no compilation) and record why."""
+    reg = DEFAULT_REGISTRY if registry is None else registry
+    require_aware(as_of, "as_of")
+    checked = validate(rule, reg)
+    return _explain(checked, customer, as_of, reg, 0)
+
+
+def _explain(
+    rule: Rule, customer: Customer, as_of: datetime, reg: FieldRegistry, depth: int
+) -> Explanation:
+    if isinstance(rule, (And, Or)):
+        kids = tuple(_explain(c, customer, as_of, reg, depth + 1) for c in rule.children)
+        results = {k.result for k in kids}
+        decisive = Truth.FALSE if isinstance(rule, And) else Truth.TRUE
+        other = Truth.TRUE if decisive is Truth.FALSE else Truth.FALSE
+        if decisive in results:
+            result = decisive
+        elif Truth.UNKNOWN in results:
+            result = Truth.UNKNOWN
+        else:
+            result = other
+        return Explanation(rule, result, None, kids)
+    if isinstance(rule, Not):
+        kid = _explain(rule.child, customer, as_of, reg, depth + 1)
+        flipped = {Truth.TRUE: Truth.FALSE, Truth.FALSE: Truth.TRUE}.get(kid.result, Truth.UNKNOWN)
+        return Explanation(rule, flipped, None, (kid,))
+    if isinstance(rule, Const):
+        return Explanation(rule, Truth.TRUE if rule.value else Truth.FALSE)
+    name: str = rule.field  # type: ignore[attr-defined]
+    value = reg[name].getter(customer, as_of)
+    return Explanation(rule, leaf_truth(rule, value, as_of), value, (), name)
+
+
+def leaf_truth(rule: Rule, value: object, as_of: datetime) -> Truth:
+    """A leaf's result for a field value: the definition the compiler implements."""
+    if isinstance(rule, IsNull):
+        return Truth.TRUE if (value is None) is not rule.negated else Truth.FALSE
+    if isinstance(rule, Contains):
+        return Truth.TRUE if rule.value in value else Truth.FALSE  # type: ignore[operator]
+    if value is None:
+        return Truth.UNKNOWN
+    if isinstance(value, Money):
+        literal = rule.value if isinstance(rule, Compare) else getattr(rule, "low", None)
+        if not isinstance(literal, Money) or literal.currency != value.currency:
+            return Truth.UNKNOWN
+        value = value.amount
+    result = _leaf_test(rule, FieldKind.INT, as_of)(value)
+    return Truth.TRUE if result else Truth.FALSE

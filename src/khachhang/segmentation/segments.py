@@ -1,0 +1,336 @@
+"""Segments (*phân loại khách hàng*): named rules, and a segmenter that assigns them.
+
+The seeds ask businesses to classify customers into groups with shared traits and treat
+each group differently (seed 000 §4.1 bước 2, 004 §5.1). A :class:`Segment` is a rule
+with a key, bilingual labels and a priority; a :class:`Segmenter` assigns each customer
+the first matching segment (``mode="first"``, by priority) or every matching one
+(``mode="all"``).
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Customer, Person, Money
+>>> from khachhang.segmentation.rules import F, TRUE
+>>> vip = Segment("vip", F.total_spent >= Money("20000000"), "Khách VIP", "VIP", priority=10)
+>>> rest = Segment("other", TRUE, "Khách khác", "Other customers")
+>>> seg = Segmenter((rest, vip))
+>>> [s.key for s in seg.segments]           # kept in priority order
+['vip', 'other']
+>>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> seg.assign([Customer("c-1", Person("Lê Văn Minh"), created_at=t)], as_of=t)
+[('other',)]
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from khachhang._checks import as_collection, check_type, clean_text
+from khachhang.customers import Customer
+from khachhang.errors import ValidationError
+from khachhang.fsm import require_aware
+from khachhang.labels import BilingualEnum, check_lang
+from khachhang.segmentation.evaluate import predicate
+from khachhang.segmentation.fields import FieldRegistry
+from khachhang.segmentation.rules import Const, Rule
+
+__all__ = ["AssignMode", "Segment", "SegmentCheck", "Segmenter"]
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,62}", re.ASCII)
+
+
+class AssignMode(BilingualEnum):
+    """How a :class:`Segmenter` assigns segments."""
+
+    FIRST = ("first", "Phân loại đầu tiên khớp", "First matching segment")
+    ALL = ("all", "Mọi phân loại khớp", "Every matching segment")
+
+
+def _mode(value: AssignMode | str) -> AssignMode:
+    if isinstance(value, AssignMode):
+        return value
+    if isinstance(value, str):
+        for member in AssignMode:
+            if member.value == value:
+                return member
+    raise ValidationError("mode", f"expected 'first' or 'all', got {value!r}")
+
+
+@attrs.frozen
+class Segment:
+    """A named group of customers: the ``rule`` they satisfy, with bilingual labels.
+
+    Args:
+        key: a stable identifier (``a-z0-9_-``, up to 63 characters).
+        rule: the :class:`~khachhang.segmentation.rules.Rule` members satisfy (TRUE).
+        label_vi: the Vietnamese name.
+        label_en: the English name.
+        priority: higher is tried first by a ``mode="first"`` segmenter.
+        description: where the segment comes from (seed section), what it is for.
+    """
+
+    key: str
+    rule: Rule
+    label_vi: str
+    label_en: str
+    priority: int = 0
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        key = check_type("key", self.key, str)
+        if not _KEY.fullmatch(key):
+            msg = f"{key[:70]!r} is not a segment key: a-z, 0-9, _ and -, up to 63 characters"
+            raise ValidationError("key", msg)
+        check_type("rule", self.rule, Rule)
+        object.__setattr__(self, "label_vi", clean_text("label_vi", self.label_vi))
+        object.__setattr__(self, "label_en", clean_text("label_en", self.label_en))
+        check_type("priority", self.priority, int)
+        text = clean_text("description", self.description, max_len=2000, allow_empty=True)
+        object.__setattr__(self, "description", text)
+
+    def label(self, lang: str = "vi") -> str:
+        """The segment's name in ``lang``."""
+        return self.label_vi if check_lang(lang) == "vi" else self.label_en
+
+    def matches(
+        self, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
+    ) -> bool:
+        """True when the segment's rule is TRUE for ``customer`` at ``as_of``."""
+        return predicate(self.rule, as_of, registry)(customer)
+
+
+def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
+    items = as_collection("segments", values)
+    for i, item in enumerate(items):
+        check_type(f"segments[{i}]", item, Segment)
+    segments: list[Segment] = list(items)  # type: ignore[arg-type]
+    return tuple(sorted(segments, key=lambda s: -s.priority))
+
+
+@attrs.frozen
+class SegmentCheck:
+    """What :meth:`Segmenter.check` found; empty tuples and zero mean "fine".
+
+    Attributes:
+        duplicates: pairs of segment keys with equal rules.
+        unreachable: segments a ``first`` segmenter can never assign: after a segment
+            whose rule is the constant TRUE, a constant-FALSE rule, or a rule equal to an
+            earlier one's.
+        overlaps: ``(key, key, n)``: ``n`` of the given customers match both segments.
+        uncovered: how many of the given customers match no segment.
+        uncovered_ids: the first ten of their ids.
+        unmatched: segments no given customer matches.
+        shadowed: (``first`` mode) segments whose every matching customer was taken by
+            a segment with a higher priority, so they were never assigned.
+    """
+
+    duplicates: tuple[tuple[str, str], ...] = ()
+    unreachable: tuple[str, ...] = ()
+    overlaps: tuple[tuple[str, str, int], ...] = ()
+    uncovered: int = 0
+    uncovered_ids: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+    shadowed: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No duplicates, nothing unreachable, no overlaps and nobody uncovered."""
+        return not (self.duplicates or self.unreachable or self.overlaps or self.uncovered)
+
+    def to_text(self, lang: str = "vi") -> str:
+        """A short report in ``lang``."""
+        vi = check_lang(lang) == "vi"
+        lines = []
+        for a, b in self.duplicates:
+            lines.append(f"{'trùng quy tắc' if vi else 'same rule'}: {a} = {b}")
+        for key in self.unreachable:
+            lines.append(f"{'không bao giờ được gán' if vi else 'unreachable'}: {key}")
+        for a, b, n in self.overlaps:
+            lines.append(f"{'chồng lấn' if vi else 'overlap'}: {a} ∩ {b} = {n}")
+        if self.uncovered:
+            ids = ", ".join(self.uncovered_ids)
+            lines.append(
+                f"{'không thuộc nhóm nào' if vi else 'uncovered'}: {self.uncovered} ({ids})"
+            )
+        for key in self.unmatched:
+            lines.append(f"{'không ai khớp' if vi else 'matched by nobody'}: {key}")
+        for key in self.shadowed:
+            lines.append(f"{'bị che khuất' if vi else 'shadowed'}: {key}")
+        return "\n".join(lines) if lines else ("ổn" if vi else "ok")
+
+
+@attrs.frozen
+class Segmenter:
+    """Assigns segments to customers: the first match by priority, or every match.
+
+    ``segments`` are kept sorted by descending priority (ties keep the given order); keys
+    must be unique.
+    """
+
+    segments: tuple[Segment, ...] = attrs.field(converter=_segments)
+    mode: AssignMode = attrs.field(default=AssignMode.FIRST, converter=_mode)
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for i, segment in enumerate(self.segments):
+            if segment.key in seen:
+                raise ValidationError(f"segments[{i}].key", f"duplicate key {segment.key!r}")
+            seen[segment.key] = i
+
+    def __getitem__(self, key: str) -> Segment:
+        for segment in self.segments:
+            if segment.key == key:
+                return segment
+        raise ValidationError("key", f"no segment {key!r}")
+
+    def _tests(self, as_of: datetime, registry: FieldRegistry | None) -> list[tuple[str, Any]]:
+        require_aware(as_of, "as_of")
+        return [(s.key, predicate(s.rule, as_of, registry)) for s in self.segments]
+
+    def assign(
+        self,
+        customers: Iterable[Customer],
+        *,
+        as_of: datetime,
+        registry: FieldRegistry | None = None,
+    ) -> list[tuple[str, ...]]:
+        """Each customer's segment keys, in input order.
+
+        ``mode="first"``: one key, or none when no segment matches; ``mode="all"``: every
+        matching key, in priority order.
+        """
+        tests = self._tests(as_of, registry)
+        if self.mode is AssignMode.FIRST:
+            result: list[tuple[str, ...]] = []
+            for customer in customers:
+                for key, test in tests:
+                    if test(customer):
+                        result.append((key,))
+                        break
+                else:
+                    result.append(())
+            return result
+        return [tuple(k for k, test in tests if test(c)) for c in customers]
+
+    def counts(
+        self,
+        customers: Iterable[Customer],
+        *,
+        as_of: datetime,
+        registry: FieldRegistry | None = None,
+    ) -> dict[str | None, int]:
+        """Customers per segment key (priority order), ``None`` for those in none.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang.segmentation.rules import F
+        >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought")])
+        >>> s.counts([], as_of=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        {'buyers': 0, None: 0}
+        """
+        totals: dict[str | None, int] = {s.key: 0 for s in self.segments}
+        totals[None] = 0
+        for keys in self.assign(customers, as_of=as_of, registry=registry):
+            if not keys:
+                totals[None] += 1
+            for key in keys:
+                totals[key] += 1
+        return totals
+
+    def check(
+        self,
+        customers: Sequence[Customer] = (),
+        *,
+        as_of: datetime | None = None,
+        registry: FieldRegistry | None = None,
+    ) -> SegmentCheck:
+        """Report duplicate and unreachable segments, and, over ``customers``, overlaps,
+        customers in no segment, segments nobody matches and (``first``) shadowed ones.
+
+        The static part is cheap and conservative: it finds equal rules and constant
+        rules only (deciding whether two arbitrary rules overlap is not attempted); the
+        rest is measured on the customers given — pass a real book, or let
+        ``khachhang.testing._segmentation.generated_check`` draw customers.
+        """
+        duplicates, unreachable = self._static()
+        if not customers:
+            return SegmentCheck(tuple(duplicates), tuple(unreachable))
+        if as_of is None:
+            raise ValidationError("as_of", "needed to check against customers")
+        tests = self._tests(as_of, registry)
+        keys = [k for k, _ in tests]
+        pair_counts: dict[tuple[str, str], int] = {}
+        matched: dict[str, int] = dict.fromkeys(keys, 0)
+        assigned: dict[str, int] = dict.fromkeys(keys, 0)
+        uncovered_ids: list[str] = []
+        uncovered = 0
+        for customer in customers:
+            hits = [k for k, test in tests if test(customer)]
+            if not hits:
+                uncovered += 1
+                if len(uncovered_ids) < 10:
+                    uncovered_ids.append(customer.id)
+                continue
+            assigned[hits[0]] += 1
+            for key in hits:
+                matched[key] += 1
+            for pair in itertools.combinations(hits, 2):
+                pair_counts[pair] = pair_counts.get(pair, 0) + 1
+        shadowed: tuple[str, ...] = ()
+        if self.mode is AssignMode.FIRST:
+            shadowed = tuple(k for k in keys if matched[k] and not assigned[k])
+        return SegmentCheck(
+            duplicates=tuple(duplicates),
+            unreachable=tuple(unreachable),
+            overlaps=tuple((a, b, n) for (a, b), n in pair_counts.items()),
+            uncovered=uncovered,
+            uncovered_ids=tuple(uncovered_ids),
+            unmatched=tuple(k for k in keys if not matched[k]),
+            shadowed=shadowed,
+        )
+
+    def _static(self) -> tuple[list[tuple[str, str]], list[str]]:
+        duplicates: list[tuple[str, str]] = []
+        unreachable: list[str] = []
+        first = self.mode is AssignMode.FIRST
+        catch_all: str | None = None
+        for i, segment in enumerate(self.segments):
+            earlier = [s for s in self.segments[:i] if s.rule == segment.rule]
+            duplicates.extend((s.key, segment.key) for s in earlier)
+            rule = segment.rule
+            if (isinstance(rule, Const) and not rule.value) or (
+                first and (catch_all is not None or earlier)
+            ):
+                unreachable.append(segment.key)
+            if isinstance(rule, Const) and rule.value and catch_all is None:
+                catch_all = segment.key
+        return duplicates, unreachable
+
+    # -- push-down (SEG-BACK's modules, imported lazily) --------------------------------
+    def to_polars(
+        self,
+        *,
+        as_of: datetime,
+        columns: Mapping[str, str] | None = None,
+        name: str = "segment",
+    ) -> Any:
+        """A ``polars.Expr`` with each row's segment key; needs ``khachhang[polars]``."""
+        from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
+
+        return backend.segmenter_to_polars(self, as_of=as_of, columns=columns, name=name)
+
+    def to_sql(
+        self,
+        *,
+        dialect: str = "duckdb",
+        as_of: datetime,
+        columns: Mapping[str, str] | None = None,
+    ) -> str:
+        """A SQL ``CASE`` expression giving each row's segment key; needs ``khachhang[sql]``."""
+        from khachhang.segmentation import sql as backend  # type: ignore[attr-defined,unused-ignore]
+
+        result: str = backend.segmenter_to_sql(self, dialect=dialect, as_of=as_of, columns=columns)
+        return result

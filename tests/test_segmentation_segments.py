@@ -1,0 +1,201 @@
+"""Segments, segmenters, the seeds' standard segments and the demo."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khachhang import Customer, Money, Organization, Person
+from khachhang.customers import Purchase
+from khachhang.errors import ValidationError
+from khachhang.kinds import InternalUnit, PartyType, Role, Scope
+from khachhang.sample import SAMPLE_AS_OF, sample_book
+from khachhang.segmentation import _demo
+from khachhang.segmentation.rules import FALSE, TRUE, F
+from khachhang.segmentation.segments import AssignMode, Segment, SegmentCheck, Segmenter
+from khachhang.segmentation.standard import (
+    kind_segmenter,
+    lifecycle_segmenter,
+    standard_segments,
+)
+from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.testing._segmentation import (
+    generated_check,
+    register_types,
+    segment_checks,
+    segmenters,
+    segments,
+)
+from khachhang.testing._strategies import aware_datetimes, customers
+
+UTC = timezone.utc
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
+BOOKS = st.lists(customers(max_purchases=3), max_size=6)
+
+
+def _seg(key: str, rule: object = TRUE, priority: int = 0) -> Segment:
+    return Segment(key, rule, key.upper(), key.title(), priority)  # type: ignore[arg-type]
+
+
+def test_a_segment_checks_what_it_is_given() -> None:
+    with pytest.raises(ValidationError, match="key"):
+        _seg("Khách VIP")
+    with pytest.raises(ValidationError, match="rule"):
+        _seg("vip", "F.age > 3")
+    with pytest.raises(ValidationError, match="label_vi"):
+        Segment("vip", TRUE, "", "VIP")
+
+
+def test_segments_are_kept_in_priority_order_and_keys_are_unique() -> None:
+    seg = Segmenter([_seg("a", priority=1), _seg("b", priority=5), _seg("c", priority=1)])
+    assert [s.key for s in seg.segments] == ["b", "a", "c"]
+    with pytest.raises(ValidationError, match="duplicate key 'a'"):
+        Segmenter([_seg("a"), _seg("a")])
+    with pytest.raises(ValidationError, match="mode"):
+        Segmenter([_seg("a")], "some")
+    assert Segmenter([_seg("a")], "all").mode is AssignMode.ALL
+
+
+@settings(max_examples=40)
+@given(segmenters(), BOOKS, AS_OFS)
+def test_first_mode_assigns_the_first_of_all_matches(
+    segmenter: Segmenter, book: list[Customer], as_of: datetime
+) -> None:
+    every = Segmenter(segmenter.segments, AssignMode.ALL).assign(book, as_of=as_of)
+    first = Segmenter(segmenter.segments, AssignMode.FIRST).assign(book, as_of=as_of)
+    assert first == [keys[:1] for keys in every]
+    for customer, keys in zip(book, every, strict=True):
+        assert keys == tuple(s.key for s in segmenter.segments if s.matches(customer, as_of=as_of))
+    counts = Segmenter(segmenter.segments).counts(book, as_of=as_of)
+    assert sum(counts.values()) == len(book)
+
+
+@settings(max_examples=40)
+@given(segmenters())
+def test_segmenters_round_trip_through_json(segmenter: Segmenter) -> None:
+    assert from_json(to_json(segmenter), Segmenter) == segmenter
+    for segment in segmenter.segments:
+        assert from_dict(to_dict(segment), Segment) == segment
+
+
+@given(segments())
+def test_segments_round_trip(segment: Segment) -> None:
+    assert from_dict(to_dict(segment), Segment) == segment
+
+
+def test_check_reports_duplicates_unreachable_overlaps_and_gaps() -> None:
+    buyers = F.orders > 0
+    seg = Segmenter(
+        [
+            _seg("buyers", buyers, 5),
+            _seg("again", buyers, 4),
+            _seg("vip", F.tags.contains("vip"), 3),
+            _seg("never", FALSE, 2),
+        ]
+    )
+    static = seg.check()
+    assert static.duplicates == (("buyers", "again"),)
+    assert static.unreachable == ("again", "never")
+    quiet = Customer("q", Person("An"), created_at=T0)
+    vip = Customer("v", Person("Hà"), created_at=T0, tags={"vip"})
+    vip = vip.add_purchase(Purchase("o", T0, Money(1)))
+    report = seg.check([quiet, vip], as_of=T0)
+    assert report.uncovered == 1
+    assert report.uncovered_ids == ("q",)
+    assert ("buyers", "vip", 1) in report.overlaps
+    assert "never" in report.unmatched
+    assert set(report.shadowed) == {"again", "vip"}
+    assert not report.ok
+    assert "uncovered: 1 (q)" in report.to_text("en")
+    assert from_dict(to_dict(report), SegmentCheck) == report
+    catch_all = Segmenter([_seg("all", TRUE, 9), _seg("late", buyers)]).check()
+    assert catch_all.unreachable == ("late",)
+
+
+def test_the_kind_segmenter_puts_every_generated_customer_in_exactly_one_kind() -> None:
+    report = generated_check(kind_segmenter(), as_of=T0, max_examples=60)
+    assert report.uncovered == 0
+    assert not report.unreachable
+    assert not report.duplicates
+
+
+def test_the_lifecycle_segments_partition_customers_without_overlap() -> None:
+    report = generated_check(lifecycle_segmenter(), as_of=T0, max_examples=60)
+    assert report.ok, report.to_text("en")
+
+
+def test_kinds_follow_the_seeds() -> None:
+    """Seed 000 §2.2: employees, departments and branches are internal customers; an
+    external distributor (đại lý) is grouped by its role before its party type."""
+    dept = Organization("Phòng Kế toán", internal_unit=InternalUnit.DEPARTMENT)
+    internal = Customer("i", dept, created_at=T0, scope=Scope.INTERNAL)
+    agent = Customer("d", Organization("Công ty TNHH Sao Mai"), created_at=T0)
+    agent = Customer("d", agent.party, created_at=T0, roles={Role.DISTRIBUTOR})
+    ministry = Organization("Sở Y tế Huế", party_type=PartyType.GOVERNMENT)
+    agency = Customer("g", ministry, created_at=T0)
+    person = Customer("p", Person("Ngô Thị Yến"), created_at=T0)
+    keys = kind_segmenter().assign([internal, agent, agency, person], as_of=T0)
+    assert keys == [("internal",), ("distributors",), ("b2g",), ("b2c",)]
+
+
+def test_standard_segments_are_bilingual_and_cite_their_source() -> None:
+    found = standard_segments(high_value=Money("1000000"), active_days=30)
+    keys = [s.key for s in found]
+    for key in ("internal", "b2c", "b2b", "b2g", "nonprofit", "prospects", "current"):
+        assert key in keys
+    for key in ("loyal", "lapsed", "distributors", "suppliers", "high_value", "active"):
+        assert key in keys
+    assert all(s.label_vi != s.label_en and s.description for s in found)
+    assert sum("Seed" in s.description for s in found) >= 9
+    assert "1.000.000 ₫" in found[-2].description
+    with pytest.raises(ValidationError):
+        standard_segments(active_days=0)
+
+
+def test_high_value_and_active_follow_purchases_at_as_of() -> None:
+    c = Customer("c", Person("Hà"), created_at=T0)
+    c = c.add_purchase(Purchase("o", T0 + timedelta(days=1), Money("60000000")))
+    everything = Segmenter(standard_segments(), AssignMode.ALL)
+    [before] = everything.assign([c], as_of=T0)
+    [after] = everything.assign([c], as_of=T0 + timedelta(days=2))
+    assert "high_value" not in before
+    assert "prospects" in before
+    assert {"high_value", "active", "current"} <= set(after)
+
+
+def test_the_demo_shows_segments_rfm_and_an_explanation() -> None:
+    book = sample_book(120)
+    for lang, words in (("en", "Champions"), ("vi", "Khách hàng tốt nhất")):
+        text = _demo.render(book, as_of=SAMPLE_AS_OF, lang=lang)
+        assert words in text
+        assert ("TRUE" if lang == "en" else "Đúng") in text
+    assert _demo.render([], as_of=SAMPLE_AS_OF, lang="en").count("\n") > 5
+
+
+@settings(max_examples=20)
+@given(segment_checks())
+def test_segment_checks_round_trip(report: SegmentCheck) -> None:
+    assert from_dict(to_dict(report), SegmentCheck) == report
+    problems = report.duplicates or report.unreachable or report.overlaps or report.uncovered
+    assert report.ok is (not problems)
+
+
+def test_from_type_knows_the_segmentation_models() -> None:
+    register_types()
+
+    @settings(max_examples=5)
+    @given(st.from_type(Segmenter), st.from_type(SegmentCheck))
+    def drawn(segmenter: Segmenter, report: SegmentCheck) -> None:
+        assert isinstance(segmenter, Segmenter)
+        assert isinstance(report, SegmentCheck)
+
+    drawn()
+
+
+def test_the_builder_answers_hasattr_for_private_names() -> None:
+    assert not hasattr(F, "_repr_html_")
+    assert "age" in dir(F)
