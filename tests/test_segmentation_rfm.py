@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -90,7 +91,7 @@ def test_quantile_scores_split_distinct_values_evenly() -> None:
     assert result.segments()[-1] == "cant_lose"  # long ago, many orders
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(BOOKS, st.randoms(use_true_random=False), st.sampled_from(list(Monetary)))
 def test_scores_are_deterministic_tie_consistent_and_order_free(
     book: list[Customer], rnd: object, monetary: Monetary
@@ -146,8 +147,9 @@ def test_cut_points_given_by_the_caller_are_used_as_they_are() -> None:
     result = rfm_scores(book, as_of=T0, bins=3, cut_points=cuts)
     assert [s.code for s in result.scores] == ["311", "222", "133"]
     assert result.thresholds is cuts
+    assert rfm_scores(book, as_of=T0, cut_points=cuts) == result  # bins=3 from the cuts
     with pytest.raises(ValidationError, match="cut points for 5 bins"):
-        rfm_scores(book, as_of=T0, cut_points=cuts)
+        rfm_scores(book, as_of=T0, bins=5, cut_points=cuts)
     with pytest.raises(ValidationError, match="ascending"):
         RFMCutPoints((30, 10), (1, 3), (Money(1), Money(2)))
     with pytest.raises(ValidationError, match="grid"):
@@ -189,3 +191,41 @@ def test_the_grid_prints_as_a_table() -> None:
     text = RFM_GRID.to_text("en")
     assert text.splitlines()[1] == "5   D C C A A"
     assert "A = Champions" in text
+
+
+@pytest.mark.parametrize(
+    ("recency", "frequency", "monetary", "path"),
+    [
+        (5, (1,), (Money(1),), "recency"),  # not a collection
+        ((), (), (), "recency"),  # no cut point: one score
+        ((1,) * 10, (1,) * 10, (Money(1),) * 10, "recency"),  # eleven scores
+        ((1, 2), (1,), (Money(1),), ""),  # different sizes
+        ((2, 1), (1, 2), (Money(1), Money(2)), "recency"),  # descending
+        ((1, 2), (1, True), (Money(1), Money(2)), "frequency[1]"),  # a bool is no count
+        ((1, 2), (1, 2), (Money(1), Money(2, "USD")), "monetary"),  # two currencies
+    ],
+)
+def test_cut_points_of_the_wrong_shape_are_refused_naming_the_field(
+    recency: Any, frequency: Any, monetary: Any, path: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RFMCutPoints(recency, frequency, monetary)
+    assert caught.value.path == path
+
+
+@settings(max_examples=30)
+@given(st.integers(2, 10), st.integers(1, 3), st.randoms(use_true_random=False))
+def test_quantiles_split_distinct_values_evenly_for_any_number_of_bins(
+    bins: int, per_score: int, rnd: Any
+) -> None:
+    n = bins * per_score
+    days = rnd.sample(range(1, 400), n)
+    amounts = rnd.sample(range(1, 1000), n)
+    book = [_buyer(i, d, 1, 1000 * a) for i, (d, a) in enumerate(zip(days, amounts, strict=True))]
+    result = rfm_scores(book, as_of=T0, bins=bins)
+    assert len(result.thresholds.recency) == bins - 1
+    for scores in ([s.r or 0 for s in result.scores], [s.m or 0 for s in result.scores]):
+        assert sorted(scores) == [k for k in range(1, bins + 1) for _ in range(per_score)]
+    assert {s.f for s in result.scores} == {1}  # one order each: a tie takes the lower score
+    by_days = sorted(result.scores, key=lambda s: s.recency_days or 0)
+    assert [s.r for s in by_days] == sorted((s.r or 0 for s in by_days), reverse=True)

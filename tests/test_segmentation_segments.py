@@ -60,7 +60,7 @@ def test_segments_are_kept_in_priority_order_and_keys_are_unique() -> None:
     assert Segmenter([_seg("a")], "all").mode is AssignMode.ALL
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(segmenters(), BOOKS, AS_OFS)
 def test_first_mode_assigns_the_first_of_all_matches(
     segmenter: Segmenter, book: list[Customer], as_of: datetime

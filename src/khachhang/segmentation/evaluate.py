@@ -27,11 +27,12 @@ from __future__ import annotations
 import html
 import operator
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
 
+from khachhang._checks import check_type
 from khachhang.customers import Customer
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
@@ -96,32 +97,58 @@ class _Compiled:
     is_false: Predicate
 
 
+CACHE_SIZE = 4
+"""How many compilations (registry, ``as_of``) a rule keeps, most recent first.
+
+A loop over many ``as_of`` values keeps memory flat (older entries are dropped), and
+code alternating between a few instants (this month against last month) does not
+recompile on every call.
+"""
+
+
+def _same(cached: _Compiled, as_of: datetime, reg: FieldRegistry) -> bool:
+    # Same instant is not enough: age reads as_of's calendar date in its own offset.
+    return cached.registry is reg and (
+        cached.as_of is as_of
+        or (cached.as_of == as_of and cached.as_of.utcoffset() == as_of.utcoffset())
+    )
+
+
 def _compiled(rule: Rule, as_of: datetime, registry: FieldRegistry | None) -> _Compiled:
     reg = DEFAULT_REGISTRY if registry is None else registry
-    try:
-        cached: _Compiled = rule._compiled  # type: ignore[attr-defined]
-    except AttributeError:
-        pass
-    else:
-        # Same instant is not enough: age reads as_of's calendar date in its own offset.
-        same = cached.as_of is as_of or (
-            cached.as_of == as_of and cached.as_of.utcoffset() == as_of.utcoffset()
-        )
-        if same and cached.registry is reg:
+    # The slot holds a tuple, replaced whole (never mutated), so concurrent threads at
+    # worst compile twice or drop an entry; they never see a half-built cache.
+    entries: tuple[_Compiled, ...] = getattr(rule, "_compiled", ())
+    for cached in entries:
+        if _same(cached, as_of, reg):
+            if cached is not entries[0]:
+                rest = tuple(e for e in entries if e is not cached)
+                object.__setattr__(rule, "_compiled", (cached, *rest))
             return cached
     require_aware(as_of, "as_of")
+    check_type("registry", reg, FieldRegistry)
     checked = validate(rule, reg)
     compiled = _Compiled(
         reg, as_of, _compile(checked, reg, as_of, True), _compile(checked, reg, as_of, False)
     )
-    object.__setattr__(rule, "_compiled", compiled)  # a private cache slot, not a field
+    # A private cache slot, not a field: no part in equality, hashing, pickling or JSON.
+    object.__setattr__(rule, "_compiled", (compiled, *entries[: CACHE_SIZE - 1]))
     return compiled
 
 
 def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
     """The compiled ``customer -> bool`` test for ``rule`` at ``as_of`` (TRUE selects).
 
-    Compiled once per rule, registry and ``as_of`` (the last one is cached on the rule).
+    Compiled once per rule, registry and ``as_of``; the last :data:`CACHE_SIZE`
+    compilations are cached on the rule.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Customer, Person
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> buyers = predicate(F.orders > 0, t)
+    >>> [buyers(c) for c in [Customer("c-1", Person("An"), created_at=t)]]
+    [False]
     """
     return _compiled(rule, as_of, registry).is_true
 
@@ -129,7 +156,16 @@ def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None
 def truth(
     rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
 ) -> Truth:
-    """The rule's three-valued result for ``customer`` (compiled, cached)."""
+    """The rule's three-valued result for ``customer`` (compiled, cached).
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Customer, Person
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> c = Customer("c-1", Person("An"), created_at=t)          # no birth date: age missing
+    >>> truth(F.age >= 18, c, as_of=t), truth(F.age.is_null(), c, as_of=t)
+    (Truth.UNKNOWN, Truth.TRUE)
+    """
     compiled = _compiled(rule, as_of, registry)
     if compiled.is_true(customer):
         return Truth.TRUE
@@ -227,7 +263,7 @@ def _inline_leaf(
             return lambda c: (v := get(c)) is not None and v in values
         return lambda c: (v := get(c)) is not None and v not in values
     if isinstance(rule, Within):
-        start = as_of - timedelta(days=rule.days)
+        start = window_start(as_of, rule.days)
         if want:
             return lambda c: (v := get(c)) is not None and start <= v <= as_of
         return lambda c: (v := get(c)) is not None and not start <= v <= as_of
@@ -289,10 +325,25 @@ def _leaf_test(rule: Rule, kind: FieldKind, as_of: datetime) -> Callable[[Any], 
             return lambda v: v not in values
         return lambda v: v in values
     if isinstance(rule, Within):
-        start = as_of - timedelta(days=rule.days)
+        start = window_start(as_of, rule.days)
         return lambda v: start <= v <= as_of
     msg = f"no test for {type(rule).__name__}"  # unreachable: validate() ran first
     raise TypeError(msg)
+
+
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def window_start(as_of: datetime, days: int) -> datetime:
+    """``as_of - days`` for ``within(days=...)``; the earliest instant if that underflows.
+
+    >>> window_start(datetime(1, 1, 2, tzinfo=timezone.utc), 30).year
+    1
+    """
+    try:
+        return as_of - timedelta(days=days)
+    except OverflowError:
+        return _EARLIEST
 
 
 def _cost(rule: Rule, reg: FieldRegistry) -> int:
@@ -424,9 +475,19 @@ def show_value(value: object, lang: str = "vi") -> str:
 def explain(
     rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
 ) -> Explanation:
-    """Evaluate ``rule`` node by node (plain getters, no compilation) and record why."""
+    """Evaluate ``rule`` node by node (plain getters, no compilation) and record why.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Customer, Person
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> why = explain(F.orders > 0, Customer("c-1", Person("An"), created_at=t), as_of=t)
+    >>> why.result, why.value
+    (Truth.FALSE, 0)
+    """
     reg = DEFAULT_REGISTRY if registry is None else registry
     require_aware(as_of, "as_of")
+    check_type("registry", reg, FieldRegistry)
     checked = validate(rule, reg)
     return _explain(checked, customer, as_of, reg, 0)
 

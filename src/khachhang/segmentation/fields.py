@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import check_type, clean_text
+from khachhang._checks import as_collection, check_type, clean_text
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.fsm import require_aware
@@ -242,7 +242,7 @@ class FieldRegistry:
 
 def check_items_fields(values: Iterable[object]) -> tuple[Field, ...]:
     """Every item a :class:`Field` (the error names the index)."""
-    items = tuple(values) if not isinstance(values, (str, bytes)) else (values,)
+    items = as_collection("fields", values)
     for i, value in enumerate(items):
         check_type(f"fields[{i}]", value, Field)
     return items  # type: ignore[return-value]

@@ -69,6 +69,9 @@ __all__ = [
 ]
 
 
+_MAX_BINS = 10
+
+
 class Monetary(BilingualEnum):
     """What the M in RFM measures."""
 
@@ -89,15 +92,18 @@ class RFMCutPoints:
     monetary: tuple[Money, ...]
 
     def __attrs_post_init__(self) -> None:
-        sizes = {len(self.recency), len(self.frequency), len(self.monetary)}
-        if len(sizes) != 1:
-            raise ValidationError("", "recency, frequency and monetary need as many cut points")
         for name in ("recency", "frequency"):
             values = as_collection(name, getattr(self, name))
             for i, v in enumerate(values):
                 check_type(f"{name}[{i}]", v, int)
             object.__setattr__(self, name, tuple(values))
         money = as_collection("monetary", self.monetary)
+        sizes = {len(self.recency), len(self.frequency), len(money)}
+        if len(sizes) != 1:
+            raise ValidationError("", "recency, frequency and monetary need as many cut points")
+        if not 1 <= len(money) <= _MAX_BINS - 1:
+            msg = f"expected 1 to {_MAX_BINS - 1} cut points each (2 to {_MAX_BINS} scores)"
+            raise ValidationError("recency", msg)
         for i, v in enumerate(money):
             check_type(f"monetary[{i}]", v, Money)
         if len({m.currency for m in money}) > 1:  # type: ignore[attr-defined]
@@ -320,7 +326,7 @@ def rfm_scores(
     customers: Iterable[Customer],
     *,
     as_of: datetime,
-    bins: int = 5,
+    bins: int | None = None,
     cut_points: RFMCutPoints | None = None,
     monetary: Monetary | str = Monetary.TOTAL,
 ) -> RFMResult:
@@ -329,22 +335,30 @@ def rfm_scores(
     Args:
         customers: the population the quantiles are taken over.
         as_of: the instant; later purchases are ignored.
-        bins: how many scores (2 to 10).
+        bins: how many scores (2 to 10); by default 5, or as many as ``cut_points`` make.
         cut_points: the caller's cut points instead of quantiles (``bins - 1`` each).
         monetary: ``"total"`` (total spent) or ``"average"`` (average order value).
 
     Raises:
         ValidationError: for bad ``bins``, cut points of another size or currency, or
             purchasing customers in more than one currency.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Customer, Person
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> rfm_scores([Customer("c-1", Person("An"), created_at=t)], as_of=t, bins=3).scores[0].code
+    '000'
     """
     require_aware(as_of, "as_of")
     basis = monetary if isinstance(monetary, Monetary) else _monetary(monetary)
-    if type(bins) is not int or not 2 <= bins <= 10:
-        raise ValidationError("bins", f"expected 2 to 10, got {bins!r}")
     if cut_points is not None:
         check_type("cut_points", cut_points, RFMCutPoints)
-        if cut_points.bins != bins:
-            raise ValidationError("cut_points", f"{cut_points.bins - 1} cut points for {bins} bins")
+    if bins is None:
+        bins = 5 if cut_points is None else cut_points.bins
+    if type(bins) is not int or not 2 <= bins <= _MAX_BINS:
+        raise ValidationError("bins", f"expected 2 to {_MAX_BINS}, got {bins!r}")
+    if cut_points is not None and cut_points.bins != bins:
+        raise ValidationError("cut_points", f"{cut_points.bins - 1} cut points for {bins} bins")
     book = list(customers)
     recency = DEFAULT_REGISTRY["recency_days"].bind(as_of)
     orders = DEFAULT_REGISTRY["orders"].bind(as_of)

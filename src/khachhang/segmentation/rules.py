@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
@@ -124,6 +124,7 @@ MAX_DAYS = 36_600
 """Largest ``within(days=...)`` window (about a century)."""
 
 _MAX_INT = 10**18
+_MAX_TEXT = 200
 
 Value: TypeAlias = int | str | Money | datetime | BilingualEnum
 """A literal in a rule: an int, a string, Money, an aware datetime or an enum member."""
@@ -180,14 +181,21 @@ class Rule:
     ) -> bool:
         """True when the rule is TRUE for ``customer`` at ``as_of`` (UNKNOWN selects not).
 
-        The rule is compiled once to a closure and cached on the node.
+        The rule is compiled once to a closure and cached on the node (the last few
+        ``as_of`` values and registries; see ``evaluate.CACHE_SIZE``).
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> (F.orders == 0).evaluate(Customer("c-1", Person("An"), created_at=t), as_of=t)
+        True
         """
         reg = DEFAULT_REGISTRY if registry is None else registry
         try:
-            cached = self._compiled  # type: ignore[attr-defined]
+            cached = self._compiled[0]  # type: ignore[attr-defined]
         except AttributeError:
             pass
-        else:  # the hot path: same as_of object, same registry
+        else:  # the hot path: same as_of object, same registry as the last call
             if cached.as_of is as_of and cached.registry is reg:
                 result: bool = cached.is_true(customer)
                 return result
@@ -198,7 +206,15 @@ class Rule:
     def compile(
         self, *, as_of: datetime, registry: FieldRegistry | None = None
     ) -> Callable[[Customer], bool]:
-        """A fast ``customer -> bool`` predicate for ``as_of`` (TRUE selects)."""
+        """A fast ``customer -> bool`` predicate for ``as_of`` (TRUE selects).
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> select = F.tags.contains("vip").compile(as_of=t)
+        >>> select(Customer("c-1", Person("An"), created_at=t, tags={"vip"}))
+        True
+        """
         from khachhang.segmentation.evaluate import predicate
 
         return predicate(self, as_of, registry)
@@ -206,7 +222,15 @@ class Rule:
     def explain(
         self, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
     ) -> Explanation:
-        """The tree with each node's TRUE/FALSE/UNKNOWN and the value it saw."""
+        """The tree with each node's TRUE/FALSE/UNKNOWN and the value it saw.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> c = Customer("c-1", Person("An"), created_at=t)
+        >>> print((F.orders == 0).explain(c, as_of=t).to_text("en"))
+        TRUE     Number of orders = 0  [value: 0]
+        """
         from khachhang.segmentation.evaluate import explain
 
         return explain(self, customer, as_of=as_of, registry=registry)
@@ -288,7 +312,20 @@ def _values(values: Iterable[Value]) -> frozenset[Value]:
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
         msg = f"expected a collection of values (set, list, tuple), got {type(values).__name__}"
         raise RuleError("values", msg)
-    return frozenset(values)
+    try:
+        return frozenset(values)
+    except TypeError:  # an unhashable item: a list or dict where a value belongs
+        kinds = sorted({type(v).__name__ for v in values if not _hashable(v)})
+        msg = f"values must be single values (int, str, enum), got {', '.join(kinds)}"
+        raise RuleError("values", msg) from None
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 @attrs.frozen
@@ -480,8 +517,11 @@ def check_literal(field: Field, value: object, path: str, *, element: bool = Fal
         ok = isinstance(value, Money)
     elif kind is FieldKind.DATETIME:
         ok = isinstance(value, datetime) and value.utcoffset() is not None
+        if ok and not _in_utc_range(value):  # type: ignore[arg-type]
+            msg = f"{shown(value)} is outside the years 1 to 9999 in UTC"
+            raise RuleError(path, msg)
     else:
-        ok = type(value) is str and 0 < len(value) <= 200
+        ok = type(value) is str and 0 < len(value) <= _MAX_TEXT
     if not ok:
         msg = f"field {field.name!r} takes {_KIND_WORDS[kind]}, got {_kind_of(value)}"
         raise RuleError(path, msg)
@@ -493,7 +533,18 @@ def check_literal(field: Field, value: object, path: str, *, element: bool = Fal
     return value  # type: ignore[return-value]
 
 
+def _in_utc_range(value: datetime) -> bool:
+    """Whether the instant exists in UTC (``0001-01-01T00:00+05:00`` does not)."""
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        return False
+    return True
+
+
 def _kind_of(value: object) -> str:
+    if isinstance(value, str) and not 0 < len(value) <= _MAX_TEXT:
+        return f"a string of {len(value)} characters (1 to {_MAX_TEXT} allowed)"
     if isinstance(value, datetime) and value.utcoffset() is None:
         return "a naive datetime"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_INT:
@@ -570,6 +621,8 @@ def validate(rule: Rule, registry: FieldRegistry | None = None) -> Rule:
     khachhang.errors.RuleError: and[1].within(gender): within(days=...) needs a datetime field; ...
     """
     reg = DEFAULT_REGISTRY if registry is None else registry
+    if not isinstance(reg, FieldRegistry):
+        raise RuleError("registry", f"expected a FieldRegistry, got {type(reg).__name__}")
     budget = [MAX_NODES]
     return _validate(rule, reg, "", 1, budget)
 
@@ -683,6 +736,8 @@ class Fields:
     """A builder namespace over a registry: ``Fields(registry).age >= 18``.
 
     :data:`F` is the one over :data:`~khachhang.segmentation.fields.DEFAULT_REGISTRY`.
+    A field whose name is also an attribute here (``registry``) is reached as
+    ``Fields(reg)["registry"]``.
     """
 
     __slots__ = ("_registry",)

@@ -46,8 +46,8 @@ _KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,62}", re.ASCII)
 class AssignMode(BilingualEnum):
     """How a :class:`Segmenter` assigns segments."""
 
-    FIRST = ("first", "Phân loại đầu tiên khớp", "First matching segment")
-    ALL = ("all", "Mọi phân loại khớp", "Every matching segment")
+    FIRST = ("first", "Nhóm khớp đầu tiên", "First matching segment")
+    ALL = ("all", "Mọi nhóm khớp", "Every matching segment")
 
 
 def _mode(value: AssignMode | str) -> AssignMode:
@@ -202,6 +202,18 @@ class Segmenter:
 
         ``mode="first"``: one key, or none when no segment matches; ``mode="all"``: every
         matching key, in priority order.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation.rules import F, TRUE
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> new = Segment("new", F.orders == 0, "Chưa mua", "No order yet", priority=1)
+        >>> anyone = Segment("anyone", TRUE, "Mọi khách", "Anyone")
+        >>> book = [Customer("c-1", Person("An"), created_at=t)]
+        >>> Segmenter([new, anyone]).assign(book, as_of=t)
+        [('new',)]
+        >>> Segmenter([new, anyone], mode="all").assign(book, as_of=t)
+        [('new', 'anyone')]
         """
         tests = self._tests(as_of, registry)
         if self.mode is AssignMode.FIRST:
@@ -254,6 +266,16 @@ class Segmenter:
         rules only (deciding whether two arbitrary rules overlap is not attempted); the
         rest is measured on the customers given — pass a real book, or let
         ``khachhang.testing._segmentation.generated_check`` draw customers.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation.rules import F
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> buyers = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought")])
+        >>> report = buyers.check([Customer("c-1", Person("An"), created_at=t)], as_of=t)
+        >>> print(report.to_text("en"))
+        uncovered: 1 (c-1)
+        matched by nobody: buyers
         """
         duplicates, unreachable = self._static()
         if not customers:

@@ -162,7 +162,11 @@ def kind_segmenter() -> Segmenter:
 
 
 def lifecycle_segmenter() -> Segmenter:
-    """Prospects, loyal, current and lapsed customers (the lifecycle at ``as_of``)."""
+    """Prospects, loyal, current and lapsed customers (the lifecycle at ``as_of``).
+
+    >>> [s.label("vi") for s in lifecycle_segmenter().segments][:2]
+    ['Khách hàng tiềm năng', 'Khách hàng trung thành']
+    """
     return Segmenter(_lifecycle_segments(), AssignMode.FIRST)
 
 

@@ -219,6 +219,8 @@ def rfm_cut_points(bins: int = 5) -> SearchStrategy[RFMCutPoints]:
 
     Example: ``@given(rfm_cut_points(3))``.
     """
+    if not 2 <= bins <= 10:
+        raise InvalidArgument(f"bins={bins} must be between 2 and 10")
     n = bins - 1
     return st.builds(
         lambda r, f, m: RFMCutPoints(tuple(sorted(r)), tuple(sorted(f)), tuple(sorted(m))),
