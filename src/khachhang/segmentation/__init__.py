@@ -15,6 +15,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from khachhang.segmentation.evaluate import Explanation, Predicate, Truth, explain, truth
 from khachhang.segmentation.fields import (
     DEFAULT_REGISTRY,
@@ -107,6 +109,7 @@ __all__ = [
     "Truth",
     "Within",
     "current_registry",
+    "customers_to_frame",
     "describe",
     "explain",
     "kind_segmenter",
@@ -117,3 +120,16 @@ __all__ = [
     "using_registry",
     "validate",
 ]
+
+if TYPE_CHECKING:
+    from khachhang.segmentation.polars import customers_to_frame
+
+
+def __getattr__(name: str) -> Any:
+    # customers_to_frame needs polars (the ``polars`` extra): imported on first use only.
+    if name == "customers_to_frame":
+        from khachhang.segmentation.polars import customers_to_frame
+
+        return customers_to_frame
+    msg = f"module 'khachhang.segmentation' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -259,12 +259,23 @@ class Rule:
         as_of: datetime,
         columns: dict[str, str] | None = None,
         registry: FieldRegistry | None = None,
+        three_valued: bool = False,
     ) -> str:
-        """A WHERE-clause text for ``dialect`` (via sqlglot); needs ``khachhang[sql]``."""
+        """A WHERE-clause text for ``dialect`` (via sqlglot); needs ``khachhang[sql]``.
+
+        The clause is TRUE exactly where the rule is TRUE. With ``three_valued`` it is
+        also NULL exactly where the rule is UNKNOWN (for embedding under your own ``NOT``);
+        the default is cheaper for money compared across currencies.
+        """
         from khachhang.segmentation import sql as backend  # type: ignore[attr-defined,unused-ignore]
 
         result: str = backend.rule_to_sql(
-            self, dialect=dialect, as_of=as_of, columns=columns, registry=registry
+            self,
+            dialect=dialect,
+            as_of=as_of,
+            columns=columns,
+            registry=registry,
+            three_valued=three_valued,
         )
         return result
 

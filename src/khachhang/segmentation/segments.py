@@ -338,11 +338,14 @@ class Segmenter:
         as_of: datetime,
         columns: Mapping[str, str] | None = None,
         name: str = "segment",
+        registry: FieldRegistry | None = None,
     ) -> Any:
         """A ``polars.Expr`` with each row's segment key; needs ``khachhang[polars]``."""
         from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
 
-        return backend.segmenter_to_polars(self, as_of=as_of, columns=columns, name=name)
+        return backend.segmenter_to_polars(
+            self, as_of=as_of, columns=columns, name=name, registry=registry
+        )
 
     def to_sql(
         self,
@@ -350,9 +353,12 @@ class Segmenter:
         dialect: str = "duckdb",
         as_of: datetime,
         columns: Mapping[str, str] | None = None,
+        registry: FieldRegistry | None = None,
     ) -> str:
         """A SQL ``CASE`` expression giving each row's segment key; needs ``khachhang[sql]``."""
         from khachhang.segmentation import sql as backend  # type: ignore[attr-defined,unused-ignore]
 
-        result: str = backend.segmenter_to_sql(self, dialect=dialect, as_of=as_of, columns=columns)
+        result: str = backend.segmenter_to_sql(
+            self, dialect=dialect, as_of=as_of, columns=columns, registry=registry
+        )
         return result

@@ -1,0 +1,433 @@
+"""The SQL backend: rules as WHERE clauses and segmenters as CASE expressions, any dialect.
+
+Expressions are built as sqlglot trees — every value becomes a sqlglot literal, quoted by
+the dialect's own rules, so a tag or name ``O'Reilly'; DROP TABLE x;--`` stays data —
+and rendered for the dialect you name (``duckdb``, ``postgres``, ``spark``, ``bigquery``,
+``snowflake``, ``trino``, ...). Columns are the ones :func:`~khachhang.segmentation.polars.
+customers_to_frame` produces (or yours, through ``columns=``). SQL's own three-valued
+logic is the rules' (NULL = UNKNOWN), so ``WHERE <clause>`` selects exactly the customers
+``rule.evaluate`` selects.
+
+>>> from datetime import datetime, timezone
+>>> from khachhang import Money
+>>> from khachhang.kinds import PartyType
+>>> from khachhang.segmentation.rules import F
+>>> t = datetime(2026, 11, 1, 7, tzinfo=timezone.utc)
+>>> rule = (F.party_type == PartyType.INDIVIDUAL) & F.last_purchase_at.within(days=180)
+>>> print(rule_to_sql(rule, as_of=t))  # doctest: +NORMALIZE_WHITESPACE
+party_type = 'individual' AND last_purchase_at
+BETWEEN CAST('2026-05-05 07:00:00+00:00' AS TIMESTAMPTZ)
+AND CAST('2026-11-01 07:00:00+00:00' AS TIMESTAMPTZ)
+>>> hostile = "O'Reilly'; DROP TABLE x;--"
+>>> print(rule_to_sql(F.tags.contains(hostile), as_of=t))
+ARRAY_CONTAINS(tags, 'O''Reilly''; DROP TABLE x;--')
+
+Needs the ``sql`` extra: ``pip install 'khachhang[sql]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+try:
+    import sqlglot
+    from sqlglot import exp
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    _msg = "the SQL backend needs sqlglot: pip install 'khachhang[sql]'"
+    raise ImportError(_msg) from exc
+
+from khachhang._checks import check_type, shown
+from khachhang.errors import RuleError
+from khachhang.fsm import require_aware
+from khachhang.labels import BilingualEnum
+from khachhang.money import Money
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
+from khachhang.segmentation.rules import (
+    And,
+    Between,
+    Compare,
+    Const,
+    Contains,
+    In,
+    IsNull,
+    Not,
+    Op,
+    Or,
+    Rule,
+    Within,
+    validate,
+)
+from khachhang.segmentation.segments import AssignMode, Segmenter
+
+__all__ = [
+    "CURRENCY_SUFFIX",
+    "DIALECTS",
+    "rule_to_expression",
+    "rule_to_sql",
+    "segmenter_to_expression",
+    "segmenter_to_sql",
+]
+
+CURRENCY_SUFFIX = "_currency"
+"""A money field's currency column is its amount column plus this suffix."""
+
+DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "spark", "bigquery", "snowflake", "trino")
+"""Dialects the test suite checks (every sqlglot dialect is accepted)."""
+
+_UTC = timezone.utc
+_AMOUNT_DIGITS = 18  # money stays below 10**18 in magnitude
+
+
+def _dialect(name: object) -> sqlglot.Dialect:
+    if not isinstance(name, str):
+        raise RuleError("dialect", f"expected a dialect name (str), got {type(name).__name__}")
+    try:
+        return sqlglot.Dialect.get_or_raise(name)
+    except ValueError:
+        known = ", ".join(d.value for d in sqlglot.Dialects if d.value)
+        raise RuleError("dialect", f"unknown SQL dialect {shown(name)}; known: {known}") from None
+
+
+def _resolve_columns(
+    columns: Mapping[str, str] | None, registry: FieldRegistry
+) -> Callable[[Field], tuple[str, str]]:
+    """``field -> (column, currency column)`` honouring the caller's ``columns`` map."""
+    given = dict(columns or {})
+    for key, value in given.items():
+        name = (
+            key[: -len(".currency")] if isinstance(key, str) and key.endswith(".currency") else key
+        )
+        if not isinstance(key, str) or name not in registry:
+            raise RuleError(f"columns[{key!r}]"[:80], "not a field of the registry")
+        if key != name and registry[name].kind is not FieldKind.MONEY:
+            raise RuleError(f"columns[{key!r}]", "only money fields have a currency column")
+        if not isinstance(value, str) or not value or len(value) > 200:
+            raise RuleError(f"columns[{key!r}]", "expected a column name (str)")
+
+    def resolve(field: Field) -> tuple[str, str]:
+        column = given.get(field.name, field.column)
+        currency = given.get(field.name + ".currency", column + CURRENCY_SUFFIX)
+        return column, currency
+
+    return resolve
+
+
+def _column(name: str) -> exp.Column:
+    """A column reference; ``"c.total_spent"`` is column ``total_spent`` of table ``c``.
+
+    Each part is an identifier, quoted by the dialect when it needs quoting (so a
+    column name can never inject SQL either).
+    """
+    *qualifiers, column = name.split(".")
+    parts = [exp.to_identifier(p) for p in reversed(qualifiers)]
+    table, db, catalog = [*parts, None, None, None][:3]
+    return exp.column(exp.to_identifier(column), table=table, db=db, catalog=catalog)
+
+
+def _timestamp(value: datetime) -> exp.Expr:
+    text = value.astimezone(_UTC).isoformat(sep=" ")
+    return exp.cast(exp.Literal.string(text), exp.DataType.build("TIMESTAMPTZ"))
+
+
+def _decimal(amount: Decimal) -> exp.Expr:
+    """An exact numeric literal: a plain integer, or a DECIMAL cast of its text.
+
+    Integers stay bare so engines compare them with the amount column's own type (a
+    float-free comparison everywhere, BigQuery included); fractions are cast to the
+    narrowest DECIMAL that holds them (18 digits fit a 64-bit decimal).
+    """
+    if amount == amount.to_integral_value():
+        return exp.Literal.number(str(int(amount)))
+    text = format(amount, "f")
+    scale = -amount.as_tuple().exponent  # type: ignore[operator]
+    digits = len(text.replace("-", "").replace(".", "").lstrip("0")) or 1
+    precision = _AMOUNT_DIGITS if digits <= _AMOUNT_DIGITS else 38
+    return exp.cast(exp.Literal.string(text), exp.DataType.build(f"DECIMAL({precision}, {scale})"))
+
+
+def _literal(value: object) -> exp.Expr:
+    if isinstance(value, BilingualEnum):
+        return exp.Literal.string(value.value)
+    if isinstance(value, Money):
+        return _decimal(value.amount)
+    if isinstance(value, datetime):
+        return _timestamp(value)
+    if isinstance(value, bool):  # never reached for validated rules
+        return exp.true() if value else exp.false()
+    if isinstance(value, int):
+        return exp.Literal.number(str(value))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise RuleError("value", f"no SQL literal for {type(value).__name__}")
+
+
+def _window(as_of: datetime, days: int) -> tuple[datetime, datetime]:
+    """``(as_of - days, as_of)`` in UTC; the start clamped at the earliest datetime."""
+    end = as_of.astimezone(_UTC)
+    try:
+        start = end - timedelta(days=days)
+    except OverflowError:
+        start = datetime.min.replace(tzinfo=_UTC)
+    return start, end
+
+
+_COMPARE: dict[Op, type[exp.Binary]] = {
+    Op.EQ: exp.EQ,
+    Op.NE: exp.NEQ,
+    Op.LT: exp.LT,
+    Op.LE: exp.LTE,
+    Op.GT: exp.GT,
+    Op.GE: exp.GTE,
+}
+
+
+def _when_present(column: exp.Expr, value: bool) -> exp.Expr:
+    """``value`` for a present column, NULL for a missing one (``IN ()`` done right)."""
+    present = exp.not_(exp.Is(this=column, expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=present, true=exp.true() if value else exp.false())])
+
+
+def _flat(kind: type[exp.Connector], parts: list[exp.Expr]) -> list[exp.Expr]:
+    """Splice same-kind children (``a AND (b AND c)`` reads ``a AND b AND c``)."""
+    flat: list[exp.Expr] = []
+    for part in parts:
+        flat.extend(part.flatten() if type(part) is kind else [part])
+    return flat
+
+
+class _ToSQL:
+    """Translates one validated rule to a sqlglot condition; dispatch on exact node type."""
+
+    def __init__(
+        self,
+        registry: FieldRegistry,
+        as_of: datetime,
+        columns: Mapping[str, str] | None,
+        *,
+        three_valued: bool = True,
+    ) -> None:
+        self.registry = registry
+        self.as_of = as_of
+        self.resolve = _resolve_columns(columns, registry)
+        self.three_valued = three_valued
+        self.positive = True  # under an even number of NOTs
+
+    def __call__(self, rule: Rule) -> exp.Expr:
+        handler = _NODES.get(type(rule))
+        if handler is None:
+            raise RuleError("", f"the SQL backend has no translation for {type(rule).__name__}")
+        return handler(self, rule)
+
+    def _field(self, name: str) -> tuple[Field, exp.Column]:
+        field = self.registry[name]
+        return field, _column(self.resolve(field)[0])
+
+    def _same_currency(self, field: Field, money: Money, expr: exp.Expr) -> exp.Expr:
+        currency = _column(self.resolve(field)[1])
+        code = exp.Literal.string(money.currency)
+        if self.three_valued:
+            # Another currency than the literal's is UNKNOWN: a CASE without ELSE is NULL.
+            same = exp.EQ(this=currency, expression=code)
+            return exp.Case(ifs=[exp.If(this=same, true=expr)])
+        # For selection only TRUE matters, and Kleene logic is monotone: under an even
+        # number of NOTs an UNKNOWN may become FALSE, under an odd number TRUE, without
+        # changing which rows end TRUE. Plain AND/OR let engines push the comparison
+        # into the scan, which a CASE prevents.
+        if self.positive:
+            return exp.and_(exp.EQ(this=currency, expression=code), expr)
+        return exp.or_(exp.NEQ(this=currency, expression=code), expr)
+
+    def compare(self, rule: Compare) -> exp.Expr:
+        field, column = self._field(rule.field)
+        expr = _COMPARE[rule.op](this=column, expression=_literal(rule.value))
+        if isinstance(rule.value, Money):
+            return self._same_currency(field, rule.value, expr)
+        return expr
+
+    def between(self, rule: Between) -> exp.Expr:
+        field, column = self._field(rule.field)
+        expr = exp.Between(this=column, low=_literal(rule.low), high=_literal(rule.high))
+        if isinstance(rule.low, Money):
+            return self._same_currency(field, rule.low, expr)
+        return expr
+
+    def is_in(self, rule: In) -> exp.Expr:
+        _, column = self._field(rule.field)
+        if not rule.values:
+            return _when_present(column, rule.negated)
+        values = sorted(rule.values, key=lambda v: (type(v).__name__, str(v)))
+        expr: exp.Expr = exp.In(this=column, expressions=[_literal(v) for v in values])
+        return exp.not_(expr) if rule.negated else expr
+
+    def contains(self, rule: Contains) -> exp.Expr:
+        _, column = self._field(rule.field)
+        return exp.ArrayContains(this=column, expression=_literal(rule.value))
+
+    def is_null(self, rule: IsNull) -> exp.Expr:
+        _, column = self._field(rule.field)
+        expr = exp.Is(this=column, expression=exp.Null())
+        return exp.not_(expr) if rule.negated else expr
+
+    def within(self, rule: Within) -> exp.Expr:
+        _, column = self._field(rule.field)
+        start, end = _window(self.as_of, rule.days)
+        return exp.Between(this=column, low=_timestamp(start), high=_timestamp(end))
+
+    def and_(self, rule: And) -> exp.Expr:
+        return exp.and_(*_flat(exp.And, [self(child) for child in rule.children]))
+
+    def or_(self, rule: Or) -> exp.Expr:
+        return exp.or_(*_flat(exp.Or, [self(child) for child in rule.children]))
+
+    def not_(self, rule: Not) -> exp.Expr:
+        self.positive = not self.positive
+        try:
+            return exp.not_(self(rule.child))
+        finally:
+            self.positive = not self.positive
+
+    def const(self, rule: Const) -> exp.Expr:
+        return exp.true() if rule.value else exp.false()
+
+
+_NODES: dict[type[Rule], Callable[[_ToSQL, Any], exp.Expr]] = {
+    Compare: _ToSQL.compare,
+    Between: _ToSQL.between,
+    In: _ToSQL.is_in,
+    Contains: _ToSQL.contains,
+    IsNull: _ToSQL.is_null,
+    Within: _ToSQL.within,
+    And: _ToSQL.and_,
+    Or: _ToSQL.or_,
+    Not: _ToSQL.not_,
+    Const: _ToSQL.const,
+}
+
+
+def rule_to_expression(
+    rule: Rule,
+    *,
+    as_of: datetime,
+    columns: Mapping[str, str] | None = None,
+    registry: FieldRegistry | None = None,
+    three_valued: bool = False,
+) -> exp.Expr:
+    """``rule`` as a sqlglot condition, to embed in a larger sqlglot query.
+
+    See :func:`rule_to_sql` for ``three_valued``.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    >>> condition = rule_to_expression(F.age >= 18, as_of=t, columns={"age": "c.tuoi"})
+    >>> exp.select("c.id").from_("khach_hang AS c").where(condition).sql("postgres")
+    'SELECT c.id FROM khach_hang AS c WHERE c.tuoi >= 18'
+    """
+    at = require_aware(as_of, "as_of")
+    reg = DEFAULT_REGISTRY if registry is None else check_type("registry", registry, FieldRegistry)
+    translate = _ToSQL(
+        reg, at, columns, three_valued=check_type("three_valued", three_valued, bool)
+    )
+    return translate(validate(rule, reg))
+
+
+def rule_to_sql(
+    rule: Rule,
+    *,
+    dialect: str = "duckdb",
+    as_of: datetime,
+    columns: Mapping[str, str] | None = None,
+    registry: FieldRegistry | None = None,
+    three_valued: bool = False,
+) -> str:
+    """``rule`` as WHERE-clause text in ``dialect``: TRUE exactly where the rule is TRUE.
+
+    Values are sqlglot literals (quoted by the dialect), column names identifiers (quoted
+    when they need it); ``columns`` maps field names to your column names (``"t.col"``
+    qualifies by table; a money field's currency column is ``<column>_currency`` unless
+    you map ``"<field>.currency"``). Times are UTC ``TIMESTAMPTZ`` literals;
+    ``within(days=N)`` is a ``BETWEEN`` computed from ``as_of``.
+
+    SQL's NULL logic is the rules' Kleene logic, so the clause is also NULL exactly where
+    the rule is UNKNOWN — except, by default, for money compared with another currency:
+    built for WHERE, the clause there says FALSE (TRUE under an odd number of NOTs),
+    which selects the same rows and lets the engine push the comparison into its scan.
+    Pass ``three_valued=True`` for a clause that is NULL for UNKNOWN everywhere (a CASE),
+    e.g. to ``SELECT`` the rule's value as a column.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Money
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    >>> rich = F.total_spent >= Money("20000000")
+    >>> print(rule_to_sql(rich, dialect="postgres", as_of=t))
+    total_spent_currency = 'VND' AND total_spent >= 20000000
+    >>> print(rule_to_sql(~rich, dialect="postgres", as_of=t))
+    NOT (total_spent_currency <> 'VND' OR total_spent >= 20000000)
+    >>> print(rule_to_sql(rich, dialect="postgres", as_of=t, three_valued=True))
+    CASE WHEN total_spent_currency = 'VND' THEN total_spent >= 20000000 END
+
+    Raises:
+        RuleError: for an invalid rule, an unknown dialect or a ``columns`` key that is
+            not a field.
+    """
+    target = _dialect(dialect)
+    expression = rule_to_expression(
+        rule, as_of=as_of, columns=columns, registry=registry, three_valued=three_valued
+    )
+    return expression.sql(dialect=target)
+
+
+def segmenter_to_expression(
+    segmenter: Segmenter,
+    *,
+    as_of: datetime,
+    columns: Mapping[str, str] | None = None,
+    registry: FieldRegistry | None = None,
+) -> exp.Expr:
+    """The segmenter as a sqlglot expression (see :func:`segmenter_to_sql`)."""
+    check_type("segmenter", segmenter, Segmenter)
+    at = require_aware(as_of, "as_of")
+    reg = DEFAULT_REGISTRY if registry is None else check_type("registry", registry, FieldRegistry)
+    translate = _ToSQL(reg, at, columns, three_valued=False)  # CASE WHEN wants TRUE only
+    ifs = [
+        exp.If(this=translate(validate(s.rule, reg)), true=exp.Literal.string(s.key))
+        for s in segmenter.segments
+    ]
+    if segmenter.mode is AssignMode.ALL:
+        keys = [exp.Case(ifs=[branch]) for branch in ifs]
+        return exp.ArrayCompact(this=exp.Array(expressions=keys))
+    if not ifs:
+        return exp.Null()
+    return exp.Case(ifs=ifs)
+
+
+def segmenter_to_sql(
+    segmenter: Segmenter,
+    *,
+    dialect: str = "duckdb",
+    as_of: datetime,
+    columns: Mapping[str, str] | None = None,
+    registry: FieldRegistry | None = None,
+) -> str:
+    """Each row's segment as SQL, the way ``Segmenter.assign`` decides it.
+
+    ``mode="first"``: ``CASE WHEN <rule> THEN '<key>' ... END`` in priority order (NULL
+    when no rule is TRUE — an UNKNOWN condition falls through, as in memory);
+    ``mode="all"``: an array of the matching keys (``ARRAY_COMPACT`` of one CASE per
+    segment, ``LIST_FILTER`` in DuckDB).
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang.segmentation.rules import F, TRUE
+    >>> from khachhang.segmentation.segments import Segment, Segmenter
+    >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought", priority=1),
+    ...                Segment("others", TRUE, "Khác", "Others")])
+    >>> print(segmenter_to_sql(s, as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    CASE WHEN orders > 0 THEN 'buyers' WHEN TRUE THEN 'others' END
+    """
+    target = _dialect(dialect)
+    expression = segmenter_to_expression(segmenter, as_of=as_of, columns=columns, registry=registry)
+    return expression.sql(dialect=target)
