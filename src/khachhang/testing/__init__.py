@@ -26,6 +26,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from khachhang.testing._segmentation import (
+        generated_check,
+        rfm_cut_points,
+        rfm_grids,
+        rfm_results,
+        rule_documents,
+        rules,
+        segment_checks,
+        segmenters,
+        segments,
+    )
     from khachhang.testing._strategies import (
         addresses,
         aware_datetimes,
@@ -52,6 +63,7 @@ __all__ = [
     "customers",
     "emails",
     "genders",
+    "generated_check",
     "lifecycle_events",
     "lifecycle_policies",
     "line_items",
@@ -60,10 +72,50 @@ __all__ = [
     "persons",
     "phones",
     "purchases",
+    "rfm_cut_points",
+    "rfm_grids",
+    "rfm_results",
+    "rule_documents",
+    "rules",
+    "segment_checks",
+    "segmenters",
+    "segments",
 ]
 
+_FOUNDATION = (
+    "addresses",
+    "aware_datetimes",
+    "book_summaries",
+    "contact_points",
+    "customers",
+    "emails",
+    "genders",
+    "lifecycle_events",
+    "lifecycle_policies",
+    "line_items",
+    "money",
+    "organizations",
+    "persons",
+    "phones",
+    "purchases",
+)
+_SEGMENTATION = (
+    "generated_check",
+    "rfm_cut_points",
+    "rfm_grids",
+    "rfm_results",
+    "rule_documents",
+    "rules",
+    "segment_checks",
+    "segmenters",
+    "segments",
+)
 
-_SOURCES: dict[str, str] = dict.fromkeys(__all__, "khachhang.testing._strategies")
+
+_SOURCES: dict[str, str] = {
+    **dict.fromkeys(_FOUNDATION, "khachhang.testing._strategies"),
+    **dict.fromkeys(_SEGMENTATION, "khachhang.testing._segmentation"),
+}
 """Which private module defines each public strategy (imported on first use)."""
 
 
@@ -72,6 +124,9 @@ def __getattr__(name: str) -> Any:
     if source is None:
         msg = f"module 'khachhang.testing' has no attribute {name!r}"
         raise AttributeError(msg)
+    # Import Hypothesis before the strategies module: Hypothesis runs khachhang's entry
+    # point while it is imported, and the hook must not meet a half-imported module.
+    importlib.import_module("hypothesis")
     value = getattr(importlib.import_module(source), name)
     globals()[name] = value
     return value

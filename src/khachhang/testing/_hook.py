@@ -32,3 +32,8 @@ def _hypothesis_setup_hook() -> None:
     st.register_type_strategy(Event, ks.lifecycle_events())
     st.register_type_strategy(Customer, ks.customers())
     st.register_type_strategy(BookSummary, ks.book_summaries())
+
+    from khachhang.testing import _segmentation
+
+    for package in (_segmentation,):
+        package.register_types()

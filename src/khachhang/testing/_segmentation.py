@@ -170,7 +170,9 @@ def rules(registry: FieldRegistry = DEFAULT_REGISTRY, max_depth: int = 4) -> Sea
         raise InvalidArgument("registry must be a non-empty FieldRegistry")
     if not 1 <= max_depth <= 64:
         raise InvalidArgument(f"max_depth={max_depth} must be between 1 and 64")
-    return _rules(registry, max_depth)
+    # Deferred: the nested one_of's repr grows exponentially with depth, and Hypothesis
+    # computes reprs when strategies are registered or composed.
+    return st.deferred(lambda: _rules(registry, max_depth))
 
 
 def rule_documents(max_depth: int = 4) -> SearchStrategy[RuleDocument]:
