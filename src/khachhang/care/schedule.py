@@ -1,0 +1,528 @@
+"""The care plan: rules combined into a calendar of touchpoints.
+
+A :class:`CarePlan` holds :mod:`care rules <khachhang.care.rules>`, quiet hours and an
+optional per-customer :class:`Cap`. :meth:`CarePlan.schedule` walks a window and yields,
+in time order, every :class:`Touchpoint` to make and every :class:`Drop` — a touchpoint
+the plan refused, with the reason. The application does the sending.
+
+>>> from datetime import date, datetime
+>>> from zoneinfo import ZoneInfo
+>>> from khachhang import Customer, Person
+>>> from khachhang.parties import ContactChannel, ContactPoint
+>>> from khachhang.care import BirthdayGreeting, Channel, HolidayGreeting
+>>> vn = ZoneInfo("Asia/Ho_Chi_Minh")
+>>> sms = ContactPoint.phone("0901234567", consents=[ContactChannel.SMS])
+>>> mai = Customer("c-1", Person("Trần Thị Mai", birth_date=date(2004, 2, 29),
+...                contacts=[sms]), created_at=datetime(2025, 1, 1, tzinfo=vn))
+>>> plan = CarePlan([BirthdayGreeting(channels=[Channel.SMS]),
+...                  HolidayGreeting.from_mapping({date(2026, 2, 28): "Ngày lễ"},
+...                                               channels=[Channel.EMAIL, Channel.SMS])])
+>>> for item in plan.schedule([mai], start=datetime(2026, 2, 1, tzinfo=vn),
+...                           end=datetime(2026, 3, 1, tzinfo=vn)):
+...     print(item.describe("en"))
+2026-02-28 09:00 c-1 SMS Birthday greeting (birthday)
+dropped: 2026-02-28 09:00 c-1 SMS Holiday greeting (holidays: Ngày lễ): duplicate ...
+
+What the plan guarantees, for any customers and window (property-tested):
+
+- **sorted** by due time (then customer id, then rule order), and **inside** the window
+  ``start <= due < end``;
+- **reachable**: never on a channel where the customer has no contact point or has not
+  consented (never given or withdrawn); each rule lists channels in order of preference
+  and the first reachable one is used, otherwise the touchpoint is dropped with the
+  reason for the preferred channel;
+- **one greeting per customer per day** (birthday, anniversaries, holidays), and one
+  touchpoint per rule per customer per day (two purchases on one day get one follow-up);
+  the first in time order, then in rule order, wins;
+- **quiet hours**: a touchpoint falling in the quiet hours (21:00–08:00 by default, local
+  time) is moved to the end of the quiet hours — the next allowed time — before anything
+  else is decided, so it may move into the next day or out of the window (windows tile: a
+  touchpoint moved past ``end`` belongs to the next window);
+- **the cap**: at most ``cap.limit`` touchpoints per customer per calendar period (day,
+  ISO week, month, quarter, year, in the plan's time zone), counted within the window,
+  first come first served.
+
+It streams: the window is cut into calendar months and only one month's touchpoints are
+held at a time, so a year for 100,000 customers never builds one giant list (the
+customers themselves are read once into a tuple, since each month passes over them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from khachhang._checks import as_collection, check_items, check_type, shown
+from khachhang.care.channels import Channel, Reach, _reach
+from khachhang.care.rules import (
+    Anniversary,
+    AnniversaryOf,
+    BirthdayGreeting,
+    CareRule,
+    CheckIn,
+    FollowUp,
+    HolidayGreeting,
+    LeapDay,
+    Purpose,
+    check_rule,
+    on_anniversary,
+)
+from khachhang.care.touchpoints import (
+    _DAY,
+    _FROM_REACH,
+    DEFAULT_TZ,
+    Cap,
+    Drop,
+    DropReason,
+    QuietHours,
+    Touchpoint,
+)
+from khachhang.customers import Customer
+from khachhang.errors import ValidationError
+from khachhang.fsm import require_aware
+from khachhang.parties import ContactPoint, Person
+
+__all__ = ["CarePlan", "SegmentPredicate"]
+
+
+SegmentPredicate = Union[Callable[[Customer, datetime], bool], Any]  # noqa: UP007
+"""A function ``(customer, as_of) -> bool``, or an object with
+``evaluate(customer, *, as_of=...)`` such as a segmentation rule."""
+
+
+def _rules(values: Iterable[CareRule]) -> tuple[CareRule, ...]:
+    items = as_collection("rules", values)
+    return tuple(check_rule(f"rules[{i}]", v) for i, v in enumerate(items))
+
+
+def _zone(tz: object) -> tzinfo:
+    if isinstance(tz, tzinfo):
+        return tz
+    if not isinstance(tz, str):
+        raise ValidationError("tz", f"expected a time zone name or tzinfo, got {shown(tz)}")
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("tz", f"unknown time zone {shown(tz)}") from None
+
+
+def _predicate(path: str, value: object) -> Callable[[Customer, datetime], bool]:
+    evaluate = getattr(value, "evaluate", None)
+    if callable(evaluate):
+
+        def by_rule(customer: Customer, as_of: datetime) -> bool:
+            return evaluate(customer, as_of=as_of) is True
+
+        return by_rule
+    if callable(value):
+
+        def by_function(customer: Customer, as_of: datetime) -> bool:
+            return value(customer, as_of) is True
+
+        return by_function
+    raise ValidationError(
+        path, f"expected a predicate or an object with evaluate, got {shown(value)}"
+    )
+
+
+@attrs.frozen
+class CarePlan:
+    """Care rules, quiet hours and a cap; see the module documentation for the guarantees.
+
+    Args:
+        rules: the rules, in priority order (earlier wins a tie); names unique.
+        quiet_hours: local hours with no contact; ``None`` for none.
+        cap: at most so many touchpoints per customer per period; ``None`` for no cap.
+    """
+
+    rules: tuple[CareRule, ...] = attrs.field(converter=_rules)
+    quiet_hours: QuietHours | None = attrs.field(factory=QuietHours)
+    cap: Cap | None = None
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(self.rules):
+            if rule.name in seen:
+                raise ValidationError(f"rules[{i}].name", f"duplicates rules[{seen[rule.name]}]")
+            seen[rule.name] = i
+        if self.quiet_hours is not None:
+            check_type("quiet_hours", self.quiet_hours, QuietHours)
+        if self.cap is not None:
+            check_type("cap", self.cap, Cap)
+
+    # -- public entry points -----------------------------------------------------------
+    def schedule(
+        self,
+        customers: Iterable[Customer],
+        *,
+        start: datetime,
+        end: datetime,
+        tz: str | tzinfo = DEFAULT_TZ,
+        segments: Mapping[str, SegmentPredicate] | None = None,
+    ) -> Iterator[Touchpoint | Drop]:
+        """Every touchpoint and every drop in ``[start, end)``, in due-time order (lazy).
+
+        Args:
+            customers: the book; ids must be unique.
+            start: the window's first instant (aware).
+            end: the instant after the window (aware, not before ``start``).
+            tz: the time zone of birthdays, holidays, quiet hours and periods.
+            segments: a predicate for each segment a :class:`CheckIn` names.
+
+        Raises:
+            ValidationError: bad arguments, a duplicate customer id or a missing segment
+                predicate — raised at the call, before anything is yielded.
+        """
+        run = _Run(self, customers, start, end, tz, segments, keep_drops=True)
+        return run.stream()
+
+    def touchpoints(
+        self,
+        customers: Iterable[Customer],
+        *,
+        start: datetime,
+        end: datetime,
+        tz: str | tzinfo = DEFAULT_TZ,
+        segments: Mapping[str, SegmentPredicate] | None = None,
+    ) -> Iterator[Touchpoint]:
+        """The touchpoints of :meth:`schedule` without the drops (lazy, sorted)."""
+        run = _Run(self, customers, start, end, tz, segments, keep_drops=False)
+        return (item for item in run.stream() if isinstance(item, Touchpoint))
+
+    def drops(
+        self,
+        customers: Iterable[Customer],
+        *,
+        start: datetime,
+        end: datetime,
+        tz: str | tzinfo = DEFAULT_TZ,
+        segments: Mapping[str, SegmentPredicate] | None = None,
+    ) -> Iterator[Drop]:
+        """The drops of :meth:`schedule`: what was not planned, and why (lazy, sorted)."""
+        run = _Run(self, customers, start, end, tz, segments, keep_drops=True)
+        return (item for item in run.stream() if isinstance(item, Drop))
+
+
+# --- the engine --------------------------------------------------------------------------
+
+
+def _fast_offset(offset: relativedelta) -> tuple[int, timedelta]:
+    """An offset as whole months plus a ``timedelta``: what ``relativedelta`` adds, in that
+    order, for an offset with relative fields only (much faster than its ``__add__``)."""
+    rest = timedelta(
+        days=offset.days,
+        hours=offset.hours,
+        minutes=offset.minutes,
+        seconds=offset.seconds,
+        microseconds=offset.microseconds,
+    )
+    return offset.years * 12 + offset.months, rest
+
+
+def _shift(moment: datetime, months: int, rest: timedelta) -> datetime | None:
+    """``moment + relativedelta(months=months) + rest``; ``None`` past the calendar's end.
+
+    >>> from datetime import datetime
+    >>> _shift(datetime(2026, 1, 31, 9), 1, timedelta(days=1))
+    datetime.datetime(2026, 3, 1, 9, 0)
+    >>> _shift(datetime(2026, 1, 31), 1, timedelta()) == datetime(2026, 2, 28)
+    True
+    """
+    try:
+        if months:
+            total = moment.month - 1 + months
+            year = moment.year + total // 12
+            month = total % 12 + 1
+            day = min(moment.day, calendar.monthrange(year, month)[1])
+            moment = moment.replace(year=year, month=month, day=day)
+        return moment + rest
+    except (OverflowError, ValueError):
+        return None
+
+
+def _span(offsets: Iterable[relativedelta]) -> timedelta:
+    """An upper bound of how far after a purchase the offsets reach."""
+    days = max(o.years * 366 + o.months * 31 + o.days + 1 for o in offsets)
+    return timedelta(days=days) + _DAY
+
+
+# A candidate before the decisions: (due, rule index, purpose, note, rule).
+_Candidate = tuple[datetime, int, Purpose, str, CareRule]
+
+
+class _Run:
+    """One call of :meth:`CarePlan.schedule`: arguments checked eagerly, then streamed."""
+
+    def __init__(
+        self,
+        plan: CarePlan,
+        customers: Iterable[Customer],
+        start: datetime,
+        end: datetime,
+        tz: object,
+        segments: Mapping[str, SegmentPredicate] | None,
+        *,
+        keep_drops: bool,
+    ) -> None:
+        require_aware(start, "start")
+        require_aware(end, "end")
+        if end < start:
+            raise ValidationError("end", f"{end.isoformat()} is before start")
+        self.plan = plan
+        self.zone = _zone(tz)
+        self.start = start.astimezone(self.zone)
+        self.end = end.astimezone(self.zone)
+        self.customers = check_items("customers", as_collection("customers", customers), Customer)
+        ids: set[str] = set()
+        for i, customer in enumerate(self.customers):
+            if customer.id in ids:
+                raise ValidationError(f"customers[{i}].id", f"duplicate id {customer.id!r}")
+            ids.add(customer.id)
+        self.keep_drops = keep_drops
+        self.predicates: dict[str, Callable[[Customer, datetime], bool]] = {}
+        given = {} if segments is None else segments
+        if not isinstance(given, Mapping):
+            raise ValidationError("segments", "expected a mapping of segment names to predicates")
+        for rule in plan.rules:
+            if isinstance(rule, CheckIn):
+                if rule.segment not in given:
+                    msg = f"no predicate for segment {rule.segment!r} (rule {rule.name!r})"
+                    raise ValidationError("segments", msg)
+                path = f"segments[{rule.segment!r}]"
+                self.predicates[rule.segment] = _predicate(path, given[rule.segment])
+        self.quiet = plan.quiet_hours
+        self.offsets = {
+            i: (tuple(_fast_offset(o) for o in rule.offsets), _span(rule.offsets))
+            for i, rule in enumerate(plan.rules)
+            if isinstance(rule, FollowUp)
+        }
+        self.cap_state: dict[str, tuple[tuple[int, int], int]] = {}
+        self.channels = [
+            (tuple((c, _ORDINAL[c]) for c in rule.channels), rule.purpose.is_greeting)
+            for rule in plan.rules
+        ]
+
+    def _move(self, moment: datetime) -> datetime:
+        return moment if self.quiet is None else self.quiet.move(moment)
+
+    def _slices(self) -> Iterator[tuple[datetime, datetime]]:
+        """The window cut at local midnights on the first of each month."""
+        lo = self.start
+        while lo < self.end:
+            first = date(lo.year, lo.month, 1) + relativedelta(months=1)
+            hi = min(self.end, datetime.combine(first, time(), tzinfo=self.zone))
+            yield lo, hi
+            lo = hi
+
+    def stream(self) -> Iterator[Touchpoint | Drop]:
+        for lo, hi in self._slices():
+            items: list[tuple[datetime, str, int, str, Touchpoint | Drop]] = []
+            holidays = self._holidays(lo, hi)
+            self.bounds: dict[tuple[int, int], tuple[Any, datetime, datetime]] = {}
+            for customer in self.customers:
+                self._decide(customer, self._candidates(customer, lo, hi, holidays), items)
+            items.sort(key=lambda item: item[:4])
+            for item in items:
+                yield item[4]
+
+    # -- candidates ------------------------------------------------------------------------
+    def _holidays(self, lo: datetime, hi: datetime) -> list[_Candidate]:
+        """This slice's holiday greetings (the same for every customer)."""
+        raw_lo = lo - _DAY
+        found: list[_Candidate] = []
+        for index, rule in enumerate(self.plan.rules):
+            if not isinstance(rule, HolidayGreeting):
+                continue
+            occasions = rule.occasions()
+            first = bisect.bisect_left([h.date for h in occasions], raw_lo.date())
+            for holiday in occasions[first:]:
+                raw = datetime.combine(holiday.date, rule.time_of_day, tzinfo=self.zone)
+                if raw >= hi:
+                    break
+                if raw < raw_lo:
+                    continue
+                due = self._move(raw)
+                if lo <= due < hi:
+                    found.append((due, index, Purpose.HOLIDAY, holiday.name, rule))
+        return found
+
+    def _yearly(
+        self, anchor: date, when: time, leap: LeapDay, lo: datetime, hi: datetime
+    ) -> list[tuple[datetime, int]]:
+        """Anniversaries of ``anchor`` (years after it) due in the slice, with their number."""
+        raw_lo = lo - _DAY
+        found = []
+        for year in range(max(raw_lo.year, anchor.year + 1), hi.year + 1):
+            day = on_anniversary(anchor, year, leap)
+            if not raw_lo.date() <= day <= hi.date():
+                continue
+            raw = datetime.combine(day, when, tzinfo=self.zone)
+            if raw_lo <= raw < hi:
+                due = self._move(raw)
+                if lo <= due < hi:
+                    found.append((due, year - anchor.year))
+        return found
+
+    def _candidates(
+        self, customer: Customer, lo: datetime, hi: datetime, holidays: list[_Candidate]
+    ) -> list[_Candidate]:
+        found: list[_Candidate] = list(holidays)
+        zone = self.zone
+        raw_lo = lo - _DAY
+        for index, rule in enumerate(self.plan.rules):
+            if isinstance(rule, FollowUp):
+                offsets, span = self.offsets[index]
+                for purchase in customer.purchases:
+                    at = purchase.at
+                    # Compare in the purchase's own tzinfo object: CPython compares two
+                    # datetimes sharing one tzinfo without asking it for offsets (fast).
+                    key = (index, id(at.tzinfo))
+                    bounds = self.bounds.get(key)
+                    if bounds is None:
+                        tz_of = at.tzinfo
+                        bounds = (tz_of, (raw_lo - span).astimezone(tz_of), hi.astimezone(tz_of))
+                        self.bounds[key] = bounds
+                    if at >= bounds[2]:
+                        break
+                    if at < bounds[1]:
+                        continue
+                    base = purchase.at.astimezone(zone)
+                    for months, rest in offsets:
+                        shifted = _shift(base, months, rest)
+                        if shifted is None:
+                            continue
+                        raw = shifted
+                        if rule.time_of_day is not None:
+                            raw = datetime.combine(raw.date(), rule.time_of_day, tzinfo=zone)
+                        if raw_lo <= raw < hi:
+                            due = self._move(raw)
+                            if lo <= due < hi:
+                                found.append((due, index, Purpose.FOLLOW_UP, purchase.id, rule))
+            elif isinstance(rule, BirthdayGreeting):
+                party = customer.party
+                if isinstance(party, Person) and party.birth_date is not None:
+                    for due, _ in self._yearly(
+                        party.birth_date, rule.time_of_day, rule.leap_day, lo, hi
+                    ):
+                        found.append((due, index, Purpose.BIRTHDAY, "", rule))
+            elif isinstance(rule, Anniversary):
+                anchor = self._anchor(customer, rule.of)
+                if anchor is not None:
+                    for due, years in self._yearly(anchor, rule.time_of_day, rule.leap_day, lo, hi):
+                        found.append((due, index, rule.purpose, str(years), rule))
+            elif isinstance(rule, CheckIn):
+                self._check_ins(customer, index, rule, lo, hi, found)
+        found.sort(key=lambda c: (c[0], c[1], c[3]))
+        return found
+
+    def _anchor(self, customer: Customer, of: AnniversaryOf) -> date | None:
+        if of is AnniversaryOf.RELATIONSHIP:
+            return customer.created_at.astimezone(self.zone).date()
+        first = customer.first_purchase_at
+        return None if first is None else first.astimezone(self.zone).date()
+
+    def _check_ins(
+        self,
+        customer: Customer,
+        index: int,
+        rule: CheckIn,
+        lo: datetime,
+        hi: datetime,
+        found: list[_Candidate],
+    ) -> None:
+        anchor = customer.created_at.astimezone(self.zone).date()
+        raw_lo = lo - _DAY
+        step = max(1, int((raw_lo.date() - anchor).days / rule.approx_days()) - 2)
+        while step > 1 and anchor + rule.every * step >= raw_lo.date():
+            step -= 1
+        predicate = self.predicates[rule.segment]
+        while True:
+            raw = datetime.combine(anchor + rule.every * step, rule.time_of_day, tzinfo=self.zone)
+            if raw >= hi:
+                return
+            step += 1
+            if raw < raw_lo:
+                continue
+            due = self._move(raw)
+            if lo <= due < hi and predicate(customer, due):
+                found.append((due, index, Purpose.CHECK_IN, "", rule))
+
+    # -- decisions -------------------------------------------------------------------------
+    def _decide(
+        self,
+        customer: Customer,
+        candidates: list[_Candidate],
+        out: list[tuple[datetime, str, int, str, Touchpoint | Drop]],
+    ) -> None:
+        if not candidates:
+            return
+        contacts: tuple[ContactPoint, ...] = customer.party.contacts
+        reach: list[Reach | None] = [None] * len(_ORDINAL)
+        seen: set[tuple[date, int]] = set()
+        cap = self.plan.cap
+        cid = customer.id
+        for due, index, purpose, note, rule in candidates:
+            options, greeting = self.channels[index]
+            channel: Channel | None = None
+            refused: list[Reach] = []
+            for option, ordinal in options:
+                status = reach[ordinal]
+                if status is None:
+                    status = reach[ordinal] = _reach(contacts, option)
+                if status is Reach.REACHABLE:
+                    channel = option
+                    break
+                refused.append(status)
+            key = (due.date(), -1 if greeting else index)
+            dropped: DropReason | None = None
+            detail = ""
+            if channel is None:
+                dropped = _FROM_REACH[refused[0]]
+                if self.keep_drops:
+                    others = zip(options[1:], refused[1:], strict=True)
+                    detail = "; ".join(f"{c.value}: {r.value}" for (c, _), r in others)
+            elif key in seen:
+                dropped = DropReason.DUPLICATE
+            elif cap is not None:
+                period = cap.period.key(due.date())
+                held = self.cap_state.get(cid)
+                count = held[1] if held is not None and held[0] == period else 0
+                if count >= cap.limit:
+                    dropped = DropReason.CAP_REACHED
+                    detail = f"{cap.limit}/{cap.period.value}"
+                else:
+                    self.cap_state[cid] = (period, count + 1)
+            if dropped is None and channel is not None:
+                seen.add(key)
+                touchpoint = _touchpoint(cid, due, channel, purpose, rule.name, note)
+                out.append((due, cid, index, note, touchpoint))
+            elif self.keep_drops and dropped is not None:
+                shown_channel = channel if channel is not None else options[0][0]
+                touchpoint = _touchpoint(cid, due, shown_channel, purpose, rule.name, note)
+                out.append((due, cid, index, note, Drop(touchpoint, dropped, detail)))
+
+
+_ORDINAL = {channel: i for i, channel in enumerate(Channel)}
+_set = object.__setattr__
+
+
+def _touchpoint(
+    customer_id: str, due: datetime, channel: Channel, purpose: Purpose, source: str, note: str
+) -> Touchpoint:
+    """A touchpoint from parts the plan already validated (skips the checks: it runs per
+    touchpoint, millions of times a year for a large book)."""
+    touchpoint: Touchpoint = object.__new__(Touchpoint)
+    _set(touchpoint, "customer_id", customer_id)
+    _set(touchpoint, "due", due)
+    _set(touchpoint, "channel", channel)
+    _set(touchpoint, "purpose", purpose)
+    _set(touchpoint, "source", source)
+    _set(touchpoint, "note", note)
+    return touchpoint

@@ -1,0 +1,210 @@
+"""Touchpoints and the constraints a care plan keeps: quiet hours, caps, drop reasons.
+
+A :class:`Touchpoint` is one planned contact; a :class:`Drop` is one the plan refused,
+with its :class:`DropReason`. :class:`QuietHours` and :class:`Cap` are the plan's limits
+(see :mod:`khachhang.care.schedule`).
+
+>>> from datetime import datetime, timezone
+>>> t = Touchpoint("KH-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
+...                Purpose.HOLIDAY, "holidays", "Quốc khánh")
+>>> t.describe("en")
+'2026-09-02 09:00 KH-1 SMS Holiday greeting (holidays: Quốc khánh)'
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import attrs
+
+from khachhang._checks import check_type, clean_text
+from khachhang.care.channels import Channel, Reach
+from khachhang.care.rules import Purpose
+from khachhang.errors import ValidationError
+from khachhang.fsm import require_aware
+from khachhang.labels import BilingualEnum, check_lang
+
+__all__ = [
+    "DEFAULT_TZ",
+    "Cap",
+    "Drop",
+    "DropReason",
+    "Period",
+    "QuietHours",
+    "Touchpoint",
+]
+
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+_DAY = timedelta(days=1)
+
+
+class DropReason(BilingualEnum):
+    """Why the plan refused a touchpoint."""
+
+    NOT_ADDRESSABLE = (
+        "not_addressable",
+        "Kênh không gửi riêng cho một khách hàng",
+        "channel does not address one customer",
+    )
+    NO_CONTACT_POINT = (
+        "no_contact_point",
+        "Không có thông tin liên hệ cho kênh này",
+        "no contact point for the channel",
+    )
+    NO_CONSENT = (
+        "no_consent",
+        "Chưa đồng ý hoặc đã rút lại đồng ý",
+        "no consent on the channel (never given or withdrawn)",
+    )
+    DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "duplicate greeting or rule on the day")
+    CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "per-customer cap reached")
+
+
+_FROM_REACH = {
+    Reach.NOT_ADDRESSABLE: DropReason.NOT_ADDRESSABLE,
+    Reach.NO_CONTACT_POINT: DropReason.NO_CONTACT_POINT,
+    Reach.NO_CONSENT: DropReason.NO_CONSENT,
+}
+
+
+class Period(BilingualEnum):
+    """A calendar period for caps, in the plan's time zone (weeks start on Monday)."""
+
+    DAY = ("day", "Ngày", "Day")
+    WEEK = ("week", "Tuần", "Week")
+    MONTH = ("month", "Tháng", "Month")
+    QUARTER = ("quarter", "Quý", "Quarter")
+    YEAR = ("year", "Năm", "Year")
+
+    def key(self, day: date) -> tuple[int, int]:
+        """A value equal for two dates exactly when they fall in the same period.
+
+        >>> Period.WEEK.key(date(2026, 1, 4)) == Period.WEEK.key(date(2026, 1, 5))
+        False
+        """
+        if self is Period.DAY:
+            return (day.toordinal(), 0)
+        if self is Period.WEEK:
+            iso = day.isocalendar()
+            return (iso.year, iso.week)
+        if self is Period.MONTH:
+            return (day.year, day.month)
+        if self is Period.QUARTER:
+            return (day.year, (day.month - 1) // 3)
+        return (day.year, 0)
+
+
+@attrs.frozen
+class Touchpoint:
+    """One planned contact: whom, when, on which channel, why, and which rule planned it."""
+
+    customer_id: str
+    due: datetime
+    channel: Channel
+    purpose: Purpose
+    source: str
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+        )
+        require_aware(self.due, "due")
+        check_type("channel", self.channel, Channel)
+        check_type("purpose", self.purpose, Purpose)
+        object.__setattr__(self, "source", clean_text("source", self.source, max_len=64))
+        object.__setattr__(self, "note", clean_text("note", self.note, allow_empty=True))
+
+    def describe(self, lang: str = "vi") -> str:
+        """One line for people: local due time, customer, channel, purpose, rule and note."""
+        note = f": {self.note}" if self.note else ""
+        return (
+            f"{self.due:%Y-%m-%d %H:%M} {self.customer_id} {self.channel.label(lang)} "
+            f"{self.purpose.label(lang)} ({self.source}{note})"
+        )
+
+
+@attrs.frozen
+class Drop:
+    """A touchpoint the plan refused, and why; ``detail`` adds the other channels' reasons."""
+
+    touchpoint: Touchpoint
+    reason: DropReason
+    detail: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        check_type("touchpoint", self.touchpoint, Touchpoint)
+        check_type("reason", self.reason, DropReason)
+        object.__setattr__(self, "detail", clean_text("detail", self.detail, allow_empty=True))
+
+    @property
+    def due(self) -> datetime:
+        """The dropped touchpoint's due time (drops sort with touchpoints by it)."""
+        return self.touchpoint.due
+
+    def describe(self, lang: str = "vi") -> str:
+        """One line for people."""
+        word = "bỏ" if check_lang(lang) == "vi" else "dropped"
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{word}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
+
+
+def _naive_time(path: str, value: object) -> time:
+    moment = check_type(path, value, time)
+    if moment.tzinfo is not None:
+        raise ValidationError(path, "a local time of day has no tzinfo (the plan's tz applies)")
+    return moment
+
+
+@attrs.frozen
+class QuietHours:
+    """Local hours with no contact; they may span midnight (the default, 21:00–08:00).
+
+    >>> from datetime import datetime, timezone
+    >>> QuietHours().move(datetime(2026, 1, 5, 22, 30, tzinfo=timezone.utc))
+    datetime.datetime(2026, 1, 6, 8, 0, tzinfo=datetime.timezone.utc)
+    >>> QuietHours(time(12), time(13, 30)).contains(time(13))
+    True
+    """
+
+    start: time = time(21)
+    end: time = time(8)
+
+    def __attrs_post_init__(self) -> None:
+        _naive_time("start", self.start)
+        _naive_time("end", self.end)
+        if self.start == self.end:
+            raise ValidationError("end", "quiet hours must not be empty nor the whole day")
+
+    def contains(self, moment: time) -> bool:
+        """True if the local time ``moment`` is quiet."""
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    def move(self, moment: datetime) -> datetime:
+        """``moment`` itself if allowed, else the end of its quiet hours (same tzinfo)."""
+        local = moment.time()
+        if not self.contains(local):
+            return moment
+        day = moment.date()
+        if self.start > self.end and local >= self.start:
+            day += _DAY
+        return datetime.combine(day, self.end, tzinfo=moment.tzinfo)
+
+
+@attrs.frozen
+class Cap:
+    """At most ``limit`` touchpoints per customer per calendar ``period``.
+
+    >>> Cap(2, Period.WEEK).limit
+    2
+    """
+
+    limit: int
+    period: Period = Period.WEEK
+
+    def __attrs_post_init__(self) -> None:
+        if check_type("limit", self.limit, int) < 1:
+            raise ValidationError("limit", "a cap allows at least one touchpoint")
+        check_type("period", self.period, Period)

@@ -1,0 +1,556 @@
+"""Care workflows: ordered templates of care steps and their runs (seed 000 §4).
+
+A :class:`CareWorkflow` is a template: ordered :class:`WorkflowStep`\\ s, each with a key,
+a bilingual label, a :class:`~khachhang.care.channels.CareMode`, a default channel, a due
+offset from the trigger (a dateutil ``relativedelta``) and whether it may be skipped. Two
+come built in, quoting seed 000 §4 (Cách chăm sóc khách hàng qua từng giai đoạn):
+:data:`~khachhang.care.templates.PRE_SALE` with its five steps and
+:data:`~khachhang.care.templates.POST_SALE` with its four (in :mod:`khachhang.care.templates`).
+
+Starting a workflow for a customer gives a :class:`WorkflowRun`, an immutable value run by
+:data:`WORKFLOW_RUN` on :mod:`khachhang.fsm`: every completion, skip or cancellation is an
+event, and replaying the events rebuilds an equal run.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from khachhang.care.templates import POST_SALE
+>>> t = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=7)))
+>>> run = POST_SALE.start("c-1", t)
+>>> [s.step.key for s in run.due(t + timedelta(days=3))]
+['track_feedback']
+>>> run = run.complete_step("track_feedback", at=t + timedelta(days=2), outcome="5 sao")
+>>> run = run.skip("loyalty_policy", "chưa đủ điều kiện", at=t + timedelta(days=2))
+>>> [s.step.key for s in run.overdue(t + timedelta(days=9))]
+['respond_and_check_in']
+>>> run.progress
+Progress(completed=1, skipped=1, open=2, total=4)
+>>> WORKFLOW_RUN.replay(run.events) == run
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import cast
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang.care.channels import CareMode, Channel
+from khachhang.errors import TransitionError, ValidationError
+from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.labels import BilingualEnum, check_lang
+
+__all__ = [
+    "WORKFLOW_RUN",
+    "CareWorkflow",
+    "Progress",
+    "RunCancelled",
+    "RunStarted",
+    "RunStatus",
+    "StepCompleted",
+    "StepProgress",
+    "StepSkipped",
+    "StepState",
+    "WorkflowRun",
+    "WorkflowStep",
+    "check_offset",
+]
+
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
+RELATIVE_FIELDS = ("years", "months", "days", "hours", "minutes", "seconds", "microseconds")
+"""The fields of a ``relativedelta`` an offset may use (weeks are stored as days)."""
+_ABSOLUTE_FIELDS = ("year", "month", "day", "weekday", "hour", "minute", "second", "microsecond")
+
+
+def _key(path: str, value: object) -> str:
+    text = check_type(path, value, str)
+    if not _KEY.fullmatch(text):
+        msg = f"{text[:70]!r} is not a key: lower-case letters, digits and _, at most 64"
+        raise ValidationError(path, msg)
+    return text
+
+
+def check_offset(path: str, value: object) -> relativedelta:
+    """Return ``value`` if it is a forward, purely relative ``relativedelta``; raise otherwise.
+
+    Offsets are added to a trigger time, so they may not go back in time and may not pin
+    absolute fields (``day=31``, ``weekday=MO``): those do not survive being stored as
+    the plain numbers the converter writes.
+
+    >>> check_offset("due", relativedelta(weeks=1)).days
+    7
+    >>> check_offset("due", relativedelta(days=-1))
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: due: an offset must not be negative (days=-1)
+    """
+    delta = check_type(path, value, relativedelta)
+    pinned = [name for name in _ABSOLUTE_FIELDS if getattr(delta, name) is not None]
+    if pinned or delta.leapdays:
+        shown = ", ".join(pinned or ["leapdays"])
+        msg = f"an offset must be relative only; remove the absolute field(s): {shown}"
+        raise ValidationError(path, msg)
+    for name in RELATIVE_FIELDS:
+        amount = getattr(delta, name)
+        if amount < 0:
+            raise ValidationError(path, f"an offset must not be negative ({name}={amount})")
+    return delta
+
+
+@attrs.frozen
+class WorkflowStep:
+    """One step of a care workflow.
+
+    Args:
+        key: a stable identifier (``lower_snake_case``), unique in its workflow.
+        label_vi: the step's name in Vietnamese (the seed's wording).
+        label_en: the step's name in English.
+        mode: proactive care or reactive support.
+        channel: the channel the step uses by default; ``None`` for internal work
+            (classifying a customer reaches nobody).
+        due: when the step is due, as an offset from the workflow's trigger.
+        required: a required step must be completed; an optional one may be skipped.
+
+    >>> s = WorkflowStep("call", "Gọi điện hỏi thăm", "Courtesy call", CareMode.PROACTIVE,
+    ...                  Channel.PHONE, relativedelta(days=3))
+    >>> s.label("en"), s.required
+    ('Courtesy call', True)
+    """
+
+    key: str
+    label_vi: str
+    label_en: str
+    mode: CareMode
+    channel: Channel | None
+    due: relativedelta
+    required: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        _key("key", self.key)
+        object.__setattr__(self, "label_vi", clean_text("label_vi", self.label_vi))
+        object.__setattr__(self, "label_en", clean_text("label_en", self.label_en))
+        check_type("mode", self.mode, CareMode)
+        check_optional("channel", self.channel, Channel)
+        check_offset("due", self.due)
+        check_type("required", self.required, bool)
+
+    def label(self, lang: str = "vi") -> str:
+        """The step's label in ``lang``."""
+        return self.label_vi if check_lang(lang) == "vi" else self.label_en
+
+
+def _steps(values: Iterable[WorkflowStep]) -> tuple[WorkflowStep, ...]:
+    return check_items("steps", as_collection("steps", values), WorkflowStep)
+
+
+@attrs.frozen
+class CareWorkflow:
+    """An ordered template of care steps; :meth:`start` runs it for one customer.
+
+    Args:
+        key: a stable identifier (``lower_snake_case``).
+        label_vi: the workflow's name in Vietnamese.
+        label_en: the workflow's name in English.
+        steps: at least one step; keys unique. The order is the order of work.
+        grace: how long after its due time an open step becomes *overdue*.
+
+    >>> from khachhang.care.templates import PRE_SALE
+    >>> [s.key for s in PRE_SALE.steps][:2]
+    ['gather_information', 'classify']
+    >>> PRE_SALE.step("nope")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: step: no step 'nope' in pre_sale; steps: ...
+    """
+
+    key: str
+    label_vi: str
+    label_en: str
+    steps: tuple[WorkflowStep, ...] = attrs.field(converter=_steps)
+    grace: relativedelta = attrs.field(factory=lambda: relativedelta(days=1))
+
+    def __attrs_post_init__(self) -> None:
+        _key("key", self.key)
+        object.__setattr__(self, "label_vi", clean_text("label_vi", self.label_vi))
+        object.__setattr__(self, "label_en", clean_text("label_en", self.label_en))
+        if not self.steps:
+            raise ValidationError("steps", "a workflow needs at least one step")
+        seen: dict[str, int] = {}
+        for i, step in enumerate(self.steps):
+            if step.key in seen:
+                raise ValidationError(f"steps[{i}].key", f"duplicates steps[{seen[step.key]}]")
+            seen[step.key] = i
+        check_offset("grace", self.grace)
+
+    def label(self, lang: str = "vi") -> str:
+        """The workflow's label in ``lang``."""
+        return self.label_vi if check_lang(lang) == "vi" else self.label_en
+
+    def step(self, key: str) -> WorkflowStep:
+        """The step with ``key``; ``ValidationError`` if there is none."""
+        for step in self.steps:
+            if step.key == key:
+                return step
+        keys = ", ".join(s.key for s in self.steps)
+        raise ValidationError("step", f"no step {str(key)[:70]!r} in {self.key}; steps: {keys}")
+
+    def start(
+        self, customer_id: str, trigger_at: datetime, *, actor: str | None = None
+    ) -> WorkflowRun:
+        """Start a run of this workflow for ``customer_id``; due times count from ``trigger_at``.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang.care.templates import PRE_SALE
+        >>> run = PRE_SALE.start("c-7", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
+        >>> run.status, run.customer_id, run.trigger_at.day
+        (RunStatus.ACTIVE, 'c-7', 5)
+        """
+        require_aware(trigger_at, "trigger_at")
+        payload = RunStarted(self, customer_id)
+        return WORKFLOW_RUN.start(at=trigger_at, actor=actor, payload=payload)
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+class RunStatus(BilingualEnum):
+    """Where a workflow run stands."""
+
+    ACTIVE = ("active", "Đang thực hiện", "Active")
+    DONE = ("done", "Hoàn tất", "Done")
+    CANCELLED = ("cancelled", "Đã huỷ", "Cancelled")
+
+
+class StepState(BilingualEnum):
+    """Where one step of a run stands."""
+
+    OPEN = ("open", "Chưa làm", "Open")
+    COMPLETED = ("completed", "Đã hoàn thành", "Completed")
+    SKIPPED = ("skipped", "Bỏ qua", "Skipped")
+
+
+@attrs.frozen
+class RunStarted(Payload):
+    """The payload of a run's creation event: which workflow, for whom."""
+
+    workflow: CareWorkflow
+    customer_id: str
+
+    def __attrs_post_init__(self) -> None:
+        check_type("workflow", self.workflow, CareWorkflow)
+        object.__setattr__(
+            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+        )
+
+
+@attrs.frozen
+class StepCompleted(Payload):
+    """A step was done: its outcome and the channel actually used (if any)."""
+
+    step: str
+    outcome: str = ""
+    channel: Channel | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _key("step", self.step)
+        text = clean_text("outcome", self.outcome, max_len=2000, allow_empty=True)
+        object.__setattr__(self, "outcome", text)
+        check_optional("channel", self.channel, Channel)
+
+
+@attrs.frozen
+class StepSkipped(Payload):
+    """An optional step was skipped, with the reason."""
+
+    step: str
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        _key("step", self.step)
+        object.__setattr__(self, "reason", clean_text("reason", self.reason, max_len=2000))
+
+
+@attrs.frozen
+class RunCancelled(Payload):
+    """The run was stopped before every step was resolved."""
+
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "reason", clean_text("reason", self.reason, max_len=2000))
+
+
+@attrs.frozen
+class StepProgress:
+    """One step as seen in a run: its state, when it is due, and what happened.
+
+    ``at`` and ``note`` (the outcome or the skip reason) are set once the step is
+    resolved.
+    """
+
+    step: WorkflowStep
+    state: StepState
+    due_at: datetime
+    at: datetime | None = None
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        check_type("step", self.step, WorkflowStep)
+        check_type("state", self.state, StepState)
+        require_aware(self.due_at, "due_at")
+        if self.at is not None:
+            require_aware(self.at, "at")
+        if (self.at is None) != (self.state is StepState.OPEN):
+            raise ValidationError("at", "set exactly when the step is resolved")
+        clean_text("note", self.note, max_len=2000, allow_empty=True)
+
+
+@attrs.frozen
+class Progress:
+    """How far a run is: counts of completed, skipped and open steps.
+
+    >>> Progress(completed=2, skipped=1, open=1, total=4).percent
+    75
+    """
+
+    completed: int
+    skipped: int
+    open: int
+    total: int
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("completed", "skipped", "open", "total"):
+            if check_type(name, getattr(self, name), int) < 0:
+                raise ValidationError(name, "must not be negative")
+        if self.completed + self.skipped + self.open != self.total:
+            raise ValidationError("total", "completed + skipped + open must equal total")
+
+    @property
+    def percent(self) -> int:
+        """Resolved steps (completed or skipped) as a whole percentage, rounded down."""
+        return 100 * (self.completed + self.skipped) // self.total if self.total else 100
+
+
+def _events(values: Iterable[Event[RunStatus]]) -> tuple[Event[RunStatus], ...]:
+    return check_items("events", as_collection("events", values), Event)
+
+
+def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
+    """The steps' progress after ``events``; ``ValidationError`` for a log no run can have."""
+    if not events:
+        raise ValidationError("events", "a run needs its creation event")
+    first = events[0]
+    if first.source is not None or not isinstance(first.payload, RunStarted):
+        raise ValidationError("events[0]", "the first event must start the run (RunStarted)")
+    workflow = first.payload.workflow
+    trigger = first.at
+    steps = {s.key: StepProgress(s, StepState.OPEN, trigger + s.due) for s in workflow.steps}
+    for i, event in enumerate(events[1:], start=1):
+        if event.source is None or event.source is not RunStatus.ACTIVE:
+            raise ValidationError(f"events[{i}]", "only an active run records moves")
+        payload = event.payload
+        if isinstance(payload, RunCancelled):
+            if event.target is not RunStatus.CANCELLED:
+                raise ValidationError(f"events[{i}].target", "a cancellation ends cancelled")
+            continue
+        if not isinstance(payload, (StepCompleted, StepSkipped)):
+            raise ValidationError(f"events[{i}].payload", "expected a step payload")
+        refusal = _step_refusal(steps, workflow, event)
+        if refusal is not None:
+            raise ValidationError(f"events[{i}]", refusal)
+        steps[payload.step] = _resolved(steps[payload.step], event)
+    return steps
+
+
+def _resolved(progress: StepProgress, event: Event[RunStatus]) -> StepProgress:
+    payload = event.payload
+    if isinstance(payload, StepCompleted):
+        return attrs.evolve(progress, state=StepState.COMPLETED, at=event.at, note=payload.outcome)
+    reason = payload.reason if isinstance(payload, StepSkipped) else ""
+    return attrs.evolve(progress, state=StepState.SKIPPED, at=event.at, note=reason)
+
+
+def _step_refusal(
+    steps: Mapping[str, StepProgress], workflow: CareWorkflow, event: Event[RunStatus]
+) -> str | None:
+    """Why ``event`` (a completion or a skip) cannot happen now, or ``None``."""
+    payload = event.payload
+    expected = StepCompleted if event.transition == "complete_step" else StepSkipped
+    if not isinstance(payload, expected):
+        return f"{event.transition!r} carries a {expected.__name__} payload"
+    progress = steps.get(payload.step)
+    if progress is None:
+        return f"no step {payload.step!r} in {workflow.key}"
+    if progress.state is not StepState.OPEN:
+        return f"step {payload.step!r} is already {progress.state.value}"
+    if isinstance(payload, StepSkipped) and progress.step.required:
+        return f"step {payload.step!r} is required; only optional steps can be skipped"
+    last = all(p.state is not StepState.OPEN for k, p in steps.items() if k != payload.step)
+    if last and event.target is not RunStatus.DONE:
+        return "this resolves the last open step: the run must move to done"
+    if not last and event.target is RunStatus.DONE:
+        return "other steps are still open"
+    return None
+
+
+@attrs.frozen
+class WorkflowRun:
+    """One customer's run of a :class:`CareWorkflow`: its status and its event log.
+
+    Build one with :meth:`CareWorkflow.start`; every move returns a new run. The run is
+    its log: ``WORKFLOW_RUN.replay(run.events) == run``, and building a run from a log
+    that no sequence of moves could produce raises :class:`ValidationError`.
+    """
+
+    status: RunStatus
+    events: tuple[Event[RunStatus], ...] = attrs.field(converter=_events)
+    _steps: dict[str, StepProgress] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        check_type("status", self.status, RunStatus)
+        object.__setattr__(self, "_steps", _fold(self.events))
+        if self.events[-1].target is not self.status:
+            msg = f"status {self.status.value!r} disagrees with the last event's target"
+            raise ValidationError("status", msg)
+
+    # -- what the run is about --------------------------------------------------------
+    @property
+    def workflow(self) -> CareWorkflow:
+        """The workflow template this run follows."""
+        return self._started.workflow
+
+    @property
+    def customer_id(self) -> str:
+        """The customer the run is for."""
+        return self._started.customer_id
+
+    @property
+    def trigger_at(self) -> datetime:
+        """When the run started; every due time counts from here."""
+        return self.events[0].at
+
+    @property
+    def _started(self) -> RunStarted:
+        return cast(RunStarted, self.events[0].payload)  # checked by _fold
+
+    # -- queries ---------------------------------------------------------------------
+    @property
+    def steps(self) -> tuple[StepProgress, ...]:
+        """Every step's progress, in the workflow's order."""
+        return tuple(self._steps[s.key] for s in self.workflow.steps)
+
+    def due(self, as_of: datetime) -> tuple[StepProgress, ...]:
+        """Open steps whose due time has come by ``as_of`` (overdue ones included).
+
+        A finished or cancelled run has nothing due.
+        """
+        require_aware(as_of, "as_of")
+        if self.status is not RunStatus.ACTIVE:
+            return ()
+        return tuple(p for p in self.steps if p.state is StepState.OPEN and p.due_at <= as_of)
+
+    def overdue(self, as_of: datetime) -> tuple[StepProgress, ...]:
+        """Open steps past their due time plus the workflow's ``grace`` at ``as_of``."""
+        require_aware(as_of, "as_of")
+        if self.status is not RunStatus.ACTIVE:
+            return ()
+        grace = self.workflow.grace
+        return tuple(
+            p for p in self.steps if p.state is StepState.OPEN and p.due_at + grace < as_of
+        )
+
+    @property
+    def progress(self) -> Progress:
+        """Counts of completed, skipped and open steps."""
+        states = [p.state for p in self._steps.values()]
+        return Progress(
+            completed=states.count(StepState.COMPLETED),
+            skipped=states.count(StepState.SKIPPED),
+            open=states.count(StepState.OPEN),
+            total=len(states),
+        )
+
+    # -- moves -----------------------------------------------------------------------
+    def _target(self, step: str) -> RunStatus:
+        others_open = any(p.state is StepState.OPEN for k, p in self._steps.items() if k != step)
+        return RunStatus.ACTIVE if others_open else RunStatus.DONE
+
+    def complete_step(
+        self,
+        step: str,
+        *,
+        at: datetime,
+        outcome: str = "",
+        channel: Channel | None = None,
+        actor: str | None = None,
+    ) -> WorkflowRun:
+        """Record that ``step`` was done at ``at``; the last open step finishes the run.
+
+        Raises:
+            TransitionError: the run is not active, the step is unknown or already
+                resolved, or ``at`` is earlier than the last event.
+        """
+        payload = StepCompleted(step, outcome, channel)
+        return WORKFLOW_RUN.fire(
+            self, "complete_step", at=at, actor=actor, payload=payload, target=self._target(step)
+        )
+
+    def skip(
+        self, step: str, reason: str, *, at: datetime, actor: str | None = None
+    ) -> WorkflowRun:
+        """Skip the optional ``step`` with ``reason``; a required step raises TransitionError."""
+        payload = StepSkipped(step, reason)
+        return WORKFLOW_RUN.fire(
+            self, "skip", at=at, actor=actor, payload=payload, target=self._target(step)
+        )
+
+    def cancel(self, reason: str, *, at: datetime, actor: str | None = None) -> WorkflowRun:
+        """Stop the run; nothing is due afterwards."""
+        return WORKFLOW_RUN.fire(self, "cancel", at=at, actor=actor, payload=RunCancelled(reason))
+
+
+def _step_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
+    return _step_refusal(run._steps, run.workflow, event)
+
+
+def _cancel_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
+    return None if isinstance(event.payload, RunCancelled) else "a cancellation needs a reason"
+
+
+def _create(event: Event[RunStatus]) -> WorkflowRun:
+    if not isinstance(event.payload, RunStarted):
+        reason = "start a run with CareWorkflow.start (a RunStarted payload)"
+        raise TransitionError("workflow_run", None, "start", reason)
+    return WorkflowRun(status=event.target, events=(event,))
+
+
+def _evolve(run: WorkflowRun, event: Event[RunStatus]) -> WorkflowRun:
+    return WorkflowRun(status=event.target, events=(*run.events, event))
+
+
+_ACTIVE = {RunStatus.ACTIVE}
+
+WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
+    name="workflow_run",
+    states=tuple(RunStatus),
+    initial=RunStatus.ACTIVE,
+    transitions=(
+        Transition("complete_step", _ACTIVE, RunStatus.ACTIVE, _step_guard, "a step was done"),
+        Transition(
+            "complete_step", _ACTIVE, RunStatus.DONE, _step_guard, "the last open step was done"
+        ),
+        Transition("skip", _ACTIVE, RunStatus.ACTIVE, _step_guard, "an optional step skipped"),
+        Transition("skip", _ACTIVE, RunStatus.DONE, _step_guard, "the last open step skipped"),
+        Transition("cancel", _ACTIVE, RunStatus.CANCELLED, _cancel_guard, "the run was stopped"),
+    ),
+    state_of=lambda run: run.status,
+    events_of=lambda run: run.events,
+    evolve=_evolve,
+    create=_create,
+    final=frozenset({RunStatus.DONE, RunStatus.CANCELLED}),
+)
+"""The machine behind :class:`WorkflowRun`: active until every step is resolved (done)
+or the run is cancelled."""

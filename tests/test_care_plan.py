@@ -1,0 +1,463 @@
+"""The care plan: rules into touchpoints, and the guarantees of the schedule."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khachhang import Customer, Money, Person, Purchase
+from khachhang.care import (
+    Anniversary,
+    AnniversaryOf,
+    BirthdayGreeting,
+    Cap,
+    CarePlan,
+    Channel,
+    CheckIn,
+    Drop,
+    DropReason,
+    FollowUp,
+    HolidayGreeting,
+    LeapDay,
+    Period,
+    Purpose,
+    QuietHours,
+    Reach,
+    Touchpoint,
+    reach,
+)
+from khachhang.errors import ValidationError
+from khachhang.parties import ContactChannel, ContactPoint, Organization
+from khachhang.serde import from_dict, to_dict
+from khachhang.testing import _care as kc
+from khachhang.testing import aware_datetimes, customers
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+JAN = datetime(2026, 1, 1, tzinfo=VN)
+EVERY = [ContactChannel.CALL, ContactChannel.SMS]
+
+
+def person(
+    cid: str = "c-1",
+    *,
+    born: date | None = date(1990, 5, 17),
+    consents: list[ContactChannel] | None = None,
+    created: datetime = datetime(2024, 6, 1, 10, tzinfo=VN),
+    purchases: tuple[datetime, ...] = (),
+) -> Customer:
+    phone = ContactPoint.phone("0901234567", consents=EVERY if consents is None else consents)
+    c = Customer(
+        cid, Person("Nguyễn Văn An", birth_date=born, contacts=[phone]), created_at=created
+    )
+    orders = [Purchase(f"o-{i}", at, Money(500_000)) for i, at in enumerate(purchases)]
+    return c.add_purchases(orders) if orders else c
+
+
+def plan_of(*rules: Any, **kwargs: Any) -> CarePlan:
+    return CarePlan(list(rules), **kwargs)
+
+
+def run(plan: CarePlan, book: list[Customer], start: datetime, end: datetime) -> list[Any]:
+    return list(plan.schedule(book, start=start, end=end, segments={"vip": _vip}))
+
+
+def _vip(customer: Customer, as_of: datetime) -> bool:
+    return len(customer.purchases_until(as_of)) >= 1
+
+
+# --- domain examples -----------------------------------------------------------------------
+
+
+def test_a_leapling_is_greeted_on_28_february_in_a_common_year_by_default() -> None:
+    mai = person(born=date(2004, 2, 29), consents=[ContactChannel.SMS])
+    year = (JAN, JAN + relativedelta(years=3))
+    default = run(plan_of(BirthdayGreeting()), [mai], *year)
+    assert [t.due.date() for t in default] == [
+        date(2026, 2, 28),
+        date(2027, 2, 28),
+        date(2028, 2, 29),
+    ]
+    march = run(plan_of(BirthdayGreeting(leap_day=LeapDay.MARCH_1)), [mai], *year)
+    assert [t.due.date() for t in march][:2] == [date(2026, 3, 1), date(2027, 3, 1)]
+
+
+def test_follow_ups_fall_at_each_offset_after_each_purchase() -> None:
+    bought = (datetime(2026, 1, 10, 15, tzinfo=VN), datetime(2026, 1, 31, 15, tzinfo=VN))
+    an = person(purchases=bought)
+    rule = FollowUp("after-sale", [relativedelta(days=3), relativedelta(months=1)])
+    found = run(plan_of(rule), [an], JAN, JAN + relativedelta(months=3))
+    assert [(t.due.date(), t.note) for t in found] == [
+        (date(2026, 1, 13), "o-0"),
+        (date(2026, 2, 3), "o-1"),
+        (date(2026, 2, 10), "o-0"),
+        (date(2026, 2, 28), "o-1"),  # 31 January + 1 month
+    ]
+    assert {t.due.time() for t in found} == {time(9)}
+
+
+def test_a_touchpoint_in_the_quiet_hours_moves_to_the_next_allowed_time() -> None:
+    an = person(purchases=(datetime(2026, 1, 10, 20, 30, tzinfo=VN),))
+    rule = FollowUp("two-hours", [relativedelta(hours=2)], time_of_day=None)
+    [touchpoint] = run(plan_of(rule), [an], JAN, JAN + relativedelta(months=1))
+    assert touchpoint.due == datetime(2026, 1, 11, 8, tzinfo=VN)
+    late_start = QuietHours(time(12), time(13, 30))
+    [lunch] = run(plan_of(rule, quiet_hours=late_start), [an], JAN, JAN + relativedelta(months=1))
+    assert lunch.due == datetime(2026, 1, 10, 22, 30, tzinfo=VN)
+
+
+def test_one_greeting_per_customer_per_day() -> None:
+    """A birthday on a holiday gets one greeting; the birthday rule, listed first, wins."""
+    an = person(born=date(1990, 9, 2))
+    national_day = HolidayGreeting.from_mapping({date(2026, 9, 2): "Quốc khánh"})
+    found = run(plan_of(BirthdayGreeting(), national_day), [an], JAN, JAN + relativedelta(years=1))
+    kept = [t for t in found if isinstance(t, Touchpoint)]
+    dropped = [d for d in found if isinstance(d, Drop)]
+    assert [t.purpose for t in kept] == [Purpose.BIRTHDAY]
+    assert [(d.reason, d.touchpoint.note) for d in dropped] == [
+        (DropReason.DUPLICATE, "Quốc khánh")
+    ]
+
+
+def test_the_cap_drops_what_exceeds_it_in_the_period() -> None:
+    an = person(born=date(1990, 1, 2), created=datetime(2020, 1, 3, tzinfo=VN))
+    days = {date(2026, 1, 1): "Tết Dương lịch", date(2026, 1, 4): "Ngày lễ"}
+    rules = (
+        BirthdayGreeting(),
+        Anniversary("since", AnniversaryOf.RELATIONSHIP, channels=[Channel.PHONE]),
+        HolidayGreeting.from_mapping(days),
+    )
+    found = run(plan_of(*rules, cap=Cap(2, Period.WEEK)), [an], JAN, JAN + relativedelta(days=14))
+    assert [(x.due.day, type(x).__name__) for x in found] == [
+        (1, "Touchpoint"),
+        (2, "Touchpoint"),
+        (3, "Drop"),
+        (4, "Drop"),
+    ]
+    assert {x.reason for x in found if isinstance(x, Drop)} == {DropReason.CAP_REACHED}
+
+
+def test_the_plan_says_why_a_channel_was_refused() -> None:
+    no_consent = person("c-1", consents=[])
+    no_email = person("c-2")
+    org = Customer("c-3", Organization("Công ty TNHH An Phát"), created_at=JAN)
+    day = {date(2026, 1, 5): "Ngày lễ"}
+    rules = (
+        HolidayGreeting.from_mapping(day, name="sms", channels=[Channel.SMS]),
+        HolidayGreeting.from_mapping(day, name="mail", channels=[Channel.EMAIL]),
+        HolidayGreeting.from_mapping(day, name="forum", channels=[Channel.FORUM]),
+    )
+    drops = list(plan_of(*rules).drops([no_consent, no_email, org], start=JAN, end=JAN + _DAYS))
+    reasons = Counter((d.touchpoint.customer_id, d.reason) for d in drops)
+    assert reasons[("c-1", DropReason.NO_CONSENT)] == 1
+    assert reasons[("c-2", DropReason.NO_CONTACT_POINT)] == 1
+    assert reasons[("c-3", DropReason.NO_CONTACT_POINT)] == 2
+    assert reasons[("c-3", DropReason.NOT_ADDRESSABLE)] == 1
+
+
+_DAYS = timedelta(days=10)
+
+
+def test_the_first_reachable_channel_of_a_rule_is_used() -> None:
+    an = person(consents=[ContactChannel.CALL])
+    rule = HolidayGreeting.from_mapping(
+        {date(2026, 1, 5): "Ngày lễ"}, channels=[Channel.SMS, Channel.PHONE]
+    )
+    [touchpoint] = run(plan_of(rule), [an], JAN, JAN + _DAYS)
+    assert touchpoint.channel is Channel.PHONE
+
+
+def test_tet_from_the_holidays_package_is_greeted_once() -> None:
+    holidays = pytest.importorskip("holidays")
+    vn_2026 = holidays.country_holidays("VN", years=2026, language="vi")
+    rule = HolidayGreeting.from_mapping(vn_2026)
+    found = run(
+        plan_of(rule), [person()], datetime(2026, 2, 1, tzinfo=VN), datetime(2026, 3, 1, tzinfo=VN)
+    )
+    assert [(t.due.date(), t.note) for t in found] == [
+        (date(2026, 2, 16), "Giao thừa Tết Nguyên Đán")
+    ]
+    every_day = attrs.evolve(rule, merge_runs=False)
+    assert (
+        len(
+            run(
+                plan_of(every_day),
+                [person()],
+                datetime(2026, 2, 1, tzinfo=VN),
+                datetime(2026, 3, 1, tzinfo=VN),
+            )
+        )
+        == 5
+    )
+
+
+def test_check_ins_follow_the_segment_predicate_at_each_occasion() -> None:
+    an = person(
+        created=datetime(2025, 12, 15, tzinfo=VN), purchases=(datetime(2026, 3, 1, tzinfo=VN),)
+    )
+    rule = CheckIn("vip-monthly", "vip", relativedelta(months=1))
+    found = run(plan_of(rule), [an], JAN, JAN + relativedelta(months=6))
+    assert [t.due.date() for t in found] == [date(2026, m, 15) for m in (3, 4, 5, 6)]
+
+    class RuleLike:
+        """Stands in for a segmentation rule: only ``evaluate(customer, *, as_of)``."""
+
+        def evaluate(self, customer: Customer, *, as_of: datetime) -> bool:
+            return as_of.month % 2 == 0
+
+    plan = plan_of(rule)
+    evens = list(
+        plan.touchpoints(
+            [an], start=JAN, end=JAN + relativedelta(months=6), segments={"vip": RuleLike()}
+        )
+    )
+    assert [t.due.month for t in evens] == [2, 4, 6]
+
+
+def test_anniversaries_count_the_years() -> None:
+    an = person(
+        created=datetime(2023, 4, 2, tzinfo=VN), purchases=(datetime(2024, 7, 9, tzinfo=VN),)
+    )
+    rules = (
+        Anniversary("since", AnniversaryOf.RELATIONSHIP, channels=[Channel.PHONE]),
+        Anniversary("first-order", AnniversaryOf.FIRST_PURCHASE, channels=[Channel.SMS]),
+    )
+    found = run(plan_of(*rules), [an], JAN, JAN + relativedelta(years=1))
+    assert [(t.purpose, t.due.date(), t.note) for t in found] == [
+        (Purpose.RELATIONSHIP_ANNIVERSARY, date(2026, 4, 2), "3"),
+        (Purpose.PURCHASE_ANNIVERSARY, date(2026, 7, 9), "2"),
+    ]
+
+
+def test_bad_calls_are_refused_before_anything_is_yielded() -> None:
+    plan = plan_of(BirthdayGreeting(), CheckIn("vip-monthly", "vip", relativedelta(months=1)))
+    book = [person()]
+    ok = {"vip": _vip}
+    with pytest.raises(ValidationError, match="start"):
+        plan.schedule(book, start=datetime(2026, 1, 1), end=JAN, segments=ok)
+    with pytest.raises(ValidationError, match="before start"):
+        plan.schedule(book, start=JAN, end=JAN - _DAYS, segments=ok)
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        plan.schedule(book, start=JAN, end=JAN + _DAYS, tz="Mars/Olympus", segments=ok)
+    with pytest.raises(ValidationError, match="duplicate id"):
+        plan.schedule([*book, *book], start=JAN, end=JAN + _DAYS, segments=ok)
+    with pytest.raises(ValidationError, match="no predicate for segment 'vip'"):
+        plan.schedule(book, start=JAN, end=JAN + _DAYS)
+    with pytest.raises(ValidationError, match=r"rules\[1\].name"):
+        plan_of(BirthdayGreeting(), BirthdayGreeting())
+    with pytest.raises(ValidationError, match="care rule"):
+        CarePlan(["birthday"])  # type: ignore[list-item]
+
+
+def test_the_schedule_is_a_lazy_stream() -> None:
+    stream = plan_of(BirthdayGreeting()).schedule(
+        [person()], start=JAN, end=JAN + relativedelta(years=50)
+    )
+    assert isinstance(stream, Iterator)
+    assert next(stream).due.year == 2026
+
+
+def test_the_core_never_imports_holidays_or_segmentation() -> None:
+    """``holidays`` is an optional extra; care and segmentation are independent siblings."""
+    care = Path(__file__).resolve().parents[1] / "src" / "khachhang" / "care"
+    for path in sorted(care.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not [n for n in names if n.split(".")[0] == "holidays"], path.name
+            assert not [n for n in names if n.startswith("khachhang.segmentation")], path.name
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+_REACHABLE_CONTACTS = st.sampled_from(
+    [
+        (ContactPoint.phone("0901234567", consents=[ContactChannel.CALL, ContactChannel.SMS]),),
+        (
+            ContactPoint.phone("0912345678", consents=[ContactChannel.SOCIAL]),
+            ContactPoint.email("lan@example.vn", consents=[ContactChannel.EMAIL]),
+        ),
+        (ContactPoint.email("an@example.vn", consents=[ContactChannel.EMAIL]),),
+    ]
+)
+
+
+@st.composite
+def books(draw: st.DrawFn) -> list[Customer]:
+    """One to three customers; most get contact points with consents, so plans keep some."""
+    drawn = draw(st.lists(customers(max_purchases=4, reviews=False), min_size=1, max_size=3))
+    book = []
+    for i, c in enumerate(drawn):
+        if draw(st.integers(0, 3)):
+            c = attrs.evolve(c, party=attrs.evolve(c.party, contacts=draw(_REACHABLE_CONTACTS)))
+        book.append(attrs.evolve(c, id=f"c-{i}"))
+    return book
+
+
+ZONES = st.sampled_from(["Asia/Ho_Chi_Minh", "Europe/Berlin", "UTC"])
+Window = tuple[datetime, datetime, str]
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[CarePlan, list[Customer], Window]:
+    """A book, a window near its purchases, and a plan with holidays inside the window."""
+    book = draw(books())
+    anchors = [p.at for c in book for p in c.purchases] or [c.created_at for c in book]
+    start = draw(st.sampled_from(anchors)) + timedelta(hours=draw(st.integers(-24 * 40, 24 * 40)))
+    end = start + timedelta(hours=draw(st.integers(0, 24 * 75)))
+    plan = draw(kc.care_plans())
+    days = (end - start).days + 3
+    dense = {
+        (start + timedelta(days=k - 1)).date(): "Ngày lễ"
+        for k in draw(st.lists(st.integers(0, days), min_size=1, max_size=6))
+    }
+    extra = HolidayGreeting.from_mapping(
+        dense,
+        name="dense",
+        channels=draw(st.sampled_from([[Channel.SMS], [Channel.EMAIL, Channel.PHONE]])),
+        merge_runs=draw(st.booleans()),
+    )
+    again = HolidayGreeting.from_mapping(dict(list(dense.items())[::2]), name="dense-again")
+    soon = FollowUp(
+        "soon",
+        [relativedelta(days=draw(st.integers(0, 10)), hours=draw(st.integers(0, 23)))],
+        channels=[Channel.PHONE, Channel.EMAIL],
+        time_of_day=draw(st.none() | st.just(time(9))),
+    )
+    plan = attrs.evolve(plan, rules=(*plan.rules, extra, again, soon))
+    return plan, book, (start, end, draw(ZONES))
+
+
+def _schedule(plan: CarePlan, book: list[Customer], window: Window) -> list[Any]:
+    start, end, tz = window
+    return list(plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}))
+
+
+@settings(max_examples=40)
+@given(scenarios())
+def test_the_schedule_keeps_its_guarantees(
+    scenario: tuple[CarePlan, list[Customer], Window],
+) -> None:
+    plan, book, window = scenario
+    start, end, tz = window
+    zone = ZoneInfo(tz)
+    items = _schedule(plan, book, window)
+    dues = [x.due for x in items]
+    assert dues == sorted(dues), "sorted"
+    assert all(start <= d < end for d in dues), "inside the window"
+    kept = [x for x in items if isinstance(x, Touchpoint)]
+    by_id = {c.id: c for c in book}
+    for t in kept:
+        assert reach(by_id[t.customer_id].party.contacts, t.channel) is Reach.REACHABLE
+        if plan.quiet_hours is not None:
+            assert not plan.quiet_hours.contains(t.due.astimezone(zone).time())
+    greetings = Counter(
+        (t.customer_id, t.due.astimezone(zone).date()) for t in kept if t.purpose.is_greeting
+    )
+    assert all(n == 1 for n in greetings.values()), "one greeting per customer per day"
+    per_rule = Counter((t.customer_id, t.due.astimezone(zone).date(), t.source) for t in kept)
+    assert all(n == 1 for n in per_rule.values()), "one touchpoint per rule per day"
+    if plan.cap is not None:
+        period = plan.cap.period
+        counts = Counter((t.customer_id, period.key(t.due.astimezone(zone).date())) for t in kept)
+        assert max(counts.values(), default=0) <= plan.cap.limit, "the cap"
+    again = plan.touchpoints(book, start=start, end=end, tz=tz, segments={"vip": _vip})
+    assert kept == list(again)
+
+
+@settings(max_examples=20)
+@given(scenarios(), st.sampled_from(ContactChannel))
+def test_withdrawing_consent_removes_the_channel_from_the_plan(
+    scenario: tuple[CarePlan, list[Customer], Window], withdrawn: ContactChannel
+) -> None:
+    plan, book, window = scenario
+
+    def withdraw(c: Customer) -> Customer:
+        contacts = [
+            p.with_consent(withdrawn, given=False) if p.allows(withdrawn) else p
+            for p in c.party.contacts
+        ]
+        return attrs.evolve(c, party=attrs.evolve(c.party, contacts=contacts))
+
+    before = _schedule(plan, book, window)
+    after = _schedule(plan, [withdraw(c) for c in book], window)
+    on_it = [
+        t for t in after if isinstance(t, Touchpoint) and t.channel.contact_channel is withdrawn
+    ]
+    assert not on_it
+    # Nothing appears from nowhere: every instant planned after was planned or dropped before.
+    assert {
+        (x.due, x.touchpoint.customer_id if isinstance(x, Drop) else x.customer_id) for x in after
+    } <= {
+        (x.due, x.touchpoint.customer_id if isinstance(x, Drop) else x.customer_id) for x in before
+    }
+
+
+@settings(max_examples=20)
+@given(scenarios(), st.integers(1, 60))
+def test_windows_cut_at_local_midnight_tile(
+    scenario: tuple[CarePlan, list[Customer], Window], day: int
+) -> None:
+    """Without a cap (counted per window), two adjoining windows plan what one plan does."""
+    plan, book, (start, end, tz) = scenario
+    plan = attrs.evolve(plan, cap=None)
+    zone = ZoneInfo(tz)
+    local = start.astimezone(zone)
+    cut = datetime.combine(local.date() + timedelta(days=day), time(), tzinfo=zone)
+    if not start <= cut <= end:
+        cut = start
+    whole = _schedule(plan, book, (start, end, tz))
+    parts = _schedule(plan, book, (start, cut, tz)) + _schedule(plan, book, (cut, end, tz))
+    assert parts == whole
+
+
+@given(aware_datetimes(), kc.offsets(max_years=3))
+def test_the_fast_offset_arithmetic_is_relativedelta_s(
+    moment: datetime, offset: relativedelta
+) -> None:
+    from khachhang.care.schedule import _fast_offset, _shift
+
+    local = moment.astimezone(VN)
+    assert _shift(local, *_fast_offset(offset)) == local + offset
+
+
+PLAN_MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
+    (CarePlan, kc.care_plans()),
+    (FollowUp, kc.follow_ups()),
+    (BirthdayGreeting, kc.birthday_greetings()),
+    (Anniversary, kc.anniversaries()),
+    (HolidayGreeting, kc.holiday_greetings()),
+    (CheckIn, kc.check_ins()),
+    (QuietHours, kc.quiet_hours()),
+    (Cap, kc.caps()),
+    (Touchpoint, kc.touchpoints()),
+    (Drop, kc.drops()),
+]
+
+
+@pytest.mark.parametrize(("cls", "strategy"), PLAN_MODELS, ids=lambda v: getattr(v, "__name__", ""))
+@settings(max_examples=15)
+@given(data=st.data())
+def test_plan_models_round_trip(cls: type[Any], strategy: Any, data: st.DataObject) -> None:
+    value = data.draw(strategy)
+    assert from_dict(to_dict(value), cls) == value
+
+
+@settings(max_examples=5)
+@given(data=st.data())
+def test_registered_strategies_reach_from_type(data: st.DataObject) -> None:
+    kc.register_types()
+    assert isinstance(data.draw(st.from_type(Touchpoint)), Touchpoint)
+    assert isinstance(data.draw(st.from_type(CarePlan)), CarePlan)
