@@ -217,3 +217,63 @@ def test_the_module_level_functions_match_the_methods() -> None:
     assert fsm.replay(JOB, job.events) == job
     assert fsm.allowed(JOB, job) == JOB.allowed(job)
     assert fsm.to_mermaid(JOB, Ticket.DONE) == JOB.to_mermaid(Ticket.DONE)
+
+
+# --- the fast path (lookup tables, events built from checked parts) ------------------------
+
+
+def test_an_event_built_by_fire_equals_one_built_and_validated_by_hand() -> None:
+    job = JOB.fire(Job(Ticket.NEW), "begin", at=T0, actor="an", note="n", payload=Estimate(3))
+    assert job.events[-1] == Event("begin", Ticket.NEW, Ticket.WORKING, T0, "an", "n", Estimate(3))
+    assert hash(job.events[-1]) == hash(
+        Event("begin", Ticket.NEW, Ticket.WORKING, T0, "an", "n", Estimate(3))
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"actor": "x" * 201}, "actor"),
+        ({"actor": 7}, "actor"),
+        ({"note": None}, "note"),
+        ({"note": "x" * 10_001}, "note"),
+        ({"payload": "3 hours"}, "payload"),
+    ],
+)
+def test_fire_still_validates_what_the_caller_passes(kwargs: dict[str, object], path: str) -> None:
+    job = Job(Ticket.WORKING)
+    with pytest.raises(ValidationError) as err:
+        JOB.fire(job, "finish", at=T0, **kwargs)  # type: ignore[arg-type]
+    assert err.value.path == path
+
+
+def test_a_state_that_is_not_in_the_table_is_looked_up_the_slow_way() -> None:
+    class Loose(str, enum.Enum):
+        A = "a"
+        B = "b"
+
+    @attrs.frozen
+    class Box:
+        state: str
+
+    machine: Definition[Box, Loose] = Definition(
+        "loose",
+        tuple(Loose),
+        Loose.A,
+        (Transition("go", {Loose.A}, Loose.B),),
+        state_of=lambda box: box.state,  # type: ignore[arg-type,return-value]
+        events_of=lambda box: (),
+        evolve=lambda box, e: Box(e.target),
+    )
+    # A plain string equal to the str-enum member still finds its moves (by equality),
+    # and the event still refuses a state that is not an enum member.
+    assert [t.name for t in machine.moves_from("a")] == ["go"]  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as err:
+        machine.fire(Box("a"), "go", at=T0)
+    assert err.value.path == "source"
+    assert machine.fire(Box(Loose.A), "go", at=T0).state is Loose.B
+
+
+def test_a_move_that_does_not_exist_here_is_refused_with_the_open_moves() -> None:
+    with pytest.raises(TransitionError, match="open moves: begin, jump"):
+        JOB.fire(Job(Ticket.NEW), "finish", at=T0)

@@ -74,6 +74,8 @@ S = TypeVar("S", bound=enum.Enum)
 I = TypeVar("I")  # noqa: E741  (the instance type)
 
 _END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
+_MOVE_LEN, _ACTOR_LEN, _NOTE_LEN = 100, 200, 10_000
+_new = object.__new__
 
 
 def require_aware(value: object, path: str = "at") -> datetime:
@@ -145,14 +147,20 @@ class Event(Generic[S]):
     ``source`` is ``None`` for the event that created the instance.
     """
 
-    transition: str = attrs.field(validator=_text(100))
+    transition: str = attrs.field(validator=_text(_MOVE_LEN))
     source: S | None = attrs.field(validator=_state)
     target: S = attrs.field(validator=_state)
     at: datetime = attrs.field(validator=_aware)
-    actor: str | None = attrs.field(default=None, validator=_text(200, optional=True))
-    note: str = attrs.field(default="", validator=_text(10_000))
+    actor: str | None = attrs.field(default=None, validator=_text(_ACTOR_LEN, optional=True))
+    note: str = attrs.field(default="", validator=_text(_NOTE_LEN))
     payload: Payload | None = attrs.field(default=None, validator=_payload)
 
+
+# The slots' own setters: what the machine's fast path uses to build an Event whose
+# parts it has already checked (``Event(...)`` would run every validator again).
+_e_transition, _e_source, _e_target, _e_at, _e_actor, _e_note, _e_payload = (
+    Event.__dict__[a.name].__set__ for a in attrs.fields(Event)
+)
 
 Guard = Callable[[I, Event[S]], "str | None"]
 """A guard sees the instance and the event about to happen; it returns ``None`` to
@@ -221,6 +229,15 @@ class Definition(Generic[I, S]):
     create: Callable[[Event[S]], I] | None = attrs.field(default=None, eq=False)
     final: frozenset[S] = attrs.field(default=frozenset(), converter=_frozen_states)
     start_name: str = "start"
+    # Lookup tables built once from ``transitions`` (private; keyed by the state's id,
+    # because an enum member's hash is computed in Python and is the hot spot of fire).
+    _by_state: dict[int, tuple[Transition[I, S], ...]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+    _by_move: dict[tuple[int, str], tuple[Transition[I, S], ...]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+    _enum_states: bool = attrs.field(init=False, eq=False, repr=False, default=False)
 
     def __attrs_post_init__(self) -> None:
         # Keep our own immutable copies: a caller's list changed later cannot reach us.
@@ -245,13 +262,36 @@ class Definition(Generic[I, S]):
         if self.start_name in {t.name for t in self.transitions}:
             msg = f"{self.start_name!r} is reserved for creation events"
             raise ValidationError("transitions", msg)
+        by_state: dict[int, tuple[Transition[I, S], ...]] = {}
+        by_move: dict[tuple[int, str], tuple[Transition[I, S], ...]] = {}
+        for state in self.states:
+            moves = tuple(t for t in self.transitions if state in t.sources)
+            by_state[id(state)] = moves
+            for transition in moves:
+                move_key = (id(state), transition.name)
+                by_move[move_key] = (*by_move.get(move_key, ()), transition)
+        object.__setattr__(self, "_by_state", by_state)
+        object.__setattr__(self, "_by_move", by_move)
+        enum_states = all(isinstance(state, enum.Enum) for state in self.states)
+        object.__setattr__(self, "_enum_states", enum_states)
 
     # -- looking things up ------------------------------------------------------------
     def moves_from(self, state: S) -> tuple[Transition[I, S], ...]:
         """The transitions whose sources include ``state``, in table order."""
+        found = self._by_state.get(id(state))
+        if found is not None:  # a live state's id is never another object's
+            return found
         return tuple(t for t in self.transitions if state in t.sources)
 
     def _pick(self, state: S, move: str, target: S | None) -> Transition[I, S]:
+        found = self._by_move.get((id(state), move))
+        if found is not None:
+            if len(found) == 1 and (target is None or found[0].target is target):
+                return found[0]
+            if target is not None:
+                for transition in found:
+                    if transition.target is target:
+                        return transition
         candidates = [t for t in self.moves_from(state) if t.name == move]
         if target is not None:
             candidates = [t for t in candidates if t.target == target]
@@ -280,8 +320,42 @@ class Definition(Generic[I, S]):
         if self.create is None:
             reason = "this machine runs on instances built elsewhere (no create)"
             raise TransitionError(self.name, None, self.start_name, reason)
-        event = Event(self.start_name, None, self.initial, at, actor, note, payload)
+        require_aware(at)
+        event = self._event(self.start_name, None, self.initial, at, actor, note, payload)
         return self.create(event)
+
+    def _event(
+        self,
+        move: str,
+        source: S | None,
+        target: S,
+        at: datetime,
+        actor: str | None,
+        note: str,
+        payload: Payload | None,
+    ) -> Event[S]:
+        """An event from parts the machine checked itself (``source`` and ``target`` are
+        states of this definition, ``at`` is aware), plus the caller's actor, note and
+        payload, checked here; anything unusual goes through ``Event``'s validators."""
+        if (
+            self._enum_states
+            and (actor is None or (type(actor) is str and len(actor) <= _ACTOR_LEN))
+            and type(note) is str
+            and len(note) <= _NOTE_LEN
+            and (payload is None or isinstance(payload, Payload))
+            and type(move) is str
+            and len(move) <= _MOVE_LEN
+        ):
+            event: Event[S] = _new(Event)
+            _e_transition(event, move)
+            _e_source(event, source)
+            _e_target(event, target)
+            _e_at(event, at)
+            _e_actor(event, actor)
+            _e_note(event, note)
+            _e_payload(event, payload)
+            return event
+        return Event(move, source, target, at, actor, note, payload)
 
     def fire(
         self,
@@ -302,11 +376,25 @@ class Definition(Generic[I, S]):
                 ambiguous without ``target``, goes back in time, or its guard refuses.
                 ``instance`` is untouched either way (it is immutable).
         """
-        require_aware(at)
+        if type(at) is not datetime or at.tzinfo is None or at.utcoffset() is None:
+            require_aware(at)  # the full check: subclasses pass, naive values raise
         state = self.state_of(instance)
-        transition = self._pick(state, move, target)
-        event = Event(move, state, transition.target, at, actor, note, payload)
-        self._check(instance, transition, event)
+        # The common case inline (one transition of that name from here); _pick otherwise.
+        found = self._by_move.get((id(state), move))
+        if found is not None and len(found) == 1 and (target is None or found[0].target is target):
+            transition = found[0]
+            event = self._event(move, state, transition.target, at, actor, note, payload)
+        else:  # rare: ambiguous, unknown, or a state found by equality only — validate all
+            transition = self._pick(state, move, target)
+            event = Event(move, state, transition.target, at, actor, note, payload)
+        events = self.events_of(instance)
+        if events and at < events[-1].at:
+            self._check(instance, transition, event)  # raises, with the message
+        guard = transition.guard
+        if guard is not None:
+            refusal = guard(instance, event)
+            if refusal is not None:
+                raise TransitionError(self.name, state, move, refusal)
         return self.evolve(instance, event)
 
     def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:

@@ -1,0 +1,677 @@
+"""The buying process: an immutable value run by :mod:`khachhang.fsm`.
+
+A :class:`BuyingProcess` is one business purchase seen stage by stage. Every move returns
+a new process with one more event; a refused move raises
+:class:`~khachhang.errors.TransitionError` naming what is missing, and changes nothing.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+>>> p = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=t)
+>>> p = p.advance(at=t + timedelta(days=2)).advance(at=t + timedelta(days=5))
+>>> p.stage
+Stage.PRODUCT_SPECIFICATION
+>>> p.skip(at=t + timedelta(days=6))
+Traceback (most recent call last):
+...
+khachhang.errors.TransitionError: buying: ... product specification is required in a new task ...
+>>> BuyingProcess.replay(p.events) == p
+True
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from operator import attrgetter
+from typing import Any
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from khachhang._checks import as_collection, check_items, check_type
+from khachhang.buying._guards import (
+    abandon_guard,
+    advance_guard,
+    complete_guard,
+    record_guard,
+    revisit_guard,
+    skip_guard,
+)
+from khachhang.buying.center import BuyingCenter, Participant
+from khachhang.buying.data import (
+    Abandonment,
+    Candidates,
+    InfluenceNote,
+    Opening,
+    Order,
+    Proposal,
+    Review,
+    Selection,
+)
+from khachhang.buying.stages import (
+    BUYGRID,
+    BuyClass,
+    Buygrid,
+    LossReason,
+    Outcome,
+    Requirement,
+    Stage,
+    Status,
+)
+from khachhang.errors import KhachHangError, TransitionError, ValidationError
+from khachhang.fsm import Definition, Event, Move, Payload, Transition, require_aware
+from khachhang.labels import check_lang
+
+__all__ = ["BUYING", "BuyingProcess", "StageData", "Visit", "to_mermaid"]
+
+_STAGES: tuple[Stage, ...] = tuple(Stage)
+_OPEN, _COMPLETED, _ABANDONED = Status.OPEN, Status.COMPLETED, Status.ABANDONED
+_SKIPPED, _REQUIRED = Requirement.SKIPPED, Requirement.REQUIRED
+
+
+def _events(values: Iterable[Event[Stage]]) -> tuple[Event[Stage], ...]:
+    return check_items("events", as_collection("events", values), Event)
+
+
+@attrs.frozen
+class Visit:
+    """One stay in a stage: when the process entered it, when and by which move it left."""
+
+    stage: Stage
+    entered_at: datetime
+    left_at: datetime | None = None
+    left_by: str | None = None
+
+
+@attrs.frozen
+class StageData:
+    """What the stages of one purchase recorded, and what it means for the seller.
+
+    Held by :attr:`BuyingProcess.data`; the process exposes each field directly
+    (``process.proposals``). Built by the moves, never by hand.
+    """
+
+    center: BuyingCenter = attrs.field(factory=BuyingCenter)
+    influences: tuple[InfluenceNote, ...] = ()
+    candidates: tuple[str, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    selection: Selection | None = None
+    order: Order | None = None
+    review: Review | None = None
+    outcome: Outcome | None = None
+    loss_reason: LossReason | None = None
+
+
+@attrs.frozen
+class BuyingProcess:
+    """One business purchase moving through the eight stages.
+
+    Build one with :meth:`start` (or :meth:`rebuy` after a completed one) and move it
+    with :meth:`advance`, :meth:`skip`, :meth:`record`, :meth:`revisit`,
+    :meth:`abandon` and :meth:`complete`. Everything is derived from ``events``:
+    constructing a process directly (as the converter does) replays the events and
+    refuses a value that disagrees with them.
+
+    Attributes:
+        opening: what the purchase started with (id, buyer, buy class, seller, ...).
+        stage: the stage the buyer is in now.
+        status: open, completed or abandoned.
+        events: the audit trail, one :class:`~khachhang.fsm.Event` per move.
+        data: what the stages recorded (also readable one by one: ``candidates``,
+            ``proposals``, ``selection``, ``order``, ``review``, ``center``,
+            ``influences``, ``outcome``, ``loss_reason``).
+    """
+
+    opening: Opening
+    stage: Stage
+    status: Status
+    events: tuple[Event[Stage], ...] = attrs.field(converter=_events)
+    data: StageData = StageData()
+
+    def __attrs_post_init__(self) -> None:
+        # Only reached by direct construction (the moves build processes without it):
+        # the events are the truth, every other field must be what they say.
+        if not self.events:
+            raise ValidationError("events", "a process has at least its creation event")
+        try:
+            rebuilt = BUYING.replay(self.events)
+        except KhachHangError as err:
+            raise ValidationError("events", str(err)) from None
+        for name in _FIELDS:
+            if getattr(rebuilt, name) != getattr(self, name):
+                msg = f"is {getattr(self, name)!r} but the events say {getattr(rebuilt, name)!r}"
+                raise ValidationError(name, msg)
+
+    # -- what it started with, and what the stages recorded --------------------------
+    @property
+    def id(self) -> str:
+        """The application's identifier of this purchase."""
+        return self.opening.id
+
+    @property
+    def buyer(self) -> str:
+        """The buying customer's id."""
+        return self.opening.buyer
+
+    @property
+    def buy_class(self) -> BuyClass:
+        """New task, modified rebuy or straight rebuy."""
+        return self.opening.buy_class
+
+    @property
+    def seller(self) -> str | None:
+        """Our organisation's id when the process is tracked as our own deal."""
+        return self.opening.seller
+
+    @property
+    def incumbent(self) -> str | None:
+        """The supplier in place before this purchase (set by :meth:`rebuy`)."""
+        return self.opening.incumbent
+
+    @property
+    def previous(self) -> str | None:
+        """The id of the purchase this one follows (set by :meth:`rebuy`)."""
+        return self.opening.previous
+
+    @property
+    def grid(self) -> Buygrid:
+        """The buygrid deciding which stages may be skipped."""
+        grid = self.opening.grid
+        return BUYGRID if grid is None else grid
+
+    @property
+    def center(self) -> BuyingCenter:
+        """The buying centre, as recorded so far."""
+        return self.data.center
+
+    @property
+    def influences(self) -> tuple[InfluenceNote, ...]:
+        """Notes on the factors acting on the purchase."""
+        return self.data.influences
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """Suppliers found in the supplier search."""
+        return self.data.candidates
+
+    @property
+    def proposals(self) -> tuple[Proposal, ...]:
+        """Proposals received, the latest one per supplier."""
+        return self.data.proposals
+
+    @property
+    def selection(self) -> Selection | None:
+        """The chosen supplier."""
+        return self.data.selection
+
+    @property
+    def order(self) -> Order | None:
+        """The order placed."""
+        return self.data.order
+
+    @property
+    def review(self) -> Review | None:
+        """The performance review."""
+        return self.data.review
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """For a seller's process: won or lost (``None`` while undecided or not a deal)."""
+        return self.data.outcome
+
+    @property
+    def loss_reason(self) -> LossReason | None:
+        """Why the seller lost."""
+        return self.data.loss_reason
+
+    # -- creating ---------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        *,
+        id: str,
+        buyer: str,
+        buy_class: BuyClass,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+        seller: str | None = None,
+        incumbent: str | None = None,
+        previous: str | None = None,
+        center: BuyingCenter = BuyingCenter(),  # noqa: B008  (immutable)
+        grid: Buygrid | None = None,
+    ) -> BuyingProcess:
+        """Start a purchase at problem recognition.
+
+        ``seller=our_org_id`` tracks the purchase as our own deal: the outcome becomes
+        WON when the buyer selects our proposal, LOST when it selects another or gives up.
+        """
+        opening = Opening(id, buyer, buy_class, seller, incumbent, previous, center, grid)
+        return BUYING.start(at=at, actor=actor, note=note, payload=opening)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[Stage]]) -> BuyingProcess:
+        """Rebuild a process from its events, re-checking every move and guard."""
+        return BUYING.replay(events)
+
+    def rebuy(
+        self,
+        buy_class: BuyClass,
+        *,
+        id: str,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+    ) -> BuyingProcess:
+        """Start the next purchase after this completed one: a straight or modified rebuy.
+
+        The new process links back (``previous``), keeps the buyer, seller, buying centre
+        and grid, and takes the supplier used here as its ``incumbent``.
+        """
+        check_type("buy_class", buy_class, BuyClass)
+        refusal = None
+        if self.status is not _COMPLETED:
+            refusal = (
+                f"only a completed purchase leads to a rebuy (this one is {self.status.value})"
+            )
+        elif buy_class is BuyClass.NEW_TASK:
+            refusal = "a new task is not a rebuy; start a new process"
+        elif at < self.events[-1].at:
+            refusal = f"at={at.isoformat()} is earlier than the last event"
+        if refusal is not None:
+            raise TransitionError(BUYING.name, self.stage, "rebuy", refusal)
+        return BuyingProcess.start(
+            id=id,
+            buyer=self.buyer,
+            buy_class=buy_class,
+            at=at,
+            actor=actor,
+            note=note,
+            seller=self.seller,
+            incumbent=self.supplier,
+            previous=self.id,
+            center=self.center,
+            grid=self.opening.grid,
+        )
+
+    # -- moving -----------------------------------------------------------------------
+    def advance(
+        self,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+        data: Payload | None = None,
+    ) -> BuyingProcess:
+        """Finish the current stage and enter the next; ``data`` records the stage's data
+        (e.g. the :class:`Candidates` of the supplier search) in the same event."""
+        return BUYING.fire(self, "advance", at=at, actor=actor, note=note, payload=data)
+
+    def skip(self, *, at: datetime, actor: str | None = None, note: str = "") -> BuyingProcess:
+        """Leave the current stage without doing it; only a stage the buygrid marks
+        OPTIONAL or SKIPPED for this buy class."""
+        return BUYING.fire(self, "skip", at=at, actor=actor, note=note)
+
+    def record(
+        self, data: Payload, *, at: datetime, actor: str | None = None, note: str = ""
+    ) -> BuyingProcess:
+        """Record stage data (candidates, a proposal, the selection, the order, the
+        review) or a note any stage may carry (:class:`InfluenceNote`, a
+        :class:`Participant` joining the buying centre), staying in the stage."""
+        return BUYING.fire(self, "record", at=at, actor=actor, note=note, payload=data)
+
+    def revisit(
+        self, stage: Stage, *, reason: str, at: datetime, actor: str | None = None
+    ) -> BuyingProcess:
+        """Loop back to an earlier ``stage`` — seed 004's "lọc đi lọc lại".
+
+        The data of ``stage`` and every later stage is cleared (the events keep it), so
+        the loop is done again; a seller's outcome decided by a cleared selection is
+        undecided again.
+        """
+        check_type("stage", stage, Stage)
+        return BUYING.fire(self, "revisit", at=at, actor=actor, note=reason, target=stage)
+
+    def abandon(
+        self,
+        *,
+        reason: str,
+        at: datetime,
+        actor: str | None = None,
+        loss_reason: LossReason | None = None,
+    ) -> BuyingProcess:
+        """Give the purchase up. In a seller's process it is LOST, for ``loss_reason``
+        (``NO_DECISION`` when not given)."""
+        payload = None
+        if loss_reason is not None or self.seller is not None:
+            payload = Abandonment(loss_reason if loss_reason is not None else _NO_DECISION)
+        return BUYING.fire(self, "abandon", at=at, actor=actor, note=reason, payload=payload)
+
+    def complete(
+        self,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        note: str = "",
+        review: Review | None = None,
+    ) -> BuyingProcess:
+        """Close the purchase after the performance review (``review`` may come along)."""
+        return BUYING.fire(self, "complete", at=at, actor=actor, note=note, payload=review)
+
+    # -- queries ----------------------------------------------------------------------
+    @property
+    def supplier(self) -> str | None:
+        """The supplier of this purchase: the one selected, else the incumbent."""
+        return self.selection.supplier if self.selection is not None else self.incumbent
+
+    @property
+    def loops(self) -> int:
+        """How many times the process looped back (revisits)."""
+        return sum(1 for e in self.events if e.transition == "revisit")
+
+    @property
+    def started_at(self) -> datetime:
+        """When the process started."""
+        return self.events[0].at
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When it was completed or abandoned; ``None`` while open."""
+        return None if self.status is _OPEN else self.events[-1].at
+
+    @property
+    def history(self) -> tuple[Visit, ...]:
+        """The stays in each stage, in order (a stage revisited appears again)."""
+        visits: list[Visit] = []
+        for event in self.events:
+            if event.transition in _STAGE_MOVES or event.source is None:
+                if visits:
+                    last = visits[-1]
+                    visits[-1] = Visit(last.stage, last.entered_at, event.at, event.transition)
+                visits.append(Visit(event.target, event.at))
+            elif event.transition in _CLOSING:
+                last = visits[-1]
+                visits[-1] = Visit(last.stage, last.entered_at, event.at, event.transition)
+        return tuple(visits)
+
+    def time_in_stage(self, as_of: datetime | None = None) -> dict[Stage, relativedelta]:
+        """Time spent in each stage visited, summed over revisits, as ``relativedelta``.
+
+        Durations are elapsed time, normalised to days, hours, minutes and seconds (never
+        months: a stay is not a calendar span). An open process's current stay runs to
+        ``as_of`` (default: its last event); a closed one's ends when it closed.
+        """
+        end = self.events[-1].at
+        if as_of is not None and self.status is _OPEN:
+            end = max(end, require_aware(as_of, "as_of"))
+        totals: dict[Stage, timedelta] = {}
+        for visit in self.history:
+            left = visit.left_at if visit.left_at is not None else end
+            totals[visit.stage] = totals.get(visit.stage, timedelta()) + (left - visit.entered_at)
+        return {
+            stage: relativedelta(
+                seconds=int(span.total_seconds()), microseconds=span.microseconds
+            ).normalized()
+            for stage, span in sorted(totals.items(), key=lambda kv: kv[0].number)
+        }
+
+    def stage_entered_at(self, stage: Stage) -> datetime | None:
+        """When the process last entered ``stage``; ``None`` if it never did."""
+        check_type("stage", stage, Stage)
+        for visit in reversed(self.history):
+            if visit.stage is stage:
+                return visit.entered_at
+        return None
+
+    def allowed_moves(self, *, at: datetime | None = None) -> tuple[Move[Stage], ...]:
+        """The moves from here, open or closed with the reason (``record`` is left out:
+        whether it is open depends on the data recorded)."""
+        return tuple(m for m in BUYING.allowed(self, at=at) if m.transition != "record")
+
+    def requirement(self, stage: Stage | None = None) -> Requirement:
+        """The buygrid cell for ``stage`` (default: the current stage) in this buy class."""
+        return self.grid.requirement(self.buy_class, self.stage if stage is None else stage)
+
+    # -- drawing ----------------------------------------------------------------------
+    def to_mermaid(self, *, lang: str = "vi") -> str:
+        """Mermaid text of this process's machine with its current stage marked."""
+        return to_mermaid(current=self.stage, buy_class=self.buy_class, grid=self.grid, lang=lang)
+
+    def _repr_html_(self) -> str:
+        lang = "en"
+        rows = []
+        for stage in _STAGES:
+            mark = "▶" if stage is self.stage else ""
+            cell = self.requirement(stage).label(lang)
+            rows.append(
+                f"<tr><td>{mark}</td><td>{stage.number}</td>"
+                f"<td>{html.escape(stage.label(lang))}</td><td>{html.escape(cell)}</td></tr>"
+            )
+        outcome = self.outcome.label(lang) if self.outcome is not None else "—"
+        head = (
+            f"<b>{html.escape(self.id)}</b> · buyer {html.escape(self.buyer)} · "
+            f"{self.buy_class.label(lang)} · {self.status.label(lang)} · outcome {outcome} · "
+            f"{len(self.events)} events, {self.loops} loop(s)"
+        )
+        return (
+            f"<div>{head}<table><tr><th></th><th>#</th><th>Stage</th><th>Buygrid</th></tr>"
+            f"{''.join(rows)}</table></div>"
+        )
+
+
+_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(BuyingProcess))
+_STAGE_MOVES = frozenset({"advance", "skip", "revisit"})
+_CLOSING = frozenset({"abandon", "complete"})
+_NO_DECISION = LossReason.NO_DECISION
+
+# -- building values fast -------------------------------------------------------------
+# The moves build processes from parts the library made and checked itself, so they skip
+# the constructor (whose full check is a replay). One generated function copies the slots.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _copier(cls: type[Any]) -> Any:
+    """``copy(obj, changes)`` for a slotted attrs class, unrolled over its fields."""
+    names = [a.name for a in attrs.fields(cls)]
+    lines = ["def copy(o, changes):", "    n = _new(_cls)"]
+    lines += [f"    _s_{name}(n, o.{name})" for name in names]
+    lines += ["    for name, value in changes.items():", "        _set(n, name, value)"]
+    lines.append("    return n")
+    scope: dict[str, Any] = {"_new": _new, "_set": _set, "_cls": cls}
+    scope.update({f"_s_{name}": cls.__dict__[name].__set__ for name in names})
+    exec("\n".join(lines), scope)
+    return scope["copy"]
+
+
+_copy_data = _copier(StageData)
+_p_opening, _p_stage, _p_status, _p_events, _p_data = (
+    BuyingProcess.__dict__[name].__set__
+    for name in ("opening", "stage", "status", "events", "data")
+)
+
+
+def _moved(p: BuyingProcess, stage: Stage, event: Event[Stage]) -> BuyingProcess:
+    """The hot path: same process, another stage, one more event."""
+    n: BuyingProcess = _new(BuyingProcess)
+    _p_opening(n, p.opening)
+    _p_stage(n, stage)
+    _p_status(n, p.status)
+    _p_events(n, (*p.events, event))
+    _p_data(n, p.data)
+    return n
+
+
+# -- folding events into processes ----------------------------------------------------
+def _create(event: Event[Stage]) -> BuyingProcess:
+    opening = event.payload
+    if type(opening) is not Opening:
+        reason = "the creation event must carry the purchase's Opening"
+        raise TransitionError("buying", None, event.transition, reason)
+    data = _EMPTY if opening.center == _EMPTY.center else StageData(center=opening.center)
+    n: BuyingProcess = _new(BuyingProcess)
+    _p_opening(n, opening)
+    _p_stage(n, event.target)
+    _p_status(n, _OPEN)
+    _p_events(n, (event,))
+    _p_data(n, data)
+    return n
+
+
+def _apply(p: BuyingProcess, payload: Payload, changes: dict[str, Any]) -> None:
+    kind = type(payload)
+    if kind is Candidates:
+        changes["candidates"] = (*p.candidates, *payload.suppliers)  # type: ignore[attr-defined]
+    elif kind is Proposal:
+        supplier = payload.supplier  # type: ignore[attr-defined]
+        kept = tuple(x for x in p.proposals if x.supplier != supplier)
+        changes["proposals"] = (*kept, payload)
+    elif kind is Selection:
+        changes["selection"] = payload
+        if p.seller is not None:
+            won = payload.supplier == p.seller  # type: ignore[attr-defined]
+            changes["outcome"] = Outcome.WON if won else Outcome.LOST
+            changes["loss_reason"] = payload.loss_reason  # type: ignore[attr-defined]
+    elif kind is Order:
+        changes["order"] = payload
+    elif kind is Review:
+        changes["review"] = payload
+    elif kind is InfluenceNote:
+        changes["influences"] = (*p.influences, payload)
+    elif kind is Participant:
+        changes["center"] = p.center.with_participant(payload)  # type: ignore[arg-type]
+
+
+_CLEARED: dict[Stage, dict[str, Any]] = {
+    Stage.SUPPLIER_SEARCH: {"candidates": ()},
+    Stage.PROPOSAL_SOLICITATION: {"proposals": ()},
+    Stage.SUPPLIER_SELECTION: {"selection": None, "outcome": None, "loss_reason": None},
+    Stage.ORDER_ROUTINE_SPECIFICATION: {"order": None},
+    Stage.PERFORMANCE_REVIEW: {"review": None},
+}
+
+
+def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
+    move = event.transition
+    payload = event.payload
+    if payload is None and (move == "advance" or move == "skip"):
+        return _moved(p, event.target, event)
+    changes: dict[str, Any] = {}
+    status = p.status
+    if move == "revisit":
+        for stage in _STAGES[event.target.number - 1 :]:
+            changes.update(_CLEARED.get(stage, {}))
+    elif move == "abandon":
+        status = _ABANDONED
+        if p.seller is not None:
+            changes["outcome"] = Outcome.LOST
+            changes["loss_reason"] = payload.loss_reason  # type: ignore[union-attr]
+    elif payload is not None:
+        _apply(p, payload, changes)
+    if move == "complete":
+        status = _COMPLETED
+        if p.seller is not None and changes.get("outcome", p.outcome) is None:
+            supplier = p.supplier
+            changes["outcome"] = Outcome.WON if supplier == p.seller else Outcome.LOST
+            if supplier != p.seller:
+                changes["loss_reason"] = (
+                    LossReason.INCUMBENT if supplier is not None else _NO_DECISION
+                )
+    n: BuyingProcess = _new(BuyingProcess)
+    _p_opening(n, p.opening)
+    _p_stage(n, event.target)
+    _p_status(n, status)
+    _p_events(n, (*p.events, event))
+    _p_data(n, _copy_data(p.data, changes) if changes else p.data)
+    return n
+
+
+def _transitions() -> tuple[Transition[BuyingProcess, Stage], ...]:
+    table: list[Transition[BuyingProcess, Stage]] = []
+    for here, there in itertools.pairwise(_STAGES):
+        table.append(Transition("advance", {here}, there, advance_guard, "finish the stage, go on"))
+        table.append(Transition("skip", {here}, there, skip_guard, "leave the stage undone"))
+    table.extend(
+        Transition("record", {stage}, stage, record_guard, "record stage data or a note")
+        for stage in _STAGES
+    )
+    for i, stage in enumerate(_STAGES):
+        table.extend(
+            Transition("revisit", {stage}, earlier, revisit_guard, "loop back")
+            for earlier in _STAGES[:i]
+        )
+    table.extend(
+        Transition("abandon", {stage}, stage, abandon_guard, "the buyer gives up")
+        for stage in _STAGES
+    )
+    table.append(
+        Transition(
+            "complete",
+            {Stage.PERFORMANCE_REVIEW},
+            Stage.PERFORMANCE_REVIEW,
+            complete_guard,
+            "close after the review",
+        )
+    )
+    return tuple(table)
+
+
+BUYING: Definition[BuyingProcess, Stage] = Definition(
+    name="buying",
+    states=_STAGES,
+    initial=Stage.PROBLEM_RECOGNITION,
+    transitions=_transitions(),
+    # attrgetter runs in C: the machine reads these on every move.
+    state_of=attrgetter("stage"),
+    events_of=attrgetter("events"),
+    evolve=_evolve,
+    create=_create,
+    final=frozenset({Stage.PERFORMANCE_REVIEW}),
+)
+"""The eight-stage machine: ``advance``/``skip`` to the next stage, ``record`` data,
+``revisit`` an earlier stage, ``abandon`` anywhere, ``complete`` after the review."""
+
+
+_EMPTY = StageData()
+
+
+def to_mermaid(
+    current: Stage | None = None,
+    *,
+    buy_class: BuyClass | None = None,
+    grid: Buygrid = BUYGRID,
+    lang: str = "vi",
+) -> str:
+    """Mermaid ``stateDiagram-v2`` text of the buying machine.
+
+    With ``buy_class`` each step says whether it may be skipped (the buygrid);
+    ``current`` is highlighted.
+
+    >>> print(to_mermaid(lang="en").splitlines()[1])
+        state "Problem recognition" as problem_recognition
+    """
+    lang = check_lang(lang)
+    lines = ["stateDiagram-v2"]
+    for stage in _STAGES:
+        lines.append(f'    state "{stage.label(lang)}" as {stage.value}')
+    lines.append(f"    [*] --> {_STAGES[0].value}")
+    for here, there in itertools.pairwise(_STAGES):
+        label = "advance | skip"
+        if buy_class is not None:
+            cell = grid.requirement(buy_class, here)
+            label = {
+                Requirement.REQUIRED: "advance",
+                Requirement.OPTIONAL: "advance | skip",
+                Requirement.SKIPPED: "skip",
+            }[cell]
+        lines.append(f"    {here.value} --> {there.value}: {label}")
+    lines.append(f"    {_STAGES[-1].value} --> [*]: complete")
+    lines.append(f"    note right of {_STAGES[0].value}")
+    lines.append("        revisit: back to any earlier stage; abandon: from any stage")
+    lines.append("    end note")
+    if current is not None:
+        lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
+        lines.append(f"    class {check_type('current', current, Stage).value} current")
+    return "\n".join(lines)
