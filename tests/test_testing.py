@@ -61,7 +61,7 @@ from khachhang.testing import (
     phones,
     purchases,
 )
-from khachhang.testing._hook import _hypothesis_setup_hook
+from khachhang.testing._hook import _MODELS, _hypothesis_setup_hook
 
 HOOK = "khachhang.testing._hook:_hypothesis_setup_hook"
 TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?")
@@ -77,7 +77,7 @@ def revalidates(value: object) -> None:
 
 
 # Public names of khachhang.testing that are not strategies.
-NOT_STRATEGIES = {"generated_check"}
+NOT_STRATEGIES = {"generated_check", "BuyingProcessMachine"}
 
 
 def test_every_public_strategy_is_exported_documented_and_typed() -> None:
@@ -520,14 +520,11 @@ def test_hypothesis_runs_the_hook_from_a_hypothesis_entry_point(tmp_path: Path) 
 
 
 PACKAGE_MODELS = [
-    "khachhang.segmentation:Rule",
-    "khachhang.segmentation:RuleDocument",
-    "khachhang.segmentation:Segment",
-    "khachhang.segmentation:Segmenter",
-    "khachhang.segmentation:RFMCutPoints",
-    "khachhang.segmentation:RFMResult",
-    "khachhang.segmentation:RFMGrid",
-    "khachhang.segmentation:SegmentCheck",
+    f"{model_module}:{cls}"
+    for strategies, models in _MODELS.items()
+    if strategies != "khachhang.testing._strategies"
+    for model_module, pairs in models.items()
+    for cls, _ in pairs
 ]
 
 
@@ -548,3 +545,15 @@ def test_the_hook_teaches_from_type_the_package_models(target: str) -> None:
         assert from_dict(to_dict(value), cls) == value
 
     check()
+
+
+@pytest.mark.parametrize("module", sorted(set(_MODELS) - {"khachhang.testing._strategies"}))
+def test_the_hook_registers_what_each_strategy_module_registers(
+    module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook's table (lazy, import-free) and each module's register_types() agree."""
+    seen: list[str] = []
+    monkeypatch.setattr(st, "register_type_strategy", lambda cls, _: seen.append(cls.__name__))
+    importlib.import_module(module).register_types()
+    expected = [cls for pairs in _MODELS[module].values() for cls, _ in pairs]
+    assert sorted(seen) == sorted(expected)

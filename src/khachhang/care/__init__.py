@@ -6,7 +6,58 @@ the service side (complaints, feedback, loyalty, internal care) in ``docs/care-s
 
 from __future__ import annotations
 
+from khachhang.care.calendar import MON_FRI, MON_SAT, BusinessCalendar
 from khachhang.care.channels import CareMode, Channel, Reach, contact_for, reach
+from khachhang.care.complaints import (
+    AGENT_REPLIES,
+    COMPLAINT,
+    CUSTOMER_MESSAGES,
+    Complaint,
+    ComplaintStatus,
+    Priority,
+    Resolution,
+    ResolutionOutcome,
+)
+from khachhang.care.economics import (
+    DEFAULT_ACQUISITION_MULTIPLE,
+    RetentionEconomics,
+    customer_clv,
+    margin_clv,
+    simple_clv,
+)
+from khachhang.care.feedback import (
+    CesResponse,
+    CesSummary,
+    CsatResponse,
+    CsatSummary,
+    NpsCategory,
+    NpsResponse,
+    NpsSummary,
+    ces,
+    ces_by_segment,
+    csat,
+    csat_by_segment,
+    nps,
+    nps_by_segment,
+    round_score,
+)
+from khachhang.care.internal import (
+    InternalActivity,
+    InternalActivityKind,
+    InternalCareProgram,
+    InternalSession,
+    InternalSurveyResponse,
+)
+from khachhang.care.loyalty import (
+    EntryKind,
+    InsufficientPointsError,
+    LedgerEntry,
+    LoyaltyProgram,
+    LoyaltyTier,
+    PointsLedger,
+    Reward,
+    RewardKind,
+)
 from khachhang.care.rules import (
     Anniversary,
     AnniversaryOf,
@@ -21,6 +72,16 @@ from khachhang.care.rules import (
     on_anniversary,
 )
 from khachhang.care.schedule import CarePlan, SegmentPredicate
+from khachhang.care.sla import (
+    Breach,
+    ClockMode,
+    EscalationLevel,
+    ServiceLevel,
+    SlaClock,
+    SlaMetric,
+    SlaStatus,
+    SlaTarget,
+)
 from khachhang.care.templates import POST_SALE, PRE_SALE
 from khachhang.care.touchpoints import Cap, Drop, DropReason, Period, QuietHours, Touchpoint
 from khachhang.care.workflows import (
@@ -38,40 +99,76 @@ from khachhang.care.workflows import (
     WorkflowStep,
 )
 
-# --- service side (complaints, feedback, loyalty, internal care, economics) -----------
-# CARE-SERVICE's imports go here; the lead merges them in.
-# --- end of service side ---------------------------------------------------------------
-
 __all__ = [
-    # planning side (CARE-PLAN)
+    "AGENT_REPLIES",
+    "COMPLAINT",
+    "CUSTOMER_MESSAGES",
+    "DEFAULT_ACQUISITION_MULTIPLE",
+    "MON_FRI",
+    "MON_SAT",
     "POST_SALE",
     "PRE_SALE",
     "WORKFLOW_RUN",
     "Anniversary",
     "AnniversaryOf",
     "BirthdayGreeting",
+    "Breach",
+    "BusinessCalendar",
     "Cap",
     "CareMode",
     "CarePlan",
     "CareRule",
     "CareWorkflow",
+    "CesResponse",
+    "CesSummary",
     "Channel",
     "CheckIn",
+    "ClockMode",
+    "Complaint",
+    "ComplaintStatus",
+    "CsatResponse",
+    "CsatSummary",
     "Drop",
     "DropReason",
+    "EntryKind",
+    "EscalationLevel",
     "FollowUp",
     "Holiday",
     "HolidayGreeting",
+    "InsufficientPointsError",
+    "InternalActivity",
+    "InternalActivityKind",
+    "InternalCareProgram",
+    "InternalSession",
+    "InternalSurveyResponse",
     "LeapDay",
+    "LedgerEntry",
+    "LoyaltyProgram",
+    "LoyaltyTier",
+    "NpsCategory",
+    "NpsResponse",
+    "NpsSummary",
     "Period",
+    "PointsLedger",
+    "Priority",
     "Progress",
     "Purpose",
     "QuietHours",
     "Reach",
+    "Resolution",
+    "ResolutionOutcome",
+    "RetentionEconomics",
+    "Reward",
+    "RewardKind",
     "RunCancelled",
     "RunStarted",
     "RunStatus",
     "SegmentPredicate",
+    "ServiceLevel",
+    "SlaClock",
+    "SlaMetric",
+    "SlaStatus",
+    "SlaTarget",
     "StepCompleted",
     "StepProgress",
     "StepSkipped",
@@ -79,8 +176,17 @@ __all__ = [
     "Touchpoint",
     "WorkflowRun",
     "WorkflowStep",
+    "ces",
+    "ces_by_segment",
     "contact_for",
+    "csat",
+    "csat_by_segment",
+    "customer_clv",
+    "margin_clv",
+    "nps",
+    "nps_by_segment",
     "on_anniversary",
     "reach",
-    # service side: CARE-SERVICE's names go here
+    "round_score",
+    "simple_clv",
 ]

@@ -2,38 +2,144 @@
 
 Declared in ``pyproject.toml`` as ``[project.entry-points.hypothesis]``, so Hypothesis
 calls :func:`_hypothesis_setup_hook` when it is imported in any project that has
-khachhang installed. Nothing is imported at module level: Hypothesis loads this module
-while ``hypothesis`` itself is still being imported, and importing
-``hypothesis.strategies`` here would be circular.
+khachhang installed.
+
+Hypothesis runs the hook *while it is itself being imported* — possibly because one of
+khachhang's strategy modules is being imported and imported Hypothesis first. So the
+hook imports no strategy module and nothing from Hypothesis at module level: it
+registers, for each model, a small resolver that imports the strategy module the first
+time ``st.from_type`` asks for the model, when every import has finished.
 """
 
 from __future__ import annotations
+
+import functools
+import importlib
+from typing import Any
+
+_MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "khachhang.testing._strategies": {
+        "khachhang.money": (("Money", "money"),),
+        "khachhang.parties": (
+            ("ContactPoint", "contact_points"),
+            ("Address", "addresses"),
+            ("Person", "persons"),
+            ("Organization", "organizations"),
+        ),
+        "khachhang.customers": (
+            ("LineItem", "line_items"),
+            ("Purchase", "purchases"),
+            ("LifecyclePolicy", "lifecycle_policies"),
+            ("Customer", "customers"),
+        ),
+        "khachhang.fsm": (("Event", "lifecycle_events"),),
+        "khachhang.report": (("BookSummary", "book_summaries"),),
+    },
+    "khachhang.testing._segmentation": {
+        "khachhang.segmentation": (
+            ("Rule", "rules"),
+            ("RuleDocument", "rule_documents"),
+            ("Segment", "segments"),
+            ("Segmenter", "segmenters"),
+            ("RFMCutPoints", "rfm_cut_points"),
+            ("RFMResult", "rfm_results"),
+            ("RFMGrid", "rfm_grids"),
+            ("SegmentCheck", "segment_checks"),
+        ),
+    },
+    "khachhang.testing._buying": {
+        "khachhang.buying": (
+            ("Participant", "participants"),
+            ("BuyingCenter", "buying_centers"),
+            ("Buygrid", "buygrids"),
+            ("Candidates", "candidate_lists"),
+            ("Proposal", "proposals"),
+            ("Selection", "selections"),
+            ("Order", "orders"),
+            ("Review", "reviews"),
+            ("InfluenceNote", "influence_notes"),
+            ("Abandonment", "abandonments"),
+            ("Opening", "openings"),
+            ("StageData", "stage_data"),
+            ("Visit", "visits"),
+            ("BuyingProcess", "buying_processes"),
+        ),
+    },
+    "khachhang.testing._care": {
+        "khachhang.care": (
+            ("WorkflowStep", "workflow_steps"),
+            ("CareWorkflow", "care_workflows"),
+            ("WorkflowRun", "workflow_runs"),
+            ("RunStarted", "run_starts"),
+            ("StepCompleted", "step_completions"),
+            ("StepSkipped", "step_skips"),
+            ("RunCancelled", "run_cancellations"),
+            ("StepProgress", "step_progresses"),
+            ("Progress", "progresses"),
+            ("FollowUp", "follow_ups"),
+            ("BirthdayGreeting", "birthday_greetings"),
+            ("Anniversary", "anniversaries"),
+            ("Holiday", "holidays"),
+            ("HolidayGreeting", "holiday_greetings"),
+            ("CheckIn", "check_ins"),
+            ("QuietHours", "quiet_hours"),
+            ("Cap", "caps"),
+            ("CarePlan", "care_plans"),
+            ("Touchpoint", "touchpoints"),
+            ("Drop", "drops"),
+        ),
+    },
+    "khachhang.testing._care_service": {
+        "khachhang.care": (
+            ("BusinessCalendar", "business_calendars"),
+            ("SlaTarget", "sla_targets"),
+            ("ServiceLevel", "service_levels"),
+            ("Resolution", "resolutions"),
+            ("Complaint", "complaints"),
+            ("SlaClock", "sla_clocks"),
+            ("Breach", "breaches"),
+            ("SlaStatus", "sla_statuses"),
+            ("NpsResponse", "nps_responses"),
+            ("CsatResponse", "csat_responses"),
+            ("CesResponse", "ces_responses"),
+            ("NpsSummary", "nps_summaries"),
+            ("CsatSummary", "csat_summaries"),
+            ("CesSummary", "ces_summaries"),
+            ("LoyaltyTier", "loyalty_tiers"),
+            ("Reward", "rewards"),
+            ("LoyaltyProgram", "loyalty_programs"),
+            ("LedgerEntry", "ledger_entries"),
+            ("PointsLedger", "points_ledgers"),
+            ("InternalActivity", "internal_activities"),
+            ("InternalCareProgram", "internal_care_programs"),
+            ("InternalSession", "internal_sessions"),
+            ("InternalSurveyResponse", "internal_survey_responses"),
+            ("RetentionEconomics", "retention_economics"),
+        ),
+    },
+}
+"""Strategy module -> model module -> (model class, strategy function) pairs."""
+
+
+@functools.cache
+def _strategy(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)()
+
+
+def _resolver(module: str, name: str) -> Any:
+    def resolve(_: type) -> Any:
+        return _strategy(module, name)
+
+    return resolve
 
 
 def _hypothesis_setup_hook() -> None:
     """Register a strategy for every public model with ``st.register_type_strategy``."""
     from hypothesis import strategies as st
 
-    from khachhang.customers import Customer, LifecyclePolicy, LineItem, Purchase
-    from khachhang.fsm import Event
-    from khachhang.money import Money
-    from khachhang.parties import Address, ContactPoint, Organization, Person
-    from khachhang.report import BookSummary
-    from khachhang.testing import _strategies as ks
-
-    st.register_type_strategy(Money, ks.money())
-    st.register_type_strategy(ContactPoint, ks.contact_points())
-    st.register_type_strategy(Address, ks.addresses())
-    st.register_type_strategy(Person, ks.persons())
-    st.register_type_strategy(Organization, ks.organizations())
-    st.register_type_strategy(LineItem, ks.line_items())
-    st.register_type_strategy(Purchase, ks.purchases())
-    st.register_type_strategy(LifecyclePolicy, ks.lifecycle_policies())
-    st.register_type_strategy(Event, ks.lifecycle_events())
-    st.register_type_strategy(Customer, ks.customers())
-    st.register_type_strategy(BookSummary, ks.book_summaries())
-
-    from khachhang.testing import _segmentation
-
-    for package in (_segmentation,):
-        package.register_types()
+    for strategies, models in _MODELS.items():
+        for model_module, pairs in models.items():
+            module = importlib.import_module(model_module)
+            for cls_name, strategy in pairs:
+                cls = getattr(module, cls_name)
+                st.register_type_strategy(cls, _resolver(strategies, strategy))

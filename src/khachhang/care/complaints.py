@@ -1,0 +1,312 @@
+"""Complaints (khiếu nại) on the library's one state machine.
+
+Seed 000 §4.2 ends post-sale care with "giải quyết các khiếu nại từ người sử dụng nhanh
+chóng, chính xác" — resolve complaints quickly and correctly. A :class:`Complaint` is an
+immutable value moved by :data:`COMPLAINT`:
+
+.. code-block:: text
+
+    received → acknowledged → in progress ⇄ waiting on customer → resolved → closed
+                                  ↑___________ reopen ____________|
+
+>>> from datetime import datetime, timedelta
+>>> from zoneinfo import ZoneInfo
+>>> from khachhang.care.channels import Channel
+>>> t = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+>>> c = Complaint("k-1", "c-7", Channel.PHONE, "Giao hàng trễ", received_at=t)
+>>> c = COMPLAINT.fire(c, "acknowledge", at=t + timedelta(minutes=20), actor="lan")
+>>> c = COMPLAINT.fire(c, "begin_work", at=t + timedelta(hours=1))
+>>> c = COMPLAINT.fire(c, "resolve", at=t + timedelta(hours=3),
+...                    payload=Resolution(ResolutionOutcome.REPLACEMENT))
+>>> c.status, c.status.label("en")
+(ComplaintStatus.RESOLVED, 'Resolved')
+>>> COMPLAINT.fire(c, "resolve", at=t + timedelta(hours=4))
+Traceback (most recent call last):
+...
+khachhang.errors.TransitionError: complaint: cannot 'resolve' from state 'resolved': ...
+>>> COMPLAINT.replay(c.events, onto=c.opening()) == c
+True
+
+Replies are moves too: ``acknowledge``, ``reply``, ``request_info`` and ``resolve`` are
+the firm answering (:data:`AGENT_REPLIES`); ``customer_reply`` and ``reopen`` are the
+customer writing (:data:`CUSTOMER_MESSAGES`). The service-level clock
+(:mod:`khachhang.care.sla`) reads them from the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang.care.channels import Channel
+from khachhang.errors import ValidationError
+from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.labels import BilingualEnum
+from khachhang.money import Money
+
+__all__ = [
+    "AGENT_REPLIES",
+    "COMPLAINT",
+    "CUSTOMER_MESSAGES",
+    "Complaint",
+    "ComplaintStatus",
+    "Priority",
+    "Resolution",
+    "ResolutionOutcome",
+]
+
+
+class ComplaintStatus(BilingualEnum):
+    """Where a complaint stands."""
+
+    RECEIVED = ("received", "Đã tiếp nhận", "Received")
+    ACKNOWLEDGED = ("acknowledged", "Đã phản hồi tiếp nhận", "Acknowledged")
+    IN_PROGRESS = ("in_progress", "Đang xử lý", "In progress")
+    WAITING_ON_CUSTOMER = (
+        "waiting_on_customer",
+        "Chờ khách hàng phản hồi",
+        "Waiting on customer",
+    )
+    RESOLVED = ("resolved", "Đã giải quyết", "Resolved")
+    CLOSED = ("closed", "Đã đóng", "Closed")
+
+
+class Priority(BilingualEnum):
+    """How urgent a complaint is; service levels may set targets per priority."""
+
+    LOW = ("low", "Thấp", "Low")
+    NORMAL = ("normal", "Bình thường", "Normal")
+    HIGH = ("high", "Cao", "High")
+    URGENT = ("urgent", "Khẩn cấp", "Urgent")
+
+
+class ResolutionOutcome(BilingualEnum):
+    """What the firm did to resolve a complaint."""
+
+    REFUND = ("refund", "Hoàn tiền", "Refund")
+    REPLACEMENT = ("replacement", "Đổi sản phẩm", "Replacement")
+    REPAIR = ("repair", "Sửa chữa, bảo hành", "Repair under warranty")
+    COMPENSATION = ("compensation", "Bồi thường, tặng ưu đãi", "Compensation or voucher")
+    EXPLANATION = ("explanation", "Giải thích, hướng dẫn sử dụng", "Explanation or guidance")
+    NO_FAULT = ("no_fault", "Không có lỗi từ doanh nghiệp", "No fault found")
+
+
+@attrs.frozen
+class Resolution(Payload):
+    """The payload of a ``resolve`` move: what was done, and any money given back.
+
+    >>> Resolution(ResolutionOutcome.REFUND, Money("250000")).amount.format()
+    '250.000 ₫'
+    """
+
+    outcome: ResolutionOutcome
+    amount: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_type("outcome", self.outcome, ResolutionOutcome)
+        amount = check_optional("amount", self.amount, Money)
+        if amount is not None and amount.amount < 0:
+            raise ValidationError("amount", "must not be negative")
+
+
+AGENT_REPLIES: frozenset[str] = frozenset({"acknowledge", "reply", "request_info", "resolve"})
+"""Moves that are the firm answering the customer (they stop the reply clocks)."""
+
+CUSTOMER_MESSAGES: frozenset[str] = frozenset({"customer_reply", "reopen"})
+"""Moves that are the customer writing (they start a next-reply clock)."""
+
+_OPEN = frozenset(
+    {
+        ComplaintStatus.RECEIVED,
+        ComplaintStatus.ACKNOWLEDGED,
+        ComplaintStatus.IN_PROGRESS,
+        ComplaintStatus.WAITING_ON_CUSTOMER,
+    }
+)
+
+
+def _events(values: Iterable[Event[ComplaintStatus]]) -> tuple[Event[ComplaintStatus], ...]:
+    return check_items("events", as_collection("events", values), Event)
+
+
+@attrs.frozen
+class Complaint:
+    """A customer's complaint, its priority, the channel it came through and its log.
+
+    Args:
+        id: the application's identifier.
+        customer_id: who complained.
+        channel: where the complaint arrived (:class:`~khachhang.care.channels.Channel`).
+        subject: a one-line summary.
+        received_at: when it arrived (timezone-aware); every clock starts here.
+        priority: :class:`Priority`, normal by default.
+        status: moved by :data:`COMPLAINT`; must match the last event.
+        events: the machine's audit trail (moves only; the arrival is ``received_at``).
+
+    Raises:
+        ValidationError: for a log that is not a chain of complaint moves in time order
+            starting at or after ``received_at``, or a status the log contradicts.
+    """
+
+    id: str
+    customer_id: str
+    channel: Channel
+    subject: str
+    received_at: datetime
+    priority: Priority = Priority.NORMAL
+    status: ComplaintStatus = ComplaintStatus.RECEIVED
+    events: tuple[Event[ComplaintStatus], ...] = attrs.field(default=(), converter=_events)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        object.__setattr__(
+            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+        )
+        object.__setattr__(self, "subject", clean_text("subject", self.subject, max_len=500))
+        check_type("channel", self.channel, Channel)
+        require_aware(self.received_at, "received_at")
+        check_type("priority", self.priority, Priority)
+        check_type("status", self.status, ComplaintStatus)
+        self._check_log()
+
+    def _check_log(self) -> None:
+        """The log is a chain of moves the machine has, in time order (guards: replay)."""
+        previous_state = ComplaintStatus.RECEIVED
+        previous_at = self.received_at
+        for i, event in enumerate(self.events):
+            path = f"events[{i}]"
+            if not isinstance(event.source, ComplaintStatus) or not isinstance(
+                event.target, ComplaintStatus
+            ):
+                raise ValidationError(path, "source and target must be complaint statuses")
+            if event.source is not previous_state:
+                msg = f"starts from {event.source.value!r}, not {previous_state.value!r}"
+                raise ValidationError(f"{path}.source", msg)
+            if event.at < previous_at:
+                raise ValidationError(f"{path}.at", "is earlier than what came before it")
+            if not any(
+                t.name == event.transition and t.target is event.target
+                for t in COMPLAINT.moves_from(event.source)
+            ):
+                msg = (
+                    f"{event.transition!r} from {event.source.value!r} to "
+                    f"{event.target.value!r} is not a complaint move"
+                )
+                raise ValidationError(f"{path}.transition", msg)
+            previous_state, previous_at = event.target, event.at
+        if previous_state is not self.status:
+            msg = f"is {self.status.value!r} but the log says {previous_state.value!r}"
+            raise ValidationError("status", msg)
+
+    @property
+    def is_open(self) -> bool:
+        """Neither resolved nor closed."""
+        return self.status in _OPEN
+
+    def opening(self) -> Complaint:
+        """This complaint as it arrived: received, with an empty log (the ``onto`` of replay)."""
+        return attrs.evolve(self, status=ComplaintStatus.RECEIVED, events=())
+
+    def status_at(self, as_of: datetime) -> ComplaintStatus:
+        """The status the complaint was in at ``as_of`` (received before it arrived)."""
+        require_aware(as_of, "as_of")
+        state = ComplaintStatus.RECEIVED
+        for event in self.events:
+            if event.at > as_of:
+                break
+            state = event.target
+        return state
+
+    def first_reply_at(self) -> datetime | None:
+        """When the firm first answered, if it has."""
+        return next((e.at for e in self.events if e.transition in AGENT_REPLIES), None)
+
+    def resolved_at(self) -> datetime | None:
+        """When the complaint was last resolved, if it is resolved or closed now."""
+        if self.is_open:
+            return None
+        return next(e.at for e in reversed(self.events) if e.transition == "resolve")
+
+
+def _arrived(complaint: Complaint, event: Event[ComplaintStatus]) -> str | None:
+    if event.at < complaint.received_at:
+        return f"at={event.at.isoformat()} is before the complaint arrived"
+    return None
+
+
+def _resolve_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | None:
+    refusal = _arrived(complaint, event)
+    if refusal is not None:
+        return refusal
+    if not isinstance(event.payload, Resolution):
+        return "say how it was resolved: pass payload=Resolution(...)"
+    return None
+
+
+def _reopen_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | None:
+    refusal = _arrived(complaint, event)
+    if refusal is not None:
+        return refusal
+    return None if event.note.strip() else "say why it is reopened (note=...)"
+
+
+def _evolve(complaint: Complaint, event: Event[ComplaintStatus]) -> Complaint:
+    return attrs.evolve(complaint, status=event.target, events=(*complaint.events, event))
+
+
+_S = ComplaintStatus
+
+COMPLAINT: Definition[Complaint, ComplaintStatus] = Definition(
+    name="complaint",
+    states=tuple(ComplaintStatus),
+    initial=_S.RECEIVED,
+    transitions=(
+        Transition("acknowledge", {_S.RECEIVED}, _S.ACKNOWLEDGED, _arrived, "first reply"),
+        Transition(
+            "begin_work", {_S.RECEIVED, _S.ACKNOWLEDGED}, _S.IN_PROGRESS, _arrived, "work starts"
+        ),
+        Transition("reply", {_S.ACKNOWLEDGED}, _S.ACKNOWLEDGED, _arrived, "the firm answers"),
+        Transition("reply", {_S.IN_PROGRESS}, _S.IN_PROGRESS, _arrived, "the firm answers"),
+        Transition(
+            "request_info",
+            {_S.ACKNOWLEDGED, _S.IN_PROGRESS},
+            _S.WAITING_ON_CUSTOMER,
+            _arrived,
+            "the firm asks the customer for something",
+        ),
+        Transition("customer_reply", {_S.RECEIVED}, _S.RECEIVED, _arrived, "the customer writes"),
+        Transition(
+            "customer_reply", {_S.ACKNOWLEDGED}, _S.ACKNOWLEDGED, _arrived, "the customer writes"
+        ),
+        Transition(
+            "customer_reply",
+            {_S.IN_PROGRESS, _S.WAITING_ON_CUSTOMER},
+            _S.IN_PROGRESS,
+            _arrived,
+            "the customer writes",
+        ),
+        Transition(
+            "resolve",
+            {_S.RECEIVED, _S.ACKNOWLEDGED, _S.IN_PROGRESS, _S.WAITING_ON_CUSTOMER},
+            _S.RESOLVED,
+            _resolve_guard,
+            "resolved, with a Resolution payload",
+        ),
+        Transition("close", {_S.RESOLVED}, _S.CLOSED, _arrived, "closed for good"),
+        Transition(
+            "reopen", {_S.RESOLVED}, _S.IN_PROGRESS, _reopen_guard, "not resolved after all"
+        ),
+    ),
+    state_of=lambda complaint: complaint.status,
+    events_of=lambda complaint: complaint.events,
+    evolve=_evolve,
+    final=frozenset({_S.CLOSED}),
+)
+"""The complaint machine. ``COMPLAINT.fire(complaint, "acknowledge", at=..., actor=...)``.
+
+``resolve`` needs a :class:`Resolution` payload; ``reopen`` (from resolved only — closed
+is final) needs a note saying why. Moves before ``received_at`` are refused.
+"""
