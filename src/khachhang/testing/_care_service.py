@@ -184,7 +184,10 @@ _DURATIONS = st.builds(
 
 
 def sla_targets() -> SearchStrategy[SlaTarget]:
-    """One target: any metric, 15 minutes to 16 days, any or one priority."""
+    """One target: any metric, 15 minutes to 16 days, any or one priority.
+
+    Example: ``@given(sla_targets())``.
+    """
     return st.builds(
         SlaTarget,
         st.sampled_from(SlaMetric),
@@ -215,7 +218,10 @@ def _service_level(draw: st.DrawFn, mode: ClockMode | None) -> ServiceLevel:
 
 
 def service_levels(mode: ClockMode | None = None) -> SearchStrategy[ServiceLevel]:
-    """Policies with random targets, clock mode, calendar, pauses and escalation levels."""
+    """Policies with random targets, clock mode, calendar, pauses and escalation levels.
+
+    Example: ``@given(service_levels())``.
+    """
     return _service_level(mode)
 
 
@@ -228,7 +234,10 @@ _GAPS = st.one_of(
 
 
 def resolutions() -> SearchStrategy[Resolution]:
-    """Resolution payloads, sometimes with money given back."""
+    """Resolution payloads, sometimes with money given back.
+
+    Example: ``@given(resolutions())``.
+    """
     return st.builds(
         Resolution,
         st.sampled_from(ResolutionOutcome),
@@ -276,6 +285,8 @@ def complaints(
 
     ``received`` draws the arrival time (late 2025 to 2026 in a fixed offset by default).
     Gaps between moves mix zero, minutes and days, so logs cross lunches and weekends.
+
+    Example: ``@given(complaints())``.
     """
     return _complaint(max_moves, received if received is not None else _received())
 
@@ -286,17 +297,26 @@ def _received() -> SearchStrategy[datetime]:
 
 
 def sla_clocks() -> SearchStrategy[SlaClock]:
-    """A policy together with a complaint."""
+    """A policy together with a complaint.
+
+    Example: ``@given(sla_clocks())``.
+    """
     return st.builds(SlaClock, service_levels(), complaints(max_moves=6))
 
 
 def breaches() -> SearchStrategy[Breach]:
-    """Breach records (as values: not tied to a complaint)."""
+    """Breach records (as values: not tied to a complaint).
+
+    Example: ``@given(breaches())``.
+    """
     return st.builds(Breach, st.sampled_from(SlaMetric), _received(), _DURATIONS, st.integers(0, 5))
 
 
 def sla_statuses() -> SearchStrategy[SlaStatus]:
-    """Status lines (as values: not tied to a complaint)."""
+    """Status lines (as values: not tied to a complaint).
+
+    Example: ``@given(sla_statuses())``.
+    """
     return st.builds(
         SlaStatus,
         st.sampled_from(SlaMetric),
@@ -313,37 +333,55 @@ _SEGMENTS = st.one_of(st.none(), st.sampled_from(("b2b", "b2c", "vip", "hà nộ
 
 
 def nps_responses(segment: SearchStrategy[str | None] | None = None) -> SearchStrategy[NpsResponse]:
-    """NPS answers 0–10."""
+    """NPS answers 0–10.
+
+    Example: ``@given(nps_responses())``.
+    """
     return st.builds(
         NpsResponse, _IDS, _received(), st.integers(0, 10), segment if segment else _SEGMENTS
     )
 
 
 def csat_responses() -> SearchStrategy[CsatResponse]:
-    """CSAT answers 1–5."""
+    """CSAT answers 1–5.
+
+    Example: ``@given(csat_responses())``.
+    """
     return st.builds(CsatResponse, _IDS, _received(), st.integers(1, 5), _SEGMENTS)
 
 
 def ces_responses() -> SearchStrategy[CesResponse]:
-    """CES answers 1–7."""
+    """CES answers 1–7.
+
+    Example: ``@given(ces_responses())``.
+    """
     return st.builds(CesResponse, _IDS, _received(), st.integers(1, 7), _SEGMENTS)
 
 
 def nps_summaries() -> SearchStrategy[NpsSummary]:
-    """Counts of promoters, passives and detractors."""
+    """Counts of promoters, passives and detractors.
+
+    Example: ``@given(nps_summaries())``.
+    """
     n = st.integers(0, 10_000)
     return st.builds(NpsSummary, n, n, n)
 
 
 def csat_summaries() -> SearchStrategy[CsatSummary]:
-    """Response and satisfied counts."""
+    """Response and satisfied counts.
+
+    Example: ``@given(csat_summaries())``.
+    """
     return st.integers(0, 10_000).flatmap(
         lambda total: st.builds(CsatSummary, st.just(total), st.integers(0, total))
     )
 
 
 def ces_summaries() -> SearchStrategy[CesSummary]:
-    """Response counts and totals between 1× and 7× the count."""
+    """Response counts and totals between 1× and 7× the count.
+
+    Example: ``@given(ces_summaries())``.
+    """
     return st.integers(0, 10_000).flatmap(
         lambda total: st.builds(CesSummary, st.just(total), st.integers(total, 7 * total))
     )
@@ -355,7 +393,10 @@ _TIER_NAMES = (("member", "Thành viên", "Member"), ("silver", "Bạc", "Silver
 
 
 def loyalty_tiers(currency: str = "VND") -> SearchStrategy[LoyaltyTier]:
-    """One tier with a threshold in ``currency``."""
+    """One tier with a threshold in ``currency``.
+
+    Example: ``@given(loyalty_tiers())``.
+    """
     return st.builds(
         lambda names, spend, mult: LoyaltyTier(
             names[0], names[1], names[2], Money(spend, currency), mult
@@ -367,7 +408,10 @@ def loyalty_tiers(currency: str = "VND") -> SearchStrategy[LoyaltyTier]:
 
 
 def rewards(min_tier: str | None = None) -> SearchStrategy[Reward]:
-    """Rewards of every kind."""
+    """Rewards of every kind.
+
+    Example: ``@given(rewards())``.
+    """
     return st.builds(
         Reward,
         _IDS,
@@ -397,12 +441,18 @@ def _program(draw: st.DrawFn) -> LoyaltyProgram:
 
 
 def loyalty_programs() -> SearchStrategy[LoyaltyProgram]:
-    """Programmes in VND with up to four tiers and three rewards."""
+    """Programmes in VND with up to four tiers and three rewards.
+
+    Example: ``@given(loyalty_programs())``.
+    """
     return _program()
 
 
 def ledger_entries() -> SearchStrategy[LedgerEntry]:
-    """Single entries (earn with or without expiry, or redeem)."""
+    """Single entries (earn with or without expiry, or redeem).
+
+    Example: ``@given(ledger_entries())``.
+    """
     return st.one_of(
         st.builds(
             lambda p, at, days: LedgerEntry(
@@ -439,13 +489,19 @@ def _ledger(draw: st.DrawFn, max_entries: int) -> PointsLedger:
 
 
 def points_ledgers(max_entries: int = 12) -> SearchStrategy[PointsLedger]:
-    """Ledgers whose redemptions the balance always covered."""
+    """Ledgers whose redemptions the balance always covered.
+
+    Example: ``@given(points_ledgers())``.
+    """
     return _ledger(max_entries)
 
 
 # --- internal care and economics ----------------------------------------------------------
 def internal_activities() -> SearchStrategy[InternalActivity]:
-    """Recurring internal-care activities."""
+    """Recurring internal-care activities.
+
+    Example: ``@given(internal_activities())``.
+    """
     return st.builds(
         InternalActivity,
         _IDS,
@@ -458,7 +514,10 @@ def internal_activities() -> SearchStrategy[InternalActivity]:
 
 
 def internal_care_programs() -> SearchStrategy[InternalCareProgram]:
-    """Programmes of up to five activities."""
+    """Programmes of up to five activities.
+
+    Example: ``@given(internal_care_programs())``.
+    """
     return st.builds(
         InternalCareProgram,
         st.just("Chăm sóc khách hàng nội bộ"),
@@ -467,7 +526,10 @@ def internal_care_programs() -> SearchStrategy[InternalCareProgram]:
 
 
 def internal_sessions() -> SearchStrategy[InternalSession]:
-    """Planned sessions (as values)."""
+    """Planned sessions (as values).
+
+    Example: ``@given(internal_sessions())``.
+    """
     return st.builds(
         InternalSession,
         _IDS,
@@ -479,7 +541,10 @@ def internal_sessions() -> SearchStrategy[InternalSession]:
 
 
 def internal_survey_responses() -> SearchStrategy[InternalSurveyResponse]:
-    """Internal satisfaction answers 1–5."""
+    """Internal satisfaction answers 1–5.
+
+    Example: ``@given(internal_survey_responses())``.
+    """
     return st.builds(
         InternalSurveyResponse,
         _IDS,
@@ -490,7 +555,10 @@ def internal_survey_responses() -> SearchStrategy[InternalSurveyResponse]:
 
 
 def retention_economics() -> SearchStrategy[RetentionEconomics]:
-    """Retention costs with the default, another multiple or a measured acquisition cost."""
+    """Retention costs with the default, another multiple or a measured acquisition cost.
+
+    Example: ``@given(retention_economics())``.
+    """
     cost = st.builds(lambda n: Money(n * 1000), st.integers(0, 100_000))
     return st.builds(
         RetentionEconomics,
