@@ -402,8 +402,9 @@ def test_a_tampered_process_is_refused_when_loaded() -> None:
     with pytest.raises(ConversionError, match="the events say"):
         from_dict({**data, "stage": "performance_review"}, BuyingProcess)
     bad_rows = [*data["events"][:3], data["events"][5]]
-    with pytest.raises(ConversionError):
+    with pytest.raises(ConversionError) as err:
         from_dict({**data, "events": bad_rows}, BuyingProcess)
+    assert [path for path, _ in err.value.errors] == ["$.events[3]"]
 
 
 def test_a_replayed_log_with_a_forged_move_is_refused() -> None:
@@ -465,3 +466,79 @@ def test_a_straight_rebuy_is_won_by_the_incumbent_when_it_completes() -> None:
     assert rebuy(US).outcome is Outcome.WON
     kept = rebuy(THEM)
     assert (kept.outcome, kept.loss_reason) == (Outcome.LOST, LossReason.INCUMBENT)
+
+
+# --- review fixes ------------------------------------------------------------------------
+
+
+def completed(seller: str | None = US) -> BuyingProcess:
+    p = at_selection(seller).advance(at=at(7), data=Selection(US))
+    return p.advance(at=at(8), data=ORDER).complete(at=at(9), review=Review(True, 5))
+
+
+def test_time_in_stage_checks_as_of_even_when_closed() -> None:
+    p = completed()
+    assert p.time_in_stage(as_of=at(100)) == p.time_in_stage()
+    with pytest.raises(ValidationError, match="as_of"):
+        p.time_in_stage(as_of=datetime(2027, 1, 1))
+
+
+@pytest.mark.parametrize("when", [datetime(2026, 5, 1), "2026-05-01", None])
+def test_a_rebuy_needs_an_aware_time(when: object) -> None:
+    p = completed()
+    with pytest.raises(ValidationError) as err:
+        p.rebuy(BuyClass.STRAIGHT_REBUY, id="MH-2", at=when)  # type: ignore[arg-type]
+    assert err.value.path == "at"
+    assert p == completed()
+
+
+def test_an_abandon_event_without_its_reason_still_makes_the_deal_lost() -> None:
+    # BUYING.fire (or a stored log) may carry no Abandonment: lost for no decision.
+    p = BUYING.fire(at_selection(), "abandon", at=at(7), note="hết ngân sách")
+    assert (p.status, p.outcome, p.loss_reason) == (
+        Status.ABANDONED,
+        Outcome.LOST,
+        LossReason.NO_DECISION,
+    )
+    assert BuyingProcess.replay(p.events) == p
+    assert from_json(to_json(p), BuyingProcess) == p
+    rows = to_dict(at_selection())["events"]
+    row = {**rows[-1], "transition": "abandon", "source": "supplier_selection"}
+    row |= {"target": "supplier_selection", "at": "2026-03-20T00:00:00+00:00", "note": "x"}
+    loaded = from_dict({**to_dict(p), "events": [*rows, row]}, BuyingProcess)
+    assert loaded.loss_reason is LossReason.NO_DECISION
+
+
+@pytest.mark.parametrize("events", [5, "start", [{"transition": "start"}], [None]])
+def test_replay_refuses_what_is_not_a_list_of_events(events: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        BuyingProcess.replay(events)  # type: ignore[arg-type]
+    assert err.value.path.startswith("events")
+
+
+@pytest.mark.parametrize("move", [["advance"], {"advance": 1}, 7, None])
+def test_a_move_name_of_the_wrong_type_is_refused(move: object) -> None:
+    p = new_task()
+    with pytest.raises(TransitionError):
+        BUYING.fire(p, move, at=at(1))  # type: ignore[arg-type]
+    assert p == new_task()
+
+
+def test_the_notebook_view_escapes_every_text() -> None:
+    p = BuyingProcess.start(id="<b>x</b>", buyer="A&B <script>", buy_class=BuyClass.NEW_TASK, at=T0)
+    shown = p._repr_html_()
+    assert "<script>" not in shown
+    assert "<b>x</b>" not in shown
+    assert "&lt;b&gt;x&lt;/b&gt;" in shown
+    assert "A&amp;B &lt;script&gt;" in shown
+
+
+def test_mermaid_labels_are_quoted_and_statements_one_per_line() -> None:
+    for lang in ("vi", "en"):
+        text = to_mermaid(Stage.SUPPLIER_SEARCH, buy_class=BuyClass.MODIFIED_REBUY, lang=lang)
+        assert ";" not in text
+        for stage in Stage:
+            label = stage.label(lang)
+            assert '"' not in label
+            assert f'    state "{label}" as {stage.value}' in text.splitlines()
+        assert text.splitlines()[-1] == "    class supplier_search current"

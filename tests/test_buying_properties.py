@@ -255,3 +255,78 @@ def test_the_machine_catches_a_storage_that_loses_events() -> None:
     )
     with pytest.raises(AssertionError, match="storage changed the process"):
         run_state_machine_as_test(_ForgetfulStore, settings=quick)
+
+
+# --- hostile JSON ---------------------------------------------------------------------------
+
+_JSON_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.sampled_from(
+        [
+            "9999-12-31T23:59:59-14:00",
+            "0001-01-01T00:00:00+14:00",
+            "2026-03-02T09:00:00",  # naive
+            "advance",
+            "revisit",
+            "supplier_selection",
+            "buying_selection",
+            "1e400",
+        ]
+    ),
+    st.just([]),
+    st.just({}),
+    st.just({"type": "buying_review", "kept_commitments": True, "rating": 5}),
+)
+
+
+def _paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [here]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*here, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, (*here, i))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replaced(value[head], rest, new)}
+    return [*value[:head], _replaced(value[head], rest, new), *value[head + 1 :]]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(kb.buying_processes(), st.data())
+def test_hostile_json_is_refused_with_a_conversion_error_or_loads_equal(
+    p: BuyingProcess, data: st.DataObject
+) -> None:
+    from khachhang.errors import ConversionError
+
+    doc = to_dict(p)
+    for _ in range(data.draw(st.integers(1, 3), label="edits")):
+        path = data.draw(st.sampled_from(_paths(doc)), label="path")
+        if data.draw(st.booleans(), label="add a key") and path:
+            parent = doc
+            for step in path[:-1]:
+                parent = parent[step]
+            if isinstance(parent, dict):
+                doc = _replaced(doc, path[:-1], {**parent, "unknown_key": 1})
+                continue
+        doc = _replaced(doc, path, data.draw(_JSON_JUNK, label="junk"))
+    problems: tuple[tuple[str, str], ...] = ()
+    try:
+        loaded = from_dict(doc, BuyingProcess)
+    except ConversionError as err:
+        problems = err.errors
+        assert problems, "a conversion error names at least one path"
+    else:  # what loads is consistent with its own events
+        assert BuyingProcess.replay(loaded.events) == loaded
+    assert all(path.startswith("$") and reason for path, reason in problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 import attrs
 import pytest
@@ -277,3 +277,74 @@ def test_a_state_that_is_not_in_the_table_is_looked_up_the_slow_way() -> None:
 def test_a_move_that_does_not_exist_here_is_refused_with_the_open_moves() -> None:
     with pytest.raises(TransitionError, match="open moves: begin, jump"):
         JOB.fire(Job(Ticket.NEW), "finish", at=T0)
+
+
+class Twin(enum.Enum):
+    NEW = "new"
+    WORKING = "working"
+    DONE = "done"
+
+
+class Name(str):
+    pass
+
+
+def test_a_state_of_another_enum_with_the_same_value_is_refused() -> None:
+    with pytest.raises(TransitionError, match="no 'begin' move"):
+        JOB.fire(Job(Twin.NEW), "begin", at=T0)  # type: ignore[arg-type]
+
+
+def test_what_the_fast_path_does_not_trust_is_validated_or_refused() -> None:
+    # A str subclass actor or note is checked by Event's validators and kept equal.
+    job = JOB.fire(Job(Ticket.WORKING), "finish", at=T0, actor=Name("an"), note=Name("n"))
+    assert job.events[-1] == Event("finish", Ticket.WORKING, Ticket.DONE, T0, "an", "n")
+    with pytest.raises(ValidationError, match="naive"):
+        JOB.fire(Job(Ticket.WORKING), "finish", at=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError) as err:
+        JOB.fire(Job(Ticket.WORKING), "finish", at=T0, payload=3)  # type: ignore[arg-type]
+    assert err.value.path == "payload"
+    # A move name that is not a str (even unhashable) is refused, not a TypeError.
+    for move in (["begin"], {"begin": 1}, 3):
+        with pytest.raises(TransitionError):
+            JOB.fire(Job(Ticket.NEW), move, at=T0)  # type: ignore[arg-type]
+
+
+def test_replay_refuses_items_that_are_not_events() -> None:
+    job = JOB.fire(Job(Ticket.NEW), "begin", at=T0, payload=Estimate(2))
+    assert JOB.replay(job.events, onto=Job(Ticket.NEW)) == job
+    with pytest.raises(ValidationError) as err:
+        JOB.replay([*job.events, "finish"], onto=Job(Ticket.NEW))  # type: ignore[list-item]
+    assert err.value.path == "events[1]"
+    with pytest.raises(ValidationError):
+        JOB.replay(7, onto=Job(Ticket.NEW))  # type: ignore[arg-type]
+
+
+class _NoOffset(tzinfo):
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None
+
+
+class _Stamp(datetime):
+    pass
+
+
+def test_fire_accepts_every_aware_time_and_refuses_a_zone_without_offset() -> None:
+    from zoneinfo import ZoneInfo
+
+    for when in (
+        T0,
+        datetime(2026, 1, 1, 15, tzinfo=timezone(timedelta(hours=7))),
+        datetime(2026, 1, 1, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        _Stamp(2026, 1, 1, 8, tzinfo=timezone.utc),
+    ):
+        assert JOB.fire(Job(Ticket.WORKING), "finish", at=when).events[-1].at == when
+    with pytest.raises(ValidationError, match="naive"):
+        JOB.fire(Job(Ticket.WORKING), "finish", at=datetime(2026, 1, 1, tzinfo=_NoOffset()))
+    with pytest.raises(ValidationError, match="naive"):
+        JOB.fire(Job(Ticket.WORKING), "finish", at=_Stamp(2026, 1, 1))

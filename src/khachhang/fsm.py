@@ -284,7 +284,8 @@ class Definition(Generic[I, S]):
         return tuple(t for t in self.transitions if state in t.sources)
 
     def _pick(self, state: S, move: str, target: S | None) -> Transition[I, S]:
-        found = self._by_move.get((id(state), move))
+        # Only a real str goes to the table: anything else (even unhashable) is compared.
+        found = self._by_move.get((id(state), move)) if type(move) is str else None
         if found is not None:
             if len(found) == 1 and (target is None or found[0].target is target):
                 return found[0]
@@ -376,14 +377,33 @@ class Definition(Generic[I, S]):
                 ambiguous without ``target``, goes back in time, or its guard refuses.
                 ``instance`` is untouched either way (it is immutable).
         """
-        if type(at) is not datetime or at.tzinfo is None or at.utcoffset() is None:
+        tz = at.tzinfo if type(at) is datetime else None
+        # A fixed-offset zone (timezone.utc, +07:00) always has an offset; else ask.
+        if type(tz) is not timezone and (tz is None or at.utcoffset() is None):
             require_aware(at)  # the full check: subclasses pass, naive values raise
         state = self.state_of(instance)
         # The common case inline (one transition of that name from here); _pick otherwise.
-        found = self._by_move.get((id(state), move))
+        found = self._by_move.get((id(state), move)) if type(move) is str else None
         if found is not None and len(found) == 1 and (target is None or found[0].target is target):
             transition = found[0]
-            event = self._event(move, state, transition.target, at, actor, note, payload)
+            if (  # the parts the caller passes, checked as Event's validators would
+                self._enum_states
+                and (actor is None or (type(actor) is str and len(actor) <= _ACTOR_LEN))
+                and type(note) is str
+                and len(note) <= _NOTE_LEN
+                and (payload is None or isinstance(payload, Payload))
+                and len(move) <= _MOVE_LEN
+            ):
+                event = _new(Event)
+                _e_transition(event, move)
+                _e_source(event, state)
+                _e_target(event, transition.target)
+                _e_at(event, at)
+                _e_actor(event, actor)
+                _e_note(event, note)
+                _e_payload(event, payload)
+            else:
+                event = Event(move, state, transition.target, at, actor, note, payload)
         else:  # rare: ambiguous, unknown, or a state found by equality only — validate all
             transition = self._pick(state, move, target)
             event = Event(move, state, transition.target, at, actor, note, payload)
@@ -437,9 +457,17 @@ class Definition(Generic[I, S]):
         Without ``onto`` the first event must be a creation event. With ``onto`` (an
         instance whose log is empty) the events are applied to it. Tampered logs — an
         unknown move, a wrong source, time going backwards, a guard that refuses — raise
-        :class:`TransitionError`.
+        :class:`TransitionError`; something that is not a sequence of :class:`Event`
+        raises :class:`~khachhang.errors.ValidationError`.
         """
+        if isinstance(events, (str, bytes)) or not isinstance(events, Iterable):
+            msg = f"expected an iterable of events, got {type(events).__name__}"
+            raise ValidationError("events", msg)
         items = list(events)
+        for i, item in enumerate(items):
+            if not isinstance(item, Event):
+                msg = f"expected an Event, got {type(item).__name__}"
+                raise ValidationError(f"events[{i}]", msg)
         if onto is None:
             if not items or items[0].source is not None or self.create is None:
                 reason = "replay needs a creation event first (or onto=an instance)"

@@ -135,10 +135,13 @@ class BuyingProcess:
         # the events are the truth, every other field must be what they say.
         if not self.events:
             raise ValidationError("events", "a process has at least its creation event")
-        try:
-            rebuilt = BUYING.replay(self.events)
+        i = 0
+        try:  # one event at a time, so a refusal names the bad row
+            rebuilt = BUYING.replay(self.events[:1])
+            for i in range(1, len(self.events)):
+                rebuilt = BUYING.replay(self.events[i : i + 1], onto=rebuilt)
         except KhachHangError as err:
-            raise ValidationError("events", str(err)) from None
+            raise ValidationError(f"events[{i}]", str(err)) from None
         for name in _FIELDS:
             if getattr(rebuilt, name) != getattr(self, name):
                 msg = f"is {getattr(self, name)!r} but the events say {getattr(rebuilt, name)!r}"
@@ -271,6 +274,7 @@ class BuyingProcess:
         and grid, and takes the supplier used here as its ``incumbent``.
         """
         check_type("buy_class", buy_class, BuyClass)
+        require_aware(at)
         refusal = None
         if self.status is not _COMPLETED:
             refusal = (
@@ -402,10 +406,22 @@ class BuyingProcess:
         Durations are elapsed time, normalised to days, hours, minutes and seconds (never
         months: a stay is not a calendar span). An open process's current stay runs to
         ``as_of`` (default: its last event); a closed one's ends when it closed.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> p = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=t)
+        >>> p = p.advance(at=t + timedelta(days=40))
+        >>> p = p.revisit(Stage.PROBLEM_RECOGNITION, reason="ngân sách", at=t + timedelta(days=41))
+        >>> p.time_in_stage(as_of=t + timedelta(days=43))[Stage.PROBLEM_RECOGNITION]
+        relativedelta(days=+42)
+        >>> p.loops
+        1
         """
         end = self.events[-1].at
-        if as_of is not None and self.status is _OPEN:
-            end = max(end, require_aware(as_of, "as_of"))
+        if as_of is not None:
+            as_of = require_aware(as_of, "as_of")  # checked even when a closed process ignores it
+            if self.status is _OPEN:
+                end = max(end, as_of)
         totals: dict[Stage, timedelta] = {}
         for visit in self.history:
             left = visit.left_at if visit.left_at is not None else end
@@ -427,7 +443,17 @@ class BuyingProcess:
 
     def allowed_moves(self, *, at: datetime | None = None) -> tuple[Move[Stage], ...]:
         """The moves from here, open or closed with the reason (``record`` is left out:
-        whether it is open depends on the data recorded)."""
+        whether it is open depends on the data recorded).
+
+        >>> from datetime import datetime, timezone
+        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> p = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=t)
+        >>> for m in p.allowed_moves():
+        ...     print(m.transition, m.open, m.reason or "")
+        advance True
+        skip False problem recognition is required in a new task (buygrid); it cannot be skipped
+        abandon False say why the purchase is abandoned (reason=...)
+        """
         return tuple(m for m in BUYING.allowed(self, at=at) if m.transition != "record")
 
     def requirement(self, stage: Stage | None = None) -> Requirement:
@@ -450,10 +476,11 @@ class BuyingProcess:
                 f"<td>{html.escape(stage.label(lang))}</td><td>{html.escape(cell)}</td></tr>"
             )
         outcome = self.outcome.label(lang) if self.outcome is not None else "—"
+        esc = html.escape
         head = (
-            f"<b>{html.escape(self.id)}</b> · buyer {html.escape(self.buyer)} · "
-            f"{self.buy_class.label(lang)} · {self.status.label(lang)} · outcome {outcome} · "
-            f"{len(self.events)} events, {self.loops} loop(s)"
+            f"<b>{esc(self.id)}</b> · buyer {esc(self.buyer)} · "
+            f"{esc(self.buy_class.label(lang))} · {esc(self.status.label(lang))} · "
+            f"outcome {esc(outcome)} · {len(self.events)} events, {self.loops} loop(s)"
         )
         return (
             f"<div>{head}<table><tr><th></th><th>#</th><th>Stage</th><th>Buygrid</th></tr>"
@@ -566,8 +593,12 @@ def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
     elif move == "abandon":
         status = _ABANDONED
         if p.seller is not None:
+            # abandon() always carries the reason; an event written by other means
+            # (BUYING.fire, a stored log) may not: the deal is then lost for no decision.
             changes["outcome"] = Outcome.LOST
-            changes["loss_reason"] = payload.loss_reason  # type: ignore[union-attr]
+            changes["loss_reason"] = (
+                payload.loss_reason if type(payload) is Abandonment else _NO_DECISION
+            )
     elif payload is not None:
         _apply(p, payload, changes)
     if move == "complete":
@@ -669,7 +700,8 @@ def to_mermaid(
         lines.append(f"    {here.value} --> {there.value}: {label}")
     lines.append(f"    {_STAGES[-1].value} --> [*]: complete")
     lines.append(f"    note right of {_STAGES[0].value}")
-    lines.append("        revisit: back to any earlier stage; abandon: from any stage")
+    lines.append("        revisit: back to any earlier stage")
+    lines.append("        abandon: from any stage")
     lines.append("    end note")
     if current is not None:
         lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")

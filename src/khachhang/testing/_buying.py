@@ -107,7 +107,10 @@ def _times(at: datetime) -> SearchStrategy[datetime]:
 
 
 def participants() -> SearchStrategy[Participant]:
-    """People in a buying centre with one to three roles."""
+    """People in a buying centre with one to three roles.
+
+    Example: ``@given(participants())``.
+    """
     return st.builds(
         Participant,
         st.sampled_from(_PEOPLE),
@@ -117,14 +120,20 @@ def participants() -> SearchStrategy[Participant]:
 
 
 def buying_centers(max_size: int = 4) -> SearchStrategy[BuyingCenter]:
-    """Buying centres with distinct people."""
+    """Buying centres with distinct people.
+
+    Example: ``@given(buying_centers())``.
+    """
     return st.lists(participants(), max_size=max_size, unique_by=lambda p: p.person).map(
         lambda people: BuyingCenter(tuple(people))
     )
 
 
 def buygrids() -> SearchStrategy[Buygrid]:
-    """Valid buygrids: any cells, but specification and review never skipped."""
+    """Valid buygrids: any cells, but specification and review never skipped.
+
+    Example: ``@given(buygrids())``.
+    """
     cell = st.sampled_from(Requirement)
     never = st.sampled_from([Requirement.REQUIRED, Requirement.OPTIONAL])
     column = st.tuples(cell, cell, never, cell, cell, cell, cell, never)
@@ -132,7 +141,10 @@ def buygrids() -> SearchStrategy[Buygrid]:
 
 
 def candidate_lists() -> SearchStrategy[Candidates]:
-    """Candidate suppliers from a supplier search."""
+    """Candidate suppliers from a supplier search.
+
+    Example: ``@given(candidate_lists())``.
+    """
     return st.lists(st.sampled_from(SUPPLIERS), min_size=1, max_size=4, unique=True).map(
         lambda ids: Candidates(tuple(ids))
     )
@@ -141,7 +153,10 @@ def candidate_lists() -> SearchStrategy[Candidates]:
 def proposals(
     supplier: str | None = None, received: datetime | None = None
 ) -> SearchStrategy[Proposal]:
-    """Proposals with a VND price, valid for up to 90 days after ``received``."""
+    """Proposals with a VND price, valid for up to 90 days after ``received``.
+
+    Example: ``@given(proposals())``.
+    """
     start = received if received is not None else _LO
     return st.builds(
         Proposal,
@@ -153,12 +168,18 @@ def proposals(
 
 
 def selections() -> SearchStrategy[Selection]:
-    """Selections of a supplier, sometimes with the seller's loss reason."""
+    """Selections of a supplier, sometimes with the seller's loss reason.
+
+    Example: ``@given(selections())``.
+    """
     return st.builds(Selection, st.sampled_from(SUPPLIERS), st.none() | st.sampled_from(LossReason))
 
 
 def orders() -> SearchStrategy[Order]:
-    """Orders of one to three VND lines with delivery, payment and warranty terms."""
+    """Orders of one to three VND lines with delivery, payment and warranty terms.
+
+    Example: ``@given(orders())``.
+    """
     return st.builds(
         Order,
         st.lists(line_items("VND"), min_size=1, max_size=3).map(tuple),
@@ -170,24 +191,36 @@ def orders() -> SearchStrategy[Order]:
 
 
 def reviews() -> SearchStrategy[Review]:
-    """Performance reviews: commitments kept or not, rated 1 to 5."""
+    """Performance reviews: commitments kept or not, rated 1 to 5.
+
+    Example: ``@given(reviews())``.
+    """
     return st.builds(
         Review, st.booleans(), st.integers(1, 5), st.sampled_from(["", "Giao trễ 2 ngày"])
     )
 
 
 def influence_notes() -> SearchStrategy[InfluenceNote]:
-    """Notes under one of seed 004's four groups of influences."""
+    """Notes under one of seed 004's four groups of influences.
+
+    Example: ``@given(influence_notes())``.
+    """
     return st.builds(InfluenceNote, st.sampled_from(Influence), st.sampled_from(_NOTES))
 
 
 def abandonments() -> SearchStrategy[Abandonment]:
-    """The seller's loss reason carried by an ``abandon``."""
+    """The seller's loss reason carried by an ``abandon``.
+
+    Example: ``@given(abandonments())``.
+    """
     return st.builds(Abandonment, st.sampled_from(LossReason))
 
 
 def openings() -> SearchStrategy[Opening]:
-    """What a purchase starts with."""
+    """What a purchase starts with.
+
+    Example: ``@given(openings())``.
+    """
     ids = st.sampled_from(SUPPLIERS)
     return st.builds(
         Opening,
@@ -386,12 +419,18 @@ _STAGES: tuple[Stage, ...] = tuple(Stage)
 
 
 def stage_data() -> SearchStrategy[StageData]:
-    """What the stages of reachable processes recorded."""
+    """What the stages of reachable processes recorded.
+
+    Example: ``@given(stage_data())``.
+    """
     return buying_processes().map(lambda p: p.data)
 
 
 def visits() -> SearchStrategy[Visit]:
-    """Stays in a stage, taken from reachable processes."""
+    """Stays in a stage, taken from reachable processes.
+
+    Example: ``@given(visits())``.
+    """
     return buying_processes(max_loops=1).flatmap(lambda p: st.sampled_from(p.history))
 
 
@@ -400,6 +439,8 @@ def visits() -> SearchStrategy[Visit]:
 
 def payloads(at: datetime) -> SearchStrategy[Payload]:
     """Any stage data or note as of ``at``: valid values, often wrong for the stage (a
+
+    Example: ``@given(payloads())``.
     proposal may already have expired), to throw at a process and see it refuse."""
     return st.one_of(
         candidate_lists(),
@@ -423,6 +464,14 @@ class BuyingProcessMachine(RuleBasedStateMachine):
     Override :meth:`stored` to pass each new process through your storage (save, then
     load it back); the machine checks that what comes back equals what went in, and
     carries on with the loaded value.
+
+    Example: subclass it, override ``stored``, and collect ``TestMyStore.TestCase``::
+
+        class TestMyStore(BuyingProcessMachine):
+            def stored(self, process):
+                return my_repository.save_and_load(process)
+
+        TestStorage = TestMyStore.TestCase
     """
 
     def __init__(self) -> None:
