@@ -46,6 +46,7 @@ from khachhang.errors import RuleError, ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, MONEY_CONTEXT, Money
+from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
     And,
@@ -76,9 +77,6 @@ __all__ = [
 
 ID_COLUMN = "id"
 """The column holding the customer's id in :func:`customers_to_frame`."""
-
-CURRENCY_SUFFIX = "_currency"
-"""A money field's currency column is its amount column plus this suffix."""
 
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
@@ -307,42 +305,8 @@ _COLUMNS: dict[FieldKind, Callable[[Field, list[Any], pl.Schema], list[pl.Series
 # --- rules ----------------------------------------------------------------------------
 
 
-def _resolve_columns(
-    columns: Mapping[str, str] | None, registry: FieldRegistry
-) -> Callable[[Field], tuple[str, str]]:
-    """``field -> (column, currency column)`` honouring the caller's ``columns`` map."""
-    given = dict(columns or {})
-    for key, value in given.items():
-        name = (
-            key[: -len(".currency")] if isinstance(key, str) and key.endswith(".currency") else key
-        )
-        if not isinstance(key, str) or name not in registry:
-            raise RuleError(f"columns[{key!r}]"[:80], "not a field of the registry")
-        if key != name and registry[name].kind is not FieldKind.MONEY:
-            raise RuleError(f"columns[{key!r}]", "only money fields have a currency column")
-        if not isinstance(value, str) or not value:
-            raise RuleError(f"columns[{key!r}]", "expected a column name (str)")
-
-    def resolve(field: Field) -> tuple[str, str]:
-        column = given.get(field.name, field.column)
-        currency = given.get(field.name + ".currency", column + CURRENCY_SUFFIX)
-        return column, currency
-
-    return resolve
-
-
 def _utc(value: datetime) -> datetime:
     return value.astimezone(_UTC)
-
-
-def _window(as_of: datetime, days: int) -> tuple[datetime, datetime]:
-    """``(as_of - days, as_of)`` in UTC; the start clamped at the earliest datetime."""
-    end = _utc(as_of)
-    try:
-        start = end - timedelta(days=days)
-    except OverflowError:
-        start = datetime.min.replace(tzinfo=_UTC)
-    return start, end
 
 
 def _plain(value: object) -> object:
@@ -386,7 +350,7 @@ class _ToPolars:
     ) -> None:
         self.registry = registry
         self.as_of = as_of
-        self.resolve = _resolve_columns(columns, registry)
+        self.resolve = resolve_columns(columns, registry)
 
     def __call__(self, rule: Rule) -> pl.Expr:
         handler = _NODES.get(type(rule))
@@ -434,7 +398,7 @@ class _ToPolars:
 
     def within(self, rule: Within) -> pl.Expr:
         _, column = self._field(rule.field)
-        start, end = _window(self.as_of, rule.days)
+        start, end = window(self.as_of, rule.days)
         return column.is_between(pl.lit(start), pl.lit(end), closed="both")
 
     def and_(self, rule: And) -> pl.Expr:

@@ -28,7 +28,7 @@ Needs the ``sql`` extra: ``pip install 'khachhang[sql]'``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +44,8 @@ from khachhang.errors import RuleError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
-from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
+from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
 from khachhang.segmentation.rules import (
     And,
     Between,
@@ -71,9 +72,6 @@ __all__ = [
     "segmenter_to_sql",
 ]
 
-CURRENCY_SUFFIX = "_currency"
-"""A money field's currency column is its amount column plus this suffix."""
-
 DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "spark", "bigquery", "snowflake", "trino")
 """Dialects the test suite checks (every sqlglot dialect is accepted)."""
 
@@ -89,30 +87,6 @@ def _dialect(name: object) -> sqlglot.Dialect:
     except ValueError:
         known = ", ".join(d.value for d in sqlglot.Dialects if d.value)
         raise RuleError("dialect", f"unknown SQL dialect {shown(name)}; known: {known}") from None
-
-
-def _resolve_columns(
-    columns: Mapping[str, str] | None, registry: FieldRegistry
-) -> Callable[[Field], tuple[str, str]]:
-    """``field -> (column, currency column)`` honouring the caller's ``columns`` map."""
-    given = dict(columns or {})
-    for key, value in given.items():
-        name = (
-            key[: -len(".currency")] if isinstance(key, str) and key.endswith(".currency") else key
-        )
-        if not isinstance(key, str) or name not in registry:
-            raise RuleError(f"columns[{key!r}]"[:80], "not a field of the registry")
-        if key != name and registry[name].kind is not FieldKind.MONEY:
-            raise RuleError(f"columns[{key!r}]", "only money fields have a currency column")
-        if not isinstance(value, str) or not value or len(value) > 200:
-            raise RuleError(f"columns[{key!r}]", "expected a column name (str)")
-
-    def resolve(field: Field) -> tuple[str, str]:
-        column = given.get(field.name, field.column)
-        currency = given.get(field.name + ".currency", column + CURRENCY_SUFFIX)
-        return column, currency
-
-    return resolve
 
 
 def _column(name: str) -> exp.Column:
@@ -164,16 +138,6 @@ def _literal(value: object) -> exp.Expr:
     raise RuleError("value", f"no SQL literal for {type(value).__name__}")
 
 
-def _window(as_of: datetime, days: int) -> tuple[datetime, datetime]:
-    """``(as_of - days, as_of)`` in UTC; the start clamped at the earliest datetime."""
-    end = as_of.astimezone(_UTC)
-    try:
-        start = end - timedelta(days=days)
-    except OverflowError:
-        start = datetime.min.replace(tzinfo=_UTC)
-    return start, end
-
-
 _COMPARE: dict[Op, type[exp.Binary]] = {
     Op.EQ: exp.EQ,
     Op.NE: exp.NEQ,
@@ -211,7 +175,7 @@ class _ToSQL:
     ) -> None:
         self.registry = registry
         self.as_of = as_of
-        self.resolve = _resolve_columns(columns, registry)
+        self.resolve = resolve_columns(columns, registry)
         self.three_valued = three_valued
         self.positive = True  # under an even number of NOTs
 
@@ -273,7 +237,7 @@ class _ToSQL:
 
     def within(self, rule: Within) -> exp.Expr:
         _, column = self._field(rule.field)
-        start, end = _window(self.as_of, rule.days)
+        start, end = window(self.as_of, rule.days)
         return exp.Between(this=column, low=_timestamp(start), high=_timestamp(end))
 
     def and_(self, rule: And) -> exp.Expr:

@@ -1,0 +1,64 @@
+"""What the Polars and SQL backends share: column names and the ``within`` window.
+
+Pure and free of the optional engines, so both backends import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+
+from khachhang.errors import RuleError
+from khachhang.segmentation.evaluate import window_start
+from khachhang.segmentation.fields import Field, FieldKind, FieldRegistry
+
+CURRENCY_SUFFIX = "_currency"
+"""A money field's currency column is its amount column plus this suffix."""
+
+_MAX_COLUMN_NAME = 200
+
+
+def resolve_columns(
+    columns: Mapping[str, str] | None, registry: FieldRegistry
+) -> Callable[[Field], tuple[str, str]]:
+    """``field -> (column, currency column)`` honouring the caller's ``columns`` map.
+
+    Keys are field names, or ``"<money field>.currency"`` for a money field's currency
+    column; a key that is not a field of ``registry`` is a :class:`RuleError`.
+
+    >>> from khachhang.segmentation import DEFAULT_REGISTRY
+    >>> resolve = resolve_columns({"total_spent": "tong_chi"}, DEFAULT_REGISTRY)
+    >>> resolve(DEFAULT_REGISTRY["total_spent"])
+    ('tong_chi', 'tong_chi_currency')
+    """
+    given = dict(columns or {})
+    for key, value in given.items():
+        name = (
+            key[: -len(".currency")] if isinstance(key, str) and key.endswith(".currency") else key
+        )
+        if not isinstance(key, str) or name not in registry:
+            raise RuleError(f"columns[{key!r}]"[:80], "not a field of the registry")
+        if key != name and registry[name].kind is not FieldKind.MONEY:
+            raise RuleError(f"columns[{key!r}]", "only money fields have a currency column")
+        if not isinstance(value, str) or not value or len(value) > _MAX_COLUMN_NAME:
+            raise RuleError(f"columns[{key!r}]", "expected a column name (str)")
+
+    def resolve(field: Field) -> tuple[str, str]:
+        column = given.get(field.name, field.column)
+        currency = given.get(field.name + ".currency", column + CURRENCY_SUFFIX)
+        return column, currency
+
+    return resolve
+
+
+def window(as_of: datetime, days: int) -> tuple[datetime, datetime]:
+    """``(as_of - days, as_of)`` in UTC, as in memory (the start clamped at the earliest
+    instant).
+
+    >>> from datetime import timedelta
+    >>> start, end = window(datetime(2026, 1, 31, 7, tzinfo=timezone(timedelta(hours=7))), 30)
+    >>> start.isoformat(), end.isoformat()
+    ('2026-01-01T00:00:00+00:00', '2026-01-31T00:00:00+00:00')
+    """
+    end = as_of.astimezone(timezone.utc)
+    return window_start(end, days), end
