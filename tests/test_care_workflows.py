@@ -67,6 +67,7 @@ def test_every_channel_that_reaches_one_customer_maps_to_a_consent_channel() -> 
         assert channel.contact_kinds == kinds
 
 
+@settings(max_examples=50)
 @given(st.lists(contact_points(), max_size=4), st.sampled_from(Channel))
 def test_reach_is_reachable_exactly_when_a_contact_point_consents(
     points: list[ContactPoint], channel: Channel
@@ -253,7 +254,7 @@ MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 
 
 @pytest.mark.parametrize(("cls", "strategy"), MODELS, ids=lambda v: getattr(v, "__name__", ""))
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(data=st.data())
 def test_workflow_models_round_trip(cls: type[Any], strategy: Any, data: st.DataObject) -> None:
     value = data.draw(strategy)
@@ -277,3 +278,84 @@ def test_a_stored_offset_must_be_plain_relative_fields() -> None:
     data["steps"][0]["due"] = {"days": True}
     with pytest.raises(ConversionError, match="integer"):
         from_dict(data, CareWorkflow)
+
+
+@pytest.mark.parametrize(
+    ("forge", "where"),
+    [
+        ("cancel_then_complete", r"events\[2\].source"),
+        ("created_done", r"events\[0\]"),
+        ("cancel_named_complete", r"events\[1\].transition"),
+        ("back_in_time", r"events\[1\].at"),
+    ],
+)
+def test_a_stored_log_no_run_can_have_is_refused_with_its_path(forge: str, where: str) -> None:
+    run = POST_SALE.start("c-1", T0)
+    start = to_dict(run)["events"][0]
+    cancel = to_dict(run.cancel("khách từ chối", at=T0))["events"][1]
+    done = to_dict(run.complete_step("track_feedback", at=T0 + timedelta(hours=1)))["events"][1]
+    logs = {
+        "cancel_then_complete": ("active", [start, cancel, done]),
+        "created_done": ("done", [dict(start, target="done")]),
+        "cancel_named_complete": ("cancelled", [start, dict(cancel, transition="complete_step")]),
+        "back_in_time": ("active", [start, dict(done, at="2020-01-01T00:00:00+07:00")]),
+    }
+    status, events = logs[forge]
+    with pytest.raises(ConversionError, match=where):
+        from_dict({"status": status, "events": events}, WorkflowRun)
+
+
+def test_offsets_are_whole_numbers_within_the_calendar() -> None:
+    step = PRE_SALE.steps[0]
+    with pytest.raises(ValidationError, match="whole numbers"):
+        attrs.evolve(step, due=relativedelta(days=1.5))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="past the calendar"):
+        attrs.evolve(step, due=relativedelta(years=10_000))
+    far = CareWorkflow("far", "Xa", "Far", [attrs.evolve(step, due=relativedelta(years=9000))])
+    with pytest.raises(ValidationError, match="trigger_at"):
+        far.start("c-1", T0)  # due in the year 11026
+    late = attrs.evolve(far, grace=relativedelta(years=100))
+    run = late.start("c-1", datetime(900, 1, 1, tzinfo=VN))  # due 9900, overdue after 9999
+    assert run.overdue(datetime(9999, 12, 31, tzinfo=VN)) == ()
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_FIELDS = st.sampled_from(["years", "months", "days", "hours", "minutes", "weeks", "day", ""])
+
+
+@settings(max_examples=60)
+@given(_JSON | st.dictionaries(_FIELDS, _JSON | st.integers(-(10**12), 10**12), max_size=4))
+def test_hostile_json_offsets_raise_conversion_errors_only(value: object) -> None:
+    """Unknown keys, floats, bools, huge or negative numbers: a ConversionError naming the
+    path, never a bare exception; what loads round-trips."""
+    alone: tuple[str, ...] = ()
+    try:
+        assert isinstance(from_dict(value, relativedelta), relativedelta)
+    except ConversionError as error:
+        alone = error.paths
+    assert all(p.startswith("$") for p in alone)
+    data = to_dict(POST_SALE)
+    data["steps"][0]["due"] = value
+    nested: tuple[str, ...] = ()
+    try:
+        workflow = from_dict(data, CareWorkflow)
+        assert from_dict(to_dict(workflow), CareWorkflow) == workflow
+    except ConversionError as error:
+        nested = error.paths
+    assert all(p.startswith("$.steps[0].due") for p in nested)
+
+
+def test_a_step_s_note_is_cleaned_like_every_text() -> None:
+    step = PRE_SALE.steps[0]
+    done = StepProgress(step, StepState.COMPLETED, T0, T0, "  khách   hài lòng ")
+    assert done.note == "khách hài lòng"

@@ -42,7 +42,7 @@ _TEXT = {
         "total": "Tổng",
         "rules": "Quy tắc: hỏi thăm 3 ngày và 1 tháng sau mua; sinh nhật; "
         "kỷ niệm ngày trở thành khách hàng; ngày lễ.\n"
-        "Giờ yên lặng 21:00–08:00; tối đa 2 điểm chạm mỗi tuần cho mỗi khách hàng.",
+        "Không liên hệ từ 21:00 đến 08:00; tối đa 2 điểm chạm mỗi tuần cho mỗi khách hàng.",
     },
     "en": {
         "title": "Care calendar, next 30 days",

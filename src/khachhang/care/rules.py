@@ -118,6 +118,15 @@ def on_anniversary(anchor: date, year: int, leap_day: LeapDay = LeapDay.FEBRUARY
     >>> on_anniversary(date(2004, 2, 29), 2028)
     datetime.date(2028, 2, 29)
     """
+    check_type("anchor", anchor, date)
+    if not 1 <= check_type("year", year, int) <= 9999:
+        raise ValidationError("year", f"{year} is outside the calendar (1 to 9999)")
+    check_type("leap_day", leap_day, LeapDay)
+    return _on_anniversary(anchor, year, leap_day)
+
+
+def _on_anniversary(anchor: date, year: int, leap_day: LeapDay) -> date:
+    """:func:`on_anniversary` without the checks (the planner runs it per customer)."""
     if anchor.month == 2 and anchor.day == 29 and not calendar.isleap(year):
         return date(year, 3, 1) if leap_day is LeapDay.MARCH_1 else date(year, 2, 28)
     return anchor.replace(year=year)
@@ -171,7 +180,9 @@ class FollowUp:
     """Follow up after each purchase at each offset (seed 000 §4.2: "hỏi thăm khách hàng").
 
     ``time_of_day`` sets the local time of the follow-up (09:00 by default); ``None``
-    keeps the time the offset gives, e.g. two hours after the purchase.
+    keeps the time the offset gives, e.g. two hours after the purchase. Years, months
+    and days are calendar steps; hours and less are elapsed time (across a DST change
+    too). Offsets are whole numbers, not negative, within the calendar.
 
     >>> FollowUp("after-sale", [relativedelta(days=3), relativedelta(months=1)]).offsets
     (relativedelta(days=+3), relativedelta(months=+1))
@@ -300,8 +311,13 @@ class HolidayGreeting:
         if not isinstance(holidays, Mapping):
             msg = f"expected a mapping of dates to names, got {type(holidays).__name__}"
             raise ValidationError("holidays", msg)
-        items = tuple(Holiday(d, n) for d, n in holidays.items())
-        return cls(name, items, tuple(channels), time_of_day, merge_runs)
+        items = []
+        for day, label in holidays.items():
+            try:
+                items.append(Holiday(day, label))
+            except ValidationError as error:
+                raise error.at(f"holidays[{str(day)[:40]}]") from None
+        return cls(name, tuple(items), channels, time_of_day, merge_runs)
 
     def occasions(self) -> tuple[Holiday, ...]:
         """The holidays greeted: every date, or the first of each run with ``merge_runs``."""

@@ -42,6 +42,18 @@ What the plan guarantees, for any customers and window (property-tested):
   ISO week, month, quarter, year, in the plan's time zone), counted within the window,
   first come first served.
 
+Time zones with daylight saving time (say ``tz="Europe/Berlin"``): order and the window
+are decided on real instants, dates, quiet hours and periods on the local wall clock. A
+local time that does not exist (clocks going forward) is moved forward by the gap — a
+greeting at 02:30 is made at 03:30 — and one that occurs twice (clocks going back) is its
+first occurrence, as in ``zoneinfo`` and ``java.time``; quiet hours never move a
+touchpoint back in time. Offsets after a purchase add months and days on the calendar,
+then hours and less as elapsed time (two hours after a purchase are two real hours).
+
+The calendar's ends: Python's dates run from the year 1 to 9999. A window reaching
+beyond 0001-01-03 or 9999-12-29 (UTC) is clipped there, so ``end=datetime.max`` (made
+aware) means "no end"; occasions that would fall past the year 9999 are not planned.
+
 It streams: the window is cut into calendar months and only one month's touchpoints are
 held at a time, so a year for 100,000 customers never builds one giant list (the
 customers themselves are read once into a tuple, since each month passes over them).
@@ -52,7 +64,7 @@ from __future__ import annotations
 import bisect
 import calendar
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,8 +83,8 @@ from khachhang.care.rules import (
     HolidayGreeting,
     LeapDay,
     Purpose,
+    _on_anniversary,
     check_rule,
-    on_anniversary,
 )
 from khachhang.care.touchpoints import (
     _DAY,
@@ -104,12 +116,18 @@ def _rules(values: Iterable[CareRule]) -> tuple[CareRule, ...]:
 
 def _zone(tz: object) -> tzinfo:
     if isinstance(tz, tzinfo):
+        try:  # a tzinfo must give offsets (the bare base class does not)
+            ok = datetime(2000, 1, 1, tzinfo=timezone.utc).astimezone(tz).utcoffset() is not None
+        except Exception:  # any failure of a foreign tzinfo means a bad argument
+            ok = False
+        if not ok:
+            raise ValidationError("tz", f"{shown(tz)} does not give UTC offsets")
         return tz
     if not isinstance(tz, str):
         raise ValidationError("tz", f"expected a time zone name or tzinfo, got {shown(tz)}")
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
         raise ValidationError("tz", f"unknown time zone {shown(tz)}") from None
 
 
@@ -213,27 +231,43 @@ class CarePlan:
 # --- the engine --------------------------------------------------------------------------
 
 
-def _fast_offset(offset: relativedelta) -> tuple[int, timedelta]:
-    """An offset as whole months plus a ``timedelta``: what ``relativedelta`` adds, in that
-    order, for an offset with relative fields only (much faster than its ``__add__``)."""
-    rest = timedelta(
-        days=offset.days,
+_UTC = timezone.utc
+_FIRST = datetime(1, 1, 3, tzinfo=_UTC)
+_LAST = datetime(9999, 12, 29, tzinfo=_UTC)
+"""The instants a plan covers: a window reaching beyond is clipped to them (Python's
+calendar runs from 0001-01-01 to 9999-12-31; the plan keeps two days of room on each side
+for time zones and for touchpoints moved by the quiet hours)."""
+
+_Offset = tuple[int, timedelta, timedelta]
+
+
+def _fast_offset(offset: relativedelta) -> _Offset:
+    """An offset as whole months, whole days (calendar) and an exact duration (hours and
+    less) — what ``_shift`` adds, in that order; much faster than ``relativedelta``."""
+    exact = timedelta(
         hours=offset.hours,
         minutes=offset.minutes,
         seconds=offset.seconds,
         microseconds=offset.microseconds,
     )
-    return offset.years * 12 + offset.months, rest
+    return offset.years * 12 + offset.months, timedelta(days=offset.days), exact
 
 
-def _shift(moment: datetime, months: int, rest: timedelta) -> datetime | None:
-    """``moment + relativedelta(months=months) + rest``; ``None`` past the calendar's end.
+def _shift(moment: datetime, months: int, days: timedelta, exact: timedelta) -> datetime | None:
+    """``moment`` plus an offset; ``None`` past the calendar's end.
+
+    Months and days are calendar arithmetic on the local wall clock (the 31st plus a
+    month is the last day of the next month; a day later is the same local time, across
+    a DST change too), then hours and less are exact elapsed time — as ``java.time`` and
+    JavaScript's Temporal do. In a zone without DST this is ``moment + relativedelta``.
 
     >>> from datetime import datetime
-    >>> _shift(datetime(2026, 1, 31, 9), 1, timedelta(days=1))
+    >>> from zoneinfo import ZoneInfo
+    >>> _shift(datetime(2026, 1, 31, 9), 1, timedelta(days=1), timedelta())
     datetime.datetime(2026, 3, 1, 9, 0)
-    >>> _shift(datetime(2026, 1, 31), 1, timedelta()) == datetime(2026, 2, 28)
-    True
+    >>> berlin = ZoneInfo("Europe/Berlin")  # clocks go forward at 02:00 on 29 March 2026
+    >>> _shift(datetime(2026, 3, 29, 1, 30, tzinfo=berlin), 0, timedelta(), timedelta(hours=2))
+    datetime.datetime(2026, 3, 29, 4, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/Berlin'))
     """
     try:
         if months:
@@ -242,7 +276,14 @@ def _shift(moment: datetime, months: int, rest: timedelta) -> datetime | None:
             month = total % 12 + 1
             day = min(moment.day, calendar.monthrange(year, month)[1])
             moment = moment.replace(year=year, month=month, day=day)
-        return moment + rest
+        if days:
+            moment = moment + days
+        if exact:
+            zone = moment.tzinfo
+            if zone is None or moment.utcoffset() is None:
+                return moment + exact
+            return (moment.astimezone(_UTC) + exact).astimezone(zone)
+        return moment
     except (OverflowError, ValueError):
         return None
 
@@ -250,11 +291,46 @@ def _shift(moment: datetime, months: int, rest: timedelta) -> datetime | None:
 def _span(offsets: Iterable[relativedelta]) -> timedelta:
     """An upper bound of how far after a purchase the offsets reach."""
     days = max(o.years * 366 + o.months * 31 + o.days + 1 for o in offsets)
-    return timedelta(days=days) + _DAY
+    return timedelta(days=min(days, 3_700_000)) + _DAY
 
 
-# A candidate before the decisions: (due, rule index, purpose, note, rule).
-_Candidate = tuple[datetime, int, Purpose, str, CareRule]
+def _clip(path: str, moment: datetime) -> datetime:
+    """``moment`` as a UTC instant inside ``[_FIRST, _LAST]``."""
+    require_aware(moment, path)
+    if moment <= _FIRST:
+        return _FIRST
+    if moment >= _LAST:
+        return _LAST
+    return moment.astimezone(_UTC)
+
+
+def _minus(moment: datetime, delta: timedelta) -> datetime:
+    try:
+        return moment - delta
+    except OverflowError:
+        return datetime.min.replace(tzinfo=moment.tzinfo)
+
+
+def _plus(moment: datetime, delta: timedelta) -> datetime:
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max.replace(tzinfo=moment.tzinfo)
+
+
+def _in(moment: datetime, zone: tzinfo | None, *, low: bool) -> datetime:
+    """``moment`` in ``zone``; the calendar's first or last instant there if it overflows."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        edge = datetime.min if low else datetime.max  # noqa: DTZ901 (given a zone next)
+        return edge.replace(tzinfo=zone)
+
+
+# A candidate before the decisions: (due as a UTC instant, rule index, purpose, note, rule,
+# due on the local wall clock). Order and the window are decided on the instant (local
+# times repeat when clocks go back); dates, quiet hours and periods on the wall clock.
+_Candidate = tuple[datetime, int, Purpose, str, CareRule, datetime]
 
 
 class _Run:
@@ -277,8 +353,8 @@ class _Run:
             raise ValidationError("end", f"{end.isoformat()} is before start")
         self.plan = plan
         self.zone = _zone(tz)
-        self.start = start.astimezone(self.zone)
-        self.end = end.astimezone(self.zone)
+        self.start = _clip("start", start)
+        self.end = _clip("end", end)
         self.customers = check_items("customers", as_collection("customers", customers), Customer)
         ids: set[str] = set()
         for i, customer in enumerate(self.customers):
@@ -308,34 +384,66 @@ class _Run:
             (tuple((c, _ORDINAL[c]) for c in rule.channels), rule.purpose.is_greeting)
             for rule in plan.rules
         ]
+        # Per slice: the exact bounds (UTC instants) and, on the local wall clock, the
+        # loose bounds raw occasions are first filtered by (a day of room either side:
+        # quiet hours move an occasion by less than a day, and local times repeat or
+        # vanish around DST changes).
+        self.lo = self.hi = self.start
+        self.raw_lo = self.raw_hi = self.start.astimezone(self.zone)
 
-    def _move(self, moment: datetime) -> datetime:
-        return moment if self.quiet is None else self.quiet.move(moment)
+    def _place(self, raw: datetime) -> tuple[datetime, datetime] | None:
+        """The instant and settled local time of an occasion at local wall time ``raw``,
+        after the quiet hours; ``None`` if it falls outside the slice.
+
+        A local time that does not exist (clocks going forward) is moved forward by the
+        gap, 02:30 becoming 03:30; a repeated one (clocks going back) is its first
+        occurrence — what ``zoneinfo`` and ``java.time`` do.
+        """
+        zone = self.zone
+        utc = raw.astimezone(_UTC)
+        local = utc.astimezone(zone)
+        quiet = self.quiet
+        if quiet is not None and quiet.contains(local.time()):
+            local = quiet.move(local)
+            utc = local.astimezone(_UTC)
+        if self.lo <= utc < self.hi:
+            return utc, local
+        return None
 
     def _slices(self) -> Iterator[tuple[datetime, datetime]]:
-        """The window cut at local midnights on the first of each month."""
+        """The window cut at local midnights on the first of each month (UTC instants)."""
         lo = self.start
+        zone = self.zone
         while lo < self.end:
-            first = date(lo.year, lo.month, 1) + relativedelta(months=1)
-            hi = min(self.end, datetime.combine(first, time(), tzinfo=self.zone))
+            local = lo.astimezone(zone)
+            if local.year == 9999 and local.month == 12:
+                hi = self.end
+            else:
+                first = date(local.year, local.month, 1) + relativedelta(months=1)
+                midnight = datetime.combine(first, time(), tzinfo=zone).astimezone(_UTC)
+                hi = min(self.end, midnight)
             yield lo, hi
             lo = hi
 
     def stream(self) -> Iterator[Touchpoint | Drop]:
+        zone = self.zone
         for lo, hi in self._slices():
+            self.lo, self.hi = lo, hi
+            self.raw_lo = lo.astimezone(zone) - _DAY
+            self.raw_hi = hi.astimezone(zone) + _DAY
             items: list[tuple[datetime, str, int, str, Touchpoint | Drop]] = []
-            holidays = self._holidays(lo, hi)
+            holidays = self._holidays()
             self.bounds: dict[tuple[int, int], tuple[Any, datetime, datetime]] = {}
             for customer in self.customers:
-                self._decide(customer, self._candidates(customer, lo, hi, holidays), items)
+                self._decide(customer, self._candidates(customer, holidays), items)
             items.sort(key=lambda item: item[:4])
             for item in items:
                 yield item[4]
 
     # -- candidates ------------------------------------------------------------------------
-    def _holidays(self, lo: datetime, hi: datetime) -> list[_Candidate]:
+    def _holidays(self) -> list[_Candidate]:
         """This slice's holiday greetings (the same for every customer)."""
-        raw_lo = lo - _DAY
+        raw_lo, raw_hi = self.raw_lo, self.raw_hi
         found: list[_Candidate] = []
         for index, rule in enumerate(self.plan.rules):
             if not isinstance(rule, HolidayGreeting):
@@ -344,115 +452,119 @@ class _Run:
             first = bisect.bisect_left([h.date for h in occasions], raw_lo.date())
             for holiday in occasions[first:]:
                 raw = datetime.combine(holiday.date, rule.time_of_day, tzinfo=self.zone)
-                if raw >= hi:
+                if raw >= raw_hi:
                     break
-                if raw < raw_lo:
-                    continue
-                due = self._move(raw)
-                if lo <= due < hi:
-                    found.append((due, index, Purpose.HOLIDAY, holiday.name, rule))
+                placed = self._place(raw)
+                if placed is not None:
+                    utc, local = placed
+                    found.append((utc, index, Purpose.HOLIDAY, holiday.name, rule, local))
         return found
 
     def _yearly(
-        self, anchor: date, when: time, leap: LeapDay, lo: datetime, hi: datetime
-    ) -> list[tuple[datetime, int]]:
+        self, anchor: date, when: time, leap: LeapDay
+    ) -> list[tuple[datetime, datetime, int]]:
         """Anniversaries of ``anchor`` (years after it) due in the slice, with their number."""
-        raw_lo = lo - _DAY
+        raw_lo, raw_hi = self.raw_lo, self.raw_hi
         found = []
-        for year in range(max(raw_lo.year, anchor.year + 1), hi.year + 1):
-            day = on_anniversary(anchor, year, leap)
-            if not raw_lo.date() <= day <= hi.date():
+        for year in range(max(raw_lo.year, anchor.year + 1), raw_hi.year + 1):
+            day = _on_anniversary(anchor, year, leap)
+            if not raw_lo.date() <= day <= raw_hi.date():
                 continue
-            raw = datetime.combine(day, when, tzinfo=self.zone)
-            if raw_lo <= raw < hi:
-                due = self._move(raw)
-                if lo <= due < hi:
-                    found.append((due, year - anchor.year))
+            placed = self._place(datetime.combine(day, when, tzinfo=self.zone))
+            if placed is not None:
+                found.append((placed[0], placed[1], year - anchor.year))
         return found
 
-    def _candidates(
-        self, customer: Customer, lo: datetime, hi: datetime, holidays: list[_Candidate]
-    ) -> list[_Candidate]:
+    def _candidates(self, customer: Customer, holidays: list[_Candidate]) -> list[_Candidate]:
         found: list[_Candidate] = list(holidays)
         zone = self.zone
-        raw_lo = lo - _DAY
         for index, rule in enumerate(self.plan.rules):
             if isinstance(rule, FollowUp):
-                offsets, span = self.offsets[index]
-                for purchase in customer.purchases:
-                    at = purchase.at
-                    # Compare in the purchase's own tzinfo object: CPython compares two
-                    # datetimes sharing one tzinfo without asking it for offsets (fast).
-                    key = (index, id(at.tzinfo))
-                    bounds = self.bounds.get(key)
-                    if bounds is None:
-                        tz_of = at.tzinfo
-                        bounds = (tz_of, (raw_lo - span).astimezone(tz_of), hi.astimezone(tz_of))
-                        self.bounds[key] = bounds
-                    if at >= bounds[2]:
-                        break
-                    if at < bounds[1]:
-                        continue
-                    base = purchase.at.astimezone(zone)
-                    for months, rest in offsets:
-                        shifted = _shift(base, months, rest)
-                        if shifted is None:
-                            continue
-                        raw = shifted
-                        if rule.time_of_day is not None:
-                            raw = datetime.combine(raw.date(), rule.time_of_day, tzinfo=zone)
-                        if raw_lo <= raw < hi:
-                            due = self._move(raw)
-                            if lo <= due < hi:
-                                found.append((due, index, Purpose.FOLLOW_UP, purchase.id, rule))
+                self._follow_ups(customer, index, rule, found)
             elif isinstance(rule, BirthdayGreeting):
                 party = customer.party
                 if isinstance(party, Person) and party.birth_date is not None:
-                    for due, _ in self._yearly(
-                        party.birth_date, rule.time_of_day, rule.leap_day, lo, hi
-                    ):
-                        found.append((due, index, Purpose.BIRTHDAY, "", rule))
+                    when, leap = rule.time_of_day, rule.leap_day
+                    for utc, local, _ in self._yearly(party.birth_date, when, leap):
+                        found.append((utc, index, Purpose.BIRTHDAY, "", rule, local))
             elif isinstance(rule, Anniversary):
-                anchor = self._anchor(customer, rule.of)
+                since: datetime | None = customer.created_at
+                if rule.of is AnniversaryOf.FIRST_PURCHASE:
+                    since = customer.first_purchase_at
+                anchor = None if since is None else _local_date(since, zone)
                 if anchor is not None:
-                    for due, years in self._yearly(anchor, rule.time_of_day, rule.leap_day, lo, hi):
-                        found.append((due, index, rule.purpose, str(years), rule))
+                    for utc, local, years in self._yearly(anchor, rule.time_of_day, rule.leap_day):
+                        found.append((utc, index, rule.purpose, str(years), rule, local))
             elif isinstance(rule, CheckIn):
-                self._check_ins(customer, index, rule, lo, hi, found)
+                self._check_ins(customer, index, rule, found)
         found.sort(key=lambda c: (c[0], c[1], c[3]))
         return found
 
-    def _anchor(self, customer: Customer, of: AnniversaryOf) -> date | None:
-        if of is AnniversaryOf.RELATIONSHIP:
-            return customer.created_at.astimezone(self.zone).date()
-        first = customer.first_purchase_at
-        return None if first is None else first.astimezone(self.zone).date()
+    def _follow_ups(
+        self, customer: Customer, index: int, rule: FollowUp, found: list[_Candidate]
+    ) -> None:
+        offsets, span = self.offsets[index]
+        zone = self.zone
+        raw_lo, raw_hi = self.raw_lo, self.raw_hi
+        when = rule.time_of_day
+        for purchase in customer.purchases:
+            at = purchase.at
+            # Compare in the purchase's own tzinfo object: CPython compares two datetimes
+            # sharing one tzinfo without asking it for offsets (fast). The bounds have a
+            # day of room, so comparing wall clocks is safe around DST changes.
+            key = (index, id(at.tzinfo))
+            bounds = self.bounds.get(key)
+            if bounds is None:
+                tz_of = at.tzinfo
+                low = _in(_minus(self.lo, span + _DAY), tz_of, low=True)
+                high = _in(_plus(self.hi, _DAY), tz_of, low=False)
+                bounds = (tz_of, low, high)
+                self.bounds[key] = bounds
+            if at >= bounds[2]:
+                break
+            if at < bounds[1]:
+                continue
+            try:
+                base = at.astimezone(zone)
+            except OverflowError:  # a purchase the zone's calendar cannot show (year 1)
+                continue
+            for months, days, exact in offsets:
+                raw = _shift(base, months, days, exact)
+                if raw is None:
+                    continue
+                if when is not None:
+                    raw = datetime.combine(raw.date(), when, tzinfo=zone)
+                if raw_lo <= raw < raw_hi:
+                    placed = self._place(raw)
+                    if placed is not None:
+                        utc, local = placed
+                        found.append((utc, index, Purpose.FOLLOW_UP, purchase.id, rule, local))
 
     def _check_ins(
-        self,
-        customer: Customer,
-        index: int,
-        rule: CheckIn,
-        lo: datetime,
-        hi: datetime,
-        found: list[_Candidate],
+        self, customer: Customer, index: int, rule: CheckIn, found: list[_Candidate]
     ) -> None:
-        anchor = customer.created_at.astimezone(self.zone).date()
-        raw_lo = lo - _DAY
+        anchor = _local_date(customer.created_at, self.zone)
+        if anchor is None:
+            return
+        raw_lo, raw_hi = self.raw_lo, self.raw_hi
         step = max(1, int((raw_lo.date() - anchor).days / rule.approx_days()) - 2)
-        while step > 1 and anchor + rule.every * step >= raw_lo.date():
-            step -= 1
         predicate = self.predicates[rule.segment]
-        while True:
-            raw = datetime.combine(anchor + rule.every * step, rule.time_of_day, tzinfo=self.zone)
-            if raw >= hi:
-                return
-            step += 1
-            if raw < raw_lo:
-                continue
-            due = self._move(raw)
-            if lo <= due < hi and predicate(customer, due):
-                found.append((due, index, Purpose.CHECK_IN, "", rule))
+        try:
+            while step > 1 and anchor + rule.every * step >= raw_lo.date():
+                step -= 1
+            while True:
+                day = anchor + rule.every * step
+                raw = datetime.combine(day, rule.time_of_day, tzinfo=self.zone)
+                if raw >= raw_hi:
+                    return
+                step += 1
+                if raw < raw_lo:
+                    continue
+                placed = self._place(raw)
+                if placed is not None and predicate(customer, placed[1]):
+                    found.append((placed[0], index, Purpose.CHECK_IN, "", rule, placed[1]))
+        except (OverflowError, ValueError):  # the next check-in is past the year 9999
+            return
 
     # -- decisions -------------------------------------------------------------------------
     def _decide(
@@ -468,7 +580,7 @@ class _Run:
         seen: set[tuple[date, int]] = set()
         cap = self.plan.cap
         cid = customer.id
-        for due, index, purpose, note, rule in candidates:
+        for utc, index, purpose, note, rule, due in candidates:
             options, greeting = self.channels[index]
             channel: Channel | None = None
             refused: list[Reach] = []
@@ -502,11 +614,19 @@ class _Run:
             if dropped is None and channel is not None:
                 seen.add(key)
                 touchpoint = _touchpoint(cid, due, channel, purpose, rule.name, note)
-                out.append((due, cid, index, note, touchpoint))
+                out.append((utc, cid, index, note, touchpoint))
             elif self.keep_drops and dropped is not None:
                 shown_channel = channel if channel is not None else options[0][0]
                 touchpoint = _touchpoint(cid, due, shown_channel, purpose, rule.name, note)
-                out.append((due, cid, index, note, Drop(touchpoint, dropped, detail)))
+                out.append((utc, cid, index, note, Drop(touchpoint, dropped, detail)))
+
+
+def _local_date(moment: datetime, zone: tzinfo) -> date | None:
+    """The date of ``moment`` in ``zone``; ``None`` if the calendar cannot show it there."""
+    try:
+        return moment.astimezone(zone).date()
+    except OverflowError:
+        return None
 
 
 _ORDINAL = {channel: i for i, channel in enumerate(Channel)}

@@ -13,7 +13,7 @@ with its :class:`DropReason`. :class:`QuietHours` and :class:`Cap` are the plan'
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import attrs
 
@@ -36,6 +36,7 @@ __all__ = [
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 _DAY = timedelta(days=1)
+_UTC = timezone.utc
 
 
 class DropReason(BilingualEnum):
@@ -82,6 +83,8 @@ class Period(BilingualEnum):
         >>> Period.WEEK.key(date(2026, 1, 4)) == Period.WEEK.key(date(2026, 1, 5))
         False
         """
+        if not isinstance(day, date):
+            raise ValidationError("day", f"expected a date, got {type(day).__name__}")
         if self is Period.DAY:
             return (day.toordinal(), 0)
         if self is Period.WEEK:
@@ -178,19 +181,45 @@ class QuietHours:
 
     def contains(self, moment: time) -> bool:
         """True if the local time ``moment`` is quiet."""
+        if type(moment) is not time or moment.tzinfo is not None:
+            _naive_time("moment", moment)
         if self.start < self.end:
             return self.start <= moment < self.end
         return moment >= self.start or moment < self.end
 
     def move(self, moment: datetime) -> datetime:
-        """``moment`` itself if allowed, else the end of its quiet hours (same tzinfo)."""
+        """``moment`` itself if allowed, else the end of its quiet hours (same tzinfo).
+
+        The result is never earlier than ``moment``, also around DST changes: an end that
+        does not exist that day (clocks going forward) moves forward by the gap, and an
+        end that occurs twice (clocks going back) is the occurrence after ``moment``.
+
+        >>> from zoneinfo import ZoneInfo
+        >>> berlin = ZoneInfo("Europe/Berlin")  # 02:00-03:00 is skipped on 29 March 2026
+        >>> QuietHours(time(0, 30), time(2, 30)).move(datetime(2026, 3, 29, 1, tzinfo=berlin))
+        datetime.datetime(2026, 3, 29, 3, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/Berlin'))
+        """
+        check_type("moment", moment, datetime)
         local = moment.time()
         if not self.contains(local):
             return moment
         day = moment.date()
         if self.start > self.end and local >= self.start:
+            if day == date.max:
+                raise ValidationError("moment", "the quiet hours end after the year 9999")
             day += _DAY
-        return datetime.combine(day, self.end, tzinfo=moment.tzinfo)
+        zone = moment.tzinfo
+        moved = datetime.combine(day, self.end, tzinfo=zone)
+        if zone is None or moment.utcoffset() is None:
+            return moved
+        try:
+            at = moment.astimezone(_UTC)
+            settled = moved.astimezone(_UTC)
+            if settled < at:  # a repeated local time: take its second occurrence
+                settled = moved.replace(fold=1).astimezone(_UTC)
+            return settled.astimezone(zone)
+        except OverflowError:  # at the calendar's very ends: keep the wall-clock time
+            return moved
 
 
 @attrs.frozen

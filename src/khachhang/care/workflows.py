@@ -62,6 +62,17 @@ __all__ = [
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
 RELATIVE_FIELDS = ("years", "months", "days", "hours", "minutes", "seconds", "microseconds")
 """The fields of a ``relativedelta`` an offset may use (weeks are stored as days)."""
+# relativedelta keeps months < 12, hours < 24, ... and carries the rest into years and
+# days; years and days are bounded by the span of the calendar (years 1 to 9999).
+_MAX_FIELD = {
+    "years": 9998,
+    "months": 11,
+    "days": 3_652_058,
+    "hours": 23,
+    "minutes": 59,
+    "seconds": 59,
+    "microseconds": 999_999,
+}
 _ABSOLUTE_FIELDS = ("year", "month", "day", "weekday", "hour", "minute", "second", "microsecond")
 
 
@@ -95,8 +106,14 @@ def check_offset(path: str, value: object) -> relativedelta:
         raise ValidationError(path, msg)
     for name in RELATIVE_FIELDS:
         amount = getattr(delta, name)
+        if type(amount) is not int:
+            msg = f"an offset is whole numbers ({name}={amount!r}); use a smaller unit"
+            raise ValidationError(path, msg)
         if amount < 0:
             raise ValidationError(path, f"an offset must not be negative ({name}={amount})")
+        if amount > _MAX_FIELD[name]:
+            msg = f"{name}={amount} reaches past the calendar (at most {_MAX_FIELD[name]})"
+            raise ValidationError(path, msg)
     return delta
 
 
@@ -305,7 +322,8 @@ class StepProgress:
             require_aware(self.at, "at")
         if (self.at is None) != (self.state is StepState.OPEN):
             raise ValidationError("at", "set exactly when the step is resolved")
-        clean_text("note", self.note, max_len=2000, allow_empty=True)
+        note = clean_text("note", self.note, max_len=2000, allow_empty=True)
+        object.__setattr__(self, "note", note)
 
 
 @attrs.frozen
@@ -345,22 +363,44 @@ def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
     first = events[0]
     if first.source is not None or not isinstance(first.payload, RunStarted):
         raise ValidationError("events[0]", "the first event must start the run (RunStarted)")
+    if first.transition != WORKFLOW_RUN.start_name or first.target is not RunStatus.ACTIVE:
+        msg = f"the creation event is {WORKFLOW_RUN.start_name!r} into 'active'"
+        raise ValidationError("events[0]", msg)
     workflow = first.payload.workflow
     trigger = first.at
-    steps = {s.key: StepProgress(s, StepState.OPEN, trigger + s.due) for s in workflow.steps}
+    steps: dict[str, StepProgress] = {}
+    for i, s in enumerate(workflow.steps):
+        try:
+            due_at = trigger + s.due
+        except (OverflowError, ValueError):
+            msg = f"step {s.key!r} would be due after the year 9999 (steps[{i}].due)"
+            raise ValidationError("trigger_at", msg) from None
+        steps[s.key] = StepProgress(s, StepState.OPEN, due_at)
+    previous = first
     for i, event in enumerate(events[1:], start=1):
-        if event.source is None or event.source is not RunStatus.ACTIVE:
-            raise ValidationError(f"events[{i}]", "only an active run records moves")
+        if event.source is not previous.target:
+            said = getattr(previous.target, "value", previous.target)
+            msg = f"starts from {getattr(event.source, 'value', event.source)!r}, not {said!r}"
+            raise ValidationError(f"events[{i}].source", msg)
+        if event.at < previous.at:
+            raise ValidationError(f"events[{i}].at", "is earlier than the event before it")
+        if not any(
+            t.name == event.transition and t.target is event.target
+            for t in WORKFLOW_RUN.moves_from(RunStatus.ACTIVE)
+        ):
+            target = getattr(event.target, "value", event.target)
+            msg = f"{event.transition!r} to {target!r} is not a move of a workflow run"
+            raise ValidationError(f"events[{i}].transition", msg)
+        previous = event
         payload = event.payload
-        if isinstance(payload, RunCancelled):
-            if event.target is not RunStatus.CANCELLED:
-                raise ValidationError(f"events[{i}].target", "a cancellation ends cancelled")
+        if event.transition == "cancel":
+            if not isinstance(payload, RunCancelled):
+                raise ValidationError(f"events[{i}].payload", "a cancellation needs a reason")
             continue
-        if not isinstance(payload, (StepCompleted, StepSkipped)):
-            raise ValidationError(f"events[{i}].payload", "expected a step payload")
         refusal = _step_refusal(steps, workflow, event)
         if refusal is not None:
             raise ValidationError(f"events[{i}]", refusal)
+        assert isinstance(payload, (StepCompleted, StepSkipped))  # checked by _step_refusal
         steps[payload.step] = _resolved(steps[payload.step], event)
     return steps
 
@@ -381,6 +421,7 @@ def _step_refusal(
     expected = StepCompleted if event.transition == "complete_step" else StepSkipped
     if not isinstance(payload, expected):
         return f"{event.transition!r} carries a {expected.__name__} payload"
+    assert isinstance(payload, (StepCompleted, StepSkipped))
     progress = steps.get(payload.step)
     if progress is None:
         return f"no step {payload.step!r} in {workflow.key}"
@@ -394,6 +435,14 @@ def _step_refusal(
     if not last and event.target is RunStatus.DONE:
         return "other steps are still open"
     return None
+
+
+def _past(due_at: datetime, grace: relativedelta, as_of: datetime) -> bool:
+    """Whether ``as_of`` is after ``due_at + grace`` (never, if that is past the year 9999)."""
+    try:
+        return due_at + grace < as_of
+    except (OverflowError, ValueError):
+        return False
 
 
 @attrs.frozen
@@ -459,7 +508,7 @@ class WorkflowRun:
             return ()
         grace = self.workflow.grace
         return tuple(
-            p for p in self.steps if p.state is StepState.OPEN and p.due_at + grace < as_of
+            p for p in self.steps if p.state is StepState.OPEN and _past(p.due_at, grace, as_of)
         )
 
     @property

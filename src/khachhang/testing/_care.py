@@ -117,7 +117,10 @@ def _local_times() -> SearchStrategy[time]:
 
 
 def workflow_steps(key: str | None = None) -> SearchStrategy[WorkflowStep]:
-    """Workflow steps with Vietnamese and English labels; ``key`` pins the key."""
+    """Workflow steps with Vietnamese and English labels; ``key`` pins the key.
+
+    Example: ``@given(workflow_steps())``.
+    """
     keys = st.sampled_from(_KEYS) if key is None else st.just(key)
     return st.builds(
         lambda k, labels, mode, channel, due, required: WorkflowStep(
@@ -141,7 +144,10 @@ def _custom_workflows(draw: st.DrawFn) -> CareWorkflow:
 
 
 def care_workflows() -> SearchStrategy[CareWorkflow]:
-    """The built-in PRE_SALE and POST_SALE, or custom workflows of one to five steps."""
+    """The built-in PRE_SALE and POST_SALE, or custom workflows of one to five steps.
+
+    Example: ``@given(care_workflows())``.
+    """
     return st.sampled_from([PRE_SALE, POST_SALE]) | _custom_workflows()
 
 
@@ -179,12 +185,18 @@ def workflow_runs(
 
 
 def run_starts() -> SearchStrategy[RunStarted]:
-    """Creation payloads of runs."""
+    """Creation payloads of runs.
+
+    Example: ``@given(run_starts())``.
+    """
     return st.builds(RunStarted, care_workflows(), st.sampled_from(["c-1", "KH-0042"]))
 
 
 def step_completions() -> SearchStrategy[StepCompleted]:
-    """Completion payloads."""
+    """Completion payloads.
+
+    Example: ``@given(step_completions())``.
+    """
     return st.builds(
         StepCompleted,
         st.sampled_from(_KEYS),
@@ -194,22 +206,34 @@ def step_completions() -> SearchStrategy[StepCompleted]:
 
 
 def step_skips() -> SearchStrategy[StepSkipped]:
-    """Skip payloads."""
+    """Skip payloads.
+
+    Example: ``@given(step_skips())``.
+    """
     return st.builds(StepSkipped, st.sampled_from(_KEYS), st.sampled_from(["không cần", "n/a"]))
 
 
 def run_cancellations() -> SearchStrategy[RunCancelled]:
-    """Cancellation payloads."""
+    """Cancellation payloads.
+
+    Example: ``@given(run_cancellations())``.
+    """
     return st.builds(RunCancelled, st.sampled_from(["khách hàng từ chối", "duplicate"]))
 
 
 def step_progresses() -> SearchStrategy[StepProgress]:
-    """The progress of one step of a drawn run."""
+    """The progress of one step of a drawn run.
+
+    Example: ``@given(step_progresses())``.
+    """
     return workflow_runs().flatmap(lambda run: st.sampled_from(run.steps))
 
 
 def progresses() -> SearchStrategy[Progress]:
-    """Consistent progress counts."""
+    """Consistent progress counts.
+
+    Example: ``@given(progresses())``.
+    """
     return st.builds(
         lambda c, s, o: Progress(c, s, o, c + s + o),
         st.integers(0, 5),
@@ -226,7 +250,10 @@ def _channel_lists() -> SearchStrategy[tuple[Channel, ...]]:
 
 
 def follow_ups(name: str | None = None) -> SearchStrategy[FollowUp]:
-    """Follow-up rules with one to three offsets (up to a year)."""
+    """Follow-up rules with one to three offsets (up to a year).
+
+    Example: ``@given(follow_ups())``.
+    """
     return st.builds(
         FollowUp,
         st.sampled_from(_NAMES) if name is None else st.just(name),
@@ -237,7 +264,10 @@ def follow_ups(name: str | None = None) -> SearchStrategy[FollowUp]:
 
 
 def birthday_greetings(name: str | None = None) -> SearchStrategy[BirthdayGreeting]:
-    """Birthday rules, either reading of 29 February."""
+    """Birthday rules, either reading of 29 February.
+
+    Example: ``@given(birthday_greetings())``.
+    """
     return st.builds(
         BirthdayGreeting,
         st.sampled_from(_NAMES) if name is None else st.just(name),
@@ -248,7 +278,10 @@ def birthday_greetings(name: str | None = None) -> SearchStrategy[BirthdayGreeti
 
 
 def anniversaries(name: str | None = None) -> SearchStrategy[Anniversary]:
-    """First-purchase or relationship anniversary rules."""
+    """First-purchase or relationship anniversary rules.
+
+    Example: ``@given(anniversaries())``.
+    """
     return st.builds(
         Anniversary,
         st.sampled_from(_NAMES) if name is None else st.just(name),
@@ -260,7 +293,10 @@ def anniversaries(name: str | None = None) -> SearchStrategy[Anniversary]:
 
 
 def holidays(min_year: int = 2020, max_year: int = 2032) -> SearchStrategy[Holiday]:
-    """Holidays with Vietnamese names on dates between the years given."""
+    """Holidays with Vietnamese names on dates between the years given.
+
+    Example: ``@given(holidays())``.
+    """
     return st.builds(
         Holiday,
         st.dates(date(min_year, 1, 1), date(max_year, 12, 31)),
@@ -269,7 +305,10 @@ def holidays(min_year: int = 2020, max_year: int = 2032) -> SearchStrategy[Holid
 
 
 def holiday_greetings(name: str | None = None) -> SearchStrategy[HolidayGreeting]:
-    """Holiday rules with up to ten dates (some consecutive, to exercise ``merge_runs``)."""
+    """Holiday rules with up to ten dates (some consecutive, to exercise ``merge_runs``).
+
+    Example: ``@given(holiday_greetings())``.
+    """
 
     def build(
         rule: str,
@@ -299,7 +338,10 @@ def holiday_greetings(name: str | None = None) -> SearchStrategy[HolidayGreeting
 
 
 def check_ins(name: str | None = None, segment: str = "vip") -> SearchStrategy[CheckIn]:
-    """Recurring check-ins of ``segment`` every few days, weeks or months."""
+    """Recurring check-ins of ``segment`` every few days, weeks or months.
+
+    Example: ``@given(check_ins())``.
+    """
     every = st.one_of(
         st.builds(relativedelta, days=st.integers(1, 60)),
         st.builds(relativedelta, months=st.integers(1, 6)),
@@ -315,7 +357,10 @@ def check_ins(name: str | None = None, segment: str = "vip") -> SearchStrategy[C
 
 
 def care_rules(name: str | None = None) -> SearchStrategy[CareRule]:
-    """Any care rule."""
+    """Any care rule.
+
+    Example: ``@given(care_rules())``.
+    """
     options: list[SearchStrategy[CareRule]] = [
         follow_ups(name),
         birthday_greetings(name),
@@ -327,13 +372,19 @@ def care_rules(name: str | None = None) -> SearchStrategy[CareRule]:
 
 
 def quiet_hours() -> SearchStrategy[QuietHours]:
-    """Quiet hours, some spanning midnight."""
+    """Quiet hours, some spanning midnight.
+
+    Example: ``@given(quiet_hours())``.
+    """
     pairs = st.tuples(_local_times(), _local_times()).filter(lambda pair: pair[0] != pair[1])
     return pairs.map(lambda pair: QuietHours(*pair))
 
 
 def caps() -> SearchStrategy[Cap]:
-    """Caps of one to four touchpoints per period."""
+    """Caps of one to four touchpoints per period.
+
+    Example: ``@given(caps())``.
+    """
     return st.builds(Cap, st.integers(1, 4), st.sampled_from(Period))
 
 
@@ -342,6 +393,8 @@ def care_plans(max_rules: int = 4) -> SearchStrategy[CarePlan]:
     """Plans of up to ``max_rules`` rules (unique names), with or without quiet hours and cap.
 
     Check-in rules name the segment ``"vip"``; pass ``segments={"vip": ...}`` when running.
+
+    Example: ``@given(care_plans())``.
     """
 
     @st.composite
@@ -354,7 +407,10 @@ def care_plans(max_rules: int = 4) -> SearchStrategy[CarePlan]:
 
 
 def touchpoints() -> SearchStrategy[Touchpoint]:
-    """Touchpoints, as a plan yields them."""
+    """Touchpoints, as a plan yields them.
+
+    Example: ``@given(touchpoints())``.
+    """
     return st.builds(
         Touchpoint,
         st.sampled_from(["c-1", "c-2", "KH-0042"]),
@@ -367,7 +423,10 @@ def touchpoints() -> SearchStrategy[Touchpoint]:
 
 
 def drops() -> SearchStrategy[Drop]:
-    """Dropped touchpoints with a reason."""
+    """Dropped touchpoints with a reason.
+
+    Example: ``@given(drops())``.
+    """
     return st.builds(
         Drop, touchpoints(), st.sampled_from(DropReason), st.sampled_from(["", "sms: no_consent"])
     )
