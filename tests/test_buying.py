@@ -542,3 +542,14 @@ def test_mermaid_labels_are_quoted_and_statements_one_per_line() -> None:
             assert '"' not in label
             assert f'    state "{label}" as {stage.value}' in text.splitlines()
         assert text.splitlines()[-1] == "    class supplier_search current"
+
+
+def test_asking_the_buygrid_about_something_that_is_not_a_class_or_stage_names_it() -> None:
+    from khachhang.buying import BUYGRID, BuyClass, Stage
+
+    with pytest.raises(ValidationError) as info:
+        BUYGRID.requirement("new_task", Stage.SUPPLIER_SEARCH)  # type: ignore[arg-type]
+    assert info.value.path == "buy_class"
+    with pytest.raises(ValidationError) as info:
+        BUYGRID.requirement(BuyClass.NEW_TASK, 4)  # type: ignore[arg-type]
+    assert info.value.path == "stage"

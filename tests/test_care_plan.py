@@ -670,6 +670,8 @@ def test_the_stream_plans_one_month_at_a_time() -> None:
 def test_the_public_helpers_refuse_bad_arguments_naming_them() -> None:
     with pytest.raises(ValidationError, match="anchor"):
         on_anniversary("2004-02-29", 2026)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="anchor"):
+        on_anniversary(datetime(2004, 2, 29, 9), 2026)
     with pytest.raises(ValidationError, match="year"):
         on_anniversary(date(2004, 2, 29), 10_000)
     with pytest.raises(ValidationError, match="day"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from khachhang import Customer, Money, Organization, Person
 from khachhang.customers import Purchase
-from khachhang.errors import ConversionError, RuleError
+from khachhang.errors import ConversionError, RuleError, ValidationError
 from khachhang.kinds import Lifecycle, PartyType, Role, Scope
 from khachhang.parties import Address, Gender
 from khachhang.segmentation import (
@@ -526,3 +526,41 @@ def test_a_registry_that_is_not_one_is_refused_by_name() -> None:
         (F.orders > 0).explain(c, as_of=T0, registry={})  # type: ignore[arg-type]
     with pytest.raises(RuleError, match="registry"):
         validate(F.orders > 0, {})  # type: ignore[arg-type]
+
+
+# -- wrong arguments from the caller ------------------------------------------------------
+
+
+@pytest.mark.parametrize("junk", [None, 5, "c-1", {"id": "c-1"}])
+def test_evaluating_something_that_is_not_a_customer_names_the_argument(junk: object) -> None:
+    from khachhang.segmentation import Segment, Segmenter, explain, rfm_scores, truth
+
+    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    rule = F.orders > 0
+    segmenter = Segmenter([Segment("buyers", rule, "Đã mua", "Bought")])
+    calls: list[Callable[[], object]] = [
+        lambda: rule.evaluate(junk, as_of=t),  # type: ignore[arg-type]
+        lambda: truth(rule, junk, as_of=t),  # type: ignore[arg-type]
+        lambda: explain(rule, junk, as_of=t),  # type: ignore[arg-type]
+        lambda: segmenter.segments[0].matches(junk, as_of=t),  # type: ignore[arg-type]
+        lambda: segmenter.assign([junk], as_of=t),  # type: ignore[list-item]
+        lambda: segmenter.counts([junk], as_of=t),  # type: ignore[list-item]
+        lambda: segmenter.check([junk], as_of=t),  # type: ignore[list-item]
+        lambda: rfm_scores([junk], as_of=t),  # type: ignore[list-item]
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.path.startswith("customer")
+    with pytest.raises(ValidationError):
+        segmenter.assign(None, as_of=t)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        rfm_scores(None, as_of=t)  # type: ignore[arg-type]
+
+
+def test_describing_something_that_is_not_a_rule_names_the_argument() -> None:
+    from khachhang.segmentation import describe
+
+    with pytest.raises(ValidationError) as info:
+        describe(None)  # type: ignore[arg-type]
+    assert info.value.path == "rule"

@@ -706,3 +706,15 @@ def test_rule_and_segmenter_methods_forward_every_option() -> None:
     assert "points" in segmenter.to_sql(as_of=AS_OF, registry=mine)
     frame = customers_to_frame([], as_of=AS_OF, registry=mine)
     assert frame.select(segmenter.to_polars(as_of=AS_OF, registry=mine)).height == 0
+
+
+@pytest.mark.parametrize("columns", [5, [("age", "tuoi")], "age"])
+def test_a_column_map_that_is_not_a_mapping_is_a_rule_error(columns: object) -> None:
+    rule = F.age >= 18
+    for call in (
+        lambda: rule.to_sql(as_of=AS_OF, columns=columns),  # type: ignore[arg-type]
+        lambda: rule.to_polars(as_of=AS_OF, columns=columns),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(RuleError) as info:
+            call()
+        assert info.value.path == "columns"

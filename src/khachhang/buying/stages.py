@@ -203,6 +203,10 @@ class Buygrid:
 
     def requirement(self, buy_class: BuyClass, stage: Stage) -> Requirement:
         """The cell for ``buy_class`` at ``stage``."""
+        if type(buy_class) is not BuyClass:
+            check_type("buy_class", buy_class, BuyClass)
+        if type(stage) is not Stage:
+            check_type("stage", stage, Stage)
         column: tuple[Requirement, ...] = getattr(self, buy_class._value_)
         return column[stage._number - 1]
 

@@ -118,7 +118,8 @@ def on_anniversary(anchor: date, year: int, leap_day: LeapDay = LeapDay.FEBRUARY
     >>> on_anniversary(date(2004, 2, 29), 2028)
     datetime.date(2028, 2, 29)
     """
-    check_type("anchor", anchor, date)
+    if isinstance(check_type("anchor", anchor, date), datetime):
+        raise ValidationError("anchor", "expected a calendar date, not a datetime")
     if not 1 <= check_type("year", year, int) <= 9999:
         raise ValidationError("year", f"{year} is outside the calendar (1 to 9999)")
     check_type("leap_day", leap_day, LeapDay)

@@ -31,6 +31,9 @@ def resolve_columns(
     >>> resolve(DEFAULT_REGISTRY["total_spent"])
     ('tong_chi', 'tong_chi_currency')
     """
+    if columns is not None and not isinstance(columns, Mapping):
+        msg = f"expected a mapping of field names to column names, got {type(columns).__name__}"
+        raise RuleError("columns", msg)
     given = dict(columns or {})
     for key, value in given.items():
         name = (

@@ -166,6 +166,7 @@ def truth(
     >>> truth(F.age >= 18, c, as_of=t), truth(F.age.is_null(), c, as_of=t)
     (Truth.UNKNOWN, Truth.TRUE)
     """
+    check_type("customer", customer, Customer)
     compiled = _compiled(rule, as_of, registry)
     if compiled.is_true(customer):
         return Truth.TRUE
@@ -488,6 +489,7 @@ def explain(
     reg = DEFAULT_REGISTRY if registry is None else registry
     require_aware(as_of, "as_of")
     check_type("registry", reg, FieldRegistry)
+    check_type("customer", customer, Customer)
     checked = validate(rule, reg)
     return _explain(checked, customer, as_of, reg, 0)
 

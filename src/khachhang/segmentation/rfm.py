@@ -49,7 +49,7 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_type, clean_text
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
@@ -359,7 +359,7 @@ def rfm_scores(
         raise ValidationError("bins", f"expected 2 to {_MAX_BINS}, got {bins!r}")
     if cut_points is not None and cut_points.bins != bins:
         raise ValidationError("cut_points", f"{cut_points.bins - 1} cut points for {bins} bins")
-    book = list(customers)
+    book = list(check_items("customers", as_collection("customers", customers), Customer))
     recency = DEFAULT_REGISTRY["recency_days"].bind(as_of)
     orders = DEFAULT_REGISTRY["orders"].bind(as_of)
     spent = DEFAULT_REGISTRY["total_spent"].bind(as_of)

@@ -78,14 +78,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from khachhang._checks import shown
+from khachhang._checks import check_type, shown
+from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 
 if TYPE_CHECKING:
-    from khachhang.customers import Customer
     from khachhang.segmentation.evaluate import Explanation
 
 __all__ = [
@@ -190,6 +190,8 @@ class Rule:
         >>> (F.orders == 0).evaluate(Customer("c-1", Person("An"), created_at=t), as_of=t)
         True
         """
+        if type(customer) is not Customer:
+            check_type("customer", customer, Customer)
         reg = DEFAULT_REGISTRY if registry is None else registry
         try:
             cached = self._compiled[0]  # type: ignore[attr-defined]
@@ -829,6 +831,7 @@ def describe(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = None
     >>> print(describe(F.age.between(25, 40) & ~F.income.is_null(), "vi"))
     Tuổi từ 25 đến 40 và không phải (Thu nhập hằng tháng không có dữ liệu)
     """
+    check_type("rule", rule, Rule)
     words = _WORDS[check_lang(lang)]
     reg = DEFAULT_REGISTRY if registry is None else registry
     return _describe(rule, lang, reg, words, 0)

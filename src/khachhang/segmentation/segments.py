@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_type, clean_text
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
@@ -100,7 +100,12 @@ class Segment:
         self, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
     ) -> bool:
         """True when the segment's rule is TRUE for ``customer`` at ``as_of``."""
+        check_type("customer", customer, Customer)
         return predicate(self.rule, as_of, registry)(customer)
+
+
+def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
+    return check_items("customers", as_collection("customers", values), Customer)
 
 
 def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
@@ -216,6 +221,7 @@ class Segmenter:
         [('new', 'anyone')]
         """
         tests = self._tests(as_of, registry)
+        customers = _customers(customers)
         if self.mode is AssignMode.FIRST:
             result: list[tuple[str, ...]] = []
             for customer in customers:
@@ -278,6 +284,7 @@ class Segmenter:
         matched by nobody: buyers
         """
         duplicates, unreachable = self._static()
+        customers = _customers(customers)
         if not customers:
             return SegmentCheck(tuple(duplicates), tuple(unreachable))
         if as_of is None:
