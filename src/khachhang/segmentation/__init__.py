@@ -109,7 +109,6 @@ __all__ = [
     "Truth",
     "Within",
     "current_registry",
-    "customers_to_frame",
     "describe",
     "explain",
     "kind_segmenter",
@@ -126,7 +125,9 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    # customers_to_frame needs polars (the ``polars`` extra): imported on first use only.
+    # customers_to_frame needs polars (the ``polars`` extra): imported on first use only,
+    # and kept out of __all__ so that ``from khachhang.segmentation import *`` works
+    # without the extra.
     if name == "customers_to_frame":
         from khachhang.segmentation.polars import customers_to_frame
 

@@ -1,4 +1,4 @@
-"""The SQL backend: rules as WHERE clauses and segmenters as CASE expressions, any dialect.
+"""The SQL backend: rules as WHERE clauses and segmenters as CASE expressions, via sqlglot.
 
 Expressions are built as sqlglot trees — every value becomes a sqlglot literal, quoted by
 the dialect's own rules, so a tag or name ``O'Reilly'; DROP TABLE x;--`` stays data —
