@@ -121,7 +121,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from khachhang.segmentation.polars import customers_to_frame
+    from khachhang.segmentation.polars import customers_to_frame as customers_to_frame
 
 
 def __getattr__(name: str) -> Any:
