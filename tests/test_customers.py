@@ -433,3 +433,19 @@ def test_a_refused_bulk_adds_nothing_and_names_the_problem() -> None:
         c.add_purchases(order(5, 60))  # type: ignore[arg-type]
     assert c.orders == 1
     assert c.add_purchases([]) is c
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=400), max_size=10, unique=True),
+    st.integers(min_value=-5, max_value=405),
+    st.one_of(st.none(), st.integers(min_value=-5, max_value=405)),
+)
+def test_spent_sums_the_purchases_in_the_window(
+    days: list[int], until: int, after: int | None
+) -> None:
+    c = customer().add_purchases([order(d, d, 1000 + d) for d in days])
+    as_of = T0 + timedelta(days=until)
+    since = None if after is None else T0 + timedelta(days=after)
+    expected = sum(1000 + d for d in days if d <= until and (after is None or d > after))
+    assert c.spent(as_of, since=since) == Money(expected)
+    assert c.spent(as_of).amount == sum(p.amount.amount for p in c.purchases_until(as_of))

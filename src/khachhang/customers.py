@@ -404,6 +404,31 @@ class Customer:
         """When the latest purchase was made, if any."""
         return self.purchases[-1].at if self.purchases else None
 
+    def spent(self, as_of: datetime, *, since: datetime | None = None) -> Money:
+        """What the customer spent up to and including ``as_of`` (after ``since``, if given).
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Person
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t).add_purchases(
+        ...     [Purchase(f"o{m}", t.replace(month=m), Money(100000)) for m in (2, 5, 9)])
+        >>> c.spent(t.replace(month=6)).amount
+        Decimal('200000')
+        >>> c.spent(t.replace(month=9), since=t.replace(month=2)).amount
+        Decimal('200000')
+        """
+        require_aware(as_of, "as_of")
+        if since is not None:
+            require_aware(since, "since")
+        add = MONEY_CONTEXT.add
+        total = Decimal(0)
+        for purchase in self.purchases:
+            if purchase.at > as_of:
+                break  # purchases are kept in time order
+            if since is None or purchase.at > since:
+                total = add(total, purchase.amount.amount)
+        return Money(total, self.currency)
+
     def purchases_until(self, as_of: datetime) -> tuple[Purchase, ...]:
         """Purchases made at or before ``as_of``."""
         require_aware(as_of, "as_of")

@@ -205,7 +205,7 @@ def customer_clv(
     orders = customer.purchases_until(as_of)
     if not orders:
         return None
-    total = sum((p.amount for p in orders), Money.zero(customer.currency))
+    total = customer.spent(as_of)
     average = MONEY_CONTEXT.divide(total.amount, len(orders))
     span = max(as_of - orders[0].at, _YEAR)
     second = timedelta(seconds=1)

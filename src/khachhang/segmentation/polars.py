@@ -31,7 +31,6 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any
 
 try:
@@ -45,7 +44,7 @@ from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
-from khachhang.money import CURRENCIES, MONEY_CONTEXT, Money
+from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
@@ -205,12 +204,7 @@ def _money_pairs(
 
 def _total_spent(customer: Customer, as_of: datetime) -> tuple[str, str]:
     """The built-in ``total_spent`` (purchases up to ``as_of``) as amount text and code."""
-    add = MONEY_CONTEXT.add
-    total = Decimal(0)
-    for purchase in customer.purchases:
-        if purchase.at <= as_of:
-            total = add(total, purchase.amount.amount)
-    return format(total, "f"), customer.currency
+    return format(customer.spent(as_of).amount, "f"), customer.currency
 
 
 def _int_column(field: Field, values: list[Any], schema: pl.Schema) -> list[pl.Series]:
