@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -421,3 +421,17 @@ def test_json_nested_beyond_the_parser_stack_says_so() -> None:
     with pytest.raises(ConversionError) as info:
         from_json("[" * 100_000 + "]" * 100_000, Money)
     assert info.value.errors == (("$", "nested too deeply"),)
+
+
+@given(st.timedeltas(), st.times())
+def test_durations_and_times_of_day_round_trip_exactly(span: timedelta, moment: time) -> None:
+    """Durations are exact decimal seconds (never floats); times of day are ISO text."""
+    assert from_dict(to_dict(span), timedelta) == span
+    assert from_dict(to_dict(moment), time) == moment
+    assert isinstance(to_dict(span), str)
+
+
+@pytest.mark.parametrize("junk", [1.5, True, "NaN", "1e999", "0.0000001", "soon", None])
+def test_a_duration_that_is_not_exact_seconds_is_refused(junk: object) -> None:
+    with pytest.raises(ConversionError):
+        from_dict(junk, timedelta)

@@ -1,9 +1,11 @@
 """The one converter: every public model to JSON-compatible data and back, losslessly.
 
 Models know nothing of serialisation (cattrs' "keep 'em separated"); all hooks live
-here. Conventions: ``Decimal`` as a string, datetimes as ISO 8601 with their offset,
-dates as ISO dates, enums by value, sets as sorted lists, the party union and event
-payloads tagged with ``"type"``.
+here and in the packages' private ``_serde`` modules this one installs. Conventions:
+``Decimal`` as a string, datetimes as ISO 8601 with their offset, dates as ISO dates,
+times of day as ISO ``HH:MM[:SS]``, durations (``timedelta``) as their exact length in
+seconds as a decimal string (``"14400"``, ``"0.5"``), enums by value, sets as sorted
+lists, the party union and event payloads tagged with ``"type"``.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Money
@@ -32,8 +34,8 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time, timedelta
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any, TypeVar, get_args
 
 import attrs
@@ -126,6 +128,42 @@ def _structure_date(value: object, _: type) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError("", f"not an ISO date (YYYY-MM-DD): {shown(value)}") from None
+
+
+def _structure_time(value: object, _: type) -> time:
+    if not isinstance(value, str):
+        raise ValidationError("", f"expected an ISO time string, got {type(value).__name__}")
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"not an ISO time (HH:MM[:SS]): {shown(value)}") from None
+
+
+# Exact for every timedelta (at most 21 digits); never the caller's thread-local context.
+_SECONDS_CONTEXT = Context(prec=40, traps=[InvalidOperation])
+_MAX_SECONDS = Decimal(timedelta.max.total_seconds())
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    micros = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+    seconds = Decimal(micros).scaleb(-6, _SECONDS_CONTEXT)
+    return format(seconds.normalize(_SECONDS_CONTEXT), "f") if seconds else "0"
+
+
+def _structure_timedelta(value: object, _: type) -> timedelta:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        msg = f"expected a duration in seconds as a decimal string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        seconds = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError("", f"not a number of seconds: {shown(value)}") from None
+    if not seconds.is_finite() or seconds.copy_abs() >= _MAX_SECONDS:
+        raise ValidationError("", f"not a usable duration: {shown(value)}")
+    micros = seconds.scaleb(6, _SECONDS_CONTEXT)
+    if micros != micros.to_integral_value(context=_SECONDS_CONTEXT):
+        raise ValidationError("", f"finer than a microsecond: {shown(value)}")
+    return timedelta(microseconds=int(micros))
 
 
 def _unstructure_money(money: Money) -> dict[str, str]:
@@ -293,6 +331,10 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(time, time.isoformat)
+    conv.register_structure_hook(time, _structure_time)
+    conv.register_unstructure_hook(timedelta, _unstructure_timedelta)
+    conv.register_structure_hook(timedelta, _structure_timedelta)
     conv.register_unstructure_hook(Money, _unstructure_money)
     conv.register_structure_hook(Money, _structure_money)
     conv.register_structure_hook_factory(

@@ -14,7 +14,6 @@ is an object tagged ``"type"`` (``follow_up``, ``birthday``, ``anniversary``,
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import time
 from typing import Any
 
 import cattrs
@@ -85,15 +84,6 @@ def _structure_relativedelta(value: object, _: type) -> relativedelta:
         raise ValidationError("", f"not a usable offset: {exc}") from None
 
 
-def _structure_time(value: object, _: type) -> time:
-    if not isinstance(value, str):
-        raise ValidationError("", f"expected an ISO time string, got {type(value).__name__}")
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("", f"not an ISO time (HH:MM[:SS]): {shown(value)}") from None
-
-
 def _rule_hooks(
     conv: cattrs.Converter,
 ) -> tuple[Callable[[Any], dict[str, Any]], Callable[[object, Any], CareRule]]:
@@ -131,8 +121,6 @@ def configure(conv: cattrs.Converter) -> None:
     """Register this package's structure and unstructure hooks on ``conv``."""
     conv.register_unstructure_hook(relativedelta, _unstructure_relativedelta)
     conv.register_structure_hook(relativedelta, _structure_relativedelta)
-    conv.register_unstructure_hook(time, time.isoformat)
-    conv.register_structure_hook(time, _structure_time)
     unstructure, structure = _rule_hooks(conv)
     conv.register_unstructure_hook_func(lambda t: t == CareRule, unstructure)
     conv.register_structure_hook_func(lambda t: t == CareRule, structure)
