@@ -114,15 +114,15 @@ class LoyaltyTier:
     """
 
     key: str
-    name_vi: str
-    name_en: str
+    label_vi: str
+    label_en: str
     min_spend: Money
     multiplier: Decimal = Decimal(1)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "key", _key("key", self.key))
-        object.__setattr__(self, "name_vi", clean_text("name_vi", self.name_vi))
-        object.__setattr__(self, "name_en", clean_text("name_en", self.name_en))
+        object.__setattr__(self, "label_vi", clean_text("label_vi", self.label_vi))
+        object.__setattr__(self, "label_en", clean_text("label_en", self.label_en))
         if check_type("min_spend", self.min_spend, Money).amount < 0:
             raise ValidationError("min_spend", "must not be negative")
         multiplier = check_type("multiplier", self.multiplier, Decimal)
@@ -135,7 +135,7 @@ class LoyaltyTier:
         >>> LoyaltyTier("gold", "Vàng", "Gold", Money(20_000_000)).label("en")
         'Gold'
         """
-        return self.name_en if check_lang(lang) == "en" else self.name_vi
+        return self.label_en if check_lang(lang) == "en" else self.label_vi
 
 
 @attrs.frozen
