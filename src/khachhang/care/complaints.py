@@ -14,18 +14,26 @@ immutable value moved by :data:`COMPLAINT`:
 >>> from khachhang.care.channels import Channel
 >>> t = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 >>> c = Complaint("k-1", "c-7", Channel.PHONE, "Giao hàng trễ", received_at=t)
->>> c = COMPLAINT.fire(c, "acknowledge", at=t + timedelta(minutes=20), actor="lan")
->>> c = COMPLAINT.fire(c, "begin_work", at=t + timedelta(hours=1))
->>> c = COMPLAINT.fire(c, "resolve", at=t + timedelta(hours=3),
-...                    payload=Resolution(ResolutionOutcome.REPLACEMENT))
+>>> c = c.acknowledge(at=t + timedelta(minutes=20), actor="lan")
+>>> c = COMPLAINT.fire(c, "begin_work", at=t + timedelta(hours=1))  # the same, spelled out
+>>> c = c.resolve(Resolution(ResolutionOutcome.REPLACEMENT), at=t + timedelta(hours=3))
 >>> c.status, c.status.label("en")
 (ComplaintStatus.RESOLVED, 'Resolved')
->>> COMPLAINT.fire(c, "resolve", at=t + timedelta(hours=4))
+>>> [m.transition for m in c.allowed_moves() if m.open]
+['close']
+>>> c.resolve(Resolution(ResolutionOutcome.REFUND), at=t + timedelta(hours=4))
 Traceback (most recent call last):
 ...
 khachhang.errors.TransitionError: complaint: cannot 'resolve' from state 'resolved': ...
->>> COMPLAINT.replay(c.events, onto=c.opening()) == c
+>>> Complaint.replay(c.events, onto=c.opening()) == c
 True
+
+Each move of :data:`COMPLAINT` is a method (``acknowledge``, ``begin_work``, ``reply``,
+``request_info``, ``customer_reply``, ``resolve``, ``close``, ``reopen``) that calls
+``COMPLAINT.fire``. Building a complaint directly (or loading one with
+:mod:`khachhang.serde`) replays its log through the machine, so a forged log — a move
+the table forbids, time going backwards, a ``resolve`` without its :class:`Resolution`
+— is refused, naming the event.
 
 Replies are moves too: ``acknowledge``, ``reply``, ``request_info`` and ``resolve`` are
 the firm answering (:data:`AGENT_REPLIES`); ``customer_reply`` and ``reopen`` are the
@@ -42,8 +50,8 @@ import attrs
 
 from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
 from khachhang.care.channels import Channel
-from khachhang.errors import ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.errors import KhachHangError, ValidationError
+from khachhang.fsm import Definition, Event, Move, Payload, Transition, require_aware
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
 
@@ -146,9 +154,15 @@ class Complaint:
         status: moved by :data:`COMPLAINT`; must match the last event.
         events: the machine's audit trail (moves only; the arrival is ``received_at``).
 
+    Move it with its methods (:meth:`acknowledge`, :meth:`begin_work`, :meth:`reply`,
+    :meth:`request_info`, :meth:`customer_reply`, :meth:`resolve`, :meth:`close`,
+    :meth:`reopen`) or ``COMPLAINT.fire``; each returns a new complaint.
+
     Raises:
-        ValidationError: for a log that is not a chain of complaint moves in time order
-            starting at or after ``received_at``, or a status the log contradicts.
+        ValidationError: for a log :data:`COMPLAINT` refuses when replayed onto the
+            opening (``events[i]``: a move the table lacks, a wrong source, time going
+            backwards or before ``received_at``, a guard's refusal such as ``resolve``
+            without a :class:`Resolution`), or a status the log contradicts.
     """
 
     id: str
@@ -161,6 +175,8 @@ class Complaint:
     events: tuple[Event[ComplaintStatus], ...] = attrs.field(default=(), converter=_events)
 
     def __attrs_post_init__(self) -> None:
+        # Only reached by direct construction (``Complaint(...)``, ``attrs.evolve``, the
+        # converter): the moves build complaints without it, checking just the new event.
         object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
         object.__setattr__(
             self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
@@ -170,36 +186,73 @@ class Complaint:
         require_aware(self.received_at, "received_at")
         check_type("priority", self.priority, Priority)
         check_type("status", self.status, ComplaintStatus)
-        self._check_log()
-
-    def _check_log(self) -> None:
-        """The log is a chain of moves the machine has, in time order (guards: replay)."""
-        previous_state = ComplaintStatus.RECEIVED
-        previous_at = self.received_at
+        # The log is the truth: replay it through COMPLAINT (table, time order, guards)
+        # one event at a time, so a refusal names the bad row.
+        rebuilt = _moved(self, ComplaintStatus.RECEIVED, ())
         for i, event in enumerate(self.events):
-            path = f"events[{i}]"
-            if not isinstance(event.source, ComplaintStatus) or not isinstance(
-                event.target, ComplaintStatus
-            ):
-                raise ValidationError(path, "source and target must be complaint statuses")
-            if event.source is not previous_state:
-                msg = f"starts from {event.source.value!r}, not {previous_state.value!r}"
-                raise ValidationError(f"{path}.source", msg)
-            if event.at < previous_at:
-                raise ValidationError(f"{path}.at", "is earlier than what came before it")
-            if not any(
-                t.name == event.transition and t.target is event.target
-                for t in COMPLAINT.moves_from(event.source)
-            ):
-                msg = (
-                    f"{event.transition!r} from {event.source.value!r} to "
-                    f"{event.target.value!r} is not a complaint move"
-                )
-                raise ValidationError(f"{path}.transition", msg)
-            previous_state, previous_at = event.target, event.at
-        if previous_state is not self.status:
-            msg = f"is {self.status.value!r} but the log says {previous_state.value!r}"
+            try:
+                rebuilt = COMPLAINT.replay((event,), onto=rebuilt)
+            except KhachHangError as err:
+                raise ValidationError(f"events[{i}]", str(err)) from None
+        if rebuilt.status is not self.status:
+            msg = f"is {self.status.value!r} but the log says {rebuilt.status.value!r}"
             raise ValidationError("status", msg)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[ComplaintStatus]], *, onto: Complaint) -> Complaint:
+        """Rebuild a complaint by replaying ``events`` onto ``onto`` (a complaint with an
+        empty log, usually ``c.opening()``), re-checking every move and guard.
+
+        A complaint has no creation event (its arrival is ``received_at``), hence ``onto``.
+
+        Raises:
+            TransitionError: a move the table or a guard refuses, or time going backwards.
+        """
+        return COMPLAINT.replay(events, onto=onto)
+
+    # -- moving (each is ``COMPLAINT.fire(self, "<move>", ...)``) ------------------------
+    def acknowledge(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
+        """First reply: the firm confirms it received the complaint."""
+        return COMPLAINT.fire(self, "acknowledge", at=at, actor=actor, note=note)
+
+    def begin_work(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
+        """Work on the complaint starts (from received or acknowledged)."""
+        return COMPLAINT.fire(self, "begin_work", at=at, actor=actor, note=note)
+
+    def reply(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
+        """The firm answers the customer, staying in the current status."""
+        return COMPLAINT.fire(self, "reply", at=at, actor=actor, note=note)
+
+    def request_info(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
+        """The firm asks the customer for something: waiting on the customer."""
+        return COMPLAINT.fire(self, "request_info", at=at, actor=actor, note=note)
+
+    def customer_reply(
+        self, *, at: datetime, actor: str | None = None, note: str = ""
+    ) -> Complaint:
+        """The customer writes (after a request, work goes on: in progress)."""
+        return COMPLAINT.fire(self, "customer_reply", at=at, actor=actor, note=note)
+
+    def resolve(
+        self, resolution: Resolution, *, at: datetime, actor: str | None = None, note: str = ""
+    ) -> Complaint:
+        """Resolved: ``resolution`` says what was done (a :class:`Resolution`)."""
+        return COMPLAINT.fire(self, "resolve", at=at, actor=actor, note=note, payload=resolution)
+
+    def close(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
+        """Closed for good (from resolved; a closed complaint cannot be reopened)."""
+        return COMPLAINT.fire(self, "close", at=at, actor=actor, note=note)
+
+    def reopen(self, *, note: str, at: datetime, actor: str | None = None) -> Complaint:
+        """Not resolved after all: back in progress; ``note`` says why (required)."""
+        return COMPLAINT.fire(self, "reopen", at=at, actor=actor, note=note)
+
+    def allowed_moves(
+        self, *, at: datetime | None = None, payload: Payload | None = None
+    ) -> tuple[Move[ComplaintStatus], ...]:
+        """Every move from the current status, open or closed with the guard's reason
+        (``COMPLAINT.allowed``); ``at`` and ``payload`` are what the guards are asked about."""
+        return COMPLAINT.allowed(self, at=at, payload=payload)
 
     @property
     def is_open(self) -> bool:
@@ -208,7 +261,7 @@ class Complaint:
 
     def opening(self) -> Complaint:
         """This complaint as it arrived: received, with an empty log (the ``onto`` of replay)."""
-        return attrs.evolve(self, status=ComplaintStatus.RECEIVED, events=())
+        return _moved(self, ComplaintStatus.RECEIVED, ())
 
     def status_at(self, as_of: datetime) -> ComplaintStatus:
         """The status the complaint was in at ``as_of`` (received before it arrived)."""
@@ -253,8 +306,42 @@ def _reopen_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | 
     return None if event.note.strip() else "say why it is reopened (note=...)"
 
 
+# The slots' own setters: the machine's moves build the next complaint with them (the
+# constructor would replay the whole log again on every move).
+_c_setters = tuple(Complaint.__dict__[a.name].__set__ for a in attrs.fields(Complaint))
+(
+    _c_id,
+    _c_customer_id,
+    _c_channel,
+    _c_subject,
+    _c_received_at,
+    _c_priority,
+    _c_status,
+    _c_events,
+) = _c_setters
+
+
+def _moved(
+    complaint: Complaint,
+    status: ComplaintStatus,
+    events: tuple[Event[ComplaintStatus], ...],
+) -> Complaint:
+    """The same complaint with another status and log, built without re-checking: the
+    caller (the machine's fire or replay) has checked what changed."""
+    new: Complaint = object.__new__(Complaint)
+    _c_id(new, complaint.id)
+    _c_customer_id(new, complaint.customer_id)
+    _c_channel(new, complaint.channel)
+    _c_subject(new, complaint.subject)
+    _c_received_at(new, complaint.received_at)
+    _c_priority(new, complaint.priority)
+    _c_status(new, status)
+    _c_events(new, events)
+    return new
+
+
 def _evolve(complaint: Complaint, event: Event[ComplaintStatus]) -> Complaint:
-    return attrs.evolve(complaint, status=event.target, events=(*complaint.events, event))
+    return _moved(complaint, event.target, (*complaint.events, event))
 
 
 _S = ComplaintStatus
