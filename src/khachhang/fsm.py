@@ -454,8 +454,9 @@ class Definition(Generic[I, S]):
     def replay(self, events: Iterable[Event[S]], *, onto: I | None = None) -> I:
         """Rebuild an instance by folding ``events``, checking each against the table.
 
-        Without ``onto`` the first event must be a creation event. With ``onto`` (an
-        instance whose log is empty) the events are applied to it. Tampered logs — an
+        Without ``onto`` the first event must be a creation event. With ``onto`` the
+        events are applied to that instance, after whatever its own log already holds
+        (usually an opening with an empty log). Tampered logs — an
         unknown move, a wrong source, time going backwards, a guard that refuses — raise
         :class:`TransitionError`; something that is not a sequence of :class:`Event`
         raises :class:`~khachhang.errors.ValidationError`.
