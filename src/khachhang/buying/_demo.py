@@ -102,7 +102,7 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
     """The buying section of the demo for the book ``customers`` as of ``as_of``."""
     words = _TEXT[check_lang(lang)]
     require_aware(as_of, "as_of")
-    lines = [f"== {words['title']} =="]
+    lines = [words["title"]]
     buyer = next((c for c in customers if c.market is Market.B2B), None)
     if buyer is None:
         return "\n".join([*lines, words["none"]])
