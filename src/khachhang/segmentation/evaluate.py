@@ -52,6 +52,7 @@ from khachhang.segmentation.rules import (
     Rule,
     Within,
     describe,
+    show_value,
     validate,
 )
 
@@ -455,22 +456,6 @@ class Explanation:
 
 def _value_word(lang: str) -> str:
     return "giá trị" if lang == "vi" else "value"
-
-
-def show_value(value: object, lang: str = "vi") -> str:
-    """A value as people read it: labels for enums, formatted money, ISO datetimes."""
-    if value is None:
-        return "không có" if lang == "vi" else "missing"
-    if isinstance(value, BilingualEnum):
-        return value.label(lang)
-    if isinstance(value, Money):
-        return value.format(lang)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, frozenset):
-        items = sorted(show_value(v, lang) for v in value)
-        return "{" + ", ".join(items) + "}"
-    return str(value)
 
 
 def explain(

@@ -783,13 +783,23 @@ F = Fields(DEFAULT_REGISTRY)
 # --- describing rules in words -----------------------------------------------------------
 
 
-def _show_value(value: object, lang: str) -> str:
+def show_value(value: object, lang: str = "vi") -> str:
+    """A value as people read it: labels for enums, formatted money, ISO datetimes.
+
+    >>> show_value(Money("20000000"), "vi"), show_value(None, "en")
+    ('20.000.000 ₫', 'missing')
+    """
+    if value is None:
+        return "không có" if lang == "vi" else "missing"
     if isinstance(value, BilingualEnum):
         return value.label(lang)
     if isinstance(value, Money):
         return value.format(lang)
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, frozenset):
+        items = sorted(show_value(v, lang) for v in value)
+        return "{" + ", ".join(items) + "}"
     return str(value)
 
 
@@ -854,15 +864,15 @@ def _describe(rule: Rule, lang: str, reg: FieldRegistry, words: dict[str, str], 
     name: str = rule.field  # type: ignore[attr-defined]
     label = reg[name].label(lang) if name in reg else name
     if isinstance(rule, Compare):
-        return f"{label} {rule.op.symbol} {_show_value(rule.value, lang)}"
+        return f"{label} {rule.op.symbol} {show_value(rule.value, lang)}"
     if isinstance(rule, Between):
-        lo, hi = _show_value(rule.low, lang), _show_value(rule.high, lang)
+        lo, hi = show_value(rule.low, lang), show_value(rule.high, lang)
         return words["between"].format(f=label, lo=lo, hi=hi)
     if isinstance(rule, In):
-        shown_values = ", ".join(_show_value(v, lang) for v in _sorted_values(rule.values))
+        shown_values = ", ".join(show_value(v, lang) for v in _sorted_values(rule.values))
         return words["not_in" if rule.negated else "in"].format(f=label, vs=shown_values)
     if isinstance(rule, Contains):
-        return words["contains"].format(f=label, v=_show_value(rule.value, lang))
+        return words["contains"].format(f=label, v=show_value(rule.value, lang))
     if isinstance(rule, IsNull):
         return words["is_not_null" if rule.negated else "is_null"].format(f=label)
     if isinstance(rule, Within):
