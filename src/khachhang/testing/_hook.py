@@ -17,6 +17,11 @@ import functools
 import importlib
 from typing import Any
 
+_RULE_NODES: tuple[str, ...] = (
+    *("And", "Or", "Not", "Const"),
+    *("Compare", "Between", "In", "Contains", "IsNull", "Within"),
+)
+
 _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "khachhang.testing._strategies": {
         "khachhang.money": (("Money", "money"),),
@@ -38,6 +43,7 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "khachhang.testing._segmentation": {
         "khachhang.segmentation": (
             ("Rule", "rules"),
+            *((node, "rule_nodes") for node in _RULE_NODES),
             ("RuleDocument", "rule_documents"),
             ("Segment", "segments"),
             ("Segmenter", "segmenters"),
@@ -121,14 +127,19 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 """Strategy module -> model module -> (model class, strategy function) pairs."""
 
 
+_BY_TYPE = frozenset({"rule_nodes"})
+"""Strategies that take the requested class (one strategy for several node classes)."""
+
+
 @functools.cache
-def _strategy(module: str, name: str) -> Any:
-    return getattr(importlib.import_module(module), name)()
+def _strategy(module: str, name: str, cls: type) -> Any:
+    factory = getattr(importlib.import_module(module), name)
+    return factory(cls) if name in _BY_TYPE else factory()
 
 
 def _resolver(module: str, name: str) -> Any:
-    def resolve(_: type) -> Any:
-        return _strategy(module, name)
+    def resolve(cls: type) -> Any:
+        return _strategy(module, name, cls)
 
     return resolve
 

@@ -37,6 +37,7 @@ from khachhang.segmentation.rules import (
     And,
     Between,
     Compare,
+    Const,
     Contains,
     In,
     IsNull,
@@ -59,6 +60,7 @@ __all__ = [
     "rfm_grids",
     "rfm_results",
     "rule_documents",
+    "rule_nodes",
     "rules",
     "segment_checks",
     "segmenters",
@@ -105,27 +107,30 @@ def _literals(field: Field) -> SearchStrategy[Value]:
     return st.text("abcxyz", min_size=1, max_size=4)
 
 
-def _leaves_of(field: Field) -> SearchStrategy[Rule]:
-    """Every leaf node type that fits ``field`` (the raw node; validated by the caller)."""
+def _leaf_options(field: Field) -> dict[type[Rule], SearchStrategy[Rule]]:
+    """Each leaf node type that fits ``field``, with a strategy for it (raw, unvalidated)."""
     name, kind = field.name, field.kind
     values = _literals(field)
-    options: list[SearchStrategy[Rule]] = [
-        st.builds(IsNull, st.just(name), st.booleans()),
-    ]
+    options: dict[type[Rule], SearchStrategy[Rule]] = {
+        IsNull: st.builds(IsNull, st.just(name), st.booleans()),
+    }
     if kind.is_set:
-        options.append(st.builds(Contains, st.just(name), values))
-        return st.one_of(options)
+        options[Contains] = st.builds(Contains, st.just(name), values)
+        return options
     ops = _ORDERED if kind.is_ordered else _EQUALITY
-    options.append(st.builds(Compare, st.just(name), st.sampled_from(ops), values))
+    options[Compare] = st.builds(Compare, st.just(name), st.sampled_from(ops), values)
     if kind.is_ordered:
-        options.append(_betweens(name, values))
+        options[Between] = _betweens(name, values)
     if kind in (FieldKind.INT, FieldKind.ENUM, FieldKind.TEXT):
-        options.append(
-            st.builds(In, st.just(name), st.frozensets(values, max_size=4), st.booleans())
-        )
+        options[In] = st.builds(In, st.just(name), st.frozensets(values, max_size=4), st.booleans())
     if kind is FieldKind.DATETIME:
-        options.append(st.builds(Within, st.just(name), st.integers(0, 4000)))
-    return st.one_of(options)
+        options[Within] = st.builds(Within, st.just(name), st.integers(0, 4000))
+    return options
+
+
+def _leaves_of(field: Field) -> SearchStrategy[Rule]:
+    """Every leaf node type that fits ``field`` (the raw node; validated by the caller)."""
+    return st.one_of(list(_leaf_options(field).values()))
 
 
 def _betweens(name: str, values: SearchStrategy[Value]) -> SearchStrategy[Rule]:
@@ -173,6 +178,29 @@ def rules(registry: FieldRegistry = DEFAULT_REGISTRY, max_depth: int = 4) -> Sea
     # Deferred: the nested one_of's repr grows exponentially with depth, and Hypothesis
     # computes reprs when strategies are registered or composed.
     return st.deferred(lambda: _rules(registry, max_depth))
+
+
+_LEAF_TYPES: tuple[type[Rule], ...] = (Compare, Between, In, Contains, IsNull, Within)
+
+
+def rule_nodes(of: type[Rule]) -> SearchStrategy[Rule]:
+    """Valid rules whose top node is of type ``of`` (``And``, ``Between``, ``Within``, ...).
+
+    Example: ``@given(rule_nodes(Within))`` draws e.g. ``Within('last_purchase_at', 180)``.
+    """
+    if of in (And, Or):
+        kids = st.lists(rules(max_depth=2), min_size=1, max_size=3)
+        return kids.map(lambda xs: of(tuple(xs)))
+    if of is Not:
+        return rules(max_depth=2).map(Not)
+    if of is Const:
+        return st.sampled_from([TRUE, FALSE])
+    if of not in _LEAF_TYPES:
+        raise InvalidArgument(f"{of!r} is not a rule node type")
+    fields = [f for f in DEFAULT_REGISTRY if of in _leaf_options(f)]
+    return st.one_of([_leaf_options(f)[of] for f in fields]).map(
+        lambda rule: validate(rule, DEFAULT_REGISTRY)
+    )
 
 
 def rule_documents(max_depth: int = 4) -> SearchStrategy[RuleDocument]:
@@ -310,6 +338,8 @@ def generated_check(
 def register_types() -> None:
     """Teach ``st.from_type`` the segmentation models."""
     st.register_type_strategy(Rule, rules())
+    for node in (And, Or, Not, Const, *_LEAF_TYPES):
+        st.register_type_strategy(node, rule_nodes(node))
     st.register_type_strategy(RuleDocument, rule_documents())
     st.register_type_strategy(Segment, segments())
     st.register_type_strategy(Segmenter, segmenters())
