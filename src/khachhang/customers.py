@@ -479,21 +479,7 @@ class Customer:
         as lifecycle events at the purchase's time.
         """
         check_type("purchase", purchase, Purchase)
-        if self.lifecycle_events and purchase.at < self.lifecycle_events[-1].at:
-            msg = (
-                f"{purchase.at.isoformat()} is before the last lifecycle event "
-                f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
-                "the log records — rebuild the customer's lifecycle instead"
-            )
-            raise ValidationError("purchase.at", msg)
-        updated = attrs.evolve(self, purchases=(*self.purchases, purchase))
-        if not advance_lifecycle:
-            return updated
-        if updated.lifecycle is Lifecycle.PROSPECT:
-            return LIFECYCLE.fire(updated, "convert", at=purchase.at, actor=actor)
-        if updated.lifecycle is Lifecycle.LAPSED:
-            return LIFECYCLE.fire(updated, "win_back", at=purchase.at, actor=actor)
-        return updated
+        return self._append((purchase,), "purchase.at", actor, advance_lifecycle)
 
     def add_purchases(
         self,
@@ -523,6 +509,16 @@ class Customer:
         )
         if not batch:
             return self
+        return self._append(tuple(batch), "purchases", actor, advance_lifecycle)
+
+    def _append(
+        self,
+        batch: tuple[Purchase, ...],
+        path: str,
+        actor: str | None,
+        advance_lifecycle: bool,
+    ) -> Customer:
+        """Add ``batch`` (time-ordered) and move the lifecycle at its first purchase."""
         first = batch[0]
         if self.lifecycle_events and first.at < self.lifecycle_events[-1].at:
             msg = (
@@ -530,7 +526,7 @@ class Customer:
                 f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
                 "the log records — rebuild the customer's lifecycle instead"
             )
-            raise ValidationError("purchases", msg)
+            raise ValidationError(path, msg)
         updated = attrs.evolve(self, purchases=(*self.purchases, *batch))
         if not advance_lifecycle:
             return updated
