@@ -31,6 +31,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type
+from khachhang._html import md, table, word
 from khachhang.buying._guards import (
     abandon_guard,
     advance_guard,
@@ -465,27 +466,77 @@ class BuyingProcess:
         """Mermaid text of this process's machine with its current stage marked."""
         return to_mermaid(current=self.stage, buy_class=self.buy_class, grid=self.grid, lang=lang)
 
-    def _repr_html_(self) -> str:
-        lang = "en"
+    def to_html(self, lang: str = "en") -> str:
+        """A notebook view: the process's stage, status and outcome, the eight stages with
+        the current one marked (▶) and their buygrid cell, and the history of stays.
+
+        Every text is HTML-escaped; ``_repr_html_`` is ``to_html("en")``.
+        """
+        lang = check_lang(lang)
+        esc = html.escape
         rows = []
         for stage in _STAGES:
             mark = "▶" if stage is self.stage else ""
             cell = self.requirement(stage).label(lang)
             rows.append(
                 f"<tr><td>{mark}</td><td>{stage.number}</td>"
-                f"<td>{html.escape(stage.label(lang))}</td><td>{html.escape(cell)}</td></tr>"
+                f"<td>{esc(stage.label(lang))}</td><td>{esc(cell)}</td></tr>"
             )
-        outcome = self.outcome.label(lang) if self.outcome is not None else "—"
-        esc = html.escape
+        none = word("none", lang)
+        outcome = self.outcome.label(lang) if self.outcome is not None else none
+        seller = f" · {word('seller', lang)} {esc(self.seller)}" if self.seller else ""
         head = (
-            f"<b>{esc(self.id)}</b> · buyer {esc(self.buyer)} · "
-            f"{esc(self.buy_class.label(lang))} · {esc(self.status.label(lang))} · "
-            f"outcome {esc(outcome)} · {len(self.events)} events, {self.loops} loop(s)"
+            f"<b>{esc(self.id)}</b> · {word('buyer', lang)} {esc(self.buyer)}{seller} · "
+            f"{esc(self.buy_class.label(lang))} · {esc(word('stage', lang))}: "
+            f"{esc(self.stage.label(lang))} · {esc(word('status', lang))}: "
+            f"{esc(self.status.label(lang))} · {esc(word('outcome', lang))}: {esc(outcome)} · "
+            f"{len(self.events)} {word('events', lang)}, {self.loops} {word('loops', lang)}"
         )
-        return (
-            f"<div>{head}<table><tr><th></th><th>#</th><th>Stage</th><th>Buygrid</th></tr>"
-            f"{''.join(rows)}</table></div>"
+        stages = (
+            f"<table><tr><th></th><th>#</th><th>{esc(word('stage', lang))}</th>"
+            f"<th>{esc(word('buygrid', lang))}</th></tr>{''.join(rows)}</table>"
         )
+        history = table(
+            [word(k, lang) for k in ("stage", "entered", "left", "by")],
+            (
+                (
+                    f"{v.stage.number}. {v.stage.label(lang)}",
+                    f"{v.entered_at:%Y-%m-%d %H:%M}",
+                    f"{v.left_at:%Y-%m-%d %H:%M}" if v.left_at is not None else none,
+                    v.left_by or none,
+                )
+                for v in self.history
+            ),
+            caption=word("history", lang),
+        )
+        return f"<div>{head}{stages}{history}</div>"
+
+    def to_markdown(self, lang: str = "en") -> str:
+        """A Markdown view: a summary line and the machine as a ```` ```mermaid ```` fence
+        with the current stage highlighted (JupyterLab 4.1+ and GitHub draw it).
+
+        >>> from datetime import datetime, timezone
+        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> p = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=t)
+        >>> text = p.to_markdown("en")
+        >>> text.splitlines()[0]
+        '**b\\\\-1** · buyer c\\\\-7 · New task · Stage: Problem recognition · Status: Open'
+        >>> text.splitlines()[2:4], text.endswith("class problem_recognition current\\n```")
+        (['```mermaid', 'stateDiagram-v2'], True)
+        """
+        lang = check_lang(lang)
+        head = (
+            f"**{md(self.id)}** · {word('buyer', lang)} {md(self.buyer)} · "
+            f"{md(self.buy_class.label(lang))} · {word('stage', lang)}: "
+            f"{md(self.stage.label(lang))} · {word('status', lang)}: {md(self.status.label(lang))}"
+        )
+        return f"{head}\n\n```mermaid\n{self.to_mermaid(lang=lang)}\n```"
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown("en")
 
 
 _FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(BuyingProcess))

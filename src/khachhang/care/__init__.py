@@ -71,7 +71,7 @@ from khachhang.care.rules import (
     Purpose,
     on_anniversary,
 )
-from khachhang.care.schedule import CarePlan, SegmentPredicate
+from khachhang.care.schedule import Agenda, CarePlan, SegmentPredicate
 from khachhang.care.sla import (
     Breach,
     ClockMode,
@@ -109,6 +109,7 @@ __all__ = [
     "POST_SALE",
     "PRE_SALE",
     "WORKFLOW_RUN",
+    "Agenda",
     "Anniversary",
     "AnniversaryOf",
     "BirthdayGreeting",

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Union
@@ -71,7 +72,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_type, shown
+from khachhang._checks import as_collection, check_items, check_type, clean_text, shown
+from khachhang._html import esc, fields, table, weekday, word
 from khachhang.care.channels import Channel, Reach, _reach
 from khachhang.care.rules import (
     Anniversary,
@@ -99,9 +101,10 @@ from khachhang.care.touchpoints import (
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
+from khachhang.labels import check_lang
 from khachhang.parties import ContactPoint, Person
 
-__all__ = ["CarePlan", "SegmentPredicate"]
+__all__ = ["Agenda", "CarePlan", "SegmentPredicate"]
 
 
 SegmentPredicate = Union[Callable[[Customer, datetime], bool], Any]  # noqa: UP007
@@ -226,6 +229,247 @@ class CarePlan:
         """The drops of :meth:`schedule`: what was not planned, and why (lazy, sorted)."""
         run = _Run(self, customers, start, end, tz, segments, keep_drops=True)
         return (item for item in run.stream() if isinstance(item, Drop))
+
+    def agenda(
+        self,
+        customers: Iterable[Customer],
+        *,
+        start: datetime,
+        end: datetime,
+        tz: str | tzinfo = DEFAULT_TZ,
+        segments: Mapping[str, SegmentPredicate] | None = None,
+    ) -> Agenda:
+        """:meth:`schedule` collected into an :class:`Agenda`: a value a notebook shows
+        as a calendar (held in memory: for long windows over large books, stream
+        :meth:`schedule` instead).
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.parties import ContactChannel, ContactPoint
+        >>> from khachhang.care import Channel, HolidayGreeting
+        >>> sms = ContactPoint.phone("0901234567", consents=[ContactChannel.SMS])
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> an = Customer("c-1", Person("An", contacts=[sms]), created_at=t)
+        >>> plan = CarePlan([HolidayGreeting.from_mapping({date(2026, 9, 2): "Quốc khánh"},
+        ...                                               channels=[Channel.SMS])])
+        >>> book = plan.agenda([an], start=datetime(2026, 9, 1, tzinfo=timezone.utc),
+        ...                    end=datetime(2026, 10, 1, tzinfo=timezone.utc))
+        >>> len(book.touchpoints), book.by_channel(), book.tz
+        (1, {Channel.SMS: 1}, 'Asia/Ho_Chi_Minh')
+        """
+        touchpoints: list[Touchpoint] = []
+        dropped: list[Drop] = []
+        for item in self.schedule(customers, start=start, end=end, tz=tz, segments=segments):
+            if isinstance(item, Drop):
+                dropped.append(item)
+            else:
+                touchpoints.append(item)
+        name = tz if isinstance(tz, str) else str(getattr(tz, "key", None) or tz)
+        return Agenda(start, end, name, tuple(touchpoints), tuple(dropped))
+
+    # -- notebook view -------------------------------------------------------------------
+    def to_html(self, lang: str = "en") -> str:
+        """The plan's rules as a table (name, kind, purpose, when, channels), its quiet
+        hours and cap; every text escaped. ``_repr_html_`` is ``to_html("en")``."""
+        lang = check_lang(lang)
+        rows = [
+            (
+                rule.name,
+                type(rule).__name__,
+                rule.purpose.label(lang),
+                _rule_when(rule, lang),
+                ", ".join(c.label(lang) for c in rule.channels),
+            )
+            for rule in self.rules
+        ]
+        heads = [word(k, lang) for k in ("rule", "type", "purpose", "when", "channel")]
+        none = word("none", lang)
+        quiet = self.quiet_hours
+        cap = self.cap
+        limits = fields(
+            [
+                (word("quiet", lang), f"{quiet.start:%H:%M}–{quiet.end:%H:%M}" if quiet else none),
+                (word("cap", lang), f"{cap.limit} / {cap.period.label(lang)}" if cap else none),
+            ]
+        )
+        return f"<div>{table(heads, rows, caption=word('rules', lang))}{limits}</div>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
+
+
+_UNITS = {
+    "vi": (
+        ("years", "năm"),
+        ("months", "tháng"),
+        ("days", "ngày"),
+        ("hours", "giờ"),
+        ("minutes", "phút"),
+    ),
+    "en": (("years", "y"), ("months", "mo"), ("days", "d"), ("hours", "h"), ("minutes", "min")),
+}
+
+
+def _span_text(offset: relativedelta, lang: str) -> str:
+    parts = [
+        f"{getattr(offset, name)} {unit}" for name, unit in _UNITS[lang] if getattr(offset, name)
+    ]
+    return " ".join(parts) or "0"
+
+
+def _rule_when(rule: CareRule, lang: str) -> str:
+    """When a care rule plans its touchpoints, in a few words (for the plan's table)."""
+    vi = lang == "vi"
+    if isinstance(rule, FollowUp):
+        spans = ", ".join(_span_text(o, lang) for o in rule.offsets)
+        text = f"{'sau mỗi lần mua' if vi else 'after each purchase'}: {spans}"
+    elif isinstance(rule, BirthdayGreeting):
+        text = "vào ngày sinh nhật" if vi else "on the birthday"
+    elif isinstance(rule, Anniversary):
+        text = rule.of.label(lang)
+    elif isinstance(rule, HolidayGreeting):
+        days = rule.occasions()
+        names = ", ".join(f"{h.date:%m-%d} {h.name}" for h in days[:3])
+        more = ", …" if len(days) > 3 else ""
+        text = f"{len(days)} {'ngày' if vi else 'day(s)'}: {names}{more}"
+    else:  # CheckIn
+        every = _span_text(rule.every, lang)
+        text = f"{'nhóm' if vi else 'segment'} {rule.segment}, {'mỗi' if vi else 'every'} {every}"
+    at = rule.time_of_day
+    return text if at is None else f"{text} ({at:%H:%M})"
+
+
+def _touchpoint_items(values: Iterable[Touchpoint]) -> tuple[Touchpoint, ...]:
+    return check_items("touchpoints", as_collection("touchpoints", values), Touchpoint)
+
+
+def _drop_items(values: Iterable[Drop]) -> tuple[Drop, ...]:
+    return check_items("drops", as_collection("drops", values), Drop)
+
+
+@attrs.frozen
+class Agenda:
+    """A care calendar: the touchpoints and drops of one plan over one window, as a value.
+
+    :meth:`CarePlan.agenda` builds it; in a notebook it shows as a calendar table grouped
+    by day (``_repr_html_``). It is a plain model (it round-trips through
+    :mod:`khachhang.serde`); ``tz`` names the plan's time zone, in which the due times
+    are written.
+
+    Args:
+        start: the window's first instant (aware).
+        end: the instant after the window (aware, not before ``start``).
+        tz: the time zone's name (e.g. ``"Asia/Ho_Chi_Minh"``).
+        touchpoints: in due-time order, each due in ``[start, end)``.
+        drops: what the plan refused, in due-time order, each due in ``[start, end)``.
+    """
+
+    start: datetime
+    end: datetime
+    tz: str = DEFAULT_TZ
+    touchpoints: tuple[Touchpoint, ...] = attrs.field(default=(), converter=_touchpoint_items)
+    drops: tuple[Drop, ...] = attrs.field(default=(), converter=_drop_items)
+
+    def __attrs_post_init__(self) -> None:
+        require_aware(self.start, "start")
+        require_aware(self.end, "end")
+        if self.end < self.start:
+            raise ValidationError("end", "is before start")
+        object.__setattr__(self, "tz", clean_text("tz", self.tz, max_len=64))
+        groups: tuple[tuple[str, tuple[Touchpoint | Drop, ...]], ...] = (
+            ("touchpoints", self.touchpoints),
+            ("drops", self.drops),
+        )
+        for name, items in groups:
+            for i, item in enumerate(items):
+                if not self.start <= item.due < self.end:
+                    raise ValidationError(f"{name}[{i}].due", "is outside [start, end)")
+
+    def by_channel(self) -> dict[Channel, int]:
+        """How many touchpoints each channel carries (channels with none left out)."""
+        counts = Counter(t.channel for t in self.touchpoints)
+        return {c: counts[c] for c in Channel if counts[c]}
+
+    def by_reason(self) -> dict[DropReason, int]:
+        """How many touchpoints were dropped for each reason (reasons with none left out)."""
+        counts = Counter(d.reason for d in self.drops)
+        return {r: counts[r] for r in DropReason if counts[r]}
+
+    def by_day(self) -> dict[date, tuple[Touchpoint, ...]]:
+        """The touchpoints of each local day (the date of their due time), in order."""
+        days: dict[date, list[Touchpoint]] = {}
+        for t in self.touchpoints:
+            days.setdefault(t.due.date(), []).append(t)
+        return {day: tuple(items) for day, items in sorted(days.items())}
+
+    def to_html(self, lang: str = "en", *, limit: int = 20) -> str:
+        """The calendar: touchpoints per day and channel, drops by reason, and the first
+        ``limit`` touchpoints in detail; every text escaped.
+
+        ``_repr_html_`` is ``to_html("en")``.
+        """
+        lang = check_lang(lang)
+        channels = list(self.by_channel())
+        dropped_on = Counter(d.due.date() for d in self.drops)
+        rows = []
+        for day, items in self.by_day().items():
+            counts = Counter(t.channel for t in items)
+            rows.append(
+                [
+                    f"{day:%Y-%m-%d} {weekday(day, lang)}",
+                    *(counts[c] or "" for c in channels),
+                    len(items),
+                    dropped_on[day] or "",
+                ]
+            )
+        heads = [
+            word("day", lang),
+            *(c.label(lang) for c in channels),
+            word("total", lang),
+            word("dropped", lang),
+        ]
+        totals = [
+            word("total", lang),
+            *self.by_channel().values(),
+            len(self.touchpoints),
+            len(self.drops),
+        ]
+        title = f"{word('agenda', lang)}: {self.start:%Y-%m-%d} → {self.end:%Y-%m-%d} ({self.tz})"
+        parts = [
+            f"<h4>{esc(title)}</h4>",
+            table(heads, [*rows, totals], caption=word("by_day", lang)),
+        ]
+        if self.drops:
+            reasons = [(r.label(lang), n) for r, n in self.by_reason().items()]
+            parts.append(
+                table(
+                    [word("reason", lang), word("total", lang)],
+                    reasons,
+                    caption=word("drops", lang),
+                )
+            )
+        shown = self.touchpoints[: max(limit, 0)]
+        if shown:
+            detail = [
+                (
+                    f"{t.due:%Y-%m-%d %H:%M}",
+                    t.customer_id,
+                    t.channel.label(lang),
+                    t.purpose.label(lang),
+                    t.source,
+                    t.note,
+                )
+                for t in shown
+            ]
+            caption = word("first_touchpoints", lang).format(
+                n=len(shown), total=len(self.touchpoints)
+            )
+            keys = ("due", "customer", "channel", "purpose", "rule", "note")
+            parts.append(table([word(k, lang) for k in keys], detail, caption=caption))
+        return f'<div class="khachhang-agenda">{"".join(parts)}</div>'
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
 
 
 # --- the engine --------------------------------------------------------------------------

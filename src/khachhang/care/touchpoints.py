@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import attrs
 
 from khachhang._checks import check_type, clean_text
+from khachhang._html import fields, word
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
 from khachhang.errors import ValidationError
@@ -126,6 +127,29 @@ class Touchpoint:
             f"{self.purpose.label(lang)} ({self.source}{note})"
         )
 
+    def _rows(self, lang: str) -> list[tuple[object, object]]:
+        return [
+            (word("due", lang), f"{self.due:%Y-%m-%d %H:%M %Z}".rstrip()),
+            (word("customer", lang), self.customer_id),
+            (word("channel", lang), self.channel.label(lang)),
+            (word("purpose", lang), self.purpose.label(lang)),
+            (word("rule", lang), self.source),
+            (word("note", lang), self.note or word("none", lang)),
+        ]
+
+    def to_html(self, lang: str = "en") -> str:
+        """A small table for notebooks (``_repr_html_``), every text escaped.
+
+        >>> t = Touchpoint("<KH>", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
+        ...                Purpose.HOLIDAY, "holidays", "Quốc khánh")
+        >>> "&lt;KH&gt;" in t.to_html(), "Kênh" in t.to_html("vi")
+        (True, True)
+        """
+        return fields(self._rows(check_lang(lang)))
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
+
 
 @attrs.frozen
 class Drop:
@@ -147,9 +171,22 @@ class Drop:
 
     def describe(self, lang: str = "vi") -> str:
         """One line for people."""
-        word = "bỏ" if check_lang(lang) == "vi" else "dropped"
+        dropped = "bỏ" if check_lang(lang) == "vi" else "dropped"
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{word}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
+        return f"{dropped}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
+
+    def to_html(self, lang: str = "en") -> str:
+        """The dropped touchpoint's table with the reason and detail (``_repr_html_``)."""
+        lang = check_lang(lang)
+        rows = [
+            (word("dropped", lang), self.reason.label(lang)),
+            (word("detail", lang), self.detail or word("none", lang)),
+            *self.touchpoint._rows(lang),
+        ]
+        return fields(rows)
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
 
 
 def _naive_time(path: str, value: object) -> time:

@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from khachhang._checks import check_type
+from khachhang._html import md
 from khachhang.customers import Customer
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
@@ -450,8 +451,34 @@ class Explanation:
         nested = f"<ul>{inner}</ul>" if inner else ""
         return f"{badge} {text}{seen}{nested}"
 
+    def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """A nested Markdown list: each node's result in bold, then the rule and the value.
+
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation.rules import F
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> print(explain(F.orders > 0, Customer("c", Person("An"), created_at=t),
+        ...               as_of=t).to_markdown("en"))
+        - **FALSE** Number of orders &gt; 0 \\[value: *0*\\]
+        """
+        reg = DEFAULT_REGISTRY if registry is None else registry
+        return "\n".join(self._md(check_lang(lang), reg, 0))
+
+    def _md(self, lang: str, registry: FieldRegistry, depth: int) -> list[str]:
+        text = md(describe(self.node, lang, registry))
+        line = f"{'  ' * depth}- **{md(self.result.label(lang))}** {text}"
+        if self.field is not None:
+            line += f" \\[{md(_value_word(lang))}: *{md(show_value(self.value, lang))}*\\]"
+        lines = [line]
+        for child in self.children:
+            lines.extend(child._md(lang, registry, depth + 1))
+        return lines
+
     def _repr_html_(self) -> str:
-        return f"<ul><li>{self.to_html('vi')}</li></ul>"
+        return f"<ul><li>{self.to_html('en')}</li></ul>"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown("en")
 
 
 def _value_word(lang: str) -> str:

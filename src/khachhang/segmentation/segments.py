@@ -30,13 +30,14 @@ from typing import Any
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._html import md_table, table, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.segmentation.evaluate import predicate
 from khachhang.segmentation.fields import FieldRegistry
-from khachhang.segmentation.rules import Const, Rule
+from khachhang.segmentation.rules import Const, Rule, describe
 
 __all__ = ["AssignMode", "Segment", "SegmentCheck", "Segmenter"]
 
@@ -102,6 +103,42 @@ class Segment:
         """True when the segment's rule is TRUE for ``customer`` at ``as_of``."""
         check_type("customer", customer, Customer)
         return predicate(self.rule, as_of, registry)(customer)
+
+    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
+        """A one-row table (see :meth:`Segmenter.to_html`)."""
+        return _segments_html((self,), check_lang(lang), registry, None)
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
+
+    def _repr_markdown_(self) -> str:
+        return _segments_md((self,), "en", None)
+
+
+def _rows(
+    segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None
+) -> tuple[list[str], list[list[object]]]:
+    heads = [word(k, lang) for k in ("priority", "key", "label", "rule")]
+    rows: list[list[object]] = [
+        [s.priority, s.key, s.label(lang), describe(s.rule, lang, registry)] for s in segments
+    ]
+    if any(s.description for s in segments):
+        heads.append(word("note", lang))
+        for row, segment in zip(rows, segments, strict=True):
+            row.append(segment.description)
+    return heads, rows
+
+
+def _segments_html(
+    segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None, caption: str | None
+) -> str:
+    heads, rows = _rows(segments, lang, registry)
+    return table(heads, rows, caption=caption)
+
+
+def _segments_md(segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None) -> str:
+    heads, rows = _rows(segments, lang, registry)
+    return md_table(heads, rows)
 
 
 def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
@@ -185,6 +222,28 @@ class Segmenter:
             if segment.key in seen:
                 raise ValidationError(f"segments[{i}].key", f"duplicate key {segment.key!r}")
             seen[segment.key] = i
+
+    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
+        """The segments as a table: priority, key, label, the rule in words, the note.
+
+        >>> from khachhang.segmentation.rules import F
+        >>> seg = Segmenter([Segment("a-b", F.orders > 0, "Đã mua", "Bought <once>")])
+        >>> "Bought &lt;once&gt;" in seg.to_html("en"), "Đã mua" in seg.to_html("vi")
+        (True, True)
+        """
+        lang = check_lang(lang)
+        caption = f"{word('segments', lang)} ({word('mode', lang)}: {self.mode.label(lang)})"
+        return _segments_html(self.segments, lang, registry, caption)
+
+    def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
+        """The same table in Markdown."""
+        return _segments_md(self.segments, check_lang(lang), registry)
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown("en")
 
     def __getitem__(self, key: str) -> Segment:
         for segment in self.segments:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         visits,
     )
     from khachhang.testing._care import (
+        agendas,
         anniversaries,
         birthday_greetings,
         caps,
@@ -128,6 +129,7 @@ __all__ = [
     "BuyingProcessMachine",
     "abandonments",
     "addresses",
+    "agendas",
     "anniversaries",
     "aware_datetimes",
     "birthday_greetings",
@@ -262,6 +264,7 @@ _BUYING = (
     "visits",
 )
 _CARE = (
+    "agendas",
     "anniversaries",
     "birthday_greetings",
     "caps",

@@ -36,7 +36,7 @@ from khachhang.care.rules import (
     LeapDay,
     Purpose,
 )
-from khachhang.care.schedule import CarePlan
+from khachhang.care.schedule import Agenda, CarePlan
 from khachhang.care.templates import POST_SALE, PRE_SALE
 from khachhang.care.touchpoints import Cap, Drop, DropReason, Period, QuietHours, Touchpoint
 from khachhang.care.workflows import (
@@ -54,6 +54,7 @@ from khachhang.care.workflows import (
 from khachhang.testing._strategies import aware_datetimes
 
 __all__ = [
+    "agendas",
     "anniversaries",
     "birthday_greetings",
     "caps",
@@ -432,6 +433,28 @@ def drops() -> SearchStrategy[Drop]:
     )
 
 
+@st.composite
+def _agendas(draw: st.DrawFn, max_size: int) -> Agenda:
+    planned = draw(st.lists(touchpoints(), max_size=max_size))
+    dropped = draw(st.lists(drops(), max_size=max_size))
+    dues = [t.due for t in planned] + [d.due for d in dropped]
+    start = draw(aware_datetimes(_LO, min(dues))) if dues else draw(aware_datetimes(_LO, _HI))
+    last = max(dues, default=start)
+    end = last + draw(st.sampled_from([timedelta(seconds=1), timedelta(days=1)]))
+    order = sorted(planned, key=lambda t: (t.due, t.customer_id))
+    tz = draw(st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "Europe/Berlin"]))
+    return Agenda(start, end, tz, tuple(order), tuple(sorted(dropped, key=lambda d: d.due)))
+
+
+def agendas(max_size: int = 6) -> SearchStrategy[Agenda]:
+    """Care calendars (:class:`~khachhang.care.schedule.Agenda`): touchpoints and drops
+    inside the window.
+
+    Example: ``@given(agendas())``.
+    """
+    return _agendas(max_size)
+
+
 def register_types() -> None:
     """Teach ``st.from_type`` every model of the care plan."""
     pairs: list[tuple[type, SearchStrategy[object]]] = [
@@ -455,6 +478,7 @@ def register_types() -> None:
         (CarePlan, care_plans()),
         (Touchpoint, touchpoints()),
         (Drop, drops()),
+        (Agenda, agendas()),
     ]
     for cls, strategy in pairs:
         st.register_type_strategy(cls, strategy)

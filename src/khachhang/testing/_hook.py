@@ -93,6 +93,7 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("CarePlan", "care_plans"),
             ("Touchpoint", "touchpoints"),
             ("Drop", "drops"),
+            ("Agenda", "agendas"),
         ),
     },
     "khachhang.testing._care_service": {
