@@ -1,0 +1,128 @@
+"""Docs-build helpers: doctest examples rendered as code, not as Markdown quotes.
+
+Used only by ``mkdocs build`` (see ``mkdocs.yml``), never by the library:
+
+* ``PyconFences``, a griffe extension: our docstrings are prose with ``>>>`` examples;
+  each run of example lines (up to the next blank line) is wrapped in a ```` ```pycon ````
+  fence so mkdocstrings highlights it instead of rendering ``>>>`` as nested quotes.
+  Sphinx roles (``:class:`X```) become inline code and ``.. code-block::`` a fence.
+  Long attribute values (whole definitions) are hidden; enum members keep theirs.
+* ``on_page_markdown``, a mkdocs hook: doctest-only noise (``# doctest: +FLAG``
+  directives) is dropped from the rendered pages; the Markdown files keep it for pytest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_DIRECTIVE = re.compile(r"\s*#\s*doctest:\s*[+-][A-Z_]+(?:\s*,\s*[+-][A-Z_]+)*")
+MAX_VALUE = 120  # longest attribute value rendered in the API reference
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ROLE = re.compile(r":(?:py:)?(?:class|func|data|mod|meth|attr|exc|obj|const):`~?([^`]+)`")
+_CODE_BLOCK = re.compile(r"^(\s*)\.\. code-block::\s*(\w*)\s*$")
+
+
+def rst_to_markdown(text: str) -> str:
+    """Sphinx roles become inline code; ``.. code-block::`` becomes a fence."""
+    text = _ROLE.sub(r"`\1`", text)
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = _CODE_BLOCK.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, lang = match.groups()
+        i += 1
+        body: list[str] = []
+        while i < len(lines) and (not lines[i].strip() or lines[i].startswith(indent + " ")):
+            body.append(lines[i])
+            i += 1
+        while body and not body[-1].strip():
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        width = min(len(b) - len(b.lstrip()) for b in body if b.strip()) if body else 0
+        out.append(f"{indent}```{lang or 'text'}")
+        out.extend(indent + b[width:] if b.strip() else "" for b in body)
+        out.append(f"{indent}```")
+        out.append("")
+    return "\n".join(out)
+
+
+def strip_directives(text: str) -> str:
+    """Drop ``# doctest: +FLAG`` comments; show ``<BLANKLINE>`` as the blank it stands for."""
+    out = []
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith((">>> ", "... ")):
+            line = _DIRECTIVE.sub("", line)
+        elif stripped == "<BLANKLINE>":
+            line = line[: len(line) - len(stripped)]
+        out.append(line)
+    return "\n".join(out)
+
+
+def fence_examples(text: str) -> str:
+    """Wrap each run of doctest lines outside a code fence in a ``pycon`` fence."""
+    lines = text.split("\n")
+    out: list[str] = []
+    in_fence = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        stripped = line.lstrip()
+        if not in_fence and stripped.startswith(">>>"):
+            indent = line[: len(line) - len(stripped)]
+            block = []
+            while i < len(lines) and lines[i].strip():
+                block.append(lines[i])
+                i += 1
+            if out and out[-1].strip():
+                out.append("")
+            out.append(f"{indent}```pycon")
+            out.extend(block)
+            out.append(f"{indent}```")
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, **kwargs: Any) -> str:
+    """mkdocs hook: hide doctest directives on every rendered page."""
+    return strip_directives(markdown)
+
+
+try:  # griffe is installed with the ``docs`` extra only
+    import griffe
+except ImportError:  # pragma: no cover
+    griffe = None
+
+if griffe is not None:
+
+    class PyconFences(griffe.Extension):  # type: ignore[misc]
+        """Render ``>>>`` examples in docstrings as ``pycon`` code blocks."""
+
+        def on_object(self, *, obj: Any, **kwargs: Any) -> None:
+            _fence_docstring(obj)
+
+        def on_package(self, *, pkg: Any, **kwargs: Any) -> None:
+            _fence_docstring(pkg)  # a top-level package is no one's member
+
+        def on_attribute(self, *, attr: Any, **kwargs: Any) -> None:
+            # Enum members show their (value, vi, en) triple; a long value (a whole
+            # machine definition) is a wall of source, so it is not shown.
+            value = attr.value
+            if value is not None and (len(str(value)) > MAX_VALUE or "\n" in str(value)):
+                attr.value = None
+
+    def _fence_docstring(obj: Any) -> None:
+        if obj.docstring is not None:
+            text = rst_to_markdown(obj.docstring.value)
+            obj.docstring.value = strip_directives(fence_examples(text))
