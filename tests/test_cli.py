@@ -1,4 +1,9 @@
-"""The command line: ``python -m khachhang demo`` and ``--version``."""
+"""The command line: ``python -m khachhang demo``, ``--version`` and the parser.
+
+The data commands (sample, rules, segment, explain, plan, diagram) are in
+tests/test_cli_data.py; the process-level behaviour (pipes, signals, terminals) in
+tests/test_cli_process.py.
+"""
 
 from __future__ import annotations
 
@@ -75,7 +80,10 @@ def test_no_command_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]
     assert main([]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "khachhang: error: choose a command: demo (see khachhang --help)\n"
+    assert captured.err == (
+        "khachhang: error: choose a command: demo, sample, rules, segment, explain, plan, "
+        "diagram (see khachhang --help)\n"
+    )
 
 
 @pytest.mark.parametrize(

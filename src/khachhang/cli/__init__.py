@@ -1,0 +1,183 @@
+"""The command line: ``python -m khachhang`` (or the ``khachhang`` console script).
+
+The one part of the package that does I/O and reads the clock. Each command is a
+subparser whose ``handler`` gets the parsed arguments and a :class:`Context` (the
+streams and the clock, injectable for tests) and returns an exit code; adding a command
+means writing one ``add_…`` function in ``_commands`` and listing it in ``COMMANDS``.
+
+Commands: ``demo``, ``sample``, ``rules``, ``segment``, ``explain``, ``plan``,
+``diagram`` (see ``docs/cli.md``). Exit codes: 0 success; 1 a bad input line stopped the
+run (``--on-error=stop``, the default); 2 a usage error, a bad rules file or input the
+library refuses; 3 finished, but bad lines were skipped (``--on-error=skip``); 4
+``explain`` found no such customer; 130 interrupted.
+
+>>> main(["--version"])  # doctest: +ELLIPSIS
+khachhang ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+from typing import Any, TextIO
+
+from khachhang._version import __version__
+from khachhang.cli._base import (
+    EXIT_BAD_DATA,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    PROG,
+    CommandError,
+    Context,
+    Handler,
+    Parser,
+    UsageError,
+    write,
+)
+from khachhang.cli._commands import COMMANDS
+from khachhang.errors import KhachHangError
+
+__all__ = [
+    "EXIT_BAD_DATA",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_SKIPPED",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command.
+
+    >>> build_parser().parse_args(["demo", "--lang", "en"]).lang
+    'en'
+    """
+    parser = Parser(
+        prog=PROG,
+        description="khachhang: customer-management domain models (Vietnamese practice).",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    return [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+
+
+def _error(stream: TextIO, message: str) -> int:
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    write(stream, f"{PROG}: error: {first}")
+    return EXIT_USAGE
+
+
+def _silence_broken_pipe(stream: TextIO) -> None:
+    # The reader went away (``khachhang sample | head``): send the rest of the output
+    # nowhere, so the interpreter's final flush does not fail again.
+    try:
+        fileno = stream.fileno()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def _now(tz: tzinfo) -> datetime:
+    return datetime.now(tz)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: Any = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    now: Callable[[tzinfo], datetime] | None = None,
+) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s) and ``now`` (the clock, for
+    the default ``--as-of``/``--start``) can be injected. ``--help`` prints help and
+    returns 0; a wrong command line prints one line on stderr and returns 2.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> main(["diagram", "buying", "--lang", "en"], stdout=out)
+    0
+    >>> out.getvalue().splitlines()[0]
+    'stateDiagram-v2'
+    """
+    ctx = Context(
+        stdin=sys.stdin if stdin is None else stdin,
+        stdout=sys.stdout if stdout is None else stdout,
+        stderr=sys.stderr if stderr is None else stderr,
+        now=_now if now is None else now,
+    )
+    try:
+        return _run(argv, ctx)
+    except KeyboardInterrupt:
+        try:
+            ctx.stderr.write("\n")
+            write(ctx.stderr, f"{PROG}: interrupted")
+        except (OSError, ValueError):  # pragma: no cover - stderr is gone too
+            pass
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None, ctx: Context) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as err:
+        message = err.lines[0].removeprefix("error: ")
+        return _error(ctx.stderr, f"{message} (see {PROG} --help)")
+    except SystemExit as exit_:  # --help: argparse printed it and wants to stop
+        return exit_.code if isinstance(exit_.code, int) else 0
+    if args.version:
+        write(ctx.stdout, f"{PROG} {__version__}")
+        return EXIT_OK
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        names = ", ".join(_command_names(parser))
+        return _error(ctx.stderr, f"choose a command: {names} (see {PROG} --help)")
+    try:
+        code = handler(args, ctx)
+        ctx.stdout.flush()
+    except CommandError as err:
+        _flush_quietly(ctx.stdout)
+        for line in err.lines:
+            write(ctx.stderr, f"{PROG}: {line}")
+        return err.code
+    except KhachHangError as err:
+        _flush_quietly(ctx.stdout)
+        return _error(ctx.stderr, str(err))
+    except BrokenPipeError:
+        _silence_broken_pipe(ctx.stdout)
+        return EXIT_OK
+    return code
+
+
+def _flush_quietly(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except (BrokenPipeError, ValueError):  # pragma: no cover - the reader left
+        _silence_broken_pipe(stream)

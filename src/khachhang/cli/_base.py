@@ -1,0 +1,149 @@
+"""What every command shares: the context (streams, clock), errors, exit codes, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, tzinfo
+from typing import Any, NoReturn, TextIO, TypeAlias
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+PROG = "khachhang"
+
+EXIT_OK = 0
+"""Success."""
+EXIT_BAD_DATA = 1
+"""A bad input line with ``--on-error=stop`` (the default): reading stopped there."""
+EXIT_USAGE = 2
+"""A wrong command line, an unreadable or invalid rules file, arguments the library refuses."""
+EXIT_SKIPPED = 3
+"""Finished with ``--on-error=skip``, but some bad lines were skipped."""
+EXIT_NOT_FOUND = 4
+"""``explain``: no customer with the id."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C), as a shell reports SIGINT."""
+
+
+@attrs.frozen
+class Context:
+    """The streams and the clock a command uses (injected by tests)."""
+
+    stdin: Any
+    stdout: TextIO
+    stderr: TextIO
+    now: Callable[[tzinfo], datetime]
+
+
+Handler = Callable[[argparse.Namespace, Context], int]
+"""A command: parsed arguments and the context in, an exit code out."""
+
+
+class CommandError(Exception):
+    """A command cannot go on: ``lines`` go to stderr and ``code`` is the exit code."""
+
+    def __init__(self, lines: Sequence[str], code: int = EXIT_USAGE) -> None:
+        self.lines = tuple(lines)
+        self.code = code
+        super().__init__("\n".join(self.lines))
+
+
+class UsageError(CommandError):
+    """The command line itself is wrong; reported on one line with exit code 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([f"error: {message}"], EXIT_USAGE)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+# --- output that survives any terminal ------------------------------------------------
+
+# Characters a non-Unicode terminal cannot show, and readable stand-ins.
+_ASCII_STANDINS = str.maketrans(
+    {"₫": "VND", "—": "-", "…": "...", "→": "->", "≥": ">=", "≤": "<=", "đ": "d", "Đ": "D"}
+)
+
+
+def fits(text: str, stream: TextIO) -> bool:
+    """Whether ``stream``'s encoding can hold ``text``."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    except LookupError:  # an encoding Python does not know: let the stream decide
+        return True
+    return True
+
+
+def plain(text: str) -> str:
+    """Vietnamese without diacritics ("Khách hàng" -> "Khach hang"), for ASCII terminals."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_ASCII_STANDINS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Write ``text`` and a newline, degrading gracefully when the encoding cannot hold it.
+
+    On a terminal that is not UTF-8 (``PYTHONIOENCODING=ascii``, an old Windows code
+    page) diacritics are dropped rather than crashing with ``UnicodeEncodeError``;
+    whatever still does not fit becomes ``?``.
+    """
+    line = text + "\n"
+    if not fits(line, stream):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        line = plain(line).encode(encoding, "replace").decode(encoding)
+    stream.write(line)
+
+
+def json_dumper(stream: TextIO) -> Callable[[object], str]:
+    """Compact one-line JSON; ``\\u`` escapes when ``stream`` cannot hold Vietnamese."""
+    ascii_only = not fits("Khách hàng ₫", stream)
+
+    def dump(data: object) -> str:
+        return json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"))
+
+    return dump
+
+
+# --- arguments ------------------------------------------------------------------------
+
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``, or a usage error."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"argument --tz: unknown time zone {name!r}") from None
+
+
+def instant(text: str, option: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 datetime with its offset, or a date (midnight in ``tz``)."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"argument {option}: not an ISO 8601 date or datetime: {text!r}"
+        raise UsageError(msg) from None
+    if len(value) == 10:  # a plain date: its local midnight
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=tz)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        msg = f"argument {option}: {text!r} needs a UTC offset, e.g. {value}+07:00"
+        raise UsageError(msg)
+    return parsed

@@ -1,0 +1,612 @@
+"""The commands: each ``add_…`` function adds a subparser whose ``handler`` runs it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from khachhang.cli._base import (
+    DEFAULT_TZ,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    PROG,
+    CommandError,
+    Commands,
+    Context,
+    Parser,
+    UsageError,
+    fits,
+    instant,
+    json_dumper,
+    write,
+    zone,
+)
+from khachhang.cli._stream import (
+    DEFAULT_MAX_LINE_BYTES,
+    CustomerLines,
+    Progress,
+    input_size,
+    no_terminal_input,
+)
+from khachhang.errors import ConversionError, KhachHangError
+
+if TYPE_CHECKING:
+    from khachhang.customers import Customer
+    from khachhang.segmentation import Segmenter
+
+MAX_SIZE = 1_000_000
+_EXIT_CODES = (
+    "exit codes: 0 done; 1 stopped at a bad line (--on-error=stop); 2 usage error or bad "
+    "rules file; 3 done, bad lines skipped (--on-error=skip); 4 explain: no such customer; "
+    "130 interrupted"
+)
+MAX_DAYS = 3660
+
+
+def _size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"expected a whole number, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 1 <= value <= MAX_SIZE:
+        msg = f"expected 1 to {MAX_SIZE:,}, got {value}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_DAYS:,}, got {value}")
+    return value
+
+
+def _line_bytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected at least 2, got {value}")
+    return value
+
+
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="output language (default: vi)"
+    )
+
+
+def _reading() -> Parser:
+    """Options of every command that reads customers from stdin."""
+    parent = Parser(add_help=False)
+    group = parent.add_argument_group("reading customers (JSON lines on stdin)")
+    group.add_argument(
+        "--on-error",
+        choices=("stop", "skip"),
+        default="stop",
+        help="at a bad line: stop with exit code 1 (default), or skip it, go on and exit 3",
+    )
+    group.add_argument(
+        "--max-line-bytes",
+        type=_line_bytes,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help=f"a longer line is a bad line (default: {DEFAULT_MAX_LINE_BYTES:,})",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar, no summary unless skipped"
+    )
+    return parent
+
+
+def _reader(args: argparse.Namespace, ctx: Context) -> CustomerLines:
+    no_terminal_input(ctx.stdin)
+    progress = None
+    if not args.quiet:
+        progress = Progress(ctx.stderr, total=input_size(ctx.stdin))
+    return CustomerLines(
+        ctx.stdin,
+        ctx.stderr,
+        on_error=args.on_error,
+        max_line_bytes=args.max_line_bytes,
+        progress=progress,
+    )
+
+
+def _as_of(args: argparse.Namespace, ctx: Context) -> datetime:
+    tz = zone(DEFAULT_TZ)
+    if args.as_of is None:  # the run's clock, to the second; echoed in the summary
+        return ctx.now(tz).replace(microsecond=0)
+    return instant(args.as_of, "--as-of", tz)
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        metavar="ISO",
+        help="evaluate at this instant: 2026-01-01T00:00:00+07:00, or a date (midnight in "
+        "Vietnam); default: now, printed in the summary so the run can be repeated",
+    )
+
+
+# --- demo -----------------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace, ctx: Context) -> int:
+    from khachhang.report import render_summary, summarize
+    from khachhang.sample import SAMPLE_AS_OF, sample_book
+
+    out = ctx.stdout
+    book = sample_book(args.size, seed=args.seed, as_of=SAMPLE_AS_OF)
+    summary = summarize(book, as_of=SAMPLE_AS_OF)
+    if args.json:
+        from khachhang.serde import to_dict
+
+        data = to_dict(summary)
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if not fits(text, out):  # \u escapes keep the JSON exact on any terminal
+            text = json.dumps(data, ensure_ascii=True, indent=2)
+        write(out, text)
+    else:
+        write(out, render_summary(summary, args.lang))
+        for section in _demo_sections(book, args.lang):
+            write(out, "")
+            write(out, section)
+    return EXIT_OK
+
+
+def _demo_sections(book: Sequence[Customer], lang: str) -> list[str]:
+    """The segmentation, buying and care parts of the demo, each rendered by its package."""
+    from khachhang.buying import _demo as buying
+    from khachhang.care import _demo as care
+    from khachhang.care import _demo_service as care_service
+    from khachhang.sample import SAMPLE_AS_OF
+    from khachhang.segmentation import _demo as segmentation
+
+    sections = (
+        package.render(book, as_of=SAMPLE_AS_OF, lang=lang)
+        for package in (segmentation, buying, care, care_service)
+    )
+    return [section for section in sections if section]
+
+
+def add_demo(commands: Commands) -> None:
+    from khachhang.sample import SAMPLE_SEED
+
+    parser = commands.add_parser(
+        "demo",
+        help="build the sample customer book and summarise it",
+        description=(
+            "Build a deterministic sample book of Vietnamese customers (the same seed "
+            "gives the same book) and print a summary: counts by kind, role, lifecycle, "
+            "source and province, and revenue by market."
+        ),
+    )
+    _lang(parser)
+    parser.add_argument(
+        "--size", type=_size, default=1000, metavar="N", help="customers (default: 1000)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=SAMPLE_SEED, metavar="S", help=f"default: {SAMPLE_SEED}"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the summary as JSON instead of text"
+    )
+    parser.set_defaults(handler=_demo)
+
+
+# --- sample ---------------------------------------------------------------------------
+
+
+def _sample(args: argparse.Namespace, ctx: Context) -> int:
+    from khachhang.sample import SAMPLE_AS_OF, sample_book
+    from khachhang.serde import to_dict, to_json
+
+    out = ctx.stdout
+    book = sample_book(args.size, seed=args.seed, as_of=SAMPLE_AS_OF)
+    if fits("Khách hàng ₫", out):
+        for customer in book:
+            out.write(to_json(customer) + "\n")
+    else:
+        dump = json_dumper(out)
+        for customer in book:
+            out.write(dump(to_dict(customer)) + "\n")
+    return EXIT_OK
+
+
+def add_sample(commands: Commands) -> None:
+    from khachhang.sample import SAMPLE_AS_OF, SAMPLE_SEED
+
+    parser = commands.add_parser(
+        "sample",
+        help="write the sample customer book as JSON lines",
+        description=(
+            "Write the deterministic sample book (the demo's) to stdout, one customer per "
+            "line as khachhang.serde.to_json writes it: input for segment, explain and plan. "
+            f"Its data is as of {SAMPLE_AS_OF.isoformat()}."
+        ),
+    )
+    parser.add_argument("--size", type=_size, default=1000, metavar="N", help="default: 1000")
+    parser.add_argument(
+        "--seed", type=int, default=SAMPLE_SEED, metavar="S", help=f"default: {SAMPLE_SEED}"
+    )
+    parser.set_defaults(handler=_sample)
+
+
+# --- rules ----------------------------------------------------------------------------
+
+_BUILT_IN = ("standard", "kind", "lifecycle")
+
+
+def _rules(args: argparse.Namespace, ctx: Context) -> int:
+    from khachhang.segmentation import (
+        Segmenter,
+        kind_segmenter,
+        lifecycle_segmenter,
+        standard_segments,
+    )
+    from khachhang.serde import to_dict
+
+    if args.name == "standard":
+        segmenter = Segmenter(standard_segments(), mode=args.mode or "all")
+    else:
+        made = kind_segmenter() if args.name == "kind" else lifecycle_segmenter()
+        segmenter = Segmenter(made.segments, mode=args.mode or made.mode)
+    text = json.dumps(to_dict(segmenter), ensure_ascii=False, indent=2)
+    if not fits(text, ctx.stdout):
+        text = json.dumps(to_dict(segmenter), ensure_ascii=True, indent=2)
+    write(ctx.stdout, text)
+    return EXIT_OK
+
+
+def add_rules(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "rules",
+        help="write a ready rules file (a Segmenter as JSON)",
+        description=(
+            "Write a built-in segmenter as JSON, ready for segment --rules: 'standard' "
+            "(the seeds' groups; overlapping, so mode 'all' by default), 'kind' "
+            "(internal/B2C/B2B/B2G/non-profit) or 'lifecycle' (one group per state)."
+        ),
+    )
+    parser.add_argument("name", choices=_BUILT_IN, help="which segmenter")
+    parser.add_argument("--mode", choices=("first", "all"), help="override the mode")
+    parser.set_defaults(handler=_rules)
+
+
+def _key(text: str) -> str:
+    key = re.sub(r"[^a-z0-9_\-]+", "-", text.lower()).strip("-_")[:63]
+    return key or "rule"
+
+
+def load_segmenter(path: str, *, name: str | None = None, mode: str | None = None) -> Segmenter:
+    """The segmenter in the rules file ``path``: a Segmenter, a RuleDocument or a rule.
+
+    A single rule becomes one segment named ``name`` (default: the file name).
+    """
+    from khachhang.segmentation import Rule, RuleDocument, Segment, Segmenter
+    from khachhang.serde import from_dict
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"argument --rules: cannot read {path}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"argument --rules: {path} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise CommandError([f"{path}: $: nested too deeply"]) from None
+    except ValueError as err:
+        raise CommandError([f"{path}: $: not valid JSON: {err}"]) from None
+    try:
+        if isinstance(data, dict) and "segments" in data:
+            segmenter = from_dict(data, Segmenter)
+        elif isinstance(data, dict) and "rule" in data:
+            rule = from_dict(data, RuleDocument).rule
+            key = _key(name or Path(path).stem)
+            segmenter = Segmenter([Segment(key, rule, name or key, name or key)])
+        elif isinstance(data, dict) and "op" in data:
+            key = _key(name or Path(path).stem)
+            segmenter = Segmenter([Segment(key, from_dict(data, Rule), name or key, name or key)])
+        else:
+            raise CommandError(
+                [
+                    f'{path}: $: expected a segmenter ({{"segments": [...], "mode": ...}}), '
+                    'a rule document ({"version": 1, "rule": {...}}) or a rule ({"op": ...})'
+                ]
+            )
+    except ConversionError as err:
+        raise CommandError([f"{path}: {p}: {r}" for p, r in err.errors[:10]]) from None
+    if mode is not None:
+        segmenter = Segmenter(segmenter.segments, mode=mode)
+    return segmenter
+
+
+def _rules_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        required=True,
+        metavar="RULES.json",
+        help="a Segmenter, a RuleDocument or a rule as JSON (see `khachhang rules`)",
+    )
+    parser.add_argument(
+        "--name", help="the segment name of a single-rule file (default: the file name)"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("first", "all"),
+        help="first matching segment or every match (default: the file's mode)",
+    )
+    _as_of_option(parser)
+
+
+# --- segment --------------------------------------------------------------------------
+
+
+def _segment(args: argparse.Namespace, ctx: Context) -> int:
+    segmenter = load_segmenter(args.rules, name=args.name, mode=args.mode)
+    as_of = _as_of(args, ctx)
+    reader = _reader(args, ctx)
+    out = ctx.stdout
+    dump = json_dumper(out)
+    assign = segmenter.assign
+    written = 0
+    for number, customer in reader.lines():
+        try:
+            (keys,) = assign((customer,), as_of=as_of)
+        except KhachHangError as err:  # a rule the customer's data cannot answer
+            reader.reject(number, [("$", str(err))])
+            continue
+        out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
+        written += 1
+    return reader.finish(
+        "segment",
+        f"{written:,} written",
+        quiet=args.quiet,
+        extra=f"as of {as_of.isoformat()}, mode {segmenter.mode.value}",
+    )
+
+
+def add_segment(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "segment",
+        parents=[_reading()],
+        epilog=_EXIT_CODES,
+        help="assign segments to customers (JSON lines in, JSON lines out)",
+        description=(
+            "Read customers as JSON lines on stdin and write one line per customer, "
+            '{"id": ..., "segments": [...]}, in input order, streaming.'
+        ),
+    )
+    _rules_options(parser)
+    parser.set_defaults(handler=_segment)
+
+
+# --- explain --------------------------------------------------------------------------
+
+_EXPLAIN_TEXT = {
+    "vi": {"as_of": "tại thời điểm", "assigned": "Nhóm được gán", "none": "(không nhóm nào)"},
+    "en": {"as_of": "as of", "assigned": "Assigned segments", "none": "(none)"},
+}
+
+
+def _explain(args: argparse.Namespace, ctx: Context) -> int:
+    segmenter = load_segmenter(args.rules, name=args.name, mode=args.mode)
+    as_of = _as_of(args, ctx)
+    reader = _reader(args, ctx)
+    found: Customer | None = None
+    found_on = 0
+    for number, customer in reader.lines():
+        if customer.id == args.customer:
+            found, found_on = customer, number
+            break
+    if found is None:
+        code = reader.finish("explain", "customer not found", quiet=args.quiet)
+        if reader.stopped_at is not None:
+            return code
+        hint = ""
+        if reader.skipped_count:
+            hint = f"; {reader.skipped_count:,} bad line(s) skipped, it may be one of them"
+        raise CommandError(
+            [f"error: no customer with id {args.customer!r} in {reader.read:,} lines{hint}"],
+            EXIT_NOT_FOUND,
+        )
+    code = reader.finish("explain", f"found on line {found_on}", quiet=True)
+    text = _EXPLAIN_TEXT[args.lang]
+    (keys,) = segmenter.assign((found,), as_of=as_of)
+    out = ctx.stdout
+    write(out, f"{found.id} — {found.name} ({text['as_of']} {as_of.isoformat()})")
+    write(
+        out,
+        f"{text['assigned']} ({segmenter.mode.label(args.lang)}): "
+        f"{', '.join(keys) if keys else text['none']}",
+    )
+    for segment in segmenter.segments:
+        write(out, "")
+        write(out, f"{segment.key} — {segment.label(args.lang)}")
+        write(out, segment.rule.explain(found, as_of=as_of).to_text(args.lang))
+    return code
+
+
+def add_explain(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "explain",
+        parents=[_reading()],
+        epilog=_EXIT_CODES,
+        help="explain one customer's segments, node by node",
+        description=(
+            "Read customers as JSON lines on stdin until the one with --customer ID, and "
+            "print, for each segment, the rule's tree with each node's result and the value "
+            "it saw. Exit code 4 when no line has the id."
+        ),
+    )
+    parser.add_argument("--customer", required=True, metavar="ID", help="the customer's id")
+    _rules_options(parser)
+    _lang(parser)
+    parser.set_defaults(handler=_explain)
+
+
+# --- plan -----------------------------------------------------------------------------
+
+
+def _plan(args: argparse.Namespace, ctx: Context) -> int:
+    from khachhang.care import Drop, Touchpoint
+    from khachhang.care._demo import demo_plan
+    from khachhang.serde import to_dict
+
+    tz = zone(args.tz)
+    if args.start is None:
+        start = datetime.combine(ctx.now(tz).date(), datetime.min.time(), tzinfo=tz)
+    else:
+        start = instant(args.start, "--start", tz)
+    end = start + timedelta(days=args.days)
+    reader: CustomerLines | None = None
+    book: Sequence[Customer]
+    if args.sample is not None:
+        from khachhang.sample import SAMPLE_AS_OF, sample_book
+
+        book = sample_book(args.sample, as_of=SAMPLE_AS_OF)
+    else:
+        reader = _reader(args, ctx)
+        book = [customer for _, customer in reader.lines()]
+        if reader.stopped_at is not None:
+            return reader.finish("plan", "nothing planned", quiet=args.quiet)
+        if reader.progress is not None:
+            reader.progress.clear()
+    plan = demo_plan(range(start.year, end.year + 1))
+    out = ctx.stdout
+    dump = json_dumper(out)
+    counts: Counter[str] = Counter()
+    if args.format == "text":
+        window = f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} ({args.tz})"
+        write(out, f"{_PLAN_TITLE[args.lang]} {window}, {len(book):,} {_CUSTOMERS[args.lang]}")
+    for item in plan.schedule(book, start=start, end=end, tz=args.tz):
+        if isinstance(item, Touchpoint):
+            counts["touchpoints"] += 1
+            kind = "touchpoint"
+        else:
+            assert isinstance(item, Drop)
+            counts["drops"] += 1
+            kind = "drop"
+        if args.format == "text":
+            write(out, item.describe(args.lang))
+        else:
+            out.write(dump({"type": kind, **to_dict(item)}) + "\n")
+    extra = (
+        f"{counts['touchpoints']:,} touchpoints, {counts['drops']:,} dropped, "
+        f"{start.isoformat()} to {end.isoformat()} ({args.tz})"
+    )
+    if reader is None:
+        if not args.quiet:
+            write(ctx.stderr, f"{PROG}: plan: {len(book):,} sample customers; {extra}")
+        return EXIT_OK
+    return reader.finish("plan", f"{len(book):,} customers", quiet=args.quiet, extra=extra)
+
+
+_PLAN_TITLE = {"vi": "Lịch chăm sóc khách hàng", "en": "Care calendar"}
+_CUSTOMERS = {"vi": "khách hàng", "en": "customers"}
+
+
+def add_plan(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "plan",
+        parents=[_reading()],
+        epilog=_EXIT_CODES,
+        help="the care touchpoints of the next N days, and the drops with reasons",
+        description=(
+            "Plan care for the customers on stdin (or the sample book with --sample N) "
+            "with the demo's care plan: follow-ups 3 days and 1 month after a purchase, "
+            "birthdays, relationship anniversaries and fixed-date holidays; quiet hours "
+            "21:00-08:00; at most 2 touchpoints per customer per week. The customers are "
+            "held in memory (the plan makes a pass per month)."
+        ),
+    )
+    parser.add_argument(
+        "--days", type=_days, default=30, metavar="N", help="window length (default: 30)"
+    )
+    parser.add_argument(
+        "--start",
+        metavar="ISO",
+        help="window start: a date (midnight in --tz) or a datetime with offset; "
+        "default: today's midnight in --tz, printed in the summary",
+    )
+    parser.add_argument("--tz", default=DEFAULT_TZ, help=f"time zone (default: {DEFAULT_TZ})")
+    parser.add_argument(
+        "--sample", type=_size, metavar="N", help="plan for the sample book instead of stdin"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "text"),
+        default="jsonl",
+        help='jsonl: one {"type": "touchpoint"|"drop", ...} per line (default); text: a '
+        "readable calendar",
+    )
+    _lang(parser)
+    parser.set_defaults(handler=_plan)
+
+
+# --- diagram --------------------------------------------------------------------------
+
+_DIAGRAMS = ("buying", "lifecycle", "workflow", "complaint")
+
+
+def _diagram(args: argparse.Namespace, ctx: Context) -> int:
+    if args.name == "buying":
+        from khachhang.buying import BuyClass, to_mermaid
+
+        buy_class = None if args.buy_class is None else BuyClass.parse(args.buy_class)
+        text = to_mermaid(buy_class=buy_class, lang=args.lang)
+    elif args.buy_class is not None:
+        raise UsageError("argument --buy-class: only for 'diagram buying'")
+    elif args.name == "lifecycle":
+        from khachhang.customers import LIFECYCLE
+
+        text = LIFECYCLE.to_mermaid(lang=args.lang)
+    elif args.name == "workflow":
+        from khachhang.care import WORKFLOW_RUN
+
+        text = WORKFLOW_RUN.to_mermaid(lang=args.lang)
+    else:
+        from khachhang.care import COMPLAINT
+
+        text = COMPLAINT.to_mermaid(lang=args.lang)
+    write(ctx.stdout, text)
+    return EXIT_OK
+
+
+def add_diagram(commands: Commands) -> None:
+    from khachhang.buying import BuyClass
+
+    parser = commands.add_parser(
+        "diagram",
+        help="print a state machine as a Mermaid diagram",
+        description=(
+            "Print a Mermaid stateDiagram-v2: 'buying' (the 8-stage B2B buying process), "
+            "'lifecycle' (a customer's lifecycle), 'workflow' (a care workflow run) or "
+            "'complaint' (a complaint)."
+        ),
+    )
+    parser.add_argument("name", choices=_DIAGRAMS, help="which machine")
+    parser.add_argument(
+        "--buy-class",
+        choices=[member.value for member in BuyClass],
+        help="buying: mark the steps the buygrid skips for this buy class",
+    )
+    _lang(parser)
+    parser.set_defaults(handler=_diagram)
+
+
+COMMANDS = (add_demo, add_sample, add_rules, add_segment, add_explain, add_plan, add_diagram)
+"""One function per command; each adds its subparser and sets ``handler``."""

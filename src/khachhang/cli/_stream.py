@@ -1,0 +1,263 @@
+"""Reading customers as JSON lines: line numbers, bad lines, the error policy, progress.
+
+One customer per line, ``khachhang.serde.to_json(customer)``. Lines are read one at a
+time (constant memory, whatever the input's size); a line longer than the limit is
+drained in small pieces and reported, never held. Blank lines are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from khachhang.cli._base import EXIT_BAD_DATA, EXIT_OK, EXIT_SKIPPED, PROG, CommandError, write
+from khachhang.errors import ConversionError, KhachHangError
+
+if TYPE_CHECKING:
+    from khachhang.customers import Customer
+
+DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
+"""Lines longer than this (4 MiB) are bad lines; ``--max-line-bytes`` changes it."""
+
+MAX_PROBLEMS_SHOWN = 5
+"""Problems printed per bad line (a ConversionError lists every bad path)."""
+
+SKIPPED_IDS_SHOWN = 10
+"""Line numbers of skipped lines listed in the summary."""
+
+_BOM = b"\xef\xbb\xbf"
+_DRAIN = 64 * 1024
+
+
+class Progress:
+    """A progress bar (or counter) on stderr, redrawn at most every ``interval`` seconds.
+
+    Shown only when ``stream`` is a terminal; the bar needs ``total`` bytes (stdin is a
+    regular file), otherwise it counts lines. Nothing is drawn before ``interval`` has
+    passed, so quick runs print nothing.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        total: int | None = None,
+        interval: float = 0.2,
+        clock: Callable[[], float] | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        self.stream = stream
+        self.total = total
+        self.interval = interval
+        self.clock = time.monotonic if clock is None else clock
+        self.enabled = _isatty(stream) if enabled is None else enabled
+        self.started = self.clock()
+        self.next_draw = self.started + interval
+        self.drawn = False
+
+    def update(self, lines: int, done_bytes: int) -> None:
+        """Note progress; redraw when the interval has passed."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now < self.next_draw:
+            return
+        self.next_draw = now + self.interval
+        elapsed = max(now - self.started, 1e-9)
+        rate = f"{lines:,} lines  {lines / elapsed:,.0f} lines/s"
+        if self.total:
+            share = min(done_bytes / self.total, 1.0)
+            filled = int(share * 24)
+            bar = "#" * filled + "-" * (24 - filled)
+            text = f"{PROG}: [{bar}] {share:4.0%}  {rate}"
+        else:
+            text = f"{PROG}: {rate}"
+        self.stream.write("\r" + text + "\x1b[K")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        """Erase the bar (before an error message, and at the end)."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):
+        return False
+
+
+def input_size(stream: Any) -> int | None:
+    """Bytes left to read when ``stream`` is a regular file, else ``None`` (a pipe)."""
+    raw = getattr(stream, "buffer", stream)
+    try:
+        info = os.fstat(raw.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        left: int = info.st_size - raw.tell()
+        return max(left, 0)
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+class _StopError(Exception):
+    """A bad line under ``--on-error=stop``."""
+
+
+class CustomerLines:
+    """The customers of a JSON-lines stream, with their line numbers; counts everything.
+
+    Iterating yields ``(line_number, customer)``. A bad line is reported on ``stderr`` as
+    ``khachhang: line N: PATH: reason`` (one line per problem); with ``on_error="stop"``
+    reading stops there, with ``"skip"`` it goes on. :meth:`reject` lets a command refuse
+    a customer the same way (a later step failed on it).
+    """
+
+    def __init__(
+        self,
+        stream: Any,
+        stderr: TextIO,
+        *,
+        on_error: str = "stop",
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        progress: Progress | None = None,
+    ) -> None:
+        self.stream = stream
+        self.stderr = stderr
+        self.on_error = on_error
+        self.max_line_bytes = max_line_bytes
+        self.progress = progress
+        self.read = 0
+        self.blank = 0
+        self.bytes = 0
+        self.skipped: list[int] = []
+        self.skipped_count = 0
+        self.stopped_at: int | None = None
+
+    def _raw_lines(self) -> Iterator[bytes | None]:
+        """Each line as bytes, or ``None`` for a line over the limit (drained, not kept)."""
+        source = getattr(self.stream, "buffer", self.stream)
+        limit = self.max_line_bytes
+        while True:
+            chunk = source.readline(limit + 1)
+            if isinstance(chunk, str):  # a text stream without a binary buffer (tests)
+                chunk = chunk.encode("utf-8", "surrogateescape")
+            if not chunk:
+                return
+            self.bytes += len(chunk)
+            if len(chunk) > limit and not chunk.endswith(b"\n"):
+                while True:
+                    rest = source.readline(_DRAIN)
+                    if isinstance(rest, str):
+                        rest = rest.encode("utf-8", "surrogateescape")
+                    self.bytes += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield None
+            else:
+                yield chunk
+
+    def __iter__(self) -> Iterator[tuple[int, Customer]]:
+        from khachhang.customers import Customer
+        from khachhang.serde import from_json  # imported here: --help and --version stay quick
+
+        progress = self.progress
+        for raw in self._raw_lines():
+            self.read += 1
+            number = self.read
+            if progress is not None:
+                progress.update(number, self.bytes)
+            if raw is None:
+                self.reject(number, [("$", f"line longer than {self.max_line_bytes:,} bytes")])
+                continue
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            if not raw.strip():
+                self.blank += 1
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                self.reject(number, [("$", f"not UTF-8 text (byte {err.start + 1})")])
+                continue
+            try:
+                customer = from_json(text, Customer)
+            except ConversionError as err:
+                self.reject(number, err.errors)
+                continue
+            except KhachHangError as err:  # pragma: no cover - from_json wraps everything
+                self.reject(number, [("$", str(err))])
+                continue
+            yield number, customer
+
+    def reject(self, number: int, problems: Sequence[tuple[str, str]]) -> None:
+        """Report line ``number`` as bad; raise to stop reading under ``on_error="stop"``."""
+        if self.progress is not None:
+            self.progress.clear()
+        shown = list(problems)[:MAX_PROBLEMS_SHOWN] or [("$", "refused")]
+        for path, reason in shown:
+            first = reason.strip().splitlines()[0] if reason.strip() else "refused"
+            write(self.stderr, f"{PROG}: line {number}: {path}: {first}")
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            more = len(problems) - MAX_PROBLEMS_SHOWN
+            write(self.stderr, f"{PROG}: line {number}: ... and {more} more problem(s)")
+        self.skipped_count += 1
+        if len(self.skipped) < SKIPPED_IDS_SHOWN:
+            self.skipped.append(number)
+        if self.on_error == "stop":
+            self.stopped_at = number
+            raise _StopError
+
+    def lines(self) -> Iterator[tuple[int, Customer]]:
+        """Like iterating, but a stop ends the iteration quietly (see :attr:`stopped_at`)."""
+        try:
+            yield from self
+        except _StopError:
+            return
+
+    def finish(self, command: str, written: str, *, quiet: bool, extra: str = "") -> int:
+        """Clear the progress bar, print the summary on stderr, return the exit code.
+
+        The summary is always printed when lines were skipped or reading stopped;
+        ``quiet`` hides it otherwise.
+        """
+        if self.progress is not None:
+            self.progress.clear()
+        tail = f"; {extra}" if extra else ""
+        if self.stopped_at is not None:
+            write(
+                self.stderr,
+                f"{PROG}: {command}: stopped at line {self.stopped_at} "
+                f"(--on-error=skip goes on past bad lines); {written} before it{tail}",
+            )
+            return EXIT_BAD_DATA
+        counts = f"{self.read:,} lines read, {written}"
+        if self.blank:
+            counts += f", {self.blank:,} blank"
+        if self.skipped_count:
+            numbers = ", ".join(str(n) for n in self.skipped)
+            if self.skipped_count > len(self.skipped):
+                numbers += ", ..."
+            counts += f", {self.skipped_count:,} bad line(s) skipped (line {numbers})"
+        if self.skipped_count or not quiet:
+            write(self.stderr, f"{PROG}: {command}: {counts}{tail}")
+        return EXIT_SKIPPED if self.skipped_count else EXIT_OK
+
+
+def no_terminal_input(stream: object) -> None:
+    """Refuse to wait for customers typed at a terminal (a likely mistake)."""
+    if _isatty(stream):
+        raise CommandError(
+            [
+                "error: no input: pipe customers as JSON lines, e.g. "
+                f"`{PROG} sample --size 100 | {PROG} segment ...` or `... < customers.jsonl`"
+            ]
+        )

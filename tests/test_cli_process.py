@@ -1,0 +1,199 @@
+"""The command line end to end, in fresh interpreters: pipes, exit codes, signals, terminals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from khachhang import Customer
+from khachhang.sample import SAMPLE_AS_OF, sample_book
+from khachhang.segmentation import Segmenter, standard_segments
+from khachhang.serde import from_json
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+AS_OF = "2026-11-01T00:00:00+07:00"
+ENV = {**os.environ, "PYTHONPATH": str(SRC)}
+KHACHHANG = [sys.executable, "-m", "khachhang"]
+
+
+def _run(*args: str, stdin: bytes = b"", **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*KHACHHANG, *args],
+        input=stdin,
+        env={**ENV, **env},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "rules.json"
+    made = _run("rules", "standard")
+    assert made.returncode == 0, made.stderr
+    path.write_bytes(made.stdout)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "customers.jsonl"
+    made = _run("sample", "--size", "120")
+    assert made.returncode == 0, made.stderr
+    path.write_bytes(made.stdout)
+    return path
+
+
+def test_sample_piped_into_segment_equals_segmenting_in_memory(
+    rules: Path, book_file: Path
+) -> None:
+    result = _run("segment", "--rules", str(rules), "--as-of", AS_OF, stdin=book_file.read_bytes())
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    book = sample_book(120)
+    expected = Segmenter(standard_segments(), mode="all").assign(book, as_of=SAMPLE_AS_OF)
+    assert rows == [{"id": c.id, "segments": list(k)} for c, k in zip(book, expected, strict=True)]
+    assert result.stderr.decode() == (
+        f"khachhang: segment: 120 lines read, 120 written; as of {AS_OF}, mode all\n"
+    )
+
+
+def test_bad_lines_give_their_line_number_and_exit_codes_1_and_3(
+    rules: Path, book_file: Path
+) -> None:
+    text = book_file.read_text(encoding="utf-8").splitlines()
+    data = json.loads(text[6])
+    data["party"]["contacts"] = [{"kind": "phone", "value": "not a phone", "consents": []}]
+    text[6] = json.dumps(data, ensure_ascii=False)
+    stdin = "\n".join(text[:20]).encode()
+    stopped = _run("segment", "--rules", str(rules), "--as-of", AS_OF, stdin=stdin)
+    assert stopped.returncode == 1
+    err = stopped.stderr.decode()
+    assert err.startswith("khachhang: line 7: $.party.contacts[0].value: ")
+    assert "Traceback" not in err
+    assert len(stopped.stdout.decode().splitlines()) == 6
+    skipped = _run(
+        "segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error=skip", stdin=stdin
+    )
+    assert skipped.returncode == 3
+    assert len(skipped.stdout.decode().splitlines()) == 19
+    assert "1 bad line(s) skipped (line 7)" in skipped.stderr.decode()
+
+
+def test_explain_and_its_not_found_exit_code(rules: Path, book_file: Path) -> None:
+    stdin = book_file.read_bytes()
+    found = _run(
+        "explain", "--rules", str(rules), "--customer", "KH-000042", "--as-of", AS_OF, stdin=stdin
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.decode().startswith("KH-000042 — ")
+    missing = _run("explain", "--rules", str(rules), "--customer", "KH-X", stdin=stdin)
+    assert (missing.returncode, missing.stdout) == (4, b"")
+    assert b"no customer with id 'KH-X' in 120 lines" in missing.stderr
+
+
+def test_plan_and_diagram_run_as_commands(book_file: Path) -> None:
+    plan = _run("plan", "--days", "30", "--start", "2026-11-01", stdin=book_file.read_bytes())
+    assert plan.returncode == 0, plan.stderr
+    rows = [json.loads(line) for line in plan.stdout.decode().splitlines()]
+    assert rows
+    assert {row["type"] for row in rows} == {"touchpoint", "drop"}
+    diagram = _run("diagram", "buying")
+    assert diagram.returncode == 0
+    assert diagram.stdout.decode().startswith("stateDiagram-v2\n")
+
+
+def test_a_reader_that_goes_away_is_not_an_error() -> None:
+    """``khachhang sample | head -1``: no traceback, no message, exit 0."""
+    process = subprocess.Popen(
+        [*KHACHHANG, "sample", "--size", "500"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert json.loads(first)["id"] == "KH-000001"
+    assert (process.returncode, err) == (0, b"")
+
+
+def test_ctrl_c_exits_130_without_a_traceback(rules: Path, book_file: Path) -> None:
+    process = subprocess.Popen(
+        [*KHACHHANG, "segment", "--rules", str(rules), "--as-of", AS_OF],
+        env={**ENV, "PYTHONUNBUFFERED": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(book_file.read_bytes().splitlines(keepends=True)[0])
+    process.stdin.flush()
+    first = process.stdout.readline()  # it has answered line 1: it waits for line 2
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert json.loads(first)["id"] == "KH-000001"
+    assert (process.returncode, out) == (130, b"")
+    assert b"Traceback" not in err
+    assert err.endswith(b"khachhang: interrupted\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_progress_counter_is_drawn_on_a_terminal_only(rules: Path, book_file: Path) -> None:
+    """A real pseudo-terminal as stderr; the input pauses so that a redraw is due."""
+    lines = book_file.read_bytes().splitlines(keepends=True)
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [*KHACHHANG, "segment", "--rules", str(rules), "--as-of", AS_OF],
+        env={**ENV, "PYTHONUNBUFFERED": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(lines[0])
+    process.stdin.flush()
+    process.stdout.readline()  # reading has started
+    time.sleep(0.5)  # longer than the 0.2 s between redraws
+    process.stdin.write(b"".join(lines[1:]))
+    process.stdin.close()
+    rest = process.stdout.read()
+    process.wait(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal is closed and drained
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert rest.count(b"\n") == len(lines) - 1
+    text = seen.decode()
+    assert "\rkhachhang: 2 lines  " in text
+    assert "lines/s\x1b[K" in text
+    assert f"\r\x1b[Kkhachhang: segment: {len(lines)} lines read" in text
+    piped = _run("segment", "--rules", str(rules), "--as-of", AS_OF, stdin=b"".join(lines))
+    assert b"\r" not in piped.stderr
+
+
+def test_an_ascii_terminal_gets_exact_json_with_escapes() -> None:
+    result = _run("sample", "--size", "20", PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    loaded = [from_json(line, Customer) for line in result.stdout.decode().splitlines()]
+    assert loaded == list(sample_book(20))
