@@ -35,6 +35,7 @@ from typing import Any
 try:
     import sqlglot
     from sqlglot import exp
+    from sqlglot.dialects.spark import Spark
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     _msg = "the SQL backend needs sqlglot: pip install 'khachhang[sql]'"
     raise ImportError(_msg) from exc
@@ -104,6 +105,25 @@ def _column(name: str) -> exp.Column:
 def _timestamp(value: datetime) -> exp.Expr:
     text = value.astimezone(_UTC).isoformat(sep=" ")
     return exp.cast(exp.Literal.string(text), exp.DataType.build("TIMESTAMPTZ"))
+
+
+def _instants_as_ltz(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.DataType) and node.this is exp.DataType.Type.TIMESTAMPTZ:
+        return exp.DataType.build("TIMESTAMPLTZ")
+    return node
+
+
+def _render(expression: exp.Expr, target: sqlglot.Dialect) -> str:
+    """``expression`` as text in ``target``.
+
+    Spark's plain ``TIMESTAMP`` means whatever ``spark.sql.timestampType`` says; as
+    ``TIMESTAMP_NTZ`` a cast drops the literal's offset and every window shifts by the
+    session's offset. ``TIMESTAMP_LTZ`` is an instant under any setting, so Spark (and
+    Databricks) get that.
+    """
+    if isinstance(target, Spark):
+        expression = expression.transform(_instants_as_ltz)
+    return expression.sql(dialect=target)
 
 
 def _decimal(amount: Decimal) -> exp.Expr:
@@ -342,7 +362,7 @@ def rule_to_sql(
     expression = rule_to_expression(
         rule, as_of=as_of, columns=columns, registry=registry, three_valued=three_valued
     )
-    return expression.sql(dialect=target)
+    return _render(expression, target)
 
 
 def segmenter_to_expression(
@@ -394,4 +414,4 @@ def segmenter_to_sql(
     """
     target = _dialect(dialect)
     expression = segmenter_to_expression(segmenter, as_of=as_of, columns=columns, registry=registry)
-    return expression.sql(dialect=target)
+    return _render(expression, target)

@@ -332,7 +332,11 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(msg)
     # Import Hypothesis before the strategies module: Hypothesis runs khachhang's entry
     # point while it is imported, and the hook must not meet a half-imported module.
-    importlib.import_module("hypothesis")
+    try:
+        importlib.import_module("hypothesis")
+    except ImportError as exc:
+        msg = "khachhang.testing needs Hypothesis: pip install hypothesis (or 'khachhang[test]')"
+        raise ImportError(msg) from exc
     value = getattr(importlib.import_module(source), name)
     globals()[name] = value
     return value
