@@ -1,8 +1,9 @@
-"""The docs snippet policy: every fenced block in README.md and docs/ is checked or run.
+"""The docs snippet policy: every fenced block in README.md, examples/README.md and docs/
+is checked or run.
 
 Allowed fence languages, and what happens to each:
 
-* ``pycon`` — must hold ``>>>`` examples; pytest runs the page as a doctest
+* ``pycon`` — must hold ``>>>`` examples, none of them ``+SKIP``; pytest runs the page as a doctest
   (``--doctest-glob=*.md`` over the ``testpaths``), and this module checks the page is
   collected.
 * ``python`` — compiled, and executed here in a fresh namespace in a temporary working
@@ -13,7 +14,8 @@ Allowed fence languages, and what happens to each:
   runs) the CLI commands run one by one. ``<!-- docs: no-run -->`` on the line above a
   ``bash``/``console``/``python`` fence skips running it (it is still checked).
 * ``mermaid`` — non-empty, its first line names a known diagram type.
-* ``json`` — must parse. ``text`` — allowed, not run.
+* ``json`` — must parse. ``text`` — output, not run; a line that reads like a command
+  (``$ ...``, ``python ...``, ``khachhang ...``) fails: commands go in ``bash`` blocks.
 
 Any other or missing language fails with the page and line. Relative links (and their
 anchors) must point to existing files; links in docs/ must stay inside docs/ (mkdocs
@@ -264,8 +266,11 @@ def block_problems(block: Block) -> list[str]:
         return [f"{where}: language {block.lang!r} is not allowed (use one of {sorted(LANGUAGES)})"]
     problems: list[str] = []
     if block.lang == "pycon":
-        if not doctest.DocTestParser().get_examples(block.body):
+        examples = doctest.DocTestParser().get_examples(block.body)
+        if not examples:
             problems.append(f"{where}: a pycon block holds no '>>>' example")
+        if any(example.options.get(doctest.SKIP) for example in examples):
+            problems.append(f"{where}: a pycon example is skipped (+SKIP): it would never run")
     elif block.lang == "python":
         try:
             compile(block.body, where, "exec")
@@ -275,6 +280,14 @@ def block_problems(block: Block) -> list[str]:
         first = next((s.split()[0] for s in block.body.splitlines() if s.strip()), "")
         if first not in MERMAID_TYPES:
             problems.append(f"{where}: mermaid block does not start with a diagram type: {first!r}")
+    elif block.lang == "text":
+        for offset, line in enumerate(block.body.splitlines(), start=1):
+            if _COMMAND_LIKE.match(line):
+                problems.append(
+                    f"{where}: text line {offset} looks like a command ({line.strip()[:40]!r}); "
+                    "put commands in a bash block, where they are checked"
+                )
+                break
     elif block.lang == "json":
         try:
             json.loads(block.body)
@@ -299,6 +312,8 @@ def block_problems(block: Block) -> list[str]:
     return problems
 
 
+# A text block shows output; a line that reads like a command belongs in a bash block.
+_COMMAND_LIKE = re.compile(r"^\s*(?:\$ |(?:python3?|pip|pytest|khachhang|mkdocs) )")
 _LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
@@ -367,7 +382,7 @@ def link_problems(page: Path, text: str, *, root: Path = ROOT, docs: Path = DOCS
 
 
 def pages() -> list[Path]:
-    found = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    found = [ROOT / "README.md", ROOT / "examples" / "README.md", *sorted(DOCS.rglob("*.md"))]
     return [p for p in found if "_ext" not in p.parts]
 
 
@@ -508,6 +523,14 @@ python -m khachhang demo > out.txt && python -m pip install .
 def broken(:
 ```
 
+```text
+python -m khachhang demo
+```
+
+```pycon
+>>> 1 / 0  # doctest: +SKIP
+```
+
 [gone](missing.md) and [anchor](#nowhere) and [ok](#bad-page) and [web](https://example.com)
 """
 
@@ -544,6 +567,7 @@ flowchart TD
 
 ````text
 ```nested fences are text```
+khachhang: line 3: output, not a command
 ````
 
 ```pycon
@@ -568,6 +592,8 @@ def test_the_checker_rejects_a_bad_page(tmp_path: Path) -> None:
         "bad.md:23: command 'rm -rf build' does not start with an allowed program",
         "bad.md:23: a CLI command with redirections",
         "bad.md:28: python block does not compile",
+        "bad.md:32: text line 1 looks like a command",
+        "bad.md:36: a pycon example is skipped",
     ]
     for fragment in expected:
         assert any(p.startswith(fragment) for p in problems), (fragment, problems)
@@ -669,6 +695,39 @@ def test_docstring_examples_become_pycon_fences() -> None:
         helpers.fence_examples(helpers.rst_to_markdown(text))  # type: ignore[attr-defined]
     )
     assert rendered == "Intro `Money`.\n\n```pycon\n>>> 1 + 1\n2\n```\n\nAfter.\n"
+
+
+def test_a_table_under_a_paragraph_line_is_separated() -> None:
+    helpers = _render_helpers()
+    text = "The stages:\n| # | stage |\n|---|---|\n| 1 | need |\n\n```text\nx:\n| a |\n|---|\n```"
+    assert helpers.separate_tables(text) == (  # type: ignore[attr-defined]
+        "The stages:\n\n| # | stage |\n|---|---|\n| 1 | need |\n\n```text\nx:\n| a |\n|---|\n```"
+    )
+    under_heading = "## Care\n| a | b |\n|:--|--:|\n"
+    assert helpers.separate_tables(under_heading) == under_heading  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Collect ``X.TestCase``::\n\n    class T(X):\n        pass\n\nAfter.",
+            "Collect ``X.TestCase``:\n\n```python\nclass T(X):\n    pass\n```\n\nAfter.",
+        ),
+        ("Run it ::\n\n    go()\n", "Run it\n\n```python\ngo()\n```\n"),
+        ("::\n\n    go()", "```python\ngo()\n```\n"),
+        # Not a literal block: no indented block after it, or a directive.
+        ("Ratio 2::1\nnext line", "Ratio 2::1\nnext line"),
+        ("Key::\n\nNot indented.", "Key::\n\nNot indented."),
+        (
+            ".. code-block:: text\n\n    a -> b\n",
+            "```text\na -> b\n```\n",
+        ),
+    ],
+)
+def test_rest_literal_blocks_become_fences(text: str, expected: str) -> None:
+    helpers = _render_helpers()
+    assert helpers.rst_to_markdown(text) == expected  # type: ignore[attr-defined]
 
 
 # --- the site builds strictly -----------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import attrs
 import pytest
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -237,8 +238,51 @@ def test_a_tampered_customer_document_is_refused(copy: Path, embed: ModuleType) 
         )
         session.commit()
         with pytest.raises(ConversionError) as caught:
-            embed.load_customer(session.get_one(embed.CustomerRow, row.id))
+            embed.load_customer(session, row.id)
     assert caught.value.paths == ("$.created_at", "$.lifecycle")
+
+
+def _tagged(customer: Customer, tag: str) -> Customer:
+    return attrs.evolve(customer, tags=customer.tags | {tag})
+
+
+def test_a_save_at_a_stale_version_is_refused_before_writing(copy: Path, embed: ModuleType) -> None:
+    # The web-CRM case: the version read in one request is checked in the request that saves.
+    (row,) = _rows(copy, "SELECT id, version FROM customers WHERE version = 3")
+    with _session(copy, embed) as session:
+        customer, version = embed.load_customer(session, row.id)
+    assert version == 3
+    with _session(copy, embed) as session:
+        with pytest.raises(StaleDataError, match="holds version 3, you read version 2"):
+            embed.save_customer(session, _tagged(customer, "cu"), version=2)
+        with pytest.raises(StaleDataError, match="holds version 3, you read version None"):
+            embed.save_customer(session, customer, version=None)  # an insert over a row
+        with pytest.raises(StaleDataError, match="holds no row, you read version 1"):
+            embed.save_customer(session, attrs.evolve(customer, id="KH-MOI"), version=1)
+        assert not session.new
+        assert not session.dirty
+    assert _rows(copy, f"SELECT version FROM customers WHERE id = '{row.id}'") == [(3,)]
+    with _session(copy, embed) as session, session.begin():
+        embed.save_customer(session, _tagged(customer, "moi"), version=3)
+    with _session(copy, embed) as session:
+        saved, version = embed.load_customer(session, row.id)
+    assert (version, "moi" in saved.tags) == (4, True)
+
+
+def test_a_concurrent_update_is_refused_at_commit(copy: Path, embed: ModuleType) -> None:
+    # Both writers pass the version check; the UPDATE ... WHERE version = 1 of the second
+    # matches no row once the first has committed.
+    (row,) = _rows(copy, "SELECT id FROM customers WHERE version = 1 LIMIT 1")
+    with _session(copy, embed) as first, _session(copy, embed) as second:
+        mine, theirs = embed.load_customer(first, row.id), embed.load_customer(second, row.id)
+        embed.save_customer(first, _tagged(mine[0], "a"), version=mine[1])
+        embed.save_customer(second, _tagged(theirs[0], "b"), version=theirs[1])
+        first.commit()
+        with pytest.raises(StaleDataError):
+            second.commit()
+    with _session(copy, embed) as session:
+        saved, version = embed.load_customer(session, row.id)
+    assert (version, saved.tags) == (2, mine[0].tags | {"a"})
 
 
 def test_appends_from_a_stale_process_are_refused(copy: Path, embed: ModuleType) -> None:
@@ -292,7 +336,7 @@ def test_the_script_runs_as_a_subprocess(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == "stored 30 customers in sqlite"
     assert "reloaded 30 customers: all equal to the originals" in lines
-    assert any("a concurrent write from a stale version was refused" in line for line in lines)
+    assert any("a write from a stale version was refused" in line for line in lines)
     assert [r.n for r in _rows(path, "SELECT count(*) AS n FROM customers")] == [30]
     assert [r.n for r in _rows(path, "SELECT count(*) AS n FROM buying_events")] == [5]
 

@@ -9,6 +9,8 @@ Used only by ``mkdocs build`` (see ``mkdocs.yml``), never by the library:
   Long attribute values (whole definitions) are hidden; enum members keep theirs.
 * ``on_page_markdown``, a mkdocs hook: doctest-only noise (``# doctest: +FLAG``
   directives) is dropped from the rendered pages; the Markdown files keep it for pytest.
+  A table written right under a paragraph line (which GitHub renders) gets the blank
+  line Python-Markdown needs.
 """
 
 from __future__ import annotations
@@ -21,21 +23,48 @@ MAX_VALUE = 120  # longest attribute value rendered in the API reference
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ROLE = re.compile(r":(?:py:)?(?:class|func|data|mod|meth|attr|exc|obj|const):`~?([^`]+)`")
 _CODE_BLOCK = re.compile(r"^(\s*)\.\. code-block::\s*(\w*)\s*$")
+_LITERAL = re.compile(r"^(?P<indent>\s*)(?P<before>(?!\.\. ).*?)::\s*$")
+
+
+def _indented_block_follows(lines: list[str], i: int) -> bool:
+    """Whether a blank line, then a line indented deeper than ``lines[i]``, follow it."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    rest = lines[i + 1 :]
+    if not rest or rest[0].strip():
+        return False
+    body = next((line for line in rest if line.strip()), "")
+    return len(body) - len(body.lstrip()) > indent
 
 
 def rst_to_markdown(text: str) -> str:
-    """Sphinx roles become inline code; ``.. code-block::`` becomes a fence."""
+    """Sphinx roles become inline code; ``.. code-block::`` and ``::`` blocks become fences.
+
+    A paragraph ending in ``::`` (reST's literal block) keeps one colon, or none when the
+    ``::`` stands apart, and the indented block after it becomes a ``python`` fence.
+    """
     text = _ROLE.sub(r"`\1`", text)
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
         match = _CODE_BLOCK.match(lines[i])
-        if not match:
+        literal = _LITERAL.match(lines[i]) if match is None else None
+        if literal is not None and not _indented_block_follows(lines, i):
+            literal = None
+        if not match and not literal:
             out.append(lines[i])
             i += 1
             continue
-        indent, lang = match.groups()
+        if literal is not None:
+            indent, before = literal["indent"], literal["before"]
+            lead = before.rstrip()
+            if lead:
+                out.append(indent + (lead if before.endswith(" ") else lead + ":"))
+                out.append("")
+            lang = "python"
+        else:
+            assert match is not None
+            indent, lang = match.groups()
         i += 1
         body: list[str] = []
         while i < len(lines) and (not lines[i].strip() or lines[i].startswith(indent + " ")):
@@ -94,9 +123,36 @@ def fence_examples(text: str) -> str:
     return "\n".join(out)
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def separate_tables(text: str) -> str:
+    """Put a blank line before a table that follows a paragraph line directly.
+
+    GitHub renders such a table; Python-Markdown reads it as more paragraph text.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        starts_table = (
+            not in_fence
+            and line.lstrip().startswith("|")
+            and i + 1 < len(lines)
+            and _TABLE_RULE.match(lines[i + 1]) is not None
+        )
+        previous = out[-1] if out else ""
+        if starts_table and previous.strip() and not previous.lstrip().startswith(("|", "#")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
-    """mkdocs hook: hide doctest directives on every rendered page."""
-    return strip_directives(markdown)
+    """mkdocs hook: hide doctest directives, and let every table render, on every page."""
+    return separate_tables(strip_directives(markdown))
 
 
 try:  # griffe is installed with the ``docs`` extra only
