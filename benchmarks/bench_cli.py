@@ -16,6 +16,8 @@ in one run, side by side (one timing each, wall clock):
 * **assign one by one**: ``Segmenter.assign((customer,))`` per customer, as the CLI does;
 * **assign in memory**: ``Segmenter.assign(book)`` on the objects already loaded.
 
+and the CLI subprocess's peak resident memory next to the input's size.
+
 The outputs of the CLI runs must equal the in-memory assignment (checked). Figures: wall and CPU
 seconds (CPU is steadier on a shared machine), lines per CPU second, and CPU time relative
 to "assign in memory". The book and the lines are frozen out of the garbage collector's
@@ -45,6 +47,23 @@ from khachhang.cli import main  # noqa: E402
 from khachhang.sample import SAMPLE_AS_OF, sample_book  # noqa: E402
 from khachhang.segmentation import Segmenter, standard_segments  # noqa: E402
 from khachhang.serde import from_json, to_json  # noqa: E402
+
+# `python -m khachhang ARGS`, then the process's peak resident memory (KiB) on stderr.
+# VmHWM, not ru_maxrss: the latter keeps the parent's pages counted before exec.
+_PEAK_MEMORY = """
+import runpy, sys
+sys.argv = ["khachhang", *sys.argv[1:]]
+try:
+    runpy.run_module("khachhang", run_name="__main__", alter_sys=True)
+finally:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    print(line.split()[1], file=sys.stderr)
+    except OSError:
+        pass
+"""
 
 
 class _Clock:
@@ -98,13 +117,15 @@ def run(n: int) -> None:
 
         out_sub = folder / "sub.jsonl"
         with customers.open("rb") as stdin, out_sub.open("wb") as stdout, _Clock() as sub:
-            subprocess.run(
-                [sys.executable, "-m", "khachhang", *argv],
+            done = subprocess.run(
+                [sys.executable, "-c", _PEAK_MEMORY, *argv],
                 env=env,
                 check=True,
                 stdin=stdin,
                 stdout=stdout,
+                stderr=subprocess.PIPE,
             )
+        peak = done.stderr.decode().strip()
 
         out_in = folder / "in.jsonl"
         with (
@@ -144,6 +165,11 @@ def run(n: int) -> None:
     print(_timed("assign in memory", n, memory, None))
     share = parse.cpu / in_process.cpu
     print(f"  parsing is {share:.0%} of the in-process CLI's CPU time; outputs equal: yes")
+    if peak.isdigit():
+        print(
+            f"  CLI subprocess peak RSS {int(peak) / 1024:,.0f} MiB for {size / 2**20:,.0f} MiB "
+            "of input (streaming: it does not grow with the input)"
+        )
 
 
 def _main() -> None:

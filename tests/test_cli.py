@@ -7,6 +7,7 @@ tests/test_cli_process.py.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -121,13 +122,26 @@ def test_an_error_from_the_library_prints_one_line_and_exits_with_2(
 def test_help_is_printed_and_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--help"]) == 0
     assert "--seed S" in capsys.readouterr().out
+    out = io.StringIO()
+    assert main(["segment", "--help"], stdout=out) == 0
+    words = " ".join(out.getvalue().split())
+    assert "exit codes: 0 done;" in words
+    assert "70 a bug in khachhang; 74 cannot read the input or write the output" in words
+    assert capsys.readouterr().out == ""
 
 
 def test_every_command_is_a_subparser_with_a_handler() -> None:
-    """Later commands (validate, explain, diagram) slot in the same way as demo."""
-    args = build_parser().parse_args(["demo"])
-    assert callable(args.handler)
-    assert (args.lang, args.size, args.json) == ("vi", 1000, False)
+    """Each command in COMMANDS adds one subparser that sets its own handler."""
+    from khachhang.cli._commands import COMMANDS
+
+    parser = build_parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert len(subparsers.choices) == len(COMMANDS)
+    handlers = {name: sub.get_default("handler") for name, sub in subparsers.choices.items()}
+    assert all(callable(handler) for handler in handlers.values())
+    assert len(set(handlers.values())) == len(handlers)  # no two commands share one
+    args = parser.parse_args(["demo"])
+    assert (args.handler, args.lang, args.size, args.json) == (handlers["demo"], "vi", 1000, False)
 
 
 def test_an_ascii_stream_gets_vietnamese_without_diacritics(

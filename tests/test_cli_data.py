@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -23,7 +24,9 @@ from khachhang.care import Touchpoint
 from khachhang.care._demo import demo_plan
 from khachhang.cli import (
     EXIT_BAD_DATA,
+    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_IO,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_SKIPPED,
@@ -187,6 +190,123 @@ def test_a_corrupted_line_is_reported_with_its_line_number(
     assert f"1 bad line(s) skipped (line {index + 1})" in skipped.err
 
 
+BUYER = next(c for c in BOOK if len(c.purchases) >= 2 and c.purchases[0].items)
+BUYER_LINE = to_json(BUYER)
+
+
+def _edited(change: Callable[[dict[str, Any]], object]) -> str:
+    data = json.loads(BUYER_LINE)
+    change(data)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _purchases(data: dict[str, Any]) -> list[dict[str, Any]]:
+    purchases: list[dict[str, Any]] = data["purchases"]
+    return purchases
+
+
+HOSTILE = [
+    pytest.param(
+        _edited(lambda d: d.update(created_at="2026-07-02T21:47:00")),
+        "$.created_at: naive datetime",
+        id="naive-datetime",
+    ),
+    pytest.param(
+        _edited(lambda d: d.update(lifecycle="zombie")),
+        "$.lifecycle: 'zombie' is not a valid Lifecycle",
+        id="unknown-enum",
+    ),
+    pytest.param(
+        _edited(lambda d: _purchases(d)[-1]["items"][0].update(quantity="many")),
+        f"$.purchases[{len(BUYER.purchases) - 1}].items[0].quantity: expected an integer",
+        id="wrong-type-deep",
+    ),
+    pytest.param(
+        _edited(lambda d: _purchases(d)[0].update(bogus=1)),
+        "$.purchases[0]: unknown key(s): bogus",
+        id="extra-key",
+    ),
+    pytest.param(
+        _edited(lambda d: _purchases(d)[0]["amount"].update(amount="1e999999999")),
+        "$.purchases[0].amount.amount: 1E+999999999 is out of range",
+        id="huge-amount",
+    ),
+    pytest.param(
+        _edited(lambda d: _purchases(d)[0]["amount"].update(amount="NaN")),
+        "$.purchases[0].amount.amount: amount must be finite",
+        id="nan-amount",
+    ),
+    pytest.param(
+        _edited(lambda d: _purchases(d)[0]["items"][0].update(quantity=10**30)),
+        "$.purchases[0].items[0].quantity: ",
+        id="huge-quantity",
+    ),
+    pytest.param(
+        BUYER_LINE.replace('"quantity":', '"quantity":NaN,"x":', 1),
+        "$.purchases[0].items[0]",
+        id="nan-literal",
+    ),
+    pytest.param(
+        BUYER_LINE.replace('"quantity":', '"quantity":Infinity,"x":', 1),
+        "$.purchases[0].items[0]",
+        id="infinity-literal",
+    ),
+    pytest.param("9" * 5000, "$: not valid JSON: Exceeds the limit", id="5000-digits"),
+    pytest.param('{"a":' * 10_000 + "1" + "}" * 10_000, "$: nested too deeply", id="deep-object"),
+    pytest.param(BOOK_LINES[0][:150], "$: not valid JSON: Unterminated string", id="truncated"),
+    pytest.param(
+        '{"id": "KH-1"', "$: not valid JSON: Expecting ',' delimiter: column 14", id="eof"
+    ),
+    pytest.param("null", "$: expected an object, got NoneType", id="null"),
+]
+
+
+@pytest.mark.parametrize(("line", "problem"), HOSTILE)
+def test_hostile_lines_name_their_line_and_path(rules: Path, line: str, problem: str) -> None:
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF]
+    text = lines(BOOK_LINES[1], line, BOOK_LINES[2])
+    stopped = run(argv, text)
+    assert (stopped.code, [r["id"] for r in stopped.rows]) == (EXIT_BAD_DATA, [BOOK[1].id])
+    assert stopped.err.startswith(f"khachhang: line 2: {problem}"), stopped.err
+    assert "line 1 column" not in stopped.err  # json's own line 1 is our line 2
+    skipped = run([*argv, "--on-error=skip"], text)
+    assert skipped.code == EXIT_SKIPPED
+    assert [r["id"] for r in skipped.rows] == [BOOK[1].id, BOOK[2].id]
+
+
+GOOD, BAD, BLANK = "good", "bad", "blank"
+
+
+@settings(max_examples=25)
+@given(st.lists(st.sampled_from([GOOD, BAD, BLANK]), max_size=30))
+def test_skip_accounts_for_every_line(rules: Path, kinds: list[str]) -> None:
+    """read = written + skipped + blank, and each skipped line was reported."""
+    text = [
+        BOOK_LINES[i % len(BOOK_LINES)] if kind == GOOD else ("{oops" if kind == BAD else "  ")
+        for i, kind in enumerate(kinds)
+    ]
+    result = run(
+        ["segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error=skip"], lines(*text)
+    )
+    bad = [i + 1 for i, kind in enumerate(kinds) if kind == BAD]
+    assert result.code == (EXIT_SKIPPED if bad else EXIT_OK)
+    assert len(result.rows) == kinds.count(GOOD)
+    reported = [int(line.split()[2].rstrip(":")) for line in result.err.splitlines()[:-1]]
+    assert reported == bad
+    summary = result.err.splitlines()[-1]
+    numbers = re.match(
+        r"khachhang: segment: (\d+) lines read, (\d+) written(?:, (\d+) blank)?"
+        r"(?:, (\d+) bad line\(s\) skipped \(line ([\d, .]+)\))?;",
+        summary,
+    )
+    assert numbers is not None, summary
+    read, written, blank, skipped = (int(g or 0) for g in numbers.groups()[:4])
+    assert read == len(kinds) == written + blank + skipped
+    assert (written, blank, skipped) == (kinds.count(GOOD), kinds.count(BLANK), len(bad))
+    if bad:
+        assert numbers.group(5).removesuffix(", ...").split(", ") == [str(n) for n in bad[:10]]
+
+
 def test_a_bad_field_is_named_with_its_line_and_path(rules: Path) -> None:
     data = json.loads(BOOK_LINES[6])
     data["party"]["contacts"][0]["kind"] = "pigeon"
@@ -284,11 +404,32 @@ def test_as_of_may_be_a_date_meaning_midnight_in_vietnam(rules: Path) -> None:
     assert "as of 2026-11-01T00:00:00+07:00" in result.err
 
 
-@pytest.mark.parametrize("value", ["2026-11-01T00:00:00", "yesterday", "2026-13-01"])
-def test_an_as_of_without_offset_or_unreadable_is_a_usage_error(rules: Path, value: str) -> None:
+@pytest.mark.parametrize("value", ["20261101", "2026-W44-7", " 2026-11-01 ", "2026-10-31T17:00Z"])
+def test_as_of_takes_every_iso_form_of_the_same_instant(rules: Path, value: str) -> None:
+    result = run(["segment", "--rules", str(rules), "--as-of", value], lines(*BOOK_LINES[:3]))
+    assert result.code == EXIT_OK, result.err
+    pinned = run(["segment", "--rules", str(rules), "--as-of", AS_OF], lines(*BOOK_LINES[:3]))
+    assert result.out == pinned.out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-11-01T00:00:00", "needs a UTC offset, e.g. 2026-11-01T00:00:00+07:00"),
+        ("2026-11-01T09:30", "needs a UTC offset, e.g. 2026-11-01T09:30:00+07:00"),
+        ("2026-11-01Z", "needs a UTC offset, e.g. 2026-11-01T00:00:00+07:00"),
+        ("yesterday", "not an ISO 8601 date or datetime: 'yesterday'"),
+        ("2026-13-01", "not an ISO 8601 date or datetime"),
+        ("", "not an ISO 8601 date or datetime"),
+    ],
+)
+def test_an_as_of_without_offset_or_unreadable_is_a_usage_error(
+    rules: Path, value: str, message: str
+) -> None:
     result = run(["segment", "--rules", str(rules), "--as-of", value], "")
     assert (result.code, result.out) == (EXIT_USAGE, "")
     assert result.err.startswith("khachhang: error: argument --as-of: ")
+    assert message in result.err
 
 
 def test_quiet_hides_the_summary_unless_lines_were_skipped(rules: Path) -> None:
@@ -327,6 +468,12 @@ def test_a_bare_rule_is_accepted_too(tmp_path: Path) -> None:
         ("[1]", "rules.json: $: expected a segmenter"),
         ('{"version": 1, "rule": {"op": "gt", "field": "orders", "value": "x"}}', "rules.json: $"),
         ('{"segments": [{"key": "A B"}]}', "rules.json: $.segments"),
+        ('{"op": "ge", "field": "shoe_size", "value": 3}', "rules.json: $: ge(shoe_size): unknown"),
+        ('{"op": "frob", "field": "orders", "value": 3}', "rules.json: $: op: unknown op 'frob'"),
+        ('{"op": "not", "child": ' * 100 + "true" + "}" * 100, "rules.json: $: …not.not"),
+        ("[" * 100_000 + "]" * 100_000, "rules.json: $: nested too deeply"),
+        ('{"segments": [], "mode": "all", "x": 1}', "rules.json: $: unknown key(s): x"),
+        ("", "rules.json: $: not valid JSON"),
     ],
 )
 def test_a_bad_rules_file_is_a_usage_error_with_its_path(
@@ -344,6 +491,35 @@ def test_a_missing_rules_file_is_a_usage_error(tmp_path: Path) -> None:
     assert result.code == EXIT_USAGE
     assert "cannot read" in result.err
     assert "nope.json" in result.err
+    directory = run(["segment", "--rules", str(tmp_path)], "")
+    assert directory.code == EXIT_USAGE
+    assert (
+        directory.err
+        == f"khachhang: error: argument --rules: cannot read {tmp_path}: Is a directory\n"
+    )
+    (tmp_path / "latin1.json").write_bytes(b'{"op": "eq", "field": "province", "value": "Hu\xe9"}')
+    latin1 = run(["segment", "--rules", str(tmp_path / "latin1.json")], "")
+    assert (latin1.code, latin1.err.count("\n")) == (EXIT_USAGE, 1)
+    assert "latin1.json is not UTF-8 text" in latin1.err
+
+
+def test_a_rules_file_too_large_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("khachhang.cli._commands.MAX_RULES_BYTES", 1000)
+    path = tmp_path / "big.json"
+    path.write_text(to_json(STANDARD), encoding="utf-8")
+    result = run(["segment", "--rules", str(path), "--as-of", AS_OF], "")
+    assert (result.code, result.out) == (EXIT_USAGE, "")
+    assert result.err == f"khachhang: error: argument --rules: {path} is larger than 1,000 bytes\n"
+
+
+def test_a_rules_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_text("\ufeff" + to_json(STANDARD), encoding="utf-8")
+    result = run(["segment", "--rules", str(path), "--as-of", AS_OF], lines(*BOOK_LINES[:3]))
+    assert result.code == EXIT_OK, result.err
+    assert [row["id"] for row in result.rows] == [c.id for c in BOOK[:3]]
 
 
 def test_customers_are_not_read_from_a_terminal(rules: Path) -> None:
@@ -396,6 +572,25 @@ def test_explain_stops_reading_at_the_customer(rules: Path) -> None:
     argv = ["explain", "--rules", str(rules), "--customer", BOOK[1].id, "--as-of", AS_OF]
     result = run(argv, lines(*BOOK_LINES[:2], "{ not read"))
     assert result.code == EXIT_OK
+
+
+def test_explain_of_an_id_on_a_bad_line_says_so(rules: Path) -> None:
+    target = BOOK[2]
+    bad = BOOK_LINES[2].replace('"lifecycle":"', '"lifecycle":"zombie', 1)
+    argv = ["explain", "--rules", str(rules), "--customer", target.id, "--as-of", AS_OF]
+    text = lines(*BOOK_LINES[:2], bad, *BOOK_LINES[3:6])
+    hint = f"khachhang: error: id {target.id!r} is on bad line(s) 3 (see above)"
+    stopped = run(argv, text)
+    assert (stopped.code, stopped.out) == (EXIT_BAD_DATA, "")
+    assert hint in stopped.err
+    skipped = run([*argv, "--on-error=skip"], text)
+    assert (skipped.code, skipped.out) == (EXIT_NOT_FOUND, "")
+    assert skipped.err.startswith("khachhang: line 3: $.lifecycle: ")
+    assert hint in skipped.err
+    other = run([*argv[:4], BOOK[4].id, *argv[5:], "--on-error=skip"], text)
+    assert other.code == EXIT_SKIPPED  # found, past a skipped line
+    assert other.out.startswith(f"{BOOK[4].id} — ")
+    assert "is on bad line" not in other.err
 
 
 def test_explain_of_an_unknown_id_exits_4(rules: Path) -> None:
@@ -456,10 +651,27 @@ def test_plan_defaults_to_today_in_the_time_zone() -> None:
     assert "2026-11-01T00:00:00+01:00 to 2026-12-01T00:00:00+01:00 (Europe/Berlin)" in result.err
 
 
-def test_plan_refuses_an_unknown_time_zone() -> None:
-    result = run(["plan", "--sample", "10", "--tz", "Mars/Olympus"])
+def test_plan_refuses_a_window_past_the_calendar() -> None:
+    result = run(["plan", "--sample", "3", "--start", "9999-12-20", "--days", "30"])
+    assert (result.code, result.out) == (EXIT_USAGE, "")
+    assert result.err == (
+        "khachhang: error: argument --days: 30 days from 9999-12-20 is past the year 9999\n"
+    )
+    last = run(["plan", "--sample", "3", "--start", "9999-12-20", "--days", "11"])
+    assert last.code == EXIT_OK, last.err
+
+
+def test_plan_start_without_offset_is_refused_with_the_zones_offset() -> None:
+    result = run(["plan", "--sample", "3", "--start", "2026-11-01T08:00", "--tz", "Europe/Berlin"])
     assert result.code == EXIT_USAGE
-    assert "unknown time zone 'Mars/Olympus'" in result.err
+    assert "needs a UTC offset, e.g. 2026-11-01T08:00:00+01:00" in result.err
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "America", "../etc", "", "x" * 5000])
+def test_plan_refuses_an_unknown_time_zone(name: str) -> None:
+    result = run(["plan", "--sample", "10", "--tz", name])
+    assert (result.code, result.out) == (EXIT_USAGE, "")
+    assert result.err == f"khachhang: error: argument --tz: unknown time zone {name!r}\n"
 
 
 def test_plan_stops_at_a_bad_line_and_plans_nothing() -> None:
@@ -488,9 +700,90 @@ def test_diagram_lifecycle_and_buy_class() -> None:
 
 @pytest.mark.parametrize("name", ["workflow", "complaint"])
 def test_diagram_care_machines(name: str) -> None:
+    from khachhang.care import COMPLAINT, WORKFLOW_RUN
+
+    machine = WORKFLOW_RUN if name == "workflow" else COMPLAINT
     result = run(["diagram", name, "--lang", "en"])
-    assert result.code == EXIT_OK
-    assert result.out.startswith("stateDiagram-v2\n")
+    assert (result.code, result.out) == (EXIT_OK, machine.to_mermaid(lang="en") + "\n")
+    assert run(["diagram", name]).out == machine.to_mermaid(lang="vi") + "\n"
+
+
+# --- streams that fail ----------------------------------------------------------------
+
+
+class Failing(io.StringIO):
+    """A stream whose writes fail like a full disk."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_failing_stderr_changes_nothing(rules: Path) -> None:
+    out = io.StringIO()
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error=skip"]
+    stdin = io.BytesIO(lines(BOOK_LINES[0], "{", BOOK_LINES[1]).encode())
+    assert main(argv, stdin=stdin, stdout=out, stderr=Failing()) == EXIT_SKIPPED
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [
+        BOOK[0].id,
+        BOOK[1].id,
+    ]
+
+
+def test_an_output_that_cannot_be_written_is_exit_code_74(rules: Path) -> None:
+    err = io.StringIO()
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF]
+    stdin = io.BytesIO(lines(*BOOK_LINES[:3]).encode())
+    assert main(argv, stdin=stdin, stdout=Failing(), stderr=err) == EXIT_IO
+    assert err.getvalue() == "khachhang: error: cannot write the output: No space left on device\n"
+
+
+def test_an_input_that_cannot_be_read_is_exit_code_74(rules: Path) -> None:
+    class Unreadable(io.BytesIO):
+        def readline(self, size: int | None = -1) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    err = io.StringIO()
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF]
+    assert main(argv, stdin=Unreadable(), stdout=io.StringIO(), stderr=err) == EXIT_IO
+    assert err.getvalue() == "khachhang: error: cannot read the input: Input/output error\n"
+
+
+def test_closed_standard_streams_are_reported(rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``<&-`` and ``>&-`` leave ``sys.stdin``/``sys.stdout`` as None."""
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stdin", None)
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == EXIT_USAGE
+    assert err.getvalue() == "khachhang: error: no input: stdin is closed\n"
+    monkeypatch.setattr("sys.stdout", None)
+    err = io.StringIO()
+    assert main(["diagram", "buying"], stderr=err) == EXIT_IO
+    assert err.getvalue() == "khachhang: error: cannot write the output: stdout is closed\n"
+    monkeypatch.setattr("sys.stderr", None)
+    out = io.StringIO()
+    assert main(["diagram", "buying"], stdout=out) == EXIT_OK
+    assert out.getvalue() == to_mermaid(lang="vi") + "\n"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [TypeError("unsupported operand\nsecond line"), IsADirectoryError("unsupported operand")],
+)
+def test_a_bug_is_one_line_and_exit_code_70(
+    monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """Not an output error either: only a failed write to stdout is exit code 74."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("khachhang.buying.to_mermaid", broken)
+    result = run(["diagram", "buying"])
+    assert (result.code, result.out) == (EXIT_INTERNAL, "")
+    assert result.err == (
+        f"khachhang: internal error: {type(error).__name__}: unsupported operand "
+        "(a bug in khachhang: please report it with the command line)\n"
+    )
 
 
 # --- progress -------------------------------------------------------------------------
@@ -554,6 +847,26 @@ def test_segment_shows_progress_on_a_terminal_and_clears_it(
     assert quiet.err == ""
 
 
+def test_no_bar_when_segment_writes_to_the_same_terminal(
+    rules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar and streamed output on one terminal would share lines; explain's does not."""
+    clock = iter(float(i) for i in range(10_000))
+    monkeypatch.setattr("khachhang.cli._stream.time.monotonic", lambda: next(clock))
+    err, out = FakeTerminal(), FakeTerminal()
+    argv = ["--rules", str(rules), "--as-of", AS_OF]
+    stdin = io.BytesIO(lines(*BOOK_LINES[:5]).encode())
+    assert main(["segment", *argv], stdin=stdin, stdout=out, stderr=err) == EXIT_OK
+    assert len(out.getvalue().splitlines()) == 5
+    assert "\r" not in err.getvalue()
+    assert err.getvalue().startswith("khachhang: segment: 5 lines read")
+    err = FakeTerminal()
+    stdin = io.BytesIO(lines(*BOOK_LINES[:5]).encode())
+    explain = ["explain", *argv, "--customer", BOOK[4].id]
+    assert main(explain, stdin=stdin, stdout=FakeTerminal(), stderr=err) == EXIT_OK
+    assert "\rkhachhang: " in err.getvalue()
+
+
 def test_a_file_on_stdin_gets_a_bar_with_the_percentage(
     rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -593,3 +906,47 @@ def test_a_customer_the_rules_cannot_answer_is_a_bad_line(
     assert result.code == EXIT_SKIPPED
     assert "khachhang: line 2: $: age: cannot be evaluated" in result.err
     assert [row["id"] for row in result.rows] == [BOOK[0].id, BOOK[2].id]
+
+
+# --- the outputs docs/cli.md shows ----------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+
+
+def _shown(lang: str) -> list[str]:
+    """The bodies of the page's fenced blocks in ``lang``."""
+    text = DOCS.read_text(encoding="utf-8")
+    return re.findall(rf"^```{lang}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def _head(text: str, n: int) -> str:
+    return "".join(text.splitlines(keepends=True)[:n])
+
+
+def test_the_outputs_shown_in_the_docs_are_the_real_ones(tmp_path: Path) -> None:
+    """docs/cli.md's shell blocks run in tests/test_docs.py; here, their shown output."""
+    texts = _shown("text")
+    standard = tmp_path / "rules.json"
+    standard.write_text(run(["rules", "standard"]).out, encoding="utf-8")
+    as_of = ["--as-of", "2026-11-01"]
+    tried = run(["segment", "--rules", str(standard), *as_of], run(["sample", "--size", "30"]).out)
+    assert _head(tried.out, 3) in texts
+    assert tried.err in texts
+    internal = tmp_path / "internal.json"
+    internal.write_text('{"op": "eq", "field": "scope", "value": "internal"}\n', encoding="utf-8")
+    bad = run(["sample", "--size", "5"]).out + "{oops\n\n[1, 2]\n"
+    skip = run(["segment", "--rules", str(internal), *as_of, "--on-error=skip"], bad)
+    stop = run(["segment", "--rules", str(internal), *as_of], bad)
+    assert f"{skip.err}exit code {skip.code}\n{stop.err}exit code {stop.code}\n" in texts
+    explained = run(
+        ["explain", "--rules", str(standard), "--customer", "KH-000003", *as_of, "--lang", "en"],
+        run(["sample", "--size", "10"]).out,
+    )
+    assert _head(explained.out, 8) in texts
+    window = ["--start", "2026-11-01", "--days"]
+    calendar = run(["plan", "--sample", "40", *window, "7", "--format", "text", "--lang", "en"])
+    assert _head(calendar.out, 4) in texts
+    planned = run(["plan", *window, "30"], run(["sample", "--size", "60"]).out)
+    first_drop = next(line for line in planned.out.splitlines() if '"type":"drop"' in line)
+    assert first_drop + "\n" in _shown("json")
+    assert run(["diagram", "lifecycle", "--lang", "en"]).out in _shown("mermaid")

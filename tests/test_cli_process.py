@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from khachhang import Customer
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import Segmenter, standard_segments
-from khachhang.serde import from_json
+from khachhang.serde import from_json, to_json
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 AS_OF = "2026-11-01T00:00:00+07:00"
@@ -34,27 +35,22 @@ def _run(*args: str, stdin: bytes = b"", **env: str) -> subprocess.CompletedProc
     )
 
 
+# Made in process (`rules` and `sample` run as processes in test_docs.py and below).
 @pytest.fixture(scope="module")
 def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "rules.json"
-    made = _run("rules", "standard")
-    assert made.returncode == 0, made.stderr
-    path.write_bytes(made.stdout)
+    path.write_text(to_json(Segmenter(standard_segments(), mode="all")), encoding="utf-8")
     return path
 
 
 @pytest.fixture(scope="module")
 def book_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "customers.jsonl"
-    made = _run("sample", "--size", "120")
-    assert made.returncode == 0, made.stderr
-    path.write_bytes(made.stdout)
+    path.write_text("".join(to_json(c) + "\n" for c in sample_book(120)), encoding="utf-8")
     return path
 
 
-def test_sample_piped_into_segment_equals_segmenting_in_memory(
-    rules: Path, book_file: Path
-) -> None:
+def test_segment_as_a_process_equals_segmenting_in_memory(rules: Path, book_file: Path) -> None:
     result = _run("segment", "--rules", str(rules), "--as-of", AS_OF, stdin=book_file.read_bytes())
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
@@ -125,6 +121,42 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     _, err = process.communicate(timeout=120)
     assert json.loads(first)["id"] == "KH-000001"
     assert (process.returncode, err) == (0, b"")
+
+
+def _closing(fd: int) -> Callable[[], None]:
+    return lambda: os.close(fd)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file descriptors")
+def test_closed_and_failing_streams_are_exit_codes_not_tracebacks(
+    rules: Path, book_file: Path
+) -> None:
+    """``>&-``, ``2>&-`` and ``> /dev/full``: an exit code and one line, never a traceback."""
+    argv = [*KHACHHANG, "segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error=skip"]
+    stdin = b"".join(book_file.read_bytes().splitlines(keepends=True)[:2]) + b"{oops\n"
+    no_stdout = subprocess.run(
+        argv, input=stdin, env=ENV, stderr=subprocess.PIPE, preexec_fn=_closing(1), check=False
+    )
+    assert no_stdout.returncode == 74
+    assert no_stdout.stderr == b"khachhang: error: cannot write the output: stdout is closed\n"
+    no_stderr = subprocess.run(
+        argv, input=stdin, env=ENV, stdout=subprocess.PIPE, preexec_fn=_closing(2), check=False
+    )
+    assert no_stderr.returncode == 3  # the same as with a stderr: skipped lines
+    assert no_stderr.stdout.count(b"\n") == 2
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            disk_full = subprocess.run(
+                [*KHACHHANG, "sample", "--size", "50"],
+                env=ENV,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+        assert disk_full.returncode == 74
+        assert disk_full.stderr == (
+            b"khachhang: error: cannot write the output: No space left on device\n"
+        )
 
 
 def test_ctrl_c_exits_130_without_a_traceback(rules: Path, book_file: Path) -> None:

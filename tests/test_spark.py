@@ -175,8 +175,7 @@ def test_instants_hold_in_a_timestamp_ntz_session_in_vietnam_time(spark: SparkSe
     instant under any setting.
     """
     rule = F.last_purchase_at.within(days=30) | (F.first_purchase_at > SAMPLE_AS_OF)
-    if "TIMESTAMP_LTZ" not in rule.to_sql(dialect="spark", as_of=SAMPLE_AS_OF):
-        pytest.xfail("the SQL backend casts instants to TIMESTAMP (NTZ here); fix sent to lead")
+    assert "TIMESTAMP_LTZ" in rule.to_sql(dialect="spark", as_of=SAMPLE_AS_OF)
     book = sample_book(300)
     conf = {"spark.sql.timestampType": "TIMESTAMP_NTZ", "spark.sql.session.timeZone": "+07:00"}
     saved = {key: spark.conf.get(key) for key in conf}

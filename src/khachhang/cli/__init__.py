@@ -9,7 +9,8 @@ Commands: ``demo``, ``sample``, ``rules``, ``segment``, ``explain``, ``plan``,
 ``diagram`` (see ``docs/cli.md``). Exit codes: 0 success; 1 a bad input line stopped the
 run (``--on-error=stop``, the default); 2 a usage error, a bad rules file or input the
 library refuses; 3 finished, but bad lines were skipped (``--on-error=skip``); 4
-``explain`` found no such customer; 130 interrupted.
+``explain`` found no such customer; 70 a bug in khachhang (reported in one line); 74
+the input could not be read or the output written; 130 interrupted.
 
 >>> main(["--version"])  # doctest: +ELLIPSIS
 khachhang ...
@@ -19,17 +20,20 @@ khachhang ...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from khachhang._version import __version__
 from khachhang.cli._base import (
     EXIT_BAD_DATA,
+    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_IO,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_SKIPPED,
@@ -37,7 +41,10 @@ from khachhang.cli._base import (
     PROG,
     CommandError,
     Context,
+    Guarded,
     Handler,
+    Output,
+    OutputError,
     Parser,
     UsageError,
     write,
@@ -47,7 +54,9 @@ from khachhang.errors import KhachHangError
 
 __all__ = [
     "EXIT_BAD_DATA",
+    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
+    "EXIT_IO",
     "EXIT_NOT_FOUND",
     "EXIT_OK",
     "EXIT_SKIPPED",
@@ -89,9 +98,10 @@ def _error(stream: TextIO, message: str) -> int:
     return EXIT_USAGE
 
 
-def _silence_broken_pipe(stream: TextIO) -> None:
-    # The reader went away (``khachhang sample | head``): send the rest of the output
-    # nowhere, so the interpreter's final flush does not fail again.
+def _discard_output(stream: TextIO) -> None:
+    # The reader went away (``khachhang sample | head``) or the output cannot be written
+    # (a full disk): send the rest nowhere, so the interpreter's final flush does not fail
+    # again with an "Exception ignored" message.
     try:
         fileno = stream.fileno()
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
@@ -117,7 +127,9 @@ def main(
 
     ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s) and ``now`` (the clock, for
     the default ``--as-of``/``--start``) can be injected. ``--help`` prints help and
-    returns 0; a wrong command line prints one line on stderr and returns 2.
+    returns 0; a wrong command line prints one line on stderr and returns 2. No
+    exception escapes but ``SystemExit``: every failure is one line on stderr and an
+    exit code (see the module's docstring).
 
     >>> import io
     >>> out = io.StringIO()
@@ -126,27 +138,39 @@ def main(
     >>> out.getvalue().splitlines()[0]
     'stateDiagram-v2'
     """
+    # sys.stdin/stdout/stderr are None when the shell closed them (``>&-``).
+    out = sys.stdout if stdout is None else stdout
     ctx = Context(
         stdin=sys.stdin if stdin is None else stdin,
-        stdout=sys.stdout if stdout is None else stdout,
-        stderr=sys.stderr if stderr is None else stderr,
+        stdout=cast(TextIO, None if out is None else Output(out)),
+        stderr=cast(TextIO, Guarded(sys.stderr if stderr is None else stderr)),
         now=_now if now is None else now,
     )
     try:
         return _run(argv, ctx)
     except KeyboardInterrupt:
-        try:
-            ctx.stderr.write("\n")
-            write(ctx.stderr, f"{PROG}: interrupted")
-        except (OSError, ValueError):  # pragma: no cover - stderr is gone too
-            pass
+        ctx.stderr.write("\n")
+        write(ctx.stderr, f"{PROG}: interrupted")
         return EXIT_INTERRUPTED
+    except Exception as err:  # a bug: one line with what happened, never a traceback
+        _flush_quietly(ctx.stdout)
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        write(
+            ctx.stderr,
+            f"{PROG}: internal error: {type(err).__name__}: {reason} "
+            "(a bug in khachhang: please report it with the command line)",
+        )
+        return EXIT_INTERNAL
 
 
 def _run(argv: Sequence[str] | None, ctx: Context) -> int:
+    if ctx.stdout is None:
+        write(ctx.stderr, f"{PROG}: error: cannot write the output: stdout is closed")
+        return EXIT_IO
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(ctx.stdout):  # --help goes to the injected stdout
+            args = parser.parse_args(argv)
     except UsageError as err:
         message = err.lines[0].removeprefix("error: ")
         return _error(ctx.stderr, f"{message} (see {PROG} --help)")
@@ -171,13 +195,19 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         _flush_quietly(ctx.stdout)
         return _error(ctx.stderr, str(err))
     except BrokenPipeError:
-        _silence_broken_pipe(ctx.stdout)
+        _discard_output(ctx.stdout)
         return EXIT_OK
+    except OutputError as err:  # a full disk, an I/O error (the input's are CommandErrors)
+        _discard_output(ctx.stdout)
+        write(ctx.stderr, f"{PROG}: error: cannot write the output: {err.reason}")
+        return EXIT_IO
     return code
 
 
-def _flush_quietly(stream: TextIO) -> None:
+def _flush_quietly(stream: TextIO | None) -> None:
+    if stream is None:
+        return
     try:
         stream.flush()
-    except (BrokenPipeError, ValueError):  # pragma: no cover - the reader left
-        _silence_broken_pipe(stream)
+    except (OSError, OutputError, ValueError):
+        _discard_output(stream)

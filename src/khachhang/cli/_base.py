@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any, NoReturn, TextIO, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,10 @@ EXIT_SKIPPED = 3
 """Finished with ``--on-error=skip``, but some bad lines were skipped."""
 EXIT_NOT_FOUND = 4
 """``explain``: no customer with the id."""
+EXIT_INTERNAL = 70
+"""A bug in khachhang (one line on stderr instead of a traceback; please report it)."""
+EXIT_IO = 74
+"""The input could not be read or the output written (closed stream, disk full)."""
 EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C), as a shell reports SIGINT."""
 
@@ -127,13 +132,24 @@ def zone(name: str) -> ZoneInfo:
     """The IANA time zone ``name``, or a usage error."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("America")
         raise UsageError(f"argument --tz: unknown time zone {name!r}") from None
 
 
 def instant(text: str, option: str, tz: tzinfo) -> datetime:
-    """An ISO 8601 datetime with its offset, or a date (midnight in ``tz``)."""
+    """An ISO 8601 datetime with its offset, or a date (midnight in ``tz``).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> instant("20261101", "--as-of", ZoneInfo("Asia/Ho_Chi_Minh")).isoformat()
+    '2026-11-01T00:00:00+07:00'
+    """
     value = text.strip()
+    try:  # a date, in any of the forms ISO 8601 allows (2026-11-01, 20261101, 2026-W44-7)
+        day = date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:  # its local midnight
+        return datetime.combine(day, time.min, tzinfo=tz)
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
@@ -141,9 +157,97 @@ def instant(text: str, option: str, tz: tzinfo) -> datetime:
     except ValueError:
         msg = f"argument {option}: not an ISO 8601 date or datetime: {text!r}"
         raise UsageError(msg) from None
-    if len(value) == 10:  # a plain date: its local midnight
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=tz)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        msg = f"argument {option}: {text!r} needs a UTC offset, e.g. {value}+07:00"
+        example = parsed.replace(tzinfo=tz).isoformat()
+        msg = f"argument {option}: {text!r} needs a UTC offset, e.g. {example}"
         raise UsageError(msg)
     return parsed
+
+
+class Guarded(io.TextIOBase):
+    """A stream that never raises: what cannot be written (a closed stderr) is dropped.
+
+    stderr is wrapped in it, so that a failing stderr (``2>&-``, ``2>/dev/full``) cannot
+    turn a run into a crash or change its exit code.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        if self.stream is not None:
+            try:
+                self.stream.write(text)
+            except (OSError, ValueError):
+                self.stream = None
+        return len(text)
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.stream = None
+
+    def isatty(self) -> bool:
+        try:
+            return self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    def close(self) -> None:  # the wrapped stream is not ours to close
+        pass
+
+
+class OutputError(Exception):
+    """Writing the output failed (not a closed pipe): ``reason`` is the system's."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Output(io.TextIOBase):
+    """stdout: a failed write raises :class:`OutputError` (a closed pipe stays
+    ``BrokenPipeError``), so that it cannot be mistaken for another ``OSError``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OutputError(err.strerror or str(err)) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OutputError(err.strerror or str(err)) from None
+
+    def isatty(self) -> bool:
+        try:
+            return self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    def close(self) -> None:  # the wrapped stream is not ours to close
+        pass

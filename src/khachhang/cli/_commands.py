@@ -32,6 +32,7 @@ from khachhang.cli._stream import (
     CustomerLines,
     Progress,
     input_size,
+    is_terminal,
     no_terminal_input,
 )
 from khachhang.errors import ConversionError, KhachHangError
@@ -44,7 +45,7 @@ MAX_SIZE = 1_000_000
 _EXIT_CODES = (
     "exit codes: 0 done; 1 stopped at a bad line (--on-error=stop); 2 usage error or bad "
     "rules file; 3 done, bad lines skipped (--on-error=skip); 4 explain: no such customer; "
-    "130 interrupted"
+    "70 a bug in khachhang; 74 cannot read the input or write the output; 130 interrupted"
 )
 MAX_DAYS = 3660
 
@@ -110,10 +111,15 @@ def _reading() -> Parser:
     return parent
 
 
-def _reader(args: argparse.Namespace, ctx: Context) -> CustomerLines:
+def _reader(
+    args: argparse.Namespace, ctx: Context, *, watch: str | None = None, streams: bool = False
+) -> CustomerLines:
+    """The customers on stdin; ``streams``: the command writes while it reads (segment)."""
     no_terminal_input(ctx.stdin)
     progress = None
-    if not args.quiet:
+    # A command whose output streams to the terminal the bar is on would mix the two on
+    # one line: the output is progress enough there.
+    if not args.quiet and not (streams and is_terminal(ctx.stdout)):
         progress = Progress(ctx.stderr, total=input_size(ctx.stdin))
     return CustomerLines(
         ctx.stdin,
@@ -121,6 +127,7 @@ def _reader(args: argparse.Namespace, ctx: Context) -> CustomerLines:
         on_error=args.on_error,
         max_line_bytes=args.max_line_bytes,
         progress=progress,
+        watch=watch,
     )
 
 
@@ -285,6 +292,10 @@ def add_rules(commands: Commands) -> None:
     parser.set_defaults(handler=_rules)
 
 
+MAX_RULES_BYTES = 16 * 1024 * 1024
+"""A rules file larger than this (16 MiB) is refused, never read whole."""
+
+
 def _key(text: str) -> str:
     key = re.sub(r"[^a-z0-9_\-]+", "-", text.lower()).strip("-_")[:63]
     return key or "rule"
@@ -299,7 +310,12 @@ def load_segmenter(path: str, *, name: str | None = None, mode: str | None = Non
     from khachhang.serde import from_dict
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_RULES_BYTES + 1)
+        if len(raw) > MAX_RULES_BYTES:  # /dev/zero, a customer file passed by mistake
+            msg = f"argument --rules: {path} is larger than {MAX_RULES_BYTES:,} bytes"
+            raise UsageError(msg)
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is fine
     except OSError as err:
         raise UsageError(f"argument --rules: cannot read {path}: {err.strerror}") from None
     except UnicodeDecodeError:
@@ -358,7 +374,7 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
 def _segment(args: argparse.Namespace, ctx: Context) -> int:
     segmenter = load_segmenter(args.rules, name=args.name, mode=args.mode)
     as_of = _as_of(args, ctx)
-    reader = _reader(args, ctx)
+    reader = _reader(args, ctx, streams=True)
     out = ctx.stdout
     dump = json_dumper(out)
     assign = segmenter.assign
@@ -405,7 +421,7 @@ _EXPLAIN_TEXT = {
 def _explain(args: argparse.Namespace, ctx: Context) -> int:
     segmenter = load_segmenter(args.rules, name=args.name, mode=args.mode)
     as_of = _as_of(args, ctx)
-    reader = _reader(args, ctx)
+    reader = _reader(args, ctx, watch=args.customer)
     found: Customer | None = None
     found_on = 0
     for number, customer in reader.lines():
@@ -414,8 +430,17 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
             break
     if found is None:
         code = reader.finish("explain", "customer not found", quiet=args.quiet)
+        if reader.watched:  # the id is there, on a line that is not a valid customer
+            numbers = ", ".join(str(n) for n in reader.watched)
+            write(
+                ctx.stderr,
+                f"{PROG}: error: id {args.customer!r} is on bad line(s) {numbers} "
+                "(see above): fix the line to explain it",
+            )
         if reader.stopped_at is not None:
             return code
+        if reader.watched:
+            return EXIT_NOT_FOUND
         hint = ""
         if reader.skipped_count:
             hint = f"; {reader.skipped_count:,} bad line(s) skipped, it may be one of them"
@@ -471,7 +496,11 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
         start = datetime.combine(ctx.now(tz).date(), datetime.min.time(), tzinfo=tz)
     else:
         start = instant(args.start, "--start", tz)
-    end = start + timedelta(days=args.days)
+    try:
+        end = start + timedelta(days=args.days)
+    except OverflowError:
+        msg = f"argument --days: {args.days} days from {start.date()} is past the year 9999"
+        raise UsageError(msg) from None
     reader: CustomerLines | None = None
     book: Sequence[Customer]
     if args.sample is not None:

@@ -7,13 +7,23 @@ drained in small pieces and reported, never held. Blank lines are skipped and co
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from khachhang.cli._base import EXIT_BAD_DATA, EXIT_OK, EXIT_SKIPPED, PROG, CommandError, write
+from khachhang.cli._base import (
+    EXIT_BAD_DATA,
+    EXIT_IO,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    PROG,
+    CommandError,
+    write,
+)
 from khachhang.errors import ConversionError, KhachHangError
 
 if TYPE_CHECKING:
@@ -30,6 +40,8 @@ SKIPPED_IDS_SHOWN = 10
 
 _BOM = b"\xef\xbb\xbf"
 _DRAIN = 64 * 1024
+# json's "line 1 column 7 (char 6)": the line is ours already, the column is what helps.
+_JSON_WHERE = re.compile(r"line 1 column (\d+) \(char \d+\)$")
 
 
 class Progress:
@@ -53,7 +65,7 @@ class Progress:
         self.total = total
         self.interval = interval
         self.clock = time.monotonic if clock is None else clock
-        self.enabled = _isatty(stream) if enabled is None else enabled
+        self.enabled = is_terminal(stream) if enabled is None else enabled
         self.started = self.clock()
         self.next_draw = self.started + interval
         self.drawn = False
@@ -87,7 +99,8 @@ class Progress:
             self.drawn = False
 
 
-def _isatty(stream: object) -> bool:
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (a stream without ``isatty`` is not)."""
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty()) if callable(isatty) else False
@@ -129,6 +142,7 @@ class CustomerLines:
         on_error: str = "stop",
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
         progress: Progress | None = None,
+        watch: str | None = None,
     ) -> None:
         self.stream = stream
         self.stderr = stderr
@@ -141,13 +155,16 @@ class CustomerLines:
         self.skipped: list[int] = []
         self.skipped_count = 0
         self.stopped_at: int | None = None
+        self.watch = watch
+        self.watched: list[int] = []
+        """Bad lines whose JSON holds ``"id": watch`` (for ``explain``'s message)."""
 
     def _raw_lines(self) -> Iterator[bytes | None]:
         """Each line as bytes, or ``None`` for a line over the limit (drained, not kept)."""
         source = getattr(self.stream, "buffer", self.stream)
         limit = self.max_line_bytes
         while True:
-            chunk = source.readline(limit + 1)
+            chunk = _read(source, limit + 1)
             if isinstance(chunk, str):  # a text stream without a binary buffer (tests)
                 chunk = chunk.encode("utf-8", "surrogateescape")
             if not chunk:
@@ -155,7 +172,7 @@ class CustomerLines:
             self.bytes += len(chunk)
             if len(chunk) > limit and not chunk.endswith(b"\n"):
                 while True:
-                    rest = source.readline(_DRAIN)
+                    rest = _read(source, _DRAIN)
                     if isinstance(rest, str):
                         rest = rest.encode("utf-8", "surrogateescape")
                     self.bytes += len(rest)
@@ -184,19 +201,27 @@ class CustomerLines:
                 self.blank += 1
                 continue
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as err:
                 self.reject(number, [("$", f"not UTF-8 text (byte {err.start + 1})")])
                 continue
             try:
                 customer = from_json(text, Customer)
             except ConversionError as err:
-                self.reject(number, err.errors)
+                if self._watched(text):
+                    self.watched.append(number)
+                self.reject(number, [(p, _JSON_WHERE.sub(r"column \1", r)) for p, r in err.errors])
                 continue
             except KhachHangError as err:  # pragma: no cover - from_json wraps everything
                 self.reject(number, [("$", str(err))])
                 continue
             yield number, customer
+
+    def _watched(self, text: str) -> bool:
+        """Whether a bad line holds the watched id (the first few such lines are kept)."""
+        if self.watch is None or len(self.watched) >= SKIPPED_IDS_SHOWN:
+            return False
+        return self.watch in text and _id_of(text) == self.watch
 
     def reject(self, number: int, problems: Sequence[tuple[str, str]]) -> None:
         """Report line ``number`` as bad; raise to stop reading under ``on_error="stop"``."""
@@ -252,9 +277,29 @@ class CustomerLines:
         return EXIT_SKIPPED if self.skipped_count else EXIT_OK
 
 
+def _read(source: Any, size: int) -> bytes | str:
+    try:
+        chunk: bytes | str = source.readline(size)
+    except OSError as err:  # EIO, a directory on stdin, ...
+        reason = err.strerror or str(err)
+        raise CommandError([f"error: cannot read the input: {reason}"], EXIT_IO) from None
+    return chunk
+
+
+def _id_of(text: str) -> object:
+    """The ``"id"`` of a line's JSON object, if it has one (the line is bad otherwise)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data.get("id") if isinstance(data, dict) else None
+
+
 def no_terminal_input(stream: object) -> None:
     """Refuse to wait for customers typed at a terminal (a likely mistake)."""
-    if _isatty(stream):
+    if stream is None:  # closed by the shell (<&-)
+        raise CommandError(["error: no input: stdin is closed"])
+    if is_terminal(stream):
         raise CommandError(
             [
                 "error: no input: pipe customers as JSON lines, e.g. "
