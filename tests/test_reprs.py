@@ -3,7 +3,11 @@
 The laws: every HTML view is well-formed (each tag closed in order), uses only the few
 tags the views emit, and shows user text as text — a name like ``<script>`` or
 ``O'Reilly & Co`` comes back out of the parsed text, never as markup. Markdown views
-carry no raw HTML at all. Views are pure: the same value gives the same text.
+carry no raw HTML at all, escape ``$`` (Jupyter typesets ``$...$``) and keep their shape
+(one table row per value, one Mermaid fence) whatever the user wrote. Every HTML view
+is one root that MathJax skips. Views are pure: the same value gives the same text, in
+every process (hash seeds vary). IPython's ``text/plain`` of a customer or an agenda is
+short and carries no contact value.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from khachhang.segmentation.rules import F, RuleDocument
 from khachhang.segmentation.standard import standard_segments
 from khachhang.serde import from_dict, to_dict
 from khachhang.testing._buying import buying_processes
-from khachhang.testing._care import agendas, workflow_runs
+from khachhang.testing._care import agendas, care_plans, workflow_runs
 from khachhang.testing._care_service import complaints
 from khachhang.testing._segmentation import rule_documents, rules, segmenters
 from khachhang.testing._strategies import customers
@@ -371,3 +375,273 @@ def test_holidays_rule_summary_names_the_first_days() -> None:
     )
     text = text_of(CarePlan([rule]).to_html())
     assert "2 day(s): 01-01 Tết Dương lịch, 09-02 Quốc khánh" in text
+
+
+# --- review fixes: one MathJax-free root, hostile text everywhere, Markdown structure -----
+
+
+class _Roots(HTMLParser):
+    """The classes of each top-level element of a fragment (a bare ``<ul>`` root takes
+    its single item's: the explanation's list starts with a plain ``<ul>``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.roots: list[set[str]] = []
+        self.items: list[set[str]] = []
+        self.loose_text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
+        if self.depth == 0:
+            self.roots.append(classes)
+        if self.depth == 1 and tag == "li":
+            self.items.append(classes)
+        if tag not in VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0:
+            self.loose_text += data
+
+
+def root_classes(markup: str) -> set[str]:
+    """The classes of the view's single root element (asserting there is exactly one)."""
+    finder = _Roots()
+    finder.feed(markup)
+    finder.close()
+    assert len(finder.roots) == 1, f"{len(finder.roots)} top-level elements"
+    assert not finder.loose_text.strip(), finder.loose_text
+    if not finder.roots[0] and len(finder.items) == 1:
+        return finder.items[0]
+    return finder.roots[0]
+
+
+def unescaped(markdown: str, chars: str) -> list[str]:
+    """The characters of ``chars`` in ``markdown`` that no backslash escapes."""
+    found, i = [], 0
+    while i < len(markdown):
+        if markdown[i] == "\\":
+            i += 2
+            continue
+        if markdown[i] in chars:
+            found.append(markdown[i])
+        i += 1
+    return found
+
+
+def hostile_views(x: str) -> dict[str, object]:
+    """One value of every model with a view, ``x`` in each place a user writes text."""
+    c = Customer(x, Person(x), created_at=T0, tags={x})
+    c = c.add_purchase(Purchase(x, T0, Money(1000)))
+    tp = Touchpoint(x, T0, Channel.SMS, Purpose.HOLIDAY, "holidays", x)
+    complaint = Complaint(x, x, Channel.PHONE, x, received_at=T0)
+    complaint = complaint.acknowledge(at=T0 + timedelta(minutes=1), actor=x, note=x)
+    run = PRE_SALE.start(x, T0)
+    run = run.complete_step(run.steps[0].step.key, at=T0 + timedelta(hours=1), outcome=x)
+    rule = F.tags.contains(x) & ~F.tags.contains(x)
+    seg = Segmenter([Segment("k", rule, x, x, description=x)])
+    process = BuyingProcess.start(id=x, buyer=x, buy_class=BuyClass.NEW_TASK, at=T0, seller=x)
+    return {
+        "customer": c,
+        "touchpoint": tp,
+        "drop": Drop(tp, DropReason.NO_CONSENT, x),
+        "agenda": Agenda(T0, T0 + timedelta(days=1), x, [tp], [Drop(tp, DropReason.CAP_REACHED)]),
+        "plan": CarePlan([HolidayGreeting.from_mapping({date(2026, 9, 2): x})]),
+        "complaint": complaint,
+        "run": run,
+        "rule": rule,
+        "document": RuleDocument(rule),
+        "explanation": rule.explain(attrs.evolve(c, tags={x}), as_of=T0),
+        "segment": seg.segments[0],
+        "segmenter": seg,
+        "process": process,
+    }
+
+
+hostile_md = st.text(alphabet="<>&\"'|`$*_#\\ab\n-", min_size=1, max_size=20).filter(
+    lambda s: s.strip() and s == " ".join(s.split())
+)
+
+
+@settings(max_examples=30, suppress_health_check=list(HealthCheck))
+@given(st.one_of(hostile_text, hostile_md), st.sampled_from(["en", "vi"]))
+def test_every_view_shows_user_text_as_text_in_one_mathjax_free_root(x: str, lang: str) -> None:
+    for name, value in hostile_views(x).items():
+        markup = value.to_html(lang)  # type: ignore[attr-defined]
+        assert x in text_of(markup), name
+        assert {"tex2jax_ignore", "mathjax_ignore"} <= root_classes(markup), name
+        assert value._repr_html_() == value.to_html("en")  # type: ignore[attr-defined]
+
+
+@settings(max_examples=30, suppress_health_check=list(HealthCheck))
+@given(st.one_of(hostile_text, hostile_md, st.just("a\nb | `c` $d$")))
+def test_markdown_views_keep_their_shape_whatever_the_user_wrote(x: str) -> None:
+    views = hostile_views(x)
+    for name in ("rule", "document", "explanation", "segment", "segmenter", "process"):
+        markdown = views[name]._repr_markdown_()  # type: ignore[attr-defined]
+        assert "<" not in markdown, name
+        assert not unescaped(markdown, "$"), name  # Jupyter would typeset $...$ as math
+    table = views["segmenter"]._repr_markdown_().splitlines()  # type: ignore[attr-defined]
+    assert len(table) == 3  # header, rule, one row: a newline cannot add a row
+    assert {len(unescaped(line, "|")) for line in table} == {6}  # five columns, no more
+    plain = BuyingProcess.start(id="b", buyer="c", buy_class=BuyClass.NEW_TASK, at=T0)
+    fenced = views["process"]._repr_markdown_()  # type: ignore[attr-defined]
+    assert [line for line in fenced.splitlines() if line.startswith("```")] == ["```mermaid", "```"]
+    assert fenced.split("\n\n", 1)[1] == plain.to_markdown("en").split("\n\n", 1)[1]
+
+
+def test_every_view_refuses_an_unknown_language_with_a_validation_error() -> None:
+    for value in hostile_views("x").values():
+        with pytest.raises(ValidationError, match="lang"):
+            value.to_html("fr")  # type: ignore[attr-defined]
+        if hasattr(value, "to_markdown"):
+            with pytest.raises(ValidationError, match="lang"):
+                value.to_markdown("de")
+
+
+def test_the_vietnamese_views_use_vietnamese_words() -> None:
+    from khachhang._html import _WORDS
+
+    assert _WORDS["vi"].keys() == _WORDS["en"].keys()
+    same = {k for k in _WORDS["en"] if _WORDS["en"][k] == _WORDS["vi"][k]}
+    assert same <= {"none", "buygrid"}, same
+    english = {v for k, v in _WORDS["en"].items() if k not in same} - set(_WORDS["vi"].values())
+    for name, value in hostile_views("x").items():
+        checker = parsed(value.to_html("vi"))  # type: ignore[attr-defined]
+        assert not english & {t.strip() for t in checker.text}, name
+    plan = demo_plan([2026])
+    vi = text_of(plan.to_html("vi"))
+    assert "Hỏi thăm sau mua" in vi
+    assert "FollowUp" not in vi
+    run = PRE_SALE.start("c-7", T0)
+    assert "Quy trình" + run.workflow.label("vi") in text_of(run.to_html("vi"))
+
+
+def test_view_limits_must_be_ints() -> None:
+    with pytest.raises(ValidationError, match="purchases"):
+        BOOK[0].to_html("en", purchases="3")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="limit"):
+        Agenda(T0, T0).to_html(limit=2.5)  # type: ignore[arg-type]
+
+
+def test_an_agenda_refuses_naive_times_wrong_types_and_disorder() -> None:
+    t = Touchpoint("c-1", T0, Channel.SMS, Purpose.BIRTHDAY, "birthday")
+    later = attrs.evolve(t, due=T0 + timedelta(hours=1))
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("start", {"start": T0.replace(tzinfo=None), "end": T0}),
+        ("end", {"start": T0, "end": "2026-03-03"}),
+        ("tz", {"start": T0, "end": T0, "tz": 7}),
+        ("touchpoints", {"start": T0, "end": T0, "touchpoints": 3}),
+        (
+            r"touchpoints\[0\]",
+            {"start": T0, "end": T0, "touchpoints": [Drop(t, DropReason.CAP_REACHED)]},
+        ),
+        (
+            r"drops\[1\]\.due",
+            {
+                "start": T0,
+                "end": T0 + timedelta(days=1),
+                "drops": [Drop(later, DropReason.CAP_REACHED), Drop(t, DropReason.CAP_REACHED)],
+            },
+        ),
+        (
+            r"touchpoints\[1\]\.due",
+            {"start": T0, "end": T0 + timedelta(days=1), "touchpoints": [later, t]},
+        ),
+    ]
+    for path, kwargs in cases:
+        with pytest.raises(ValidationError, match=f"^{path}"):
+            Agenda(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_big_agenda_renders_a_bounded_page() -> None:
+    base = Touchpoint("KH-000001", T0, Channel.SMS, Purpose.HOLIDAY, "holidays", "Quốc khánh")
+    many = [
+        attrs.evolve(base, customer_id=f"KH-{i:06d}", due=T0 + timedelta(minutes=i))
+        for i in range(3000)
+    ]
+    small = Agenda(T0, T0 + timedelta(days=3), touchpoints=many[:30]).to_html()
+    big = Agenda(T0, T0 + timedelta(days=3), touchpoints=many).to_html(limit=20)
+    assert len(big) < 3 * len(small)
+    assert len(big) < 10_000
+    assert text_of(big).count("Quốc khánh") == 20
+    assert "First 20 of 3000 touchpoints" in text_of(big)
+
+
+def test_ipython_plain_text_is_short_and_shows_no_contact_value() -> None:
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty
+    c = max(BOOK, key=lambda x: len(x.party.contacts) + x.orders)
+    assert c.party.contacts
+    assert c.orders > 5
+    text = pretty([c])
+    assert c.id in text
+    assert c.name in text
+    assert str(c.orders) in text
+    assert not any(point.value in text for point in c.party.contacts)
+    assert c.purchases[0].id not in text
+    agenda = demo_plan([2026, 2027]).agenda(BOOK, start=SAMPLE_AS_OF, end=END)
+    shown = pretty(agenda)
+    assert f"touchpoints={len(agenda.touchpoints)}" in shown
+    assert len(shown) < 300
+
+
+_HASHES = """
+import hashlib
+from datetime import timedelta
+from khachhang.care._demo import demo_plan
+from khachhang.sample import SAMPLE_AS_OF, sample_book
+from khachhang.segmentation import Segmenter, standard_segments
+book = sample_book(60)
+plan = demo_plan([2026])
+seg = Segmenter(standard_segments(), mode="all")
+views = [*book, plan, seg, plan.agenda(book, start=SAMPLE_AS_OF, end=SAMPLE_AS_OF + timedelta(7))]
+views += [seg["b2b"].rule.explain(c, as_of=SAMPLE_AS_OF) for c in book[:10]]
+text = "".join(v.to_html(lang) for v in views for lang in ("vi", "en"))
+print(hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def test_views_are_the_same_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _HASHES],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1")
+    }
+    assert len(digests) == 1, digests
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    care_plans(max_rules=3) | st.just(demo_plan([2025, 2026, 2027])),
+    st.lists(st.sampled_from(BOOK), min_size=5, max_size=30, unique_by=lambda c: c.id),
+    st.datetimes(datetime(2025, 6, 1), datetime(2027, 6, 1), timezones=st.just(timezone.utc)),
+    st.integers(0, 90),
+    st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "Europe/Berlin"]),
+)
+def test_an_agenda_is_schedule_collected_and_survives_serde(
+    plan: CarePlan, book: list[Customer], start: datetime, days: int, tz: str
+) -> None:
+    end = start + timedelta(days=days)
+    vip = {"vip": lambda c, at: c.orders > 1}
+    agenda = plan.agenda(book, start=start, end=end, tz=tz, segments=vip)
+    streamed = list(plan.schedule(book, start=start, end=end, tz=tz, segments=vip))
+    assert [*agenda.touchpoints, *agenda.drops] == [
+        *(x for x in streamed if isinstance(x, Touchpoint)),
+        *(x for x in streamed if isinstance(x, Drop)),
+    ]
+    assert agenda.tz == tz
+    assert from_dict(to_dict(agenda), Agenda) == agenda
+    assert text_of(agenda.to_html("vi")).count("→") == 1

@@ -16,6 +16,12 @@ a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt;
 >>> mask("+84901234567"), mask("lan.tran@example.com"), mask("ab")
 ('+849•••••567', 'l•••@example.com', '••')
 
+Every view is one element whose classes tell MathJax (which Jupyter runs over HTML
+output) to leave it alone, so a note like ``$5 or $10`` stays text, not a formula:
+
+>>> print(view("<b>x</b>"))
+<div class="khachhang tex2jax_ignore mathjax_ignore"><b>x</b></div>
+
 Nothing here reads the clock or does I/O: views are pure functions of the value.
 """
 
@@ -25,10 +31,37 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Protocol
 
+from khachhang._checks import check_type
 from khachhang.labels import check_lang
 
-__all__ = ["Html", "esc", "fields", "mask", "md", "md_table", "table", "weekday", "word"]
+__all__ = [
+    "NO_MATH",
+    "Html",
+    "Printer",
+    "check_limit",
+    "esc",
+    "fields",
+    "mask",
+    "md",
+    "md_table",
+    "table",
+    "view",
+    "weekday",
+    "word",
+]
+
+NO_MATH = "tex2jax_ignore mathjax_ignore"
+"""Classes MathJax 2 and 3 skip: Jupyter would typeset ``$...$`` in user text otherwise."""
+
+
+class Printer(Protocol):
+    """What IPython hands to ``_repr_pretty_`` (its ``text/plain`` output), as far as
+    the views use it."""
+
+    def text(self, obj: str) -> None:
+        """Append ``obj`` to the output."""
 
 
 class Html(str):
@@ -42,6 +75,24 @@ def esc(value: object) -> str:
     if isinstance(value, Html):
         return str(value)
     return html.escape(str(value), quote=True)
+
+
+def view(body: str, kind: str = "khachhang") -> Html:
+    """The root of a view: one ``<div>`` of class ``kind`` that MathJax skips."""
+    return Html(f'<div class="{kind} {NO_MATH}">{body}</div>')
+
+
+def check_limit(path: str, value: object) -> int:
+    """``value`` if it is an ``int`` (a row limit of a view), else a ``ValidationError``.
+
+    >>> check_limit("limit", 3)
+    3
+    >>> check_limit("limit", "3")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: limit: expected int, got str
+    """
+    return check_type(path, value, int)
 
 
 def _cells(tag: str, values: Iterable[object]) -> str:
@@ -65,11 +116,16 @@ def fields(pairs: Iterable[tuple[object, object]], *, caption: object = None) ->
     return Html(f'<table class="khachhang-card">{cap}<tbody>{body}</tbody></table>')
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")  # ``$``: Jupyter's math
 
 
 def md(value: object) -> str:
-    """Text for a Markdown cell: HTML escaped, Markdown formatting characters backslashed."""
+    """Text for a Markdown cell: HTML escaped, Markdown formatting characters backslashed,
+    whitespace runs (newlines too) made one space, so a row or a list item stays one line.
+
+    >>> print(md("a | b\\n`c` $1$"))
+    a \\| b \\`c\\` \\$1\\$
+    """
     text = " ".join(str(value).split())  # a newline would end a table row or a list item
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
@@ -163,6 +219,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "state": "State",
         "done_at": "Done at",
         "progress": "Progress",
+        "workflow": "Workflow",
         "subject": "Subject",
         "received": "Received",
         "move": "Move",
@@ -240,6 +297,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "state": "Tình trạng",
         "done_at": "Xong lúc",
         "progress": "Tiến độ",
+        "workflow": "Quy trình",
         "subject": "Nội dung",
         "received": "Nhận lúc",
         "move": "Bước chuyển",

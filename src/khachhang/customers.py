@@ -19,7 +19,8 @@ Everything derived from it is a pure function of the value and an ``as_of`` time
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text
-from khachhang._html import Html, esc, fields, mask, table, word
+from khachhang._html import Html, Printer, check_limit, esc, fields, mask, table, view, word
 from khachhang.errors import ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
 from khachhang.kinds import (
@@ -40,7 +41,7 @@ from khachhang.kinds import (
     Scope,
 )
 from khachhang.labels import BilingualEnum, check_lang
-from khachhang.money import DEFAULT_CURRENCY, MAX_AMOUNT, MONEY_CONTEXT, Money
+from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, MAX_AMOUNT, MONEY_CONTEXT, Money
 from khachhang.parties import Organization, Party, Person
 
 __all__ = [
@@ -101,11 +102,19 @@ class LineItem:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "sku", clean_text("sku", self.sku, max_len=64))
         object.__setattr__(self, "name", clean_text("name", self.name))
-        if check_type("quantity", self.quantity, int) <= 0:
+        quantity = self.quantity
+        if type(quantity) is not int:
+            check_type("quantity", quantity, int)
+        if quantity <= 0:
             raise ValidationError("quantity", f"must be positive, got {self.quantity}")
-        if _money("unit_price", self.unit_price).amount < 0:
+        price = (
+            self.unit_price
+            if type(self.unit_price) is Money
+            else _money("unit_price", self.unit_price)
+        )
+        if price.amount < 0:
             raise ValidationError("unit_price", "must not be negative")
-        if MONEY_CONTEXT.multiply(self.unit_price.amount, self.quantity) >= MAX_AMOUNT:
+        if MONEY_CONTEXT.multiply(price.amount, quantity) >= MAX_AMOUNT:
             raise ValidationError("quantity", "quantity × unit price is beyond 10^18")
 
     @property
@@ -135,13 +144,16 @@ class Purchase:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
         require_aware(self.at, "at")
-        amount = _money("amount", self.amount)
+        amount = self.amount if type(self.amount) is Money else _money("amount", self.amount)
         if amount.amount < 0:
             raise ValidationError("amount", f"must not be negative, got {amount}")
-        check_type("channel", self.channel, PurchaseChannel)
-        for i, item in enumerate(check_items("items", self.items, LineItem)):
-            if item.unit_price.currency != amount.currency:
-                msg = f"item in {item.unit_price.currency}, purchase in {amount.currency}"
+        if type(self.channel) is not PurchaseChannel:
+            check_type("channel", self.channel, PurchaseChannel)
+        # The ``items`` converter has checked every item already (tuple of LineItem).
+        currency = amount.currency
+        for i, item in enumerate(self.items):
+            if item.unit_price.currency != currency:
+                msg = f"item in {item.unit_price.currency}, purchase in {currency}"
                 raise ValidationError(f"items[{i}].unit_price.currency", msg)
 
 
@@ -201,8 +213,8 @@ class LifecyclePolicy(Payload):
         return None
 
 
-def _purchase_time(purchase: Purchase) -> tuple[datetime, str]:
-    return (purchase.at, purchase.id)
+# (purchase.at, purchase.id), fetched in C: purchases are sorted whenever a customer is built.
+_purchase_time: Callable[[Purchase], tuple[datetime, str]] = operator.attrgetter("at", "id")
 
 
 def _sorted_purchases(values: Iterable[Purchase]) -> tuple[Purchase, ...]:
@@ -220,6 +232,8 @@ def _events(values: Iterable[Event[Lifecycle]]) -> tuple[Event[Lifecycle], ...]:
 
 
 def _roles(values: Iterable[Role]) -> frozenset[Role]:
+    if type(values) is frozenset and all(type(role) is Role for role in values):
+        return values  # what the converter passes in: nothing to copy or check
     return frozenset(check_items("roles", as_collection("roles", values), Role))
 
 
@@ -269,7 +283,8 @@ class Customer:
         check_type("lifecycle", self.lifecycle, Lifecycle)
         if self.acquisition_source is not None:
             check_type("acquisition_source", self.acquisition_source, AcquisitionSource)
-        Money.zero(self.currency)  # validates the code
+        if type(self.currency) is not str or self.currency not in CURRENCIES:
+            Money.zero(self.currency)  # raises, naming the supported codes
         if self.income is not None and _money("income", self.income).amount < 0:
             raise ValidationError("income", "must not be negative")
         self._check_kind()
@@ -338,10 +353,11 @@ class Customer:
         elif isinstance(party, Organization) and party.internal_unit is not None:
             msg = "an external customer cannot be one of our own departments or branches"
             raise ValidationError("party.internal_unit", msg)
-        org_only = sorted(r.value for r in self.roles & ORGANIZATION_ONLY_ROLES)
-        if org_only and not (
+        org_roles = self.roles & ORGANIZATION_ONLY_ROLES
+        if org_roles and not (
             isinstance(party, Organization) and party.party_type is PartyType.BUSINESS
         ):
+            org_only = sorted(r.value for r in org_roles)
             msg = f"role {', '.join(org_only)} belongs to a business organisation"
             raise ValidationError("roles", msg)
 
@@ -576,10 +592,19 @@ class Customer:
         >>> "O&#x27;Reilly &amp; &lt;Co&gt;" in card, "Vòng đời" in card
         (True, True)
         """
-        return _customer_html(self, check_lang(lang), purchases)
+        lang = check_lang(lang)
+        return _customer_html(self, lang, check_limit("purchases", purchases))
 
     def _repr_html_(self) -> str:
         return self.to_html("en")
+
+    def _repr_pretty_(self, p: Printer, cycle: bool) -> None:
+        # IPython stores text/plain next to the HTML card: keep it short and free of
+        # contact values (``repr`` lists every contact and purchase).
+        p.text(
+            f"Customer(id={self.id!r}, name={self.name!r}, lifecycle={self.lifecycle}, "
+            f"orders={self.orders}, total_spent={self.total_spent.format('en')!r})"
+        )
 
 
 def _customer_html(c: Customer, lang: str, limit: int) -> str:
@@ -636,7 +661,7 @@ def _customer_html(c: Customer, lang: str, limit: int) -> str:
             parts.append(
                 Html(f"<p><small>{esc(word('earlier', lang).format(n=hidden))}</small></p>")
             )
-    return f'<div class="khachhang">{"".join(parts)}</div>'
+    return view("".join(parts))
 
 
 def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:

@@ -31,7 +31,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type
-from khachhang._html import md, table, word
+from khachhang._html import md, table, view, word
 from khachhang.buying._guards import (
     abandon_guard,
     advance_guard,
@@ -471,6 +471,12 @@ class BuyingProcess:
         the current one marked (▶) and their buygrid cell, and the history of stays.
 
         Every text is HTML-escaped; ``_repr_html_`` is ``to_html("en")``.
+
+        >>> from datetime import datetime, timezone
+        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> p = BuyingProcess.start(id="b-1", buyer="<c-7>", buy_class=BuyClass.NEW_TASK, at=t)
+        >>> "&lt;c-7&gt;" in p.to_html(), "Ý thức được nhu cầu" in p.to_html("vi")
+        (True, True)
         """
         lang = check_lang(lang)
         esc = html.escape
@@ -509,7 +515,7 @@ class BuyingProcess:
             ),
             caption=word("history", lang),
         )
-        return f"<div>{head}{stages}{history}</div>"
+        return view(f"{head}{stages}{history}")
 
     def to_markdown(self, lang: str = "en") -> str:
         """A Markdown view: a summary line and the machine as a ```` ```mermaid ```` fence

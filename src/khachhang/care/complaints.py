@@ -49,7 +49,7 @@ from datetime import datetime
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
-from khachhang._html import fields, table, word
+from khachhang._html import fields, table, view, word
 from khachhang.care.channels import Channel
 from khachhang.errors import KhachHangError, ValidationError
 from khachhang.fsm import Definition, Event, Move, Payload, Transition, require_aware
@@ -322,7 +322,7 @@ class Complaint:
             ),
             caption=word("history", lang),
         )
-        return f"<div>{head}{log}</div>"
+        return view(f"{head}{log}")
 
     def _repr_html_(self) -> str:
         return self.to_html("en")

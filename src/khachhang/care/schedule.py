@@ -73,7 +73,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text, shown
-from khachhang._html import esc, fields, table, weekday, word
+from khachhang._html import Printer, check_limit, esc, fields, table, view, weekday, word
 from khachhang.care.channels import Channel, Reach, _reach
 from khachhang.care.rules import (
     Anniversary,
@@ -270,12 +270,17 @@ class CarePlan:
     # -- notebook view -------------------------------------------------------------------
     def to_html(self, lang: str = "en") -> str:
         """The plan's rules as a table (name, kind, purpose, when, channels), its quiet
-        hours and cap; every text escaped. ``_repr_html_`` is ``to_html("en")``."""
+        hours and cap; every text escaped. ``_repr_html_`` is ``to_html("en")``.
+
+        >>> plan = CarePlan([BirthdayGreeting()])
+        >>> "Chúc mừng sinh nhật" in plan.to_html("vi"), "21:00–08:00" in plan.to_html()
+        (True, True)
+        """
         lang = check_lang(lang)
         rows = [
             (
                 rule.name,
-                type(rule).__name__,
+                _KINDS[type(rule)][lang == "en"],
                 rule.purpose.label(lang),
                 _rule_when(rule, lang),
                 ", ".join(c.label(lang) for c in rule.channels),
@@ -292,11 +297,20 @@ class CarePlan:
                 (word("cap", lang), f"{cap.limit} / {cap.period.label(lang)}" if cap else none),
             ]
         )
-        return f"<div>{table(heads, rows, caption=word('rules', lang))}{limits}</div>"
+        return view(f"{table(heads, rows, caption=word('rules', lang))}{limits}")
 
     def _repr_html_(self) -> str:
         return self.to_html("en")
 
+
+_KINDS: dict[type, tuple[str, str]] = {
+    FollowUp: ("Hỏi thăm sau mua", "FollowUp"),
+    BirthdayGreeting: ("Chúc mừng sinh nhật", "BirthdayGreeting"),
+    Anniversary: ("Ngày kỷ niệm", "Anniversary"),
+    HolidayGreeting: ("Chúc mừng ngày lễ", "HolidayGreeting"),
+    CheckIn: ("Hỏi thăm định kỳ", "CheckIn"),
+}
+"""Each rule class's name in the plan's table: Vietnamese words, or the class in English."""
 
 _UNITS = {
     "vi": (
@@ -384,19 +398,40 @@ class Agenda:
             for i, item in enumerate(items):
                 if not self.start <= item.due < self.end:
                     raise ValidationError(f"{name}[{i}].due", "is outside [start, end)")
+                if i and item.due < items[i - 1].due:
+                    msg = f"is before {name}[{i - 1}].due (they are in due-time order)"
+                    raise ValidationError(f"{name}[{i}].due", msg)
 
     def by_channel(self) -> dict[Channel, int]:
-        """How many touchpoints each channel carries (channels with none left out)."""
+        """How many touchpoints each channel carries (channels with none left out).
+
+        >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
+        >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays")
+        >>> Agenda(t, t + timedelta(days=1), "UTC", [tp]).by_channel()
+        {Channel.SMS: 1}
+        """
         counts = Counter(t.channel for t in self.touchpoints)
         return {c: counts[c] for c in Channel if counts[c]}
 
     def by_reason(self) -> dict[DropReason, int]:
-        """How many touchpoints were dropped for each reason (reasons with none left out)."""
+        """How many touchpoints were dropped for each reason (reasons with none left out).
+
+        >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
+        >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays")
+        >>> Agenda(t, t + timedelta(days=1), drops=[Drop(tp, DropReason.NO_CONSENT)]).by_reason()
+        {DropReason.NO_CONSENT: 1}
+        """
         counts = Counter(d.reason for d in self.drops)
         return {r: counts[r] for r in DropReason if counts[r]}
 
     def by_day(self) -> dict[date, tuple[Touchpoint, ...]]:
-        """The touchpoints of each local day (the date of their due time), in order."""
+        """The touchpoints of each local day (the date of their due time), in order.
+
+        >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
+        >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays")
+        >>> list(Agenda(t, t + timedelta(days=1), touchpoints=[tp]).by_day())
+        [datetime.date(2026, 9, 2)]
+        """
         days: dict[date, list[Touchpoint]] = {}
         for t in self.touchpoints:
             days.setdefault(t.due.date(), []).append(t)
@@ -404,11 +439,18 @@ class Agenda:
 
     def to_html(self, lang: str = "en", *, limit: int = 20) -> str:
         """The calendar: touchpoints per day and channel, drops by reason, and the first
-        ``limit`` touchpoints in detail; every text escaped.
+        ``limit`` touchpoints in detail; every text escaped. The size grows with the
+        window's days, not with the number of touchpoints. ``_repr_html_`` is
+        ``to_html("en")``.
 
-        ``_repr_html_`` is ``to_html("en")``.
+        >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
+        >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays", "<Quốc khánh>")
+        >>> page = Agenda(t, t + timedelta(days=1), touchpoints=[tp]).to_html("vi")
+        >>> "2026-09-02 T4" in page, "&lt;Quốc khánh&gt;" in page
+        (True, True)
         """
         lang = check_lang(lang)
+        limit = check_limit("limit", limit)
         channels = list(self.by_channel())
         dropped_on = Counter(d.due.date() for d in self.drops)
         rows = []
@@ -466,10 +508,17 @@ class Agenda:
             )
             keys = ("due", "customer", "channel", "purpose", "rule", "note")
             parts.append(table([word(k, lang) for k in keys], detail, caption=caption))
-        return f'<div class="khachhang-agenda">{"".join(parts)}</div>'
+        return view("".join(parts), "khachhang-agenda")
 
     def _repr_html_(self) -> str:
         return self.to_html("en")
+
+    def _repr_pretty_(self, p: Printer, cycle: bool) -> None:
+        # IPython stores text/plain next to the HTML: counts, not every touchpoint.
+        p.text(
+            f"Agenda(start={self.start.isoformat()}, end={self.end.isoformat()}, "
+            f"tz={self.tz!r}, touchpoints={len(self.touchpoints)}, drops={len(self.drops)})"
+        )
 
 
 # --- the engine --------------------------------------------------------------------------

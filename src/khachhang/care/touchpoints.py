@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import attrs
 
 from khachhang._checks import check_type, clean_text
-from khachhang._html import fields, word
+from khachhang._html import fields, view, word
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
 from khachhang.errors import ValidationError
@@ -145,7 +145,7 @@ class Touchpoint:
         >>> "&lt;KH&gt;" in t.to_html(), "Kênh" in t.to_html("vi")
         (True, True)
         """
-        return fields(self._rows(check_lang(lang)))
+        return view(fields(self._rows(check_lang(lang))))
 
     def _repr_html_(self) -> str:
         return self.to_html("en")
@@ -176,14 +176,20 @@ class Drop:
         return f"{dropped}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
 
     def to_html(self, lang: str = "en") -> str:
-        """The dropped touchpoint's table with the reason and detail (``_repr_html_``)."""
+        """The dropped touchpoint's table with the reason and detail (``_repr_html_``).
+
+        >>> t = Touchpoint("c-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
+        ...                Purpose.HOLIDAY, "holidays")
+        >>> "Chưa đồng ý" in Drop(t, DropReason.NO_CONSENT).to_html("vi")
+        True
+        """
         lang = check_lang(lang)
         rows = [
             (word("dropped", lang), self.reason.label(lang)),
             (word("detail", lang), self.detail or word("none", lang)),
             *self.touchpoint._rows(lang),
         ]
-        return fields(rows)
+        return view(fields(rows))
 
     def _repr_html_(self) -> str:
         return self.to_html("en")

@@ -38,7 +38,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
-from khachhang._html import fields, table, word
+from khachhang._html import fields, table, view, word
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
@@ -577,7 +577,7 @@ class WorkflowRun:
         progress = self.progress
         head = fields(
             [
-                (word("rule", lang), self.workflow.label(lang)),
+                (word("workflow", lang), self.workflow.label(lang)),
                 (word("customer", lang), self.customer_id),
                 (word("status", lang), self.status.label(lang)),
                 (word("progress", lang), f"{progress.percent}% ({progress.total})"),
@@ -597,7 +597,7 @@ class WorkflowRun:
                 for p in self.steps
             ),
         )
-        return f"<div>{head}{steps}</div>"
+        return view(f"{head}{steps}")
 
     def _repr_html_(self) -> str:
         return self.to_html("en")

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from khachhang._checks import check_type
-from khachhang._html import md
+from khachhang._html import NO_MATH, md
 from khachhang.customers import Customer
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
@@ -435,9 +435,20 @@ class Explanation:
         return "\n".join(self._lines(check_lang(lang), 0, reg))
 
     def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
-        """Nested ``<ul>`` lists; every value is HTML-escaped."""
+        """Nested ``<ul>`` lists; every value is HTML-escaped. ``_repr_html_`` is
+        ``to_html("en")``.
+
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation.rules import F
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> why = explain(F.tags.contains("<vip>"), Customer("c", Person("An"), created_at=t),
+        ...               as_of=t)
+        >>> "&lt;vip&gt;" in why.to_html("en"), "Sai" in why.to_html("vi")
+        (True, True)
+        """
         reg = DEFAULT_REGISTRY if registry is None else registry
-        return self._html(check_lang(lang), reg)
+        body = self._html(check_lang(lang), reg)
+        return f'<ul><li class="khachhang-explain {NO_MATH}">{body}</li></ul>'
 
     def _html(self, lang: str, registry: FieldRegistry) -> str:
         colour = {Truth.TRUE: "#1a7f37", Truth.FALSE: "#cf222e", Truth.UNKNOWN: "#9a6700"}
@@ -475,7 +486,7 @@ class Explanation:
         return lines
 
     def _repr_html_(self) -> str:
-        return f"<ul><li>{self.to_html('en')}</li></ul>"
+        return self.to_html("en")
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown("en")

@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from khachhang._checks import check_type, shown
-from khachhang._html import esc, md, word
+from khachhang._html import NO_MATH, esc, md, view, word
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum, check_lang
@@ -247,11 +247,12 @@ class Rule:
         """The rule as a nested list (``and``/``or``/``not`` as branches), HTML-escaped.
 
         >>> print((F.orders > 0).to_html("en"))
-        <ul class="khachhang-rule"><li>Number of orders &gt; 0</li></ul>
+        <ul class="khachhang-rule ..."><li>Number of orders &gt; 0</li></ul>
         """
         reg = DEFAULT_REGISTRY if registry is None else registry
         return (
-            f'<ul class="khachhang-rule"><li>{_tree_html(self, check_lang(lang), reg, 0)}</li></ul>'
+            f'<ul class="khachhang-rule {NO_MATH}">'
+            f"<li>{_tree_html(self, check_lang(lang), reg, 0)}</li></ul>"
         )
 
     def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
@@ -516,16 +517,30 @@ class RuleDocument:
             raise RuleError("version", msg)
 
     def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The schema version and the rule's tree (see :meth:`Rule.to_html`)."""
+        """The schema version and the rule's tree (see :meth:`Rule.to_html`).
+
+        >>> "phiên bản lược đồ 1" in RuleDocument(F.orders > 0).to_html("vi")
+        True
+        """
         head = f"<p><small>{esc(word('document', check_lang(lang)))} {self.version}</small></p>"
-        return f"<div>{head}{self.rule.to_html(lang, registry)}</div>"
+        return view(f"{head}{self.rule.to_html(lang, registry)}")
 
     def _repr_html_(self) -> str:
         return self.to_html("en")
 
+    def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
+        """The schema version and the rule's tree in Markdown (see :meth:`Rule.to_markdown`).
+
+        >>> print(RuleDocument(F.orders > 0).to_markdown("en"))
+        *Rule document, schema version 1*
+        <BLANKLINE>
+        - Number of orders &gt; 0
+        """
+        head = f"*{md(word('document', check_lang(lang)))} {self.version}*"
+        return f"{head}\n\n{self.rule.to_markdown(lang, registry)}"
+
     def _repr_markdown_(self) -> str:
-        head = f"*{md(word('document', 'en'))} {self.version}*"
-        return f"{head}\n\n{self.rule.to_markdown('en')}"
+        return self.to_markdown("en")
 
 
 # --- validation ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text
-from khachhang._html import md_table, table, word
+from khachhang._html import md_table, table, view, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
@@ -105,7 +105,12 @@ class Segment:
         return predicate(self.rule, as_of, registry)(customer)
 
     def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """A one-row table (see :meth:`Segmenter.to_html`)."""
+        """A one-row table (see :meth:`Segmenter.to_html`).
+
+        >>> from khachhang.segmentation.rules import F
+        >>> "Đã mua" in Segment("a", F.orders > 0, "Đã mua", "Bought").to_html("vi")
+        True
+        """
         return _segments_html((self,), check_lang(lang), registry, None)
 
     def _repr_html_(self) -> str:
@@ -133,7 +138,7 @@ def _segments_html(
     segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None, caption: str | None
 ) -> str:
     heads, rows = _rows(segments, lang, registry)
-    return table(heads, rows, caption=caption)
+    return view(table(heads, rows, caption=caption))
 
 
 def _segments_md(segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None) -> str:
@@ -236,7 +241,14 @@ class Segmenter:
         return _segments_html(self.segments, lang, registry, caption)
 
     def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The same table in Markdown."""
+        """The same table in Markdown (``|`` and other Markdown characters escaped).
+
+        >>> from khachhang.segmentation.rules import F
+        >>> print(Segmenter([Segment("a", F.orders > 0, "Đã mua", "A|B")]).to_markdown("en"))
+        | Priority | Key | Label | Rule |
+        |---|---|---|---|
+        | 0 | a | A\\|B | Number of orders &gt; 0 |
+        """
         return _segments_md(self.segments, check_lang(lang), registry)
 
     def _repr_html_(self) -> str:
