@@ -51,6 +51,8 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
         and (value.isascii() or unicodedata.is_normalized("NFC", value))
     ):
         return value  # already clean: the common case when loading stored data
+    if type(value) is str and not value and allow_empty:
+        return value  # an empty optional text (a label, a street): what the general path gives
     text = check_type(path, value, str)
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text.isprintable():
@@ -80,6 +82,11 @@ def as_collection(path: str, values: object) -> tuple[object, ...]:
     One string, one mapping or ``None`` is refused: iterating them would silently turn
     ``"vip"`` into three tags or a dict into its keys.
     """
+    kind = type(values)
+    if kind is tuple:
+        return values  # type: ignore[return-value]
+    if kind is list or kind is frozenset or kind is set:
+        return tuple(values)  # type: ignore[arg-type]
     if values is None or isinstance(values, (str, bytes, Mapping)):
         msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
         raise ValidationError(path, msg)

@@ -111,6 +111,10 @@ thread-local context, so an application that sets ``getcontext().prec = 5`` for 
 work cannot make totals silently inexact."""
 
 
+_WHOLE_CURRENCIES = frozenset(code for code, minor in CURRENCIES.items() if minor == 0)
+_MAX_DIGITS = len(str(MAX_AMOUNT)) - 1  # 18: the longest digit string below MAX_AMOUNT
+
+
 def _check_currency(currency: object) -> str:
     if not isinstance(currency, str) or currency not in _CURRENCY_TABLE:
         msg = f"unknown ISO 4217 currency {currency!r}; supported: {', '.join(CURRENCIES)}"
@@ -188,6 +192,20 @@ class Money:
     currency: str = DEFAULT_CURRENCY
 
     def __init__(self, amount: MoneyInput, currency: str = DEFAULT_CURRENCY) -> None:
+        if (
+            type(amount) is str
+            and type(currency) is str
+            and currency in _WHOLE_CURRENCIES
+            and 0 < len(amount) <= _MAX_DIGITS
+            and amount.isdigit()
+            and amount.isascii()
+        ):
+            # At most 18 ASCII digits of a currency without minor units (how JSON holds
+            # đồng): finite, in range, non-negative and already quantised, so the general
+            # path below would return Decimal(amount) unchanged.
+            _set_amount(self, Decimal(amount))
+            _set_currency(self, currency)
+            return
         exponent = _EXPONENTS.get(currency) if type(currency) is str else None
         if exponent is None:
             exponent = _EXPONENTS[_check_currency(currency)]  # raises: lists supported codes
@@ -201,7 +219,8 @@ class Money:
             raise ValidationError("amount", msg)
         if not quantised:
             quantised = quantised.copy_abs()  # no "-0"
-        self.__attrs_init__(quantised, currency)
+        _set_amount(self, quantised)
+        _set_currency(self, currency)
 
     @classmethod
     def rounded(
@@ -319,3 +338,9 @@ class Money:
 
     def __repr__(self) -> str:
         return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+
+# The slots' own setters (what ``__attrs_init__`` does for a frozen class, without the
+# per-call look-up): ``Money.__init__`` stores the amount it has just checked.
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__

@@ -131,7 +131,9 @@ _VN_E164 = re.compile(r"\+84([1-9][0-9]{6,9})", re.ASCII)
 # ... or in national form: Vietnam's trunk prefix is a single "0" (no transform rule).
 _VN_NATIONAL = re.compile(r"0([1-9][0-9]{6,9})", re.ASCII)
 _SEPARATORS = re.compile(r"[ .\-]")
-_VN_TYPES = (
+_VN_TYPES = (  # the common kinds first: the test below stops at the first match
+    "mobile",
+    "fixed_line",
     "premium_rate",
     "toll_free",
     "shared_cost",
@@ -140,8 +142,6 @@ _VN_TYPES = (
     "pager",
     "uan",
     "voicemail",
-    "fixed_line",
-    "mobile",
 )
 
 
@@ -258,7 +258,9 @@ def normalize_email(value: str) -> str:
     if len(text) > MAX_EMAIL_LENGTH:
         msg = f"an e-mail address is at most {MAX_EMAIL_LENGTH} characters, got {len(text)}"
         raise ValidationError("value", msg)
-    if any(ch.isspace() or not ch.isprintable() for ch in text):
+    # The only printable whitespace character is the ASCII space (a test checks every
+    # code point), so this is "any character is whitespace or not printable".
+    if " " in text or not text.isprintable():
         msg = f"{shown(text)} contains whitespace or control characters"
         raise ValidationError("value", msg)
     if text.count("@") != 1:

@@ -1,0 +1,235 @@
+"""The fast paths of serde and the models give what the fully validated paths give.
+
+``from_dict`` tries ``serde._fast`` (no per-field bookkeeping, the money cache, the
+``X | None`` hook) and falls back to ``serde.converter`` (detailed validation) on any
+failure; the models take shortcuts for already-typed values (``Money`` from a digit string,
+collections already of the right type). These tests check that every shortcut accepts
+exactly what the general path accepts and builds an equal value.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import unicodedata
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khachhang import serde
+from khachhang._checks import as_collection, clean_text
+from khachhang.customers import Customer
+from khachhang.errors import ConversionError, ValidationError
+from khachhang.money import CURRENCIES, Money
+from khachhang.parties import Person, normalize_email
+from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.testing import customers
+
+_T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+
+# Leaves a mutation may put anywhere in a valid document: wrong types, edge values,
+# text that needs cleaning or is invalid, amounts with too many digits.
+_ODD_LEAVES = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        0,
+        -1,
+        7,
+        1.5,
+        "",
+        " ",
+        " padded ",
+        "a\x00b",
+        "e\u0301",
+        "x" * 300,
+        "-0",
+        "12.5",
+        "1e3",
+        "0012",
+        "999999999999999999",
+        "1000000000000000000",
+        "１２",
+        "NaN",
+        "VND",
+        "USD",
+        "XXX",
+        "2026-01-05T09:00:00",
+        "2026-01-05T09:00:00+07:00",
+        "phone",
+        "email",
+        "lapsed",
+        [],
+        {},
+        ["x"],
+        {"amount": "5", "currency": "VND"},
+    ]
+)
+
+
+def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside ``doc`` (dict keys and list indexes)."""
+    found = [prefix]
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+def _outcome(conv: Any, data: Any) -> tuple[str, Any]:
+    try:
+        return ("ok", conv.structure(data, Customer))
+    except Exception:  # any failure: from_dict then reports the detailed one
+        return ("error", None)
+
+
+@settings(max_examples=40)
+@given(customers())
+def test_fast_path_equals_validated_path_on_valid_input(customer: Customer) -> None:
+    data = to_dict(customer)
+    fast = serde._fast.structure(copy.deepcopy(data), Customer)
+    validated = serde.converter.structure(copy.deepcopy(data), Customer)
+    assert fast == validated == customer
+    assert from_json(to_json(customer), Customer) == customer
+
+
+@settings(max_examples=150)
+@given(customers(), st.data())
+def test_fast_path_refuses_what_the_validated_path_refuses(
+    customer: Customer, data: st.DataObject
+) -> None:
+    doc = to_dict(customer)
+    path = data.draw(st.sampled_from(_paths(doc)), label="path")
+    action = data.draw(st.sampled_from(["replace", "delete", "add"]), label="action")
+    leaf = data.draw(_ODD_LEAVES, label="leaf")
+    mutated = copy.deepcopy(doc)
+    if path:
+        parent = mutated
+        for step in path[:-1]:
+            parent = parent[step]
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif action == "delete" and isinstance(parent, list):
+            parent.pop(path[-1])
+        elif action == "add" and isinstance(parent, dict):
+            parent["unexpected"] = leaf
+        else:
+            parent[path[-1]] = copy.deepcopy(leaf)
+    fast = _outcome(serde._fast, copy.deepcopy(mutated))
+    validated = _outcome(serde.converter, copy.deepcopy(mutated))
+    assert fast == validated
+    if validated[0] == "error":
+        with pytest.raises(ConversionError):
+            from_dict(mutated, Customer)
+
+
+def _money_outcome(amount: str | Decimal, currency: str) -> tuple[str, str]:
+    try:
+        return ("ok", repr(Money(amount, currency)))
+    except ValidationError as exc:
+        return (exc.path, exc.reason)
+
+
+@given(
+    st.text("0123456789", min_size=1, max_size=21),
+    st.sampled_from(sorted(CURRENCIES)),
+)
+def test_money_from_digits_equals_the_general_path(digits: str, currency: str) -> None:
+    # A Decimal amount always takes the general path; a digit string may take the shortcut.
+    assert _money_outcome(digits, currency) == _money_outcome(Decimal(digits), currency)
+
+
+def test_money_digit_boundaries() -> None:
+    assert Money("9" * 18).amount == Decimal("9" * 18)
+    with pytest.raises(ValidationError, match="out of range"):
+        Money("1" + "0" * 18)
+    assert repr(Money("0012")) == "Money('12', 'VND')"
+    assert repr(Money("000")) == "Money('0', 'VND')"
+    assert repr(Money("5", "USD")) == "Money('5.00', 'USD')"
+    assert Money("１２") == Money(12)  # non-ASCII digits take the general path, as before
+
+
+def test_money_cache_never_keeps_a_refusal() -> None:
+    doc = to_dict(Customer("c", _person(), created_at=_T0, income=Money("5")))
+    bad = dict(doc, income={"amount": "1.5", "currency": "VND"})
+    for _ in range(2):
+        with pytest.raises(ConversionError, match=r"\$\.income\.amount"):
+            from_dict(bad, Customer)
+    good = dict(doc, income={"amount": "15", "currency": "VND"})
+    assert from_dict(good, Customer).income == Money("15")
+    assert from_dict(good, Customer).income == Money("15")  # served from the cache
+
+
+def test_money_cache_stays_bounded() -> None:
+    hook = serde._structure_money
+    for i in range(serde._MONEY_CACHE_SIZE + 10):
+        assert hook({"amount": str(i), "currency": "VND"}, Money) == Money(i)
+    assert len(serde._MONEY_CACHE) <= serde._MONEY_CACHE_SIZE
+
+
+def test_optional_fields_read_null_and_values() -> None:
+    doc = to_dict(Customer("c", _person(), created_at=_T0, income=Money("5")))
+    assert from_dict(dict(doc, income=None), Customer).income is None
+    assert from_dict(doc, Customer).income == Money("5")
+    with pytest.raises(ConversionError, match=r"\$\.income"):
+        from_dict(dict(doc, income="5"), Customer)
+
+
+def test_email_whitespace_check_covers_every_code_point() -> None:
+    # normalize_email asks `" " in text or not text.isprintable()` for "any character is
+    # whitespace or not printable": the same for every single character.
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert (ch == " " or not ch.isprintable()) == (ch.isspace() or not ch.isprintable())
+    with pytest.raises(ValidationError, match="whitespace"):
+        normalize_email("an\u3000x@example.vn")
+
+
+@pytest.mark.parametrize("values", [["a", "b"], ("a", "b"), {"a"}, frozenset({"a"})])
+def test_as_collection_fast_path(values: Any) -> None:
+    assert as_collection("tags", values) == tuple(values)
+    assert type(as_collection("tags", values)) is tuple
+
+
+def _person() -> Person:
+    return Person("Phạm Thu Hà")
+
+
+def _clean_text_reference(value: str, max_len: int, allow_empty: bool) -> str | tuple[str, str]:
+    """The general path of clean_text, written out: the fast paths must agree with it."""
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    if not text.isprintable():
+        return ("error", "control")
+    if not text and not allow_empty:
+        return ("error", "empty")
+    if len(text) > max_len:
+        return ("error", "long")
+    return text
+
+
+@given(
+    st.one_of(st.text(max_size=12), st.text("ab \u0301e\u00a0\t", max_size=8)),
+    st.integers(0, 10),
+    st.booleans(),
+)
+def test_clean_text_fast_paths_agree_with_the_general_path(
+    value: str, max_len: int, allow_empty: bool
+) -> None:
+    expected = _clean_text_reference(value, max_len, allow_empty)
+    try:
+        got: str | tuple[str, str] = clean_text(
+            "f", value, max_len=max_len, allow_empty=allow_empty
+        )
+    except ValidationError as exc:
+        reason = exc.reason
+        kind = "control" if "control" in reason else "empty" if "empty" in reason else "long"
+        got = ("error", kind)
+    assert got == expected
