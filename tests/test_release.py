@@ -27,8 +27,10 @@ import khachhang
 
 pytestmark = pytest.mark.slow
 
-pytest.importorskip("build", reason="needs build: pip install 'khachhang[dev]'")
-pytest.importorskip("twine", reason="needs twine: pip install 'khachhang[dev]'")
+# .ci/run sets KHACHHANG_REQUIRE_SLOW for its slow step: there a missing tool fails.
+if not os.environ.get("KHACHHANG_REQUIRE_SLOW"):
+    pytest.importorskip("build", reason="needs build: pip install 'khachhang[dev]'")
+    pytest.importorskip("twine", reason="needs twine: pip install 'khachhang[dev]'")
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "khachhang"

@@ -340,6 +340,32 @@ def test_an_agenda_names_a_tzinfo_zone() -> None:
     assert "T5" in agenda.to_html("vi")  # 2026-03-05 is a Thursday
 
 
+def test_an_agenda_groups_by_the_day_in_its_own_zone() -> None:
+    """20:00 UTC on 1 September is 03:00 on 2 September in Vietnam: the agenda's day."""
+    late = datetime(2026, 9, 1, 20, tzinfo=timezone.utc)
+    t = Touchpoint("c-1", late, Channel.SMS, Purpose.HOLIDAY, "holidays")
+    window = (late - timedelta(days=1), late + timedelta(days=1))
+    assert list(Agenda(*window, "Asia/Ho_Chi_Minh", [t]).by_day()) == [date(2026, 9, 2)]
+    assert list(Agenda(*window, "UTC", [t]).by_day()) == [date(2026, 9, 1)]
+    assert list(Agenda(*window, "UTC-05:00", [t]).by_day()) == [date(2026, 9, 1)]
+    page = Agenda(*window, "Asia/Ho_Chi_Minh", [t], [Drop(t, DropReason.NO_CONSENT)]).to_html()
+    assert "2026-09-02" in page
+
+
+@pytest.mark.parametrize("zone", ["Not/AZone", "America", "UTC+25:00", "", "UTC+7"])
+def test_an_agenda_refuses_a_zone_it_cannot_read(zone: str) -> None:
+    with pytest.raises(ValidationError, match=r"^tz: "):
+        Agenda(T0, T0 + timedelta(days=1), zone)
+
+
+def test_an_agenda_of_a_fixed_offset_plan_names_it_and_reads_it_back() -> None:
+    plan = CarePlan([BirthdayGreeting()])
+    ict = timezone(timedelta(hours=7))
+    agenda = plan.agenda([], start=T0, end=T0 + timedelta(days=1), tz=ict)
+    assert agenda.tz == "UTC+07:00"
+    assert from_dict(to_dict(agenda), Agenda) == agenda
+
+
 def test_touchpoint_drop_run_and_complaint_tables() -> None:
     t = Touchpoint("<c>", T0, Channel.SMS, Purpose.HOLIDAY, "holidays", "Quốc khánh & Tết")
     assert "Quốc khánh & Tết" in text_of(t._repr_html_())

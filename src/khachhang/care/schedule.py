@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -132,6 +133,34 @@ def _zone(tz: object) -> tzinfo:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
         raise ValidationError("tz", f"unknown time zone {shown(tz)}") from None
+
+
+_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)")
+
+
+def _named_zone(name: str) -> tzinfo:
+    """The zone an :class:`Agenda` names: an IANA name, or a fixed ``UTC+07:00``."""
+    fixed = _FIXED_OFFSET.fullmatch(name)
+    if fixed is not None:
+        sign, hours, minutes = fixed.groups()
+        offset = timedelta(hours=int(hours), minutes=int(minutes))
+        if offset >= timedelta(hours=24):
+            raise ValidationError("tz", f"offset out of range in {shown(name)}")
+        return timezone(-offset if sign == "-" else offset)
+    return _zone(name)
+
+
+def _zone_name(tz: str | tzinfo) -> str:
+    """A name :func:`_named_zone` reads back: the IANA key, or ``UTC±HH:MM``."""
+    if isinstance(tz, str):
+        return tz
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    if isinstance(tz, timezone):
+        return str(tz)  # "UTC" or "UTC+07:00"
+    msg = f"an agenda needs a named zone (ZoneInfo) or a fixed offset, got {shown(tz)}"
+    raise ValidationError("tz", msg)
 
 
 def _predicate(path: str, value: object) -> Callable[[Customer, datetime], bool]:
@@ -264,8 +293,7 @@ class CarePlan:
                 dropped.append(item)
             else:
                 touchpoints.append(item)
-        name = tz if isinstance(tz, str) else str(getattr(tz, "key", None) or tz)
-        return Agenda(start, end, name, tuple(touchpoints), tuple(dropped))
+        return Agenda(start, end, _zone_name(tz), tuple(touchpoints), tuple(dropped))
 
     # -- notebook view -------------------------------------------------------------------
     def to_html(self, lang: str = "en") -> str:
@@ -390,6 +418,7 @@ class Agenda:
         if self.end < self.start:
             raise ValidationError("end", "is before start")
         object.__setattr__(self, "tz", clean_text("tz", self.tz, max_len=64))
+        _named_zone(self.tz)  # a zone we can read back, or ValidationError("tz", ...)
         groups: tuple[tuple[str, tuple[Touchpoint | Drop, ...]], ...] = (
             ("touchpoints", self.touchpoints),
             ("drops", self.drops),
@@ -425,16 +454,17 @@ class Agenda:
         return {r: counts[r] for r in DropReason if counts[r]}
 
     def by_day(self) -> dict[date, tuple[Touchpoint, ...]]:
-        """The touchpoints of each local day (the date of their due time), in order.
+        """The touchpoints of each day in the agenda's zone ``tz``, in order.
 
         >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
         >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays")
         >>> list(Agenda(t, t + timedelta(days=1), touchpoints=[tp]).by_day())
         [datetime.date(2026, 9, 2)]
         """
+        zone = _named_zone(self.tz)
         days: dict[date, list[Touchpoint]] = {}
         for t in self.touchpoints:
-            days.setdefault(t.due.date(), []).append(t)
+            days.setdefault(t.due.astimezone(zone).date(), []).append(t)
         return {day: tuple(items) for day, items in sorted(days.items())}
 
     def to_html(self, lang: str = "en", *, limit: int = 20) -> str:
@@ -452,7 +482,8 @@ class Agenda:
         lang = check_lang(lang)
         limit = check_limit("limit", limit)
         channels = list(self.by_channel())
-        dropped_on = Counter(d.due.date() for d in self.drops)
+        zone = _named_zone(self.tz)
+        dropped_on = Counter(d.due.astimezone(zone).date() for d in self.drops)
         rows = []
         for day, items in self.by_day().items():
             counts = Counter(t.channel for t in items)

@@ -7,11 +7,12 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any, NoReturn, TextIO, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+from dateutil.parser import isoparser
 
 PROG = "khachhang"
 
@@ -136,6 +137,9 @@ def zone(name: str) -> ZoneInfo:
         raise UsageError(f"argument --tz: unknown time zone {name!r}") from None
 
 
+_ISO = isoparser()
+
+
 def instant(text: str, option: str, tz: tzinfo) -> datetime:
     """An ISO 8601 datetime with its offset, or a date (midnight in ``tz``).
 
@@ -144,17 +148,17 @@ def instant(text: str, option: str, tz: tzinfo) -> datetime:
     '2026-11-01T00:00:00+07:00'
     """
     value = text.strip()
-    try:  # a date, in any of the forms ISO 8601 allows (2026-11-01, 20261101, 2026-W44-7)
-        day = date.fromisoformat(value)
-    except ValueError:
+    # dateutil's ISO parser, not date.fromisoformat: before Python 3.11 that takes only
+    # YYYY-MM-DD, and the basic (20261101), week (2026-W44-7) and ordinal forms count too.
+    try:  # a date, in any of the forms ISO 8601 allows
+        day = _ISO.parse_isodate(value)
+    except (ValueError, OverflowError):
         pass
     else:  # its local midnight
         return datetime.combine(day, time.min, tzinfo=tz)
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+        parsed = _ISO.isoparse(value)
+    except (ValueError, OverflowError):
         msg = f"argument {option}: not an ISO 8601 date or datetime: {text!r}"
         raise UsageError(msg) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:

@@ -31,6 +31,7 @@ from khachhang.cli._stream import (
     DEFAULT_MAX_LINE_BYTES,
     CustomerLines,
     Progress,
+    StopReadingError,
     input_size,
     is_terminal,
     no_terminal_input,
@@ -383,7 +384,10 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
         try:
             (keys,) = assign((customer,), as_of=as_of)
         except KhachHangError as err:  # a rule the customer's data cannot answer
-            reader.reject(number, [("$", str(err))])
+            try:
+                reader.reject(number, [("$", str(err))])
+            except StopReadingError:  # --on-error=stop: reject() recorded where
+                break
             continue
         out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
         written += 1

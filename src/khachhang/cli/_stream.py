@@ -121,8 +121,8 @@ def input_size(stream: Any) -> int | None:
         return None
 
 
-class _StopError(Exception):
-    """A bad line under ``--on-error=stop``."""
+class StopReadingError(Exception):
+    """A bad line under ``--on-error=stop``: raised by :meth:`CustomerLines.reject`."""
 
 
 class CustomerLines:
@@ -239,13 +239,13 @@ class CustomerLines:
             self.skipped.append(number)
         if self.on_error == "stop":
             self.stopped_at = number
-            raise _StopError
+            raise StopReadingError
 
     def lines(self) -> Iterator[tuple[int, Customer]]:
         """Like iterating, but a stop ends the iteration quietly (see :attr:`stopped_at`)."""
         try:
             yield from self
-        except _StopError:
+        except StopReadingError:
             return
 
     def finish(self, command: str, written: str, *, quiet: bool, extra: str = "") -> int:
@@ -298,7 +298,7 @@ def _id_of(text: str) -> object:
 def no_terminal_input(stream: object) -> None:
     """Refuse to wait for customers typed at a terminal (a likely mistake)."""
     if stream is None:  # closed by the shell (<&-)
-        raise CommandError(["error: no input: stdin is closed"])
+        raise CommandError(["error: no input: stdin is closed"], EXIT_IO)
     if is_terminal(stream):
         raise CommandError(
             [
