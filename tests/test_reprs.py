@@ -475,7 +475,9 @@ def hostile_views(x: str) -> dict[str, object]:
         "customer": c,
         "touchpoint": tp,
         "drop": Drop(tp, DropReason.NO_CONSENT, x),
-        "agenda": Agenda(T0, T0 + timedelta(days=1), x, [tp], [Drop(tp, DropReason.CAP_REACHED)]),
+        "agenda": Agenda(  # tz is a zone name, checked: not a place for free text
+            T0, T0 + timedelta(days=1), "Asia/Ho_Chi_Minh", [tp], [Drop(tp, DropReason.CAP_REACHED)]
+        ),
         "plan": CarePlan([HolidayGreeting.from_mapping({date(2026, 9, 2): x})]),
         "complaint": complaint,
         "run": run,
