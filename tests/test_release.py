@@ -128,7 +128,7 @@ def test_the_wheel_holds_the_package_and_nothing_else(dist: Dist) -> None:
     with zipfile.ZipFile(dist.wheel) as wheel:
         metadata = HeaderParser().parsestr(wheel.read(dist_info + "METADATA").decode())
     assert "MIT" in (metadata["License-Expression"] or metadata["License"] or "")
-    assert metadata["Requires-Python"] == ">=3.10"
+    assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Description-Content-Type"] == "text/markdown"
 
 

@@ -425,7 +425,10 @@ def rewards(min_tier: str | None = None) -> SearchStrategy[Reward]:
 
 @st.composite
 def _program(draw: st.DrawFn) -> LoyaltyProgram:
-    tiers = draw(st.lists(loyalty_tiers(), max_size=4, unique_by=lambda t: t.key))
+    # A programme refuses two tiers with one key or one threshold.
+    tiers = draw(
+        st.lists(loyalty_tiers(), max_size=4, unique_by=(lambda t: t.key, lambda t: t.min_spend))
+    )
     keys = [None, *(t.key for t in tiers)]
     prizes = draw(
         st.lists(st.sampled_from(keys).flatmap(rewards), max_size=3, unique_by=lambda r: r.key)
