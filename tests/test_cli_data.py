@@ -338,14 +338,19 @@ def test_a_customer_the_rules_cannot_answer_is_a_bad_line(
 ) -> None:
     """A library error while assigning is reported like a bad line, under both policies."""
     refused = BOOK[1].id
-    real = Segmenter.assign
+    real = Segmenter.assigner
 
-    def assign(self: Segmenter, customers: Any, *, as_of: datetime) -> Any:
-        if customers[0].id == refused:
-            raise RuleError("and[0]", "the data cannot answer this rule")
-        return real(self, customers, as_of=as_of)
+    def assigner(self: Segmenter, *, as_of: datetime) -> Callable[[Customer], tuple[str, ...]]:
+        label = real(self, as_of=as_of)
 
-    monkeypatch.setattr(Segmenter, "assign", assign)
+        def refusing(customer: Customer) -> tuple[str, ...]:
+            if customer.id == refused:
+                raise RuleError("and[0]", "the data cannot answer this rule")
+            return label(customer)
+
+        return refusing
+
+    monkeypatch.setattr(Segmenter, "assigner", assigner)
     argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, f"--on-error={on_error}"]
     result = run(argv, lines(*BOOK_LINES[:3]))
     assert result.code == code

@@ -330,13 +330,10 @@ def load_segmenter(path: str, *, name: str | None = None, mode: str | None = Non
     try:
         if isinstance(data, dict) and "segments" in data:
             segmenter = from_dict(data, Segmenter)
-        elif isinstance(data, dict) and "rule" in data:
-            rule = from_dict(data, RuleDocument).rule
+        elif isinstance(data, dict) and ("rule" in data or "op" in data):
+            rule = from_dict(data, RuleDocument).rule if "rule" in data else from_dict(data, Rule)
             key = _key(name or Path(path).stem)
             segmenter = Segmenter([Segment(key, rule, name or key, name or key)])
-        elif isinstance(data, dict) and "op" in data:
-            key = _key(name or Path(path).stem)
-            segmenter = Segmenter([Segment(key, from_dict(data, Rule), name or key, name or key)])
         else:
             raise CommandError(
                 [
@@ -378,11 +375,11 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
     reader = _reader(args, ctx, streams=True)
     out = ctx.stdout
     dump = json_dumper(out)
-    assign = segmenter.assign
+    label = segmenter.assigner(as_of=as_of)  # the rules compiled once, not per line
     written = 0
     for number, customer in reader.lines():
         try:
-            (keys,) = assign((customer,), as_of=as_of)
+            keys = label(customer)
         except KhachHangError as err:  # a rule the customer's data cannot answer
             try:
                 reader.reject(number, [("$", str(err))])

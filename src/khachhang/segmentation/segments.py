@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -291,19 +291,42 @@ class Segmenter:
         >>> Segmenter([new, anyone], mode="all").assign(book, as_of=t)
         [('new', 'anyone')]
         """
+        label = self.assigner(as_of=as_of, registry=registry)
+        return [label(customer) for customer in _customers(customers)]
+
+    def assigner(
+        self, *, as_of: datetime, registry: FieldRegistry | None = None
+    ) -> Callable[[Customer], tuple[str, ...]]:
+        """One customer's segment keys, with the rules compiled once for ``as_of``.
+
+        What :meth:`assign` does per customer, for a stream (the CLI's ``segment``):
+        the rules are compiled when this is called, not for each customer. The function
+        trusts that it gets customers.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation.rules import F, TRUE
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> new = Segment("new", F.orders == 0, "Chưa mua", "No order yet", priority=1)
+        >>> label = Segmenter([new], mode="all").assigner(as_of=t)
+        >>> label(Customer("c-1", Person("An"), created_at=t))
+        ('new',)
+        """
         tests = self._tests(as_of, registry)
-        customers = _customers(customers)
         if self.mode is AssignMode.FIRST:
-            result: list[tuple[str, ...]] = []
-            for customer in customers:
+
+            def first(customer: Customer) -> tuple[str, ...]:
                 for key, test in tests:
                     if test(customer):
-                        result.append((key,))
-                        break
-                else:
-                    result.append(())
-            return result
-        return [tuple(k for k, test in tests if test(c)) for c in customers]
+                        return (key,)
+                return ()
+
+            return first
+
+        def every(customer: Customer) -> tuple[str, ...]:
+            return tuple(key for key, test in tests if test(customer))
+
+        return every
 
     def counts(
         self,
