@@ -251,3 +251,19 @@ def test_the_money_cache_stays_within_its_byte_bound() -> None:
     """However many distinct short amounts are read, the cache keeps under 2 MB."""
     amounts = [f"-{10**17 + i}.25" for i in range(10_000)]
     assert _retained([_money_json(a, "USD") for a in amounts]) < 2 * 1024 * 1024
+
+
+@given(st.sampled_from(sorted(CURRENCIES)), st.data())
+def test_sums_and_differences_equal_what_the_constructor_builds(
+    currency: str, data: st.DataObject
+) -> None:
+    """The fast path of + and - builds exactly what Money(amount) builds (no -0, same places)."""
+    from khachhang.testing import money
+
+    a = data.draw(money(currency, min_amount=-(10**15), max_amount=10**15))
+    b = data.draw(money(currency, min_amount=-(10**15), max_amount=10**15))
+    for got, exact in ((a + b, a.amount + b.amount), (a - b, a.amount - b.amount)):
+        expected = Money(exact, currency)
+        assert got == expected
+        assert repr(got) == repr(expected)
+        assert got.amount.as_tuple() == expected.amount.as_tuple()

@@ -302,16 +302,22 @@ def _number(value: int, lang: str) -> str:
     return text.replace(",", ".") if lang == "vi" else text
 
 
-_TENTH = Decimal("0.1")
-
-
 def _percent(part: int | Decimal, whole: int | Decimal, lang: str) -> str:
     if not whole:
         return ""
-    # In our context, rounded half-even to one place before formatting (so the format
-    # spec has nothing left to round in the caller's context).
-    share = MONEY_CONTEXT.divide(MONEY_CONTEXT.multiply(Decimal(part), 100), Decimal(whole))
-    text = f"{share.quantize(_TENTH, context=MONEY_CONTEXT):f}%"
+    # Exact integer arithmetic, rounded half-even to one decimal: no decimal context
+    # (the caller's could round or trap) and about twice as fast for counts.
+    part_n, part_d = part.as_integer_ratio()
+    whole_n, whole_d = whole.as_integer_ratio()
+    num, den = part_n * whole_d * 1000, part_d * whole_n
+    if den < 0:
+        num, den = -num, -den
+    tenths, rest = divmod(num, den)
+    if 2 * rest > den or (2 * rest == den and tenths % 2):
+        tenths += 1
+    sign = "-" if tenths < 0 else ""
+    tenths = abs(tenths)
+    text = f"{sign}{tenths // 10}.{tenths % 10}%"
     return text.replace(".", ",") if lang == "vi" else text
 
 
