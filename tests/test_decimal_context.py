@@ -73,6 +73,7 @@ def _operations() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "rfm", lambda: rfm_scores(BOOK, as_of=SAMPLE_AS_OF)
     yield "rfm average", lambda: rfm_scores(BOOK, as_of=SAMPLE_AS_OF, monetary="average")
     yield "rules", lambda: [BIG_SPENDERS.evaluate(c, as_of=SAMPLE_AS_OF) for c in BOOK]
+    yield "rules in SQL", lambda: BIG_SPENDERS.to_sql(as_of=SAMPLE_AS_OF)
     yield "points", lambda: LoyaltyProgram("p", tiers=(GOLD,)).points_for(Money(123_456_789), GOLD)
     yield "economics", lambda: RetentionEconomics(Money(123_456_789)).saving(12_345)
     yield "simple clv", lambda: simple_clv(Money(123_456_789), Decimal("6.1"), Decimal(3))
