@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import importlib.util
+import json
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from khachhang.errors import CurrencyMismatchError, KhachHangError, ValidationError
-from khachhang.money import CURRENCIES, Money
+from khachhang.money import CURRENCIES, MAX_AMOUNT_TEXT, Money
+from khachhang.serde import from_json
+
+ROOT = Path(__file__).resolve().parents[1]
 
 amounts = st.integers(min_value=-(10**15), max_value=10**15)
 
@@ -79,7 +91,7 @@ def test_multiplication_by_int_or_decimal_rounds_to_the_currency() -> None:
     assert Money("10.00", "USD") * Decimal("0.333") == Money("3.33", "USD")
     assert 3 * Money(1000) == Money(3000)
     with pytest.raises(TypeError):
-        Money(1) * 1.5
+        Money(1) * 1.5  # type: ignore[operator]
 
 
 @given(amounts, amounts)
@@ -146,3 +158,112 @@ def test_error_messages_do_not_echo_huge_inputs() -> None:
     with pytest.raises(ValidationError) as info:
         Money("9" * 100_000)
     assert len(str(info.value)) < 200
+
+
+def test_a_rounding_mode_that_is_not_a_string_is_a_validation_error() -> None:
+    """rounding=[] was a bare TypeError (unhashable list) from the set look-up."""
+    bads: list[object] = [[], {}, None, 1]
+    for bad in bads:
+        with pytest.raises(ValidationError, match="expected a decimal rounding mode") as info:
+            Money.rounded("1.5", rounding=bad)  # type: ignore[arg-type]
+        assert info.value.path == "rounding"
+
+
+# --- operator typing (issue 11.5) ---------------------------------------------------------
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="needs mypy")
+def test_the_type_checker_rejects_money_plus_an_int() -> None:
+    """mypy --strict refuses ``Money + 5``, ``Money * 1.5``, ``Money < 5`` (typecheck file)."""
+    target = ROOT / "tests" / "typecheck" / "money_operators.py"
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_int_operand_is_pythons_type_error_at_run_time() -> None:
+    """A programming error, not bad data: NotImplemented, so Python's own TypeError."""
+    m = Money(5)
+    bad: list[Callable[[], object]] = [
+        lambda: m + 5,  # type: ignore[operator]
+        lambda: m - 5,  # type: ignore[operator]
+        lambda: m < 5,  # type: ignore[operator]
+        lambda: m * 1.5,  # type: ignore[operator]
+    ]
+    for operation in bad:
+        with pytest.raises(TypeError, match=r"not supported|unsupported operand"):
+            operation()
+    assert m + 0 == 0 + m == m  # type: ignore[operator]  # what sum() needs (run time)
+
+
+# --- amount text length and the serde cache (issue 18.1) ---------------------------------
+
+
+def test_an_amount_text_longer_than_the_limit_is_refused() -> None:
+    """A million leading zeros is a valid number but not a sane amount text."""
+    for bad in ("0" * 1_000_000 + "1", "1" + "0" * MAX_AMOUNT_TEXT):
+        for build in (Money, Money.rounded):
+            with pytest.raises(ValidationError, match="too long; at most 64") as info:
+                build(bad)
+            assert info.value.path == "amount"
+            assert len(str(info.value)) < 200
+    longest = "0" * (MAX_AMOUNT_TEXT - 3) + "1.5"
+    assert Money(longest, "USD") == Money("1.50", "USD")
+
+
+def _retained(documents: list[str]) -> int:
+    """Bytes still allocated after loading every document as Money (refusals included)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for document in documents:
+            with contextlib.suppress(KhachHangError):
+                from_json(document, Money)
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def _money_json(amount: str, currency: str = "VND") -> str:
+    return json.dumps({"amount": amount, "currency": currency})
+
+
+def test_loading_amounts_padded_with_zeros_keeps_no_memory() -> None:
+    """200 amounts of 100 000 characters kept 20 MB in the money cache; now refused."""
+    padded = [_money_json("0" * 100_000 + str(i)) for i in range(200)]
+    assert _retained(padded) < 256 * 1024
+
+
+def test_long_valid_amount_texts_are_not_kept() -> None:
+    """Amounts of the longest accepted length are built but never cached."""
+    longest = [_money_json(str(i).zfill(MAX_AMOUNT_TEXT)) for i in range(10_000)]
+    assert _retained(longest) < 256 * 1024
+
+
+def test_the_money_cache_stays_within_its_byte_bound() -> None:
+    """However many distinct short amounts are read, the cache keeps under 2 MB."""
+    amounts = [f"-{10**17 + i}.25" for i in range(10_000)]
+    assert _retained([_money_json(a, "USD") for a in amounts]) < 2 * 1024 * 1024
+
+
+@given(st.sampled_from(sorted(CURRENCIES)), st.data())
+def test_sums_and_differences_equal_what_the_constructor_builds(
+    currency: str, data: st.DataObject
+) -> None:
+    """The fast path of + and - builds exactly what Money(amount) builds (no -0, same places)."""
+    from khachhang.testing import money
+
+    a = data.draw(money(currency, min_amount=-(10**15), max_amount=10**15))
+    b = data.draw(money(currency, min_amount=-(10**15), max_amount=10**15))
+    for got, exact in ((a + b, a.amount + b.amount), (a - b, a.amount - b.amount)):
+        expected = Money(exact, currency)
+        assert got == expected
+        assert repr(got) == repr(expected)
+        assert got.amount.as_tuple() == expected.amount.as_tuple()

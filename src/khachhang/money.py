@@ -37,7 +37,15 @@ from khachhang._checks import shown
 from khachhang.errors import CurrencyMismatchError, ValidationError
 from khachhang.labels import check_lang
 
-__all__ = ["CURRENCIES", "DEFAULT_CURRENCY", "MAX_AMOUNT", "MONEY_CONTEXT", "Money", "MoneyInput"]
+__all__ = [
+    "CURRENCIES",
+    "DEFAULT_CURRENCY",
+    "MAX_AMOUNT",
+    "MAX_AMOUNT_TEXT",
+    "MONEY_CONTEXT",
+    "Money",
+    "MoneyInput",
+]
 
 DEFAULT_CURRENCY = "VND"
 
@@ -86,7 +94,9 @@ CURRENCIES: Mapping[str, int] = MappingProxyType(
 )
 """Supported ISO 4217 codes and their number of minor-unit digits."""
 
-_EXPONENTS = {code: Decimal(1).scaleb(-minor) for code, minor in CURRENCIES.items()}
+# Built from digits, not computed: nothing here depends on the decimal context that is
+# current when the module is imported.
+_EXPONENTS = {code: Decimal((0, (1,), -minor)) for code, minor in CURRENCIES.items()}
 
 _ROUNDINGS = frozenset(
     {
@@ -101,14 +111,31 @@ _ROUNDINGS = frozenset(
     }
 )
 
-MAX_AMOUNT = Decimal(10) ** 18
+MAX_AMOUNT = Decimal(10**18)
 """Amounts must be smaller than this in magnitude (a quintillion đồng — far beyond any
 real amount), so that every sum and product is computed exactly in :data:`MONEY_CONTEXT`."""
 
-MONEY_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation])
+MAX_AMOUNT_TEXT = 64
+"""The longest amount text (``str``) accepted, in characters. The longest amount in
+range is 18 digits, a sign, a point and a few decimals (about 25 characters); 64 leaves
+room for digit-group underscores and trailing zeros, while a megabyte of leading zeros
+is refused before it is parsed, copied or kept."""
+
+MONEY_CONTEXT = Context(
+    prec=60,
+    rounding=ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation],
+)
 """The decimal context for all money arithmetic. The library never uses the caller's
-thread-local context, so an application that sets ``getcontext().prec = 5`` for its own
-work cannot make totals silently inexact."""
+thread-local context: every operation passes this context explicitly (``ctx.add(a, b)``,
+``quantize(..., context=...)``), so an application that sets ``getcontext().prec = 5``,
+a small ``Emax`` or traps such as ``Inexact`` for its own work changes no amount, total
+or text the library produces. Treat it as read-only."""
 
 
 _WHOLE_CURRENCIES = frozenset(code for code, minor in CURRENCIES.items() if minor == 0)
@@ -126,15 +153,25 @@ def _shown(value: object) -> str:
     """Strings quoted, numbers plain; cut short either way."""
     if isinstance(value, str):
         return shown(value)
-    text = str(value)
+    # A Decimal is shown by our context, not the caller's (which may say "1e+30").
+    text = MONEY_CONTEXT.to_sci_string(value) if isinstance(value, Decimal) else str(value)
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
+def _too_long(text: str) -> ValidationError:
+    msg = (
+        f"an amount text of {len(text)} characters is too long; at most "
+        f"{MAX_AMOUNT_TEXT} are accepted (got {shown(text[:20])}...)"
+    )
+    return ValidationError("amount", msg)
+
+
 def _to_decimal(amount: object) -> Decimal:
-    kind = type(amount)
-    if kind is str:  # the common case (JSON); Decimal() itself accepts spaces and "_"
+    if type(amount) is str:  # the common case (JSON); Decimal() itself accepts spaces and "_"
+        if len(amount) > MAX_AMOUNT_TEXT:
+            raise _too_long(amount)
         try:
-            value = Decimal(amount)  # type: ignore[arg-type]
+            value = Decimal(amount)
         except InvalidOperation:
             msg = f"not a decimal number: {_shown(amount)}"
             raise ValidationError("amount", msg) from None
@@ -153,6 +190,8 @@ def _to_decimal(amount: object) -> Decimal:
     elif isinstance(amount, int):
         value = Decimal(amount)
     elif isinstance(amount, str):
+        if len(amount) > MAX_AMOUNT_TEXT:
+            raise _too_long(amount)
         try:
             value = Decimal(amount)
         except InvalidOperation:
@@ -183,8 +222,9 @@ class Money:
         currency: an ISO 4217 code, ``"VND"`` by default.
 
     Raises:
-        ValidationError: for a float, a non-finite value, an unknown currency, or more
-            decimal places than the currency's minor unit (use :meth:`rounded`).
+        ValidationError: for a float, a non-finite value, an amount text longer than
+            :data:`MAX_AMOUNT_TEXT`, an unknown currency, or more decimal places than
+            the currency's minor unit (use :meth:`rounded`).
         CurrencyMismatchError: when two currencies meet in ``+``, ``-`` or a comparison.
     """
 
@@ -234,8 +274,12 @@ class Money:
         Money('10.00', 'USD')
         """
         code = _check_currency(currency)
-        if rounding not in _ROUNDINGS:
-            msg = f"unknown rounding {rounding!r}; use one of {', '.join(sorted(_ROUNDINGS))}"
+        if type(rounding) is not str or rounding not in _ROUNDINGS:
+            shown_value = _shown(rounding) if type(rounding) is str else type(rounding).__name__
+            msg = (
+                f"expected a decimal rounding mode ({', '.join(sorted(_ROUNDINGS))}), "
+                f"got {shown_value}"
+            )
             raise ValidationError("rounding", msg)
         value = _in_range(_to_decimal(amount))
         return cls(value.quantize(_EXPONENTS[code], rounding=rounding, context=MONEY_CONTEXT), code)
@@ -250,30 +294,41 @@ class Money:
         return cls(0, currency)
 
     # -- arithmetic -------------------------------------------------------------------
+    # The operands are typed precisely, so a type checker rejects ``Money + 5`` or
+    # ``Money < 5``. At run time a wrong operand returns ``NotImplemented`` (Python's
+    # operator protocol: another type may still handle it) and Python raises its usual
+    # ``TypeError`` — a programming error, not bad data, so not a library error.
     def _same(self, other: Money, op: str) -> None:
         if other.currency != self.currency:
             msg = f"cannot {op} {self.currency} and {other.currency}; convert first"
             raise CurrencyMismatchError("currency", msg)
 
-    def __add__(self, other: object) -> Money:
-        if isinstance(other, Money):
+    def __add__(self, other: Money) -> Money:
+        if type(other) is Money or isinstance(other, Money):
             self._same(other, "add")
-            return Money(MONEY_CONTEXT.add(self.amount, other.amount), self.currency)
+            return _exact(MONEY_CONTEXT.add(self.amount, other.amount), self.currency)
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self  # the integer 0 plain sum() starts from
+        return NotImplemented
+
+    def __radd__(self, other: int) -> Money:
+        """``0 + money``: lets plain ``sum(moneys)`` work (it starts from the integer 0).
+
+        Typed ``int`` because ``sum()``'s signature asks for that; any other integer
+        returns ``NotImplemented`` (a ``TypeError``) at run time.
+        """
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:
             return self
         return NotImplemented
 
-    def __radd__(self, other: object) -> Money:
-        # Lets plain ``sum(moneys)`` work: it starts from the integer 0.
-        return self.__add__(other)
-
-    def __sub__(self, other: object) -> Money:
-        if isinstance(other, Money):
+    def __sub__(self, other: Money) -> Money:
+        if type(other) is Money or isinstance(other, Money):
             self._same(other, "subtract")
-            return Money(MONEY_CONTEXT.subtract(self.amount, other.amount), self.currency)
+            return _exact(MONEY_CONTEXT.subtract(self.amount, other.amount), self.currency)
         return NotImplemented
 
-    def __mul__(self, factor: object) -> Money:
+    def __mul__(self, factor: int | Decimal) -> Money:
+        """Multiply by an ``int`` or ``Decimal``, rounding half-even to the currency."""
         if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
             return NotImplemented
         product = MONEY_CONTEXT.multiply(self.amount, _in_range(_to_decimal(factor), "factor"))
@@ -296,19 +351,19 @@ class Money:
         self._same(other, "compare")
         return other.amount
 
-    def __lt__(self, other: object) -> bool:
+    def __lt__(self, other: Money) -> bool:
         value = self._cmp(other)
         return NotImplemented if value is None else self.amount < value
 
-    def __le__(self, other: object) -> bool:
+    def __le__(self, other: Money) -> bool:
         value = self._cmp(other)
         return NotImplemented if value is None else self.amount <= value
 
-    def __gt__(self, other: object) -> bool:
+    def __gt__(self, other: Money) -> bool:
         value = self._cmp(other)
         return NotImplemented if value is None else self.amount > value
 
-    def __ge__(self, other: object) -> bool:
+    def __ge__(self, other: Money) -> bool:
         value = self._cmp(other)
         return NotImplemented if value is None else self.amount >= value
 
@@ -327,7 +382,9 @@ class Money:
         code = check_lang(lang)
         minor = CURRENCIES[self.currency]
         sign = "-" if self.amount < 0 else ""
-        text = f"{abs(self.amount):,.{minor}f}"  # 1,234.50
+        # copy_abs, not abs(): abs() rounds in the caller's context. The amount already
+        # has exactly ``minor`` decimals, so the format spec rounds nothing either.
+        text = f"{self.amount.copy_abs():,.{minor}f}"  # 1,234.50
         if code == "vi":
             text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
             return f"{sign}{text} {self.symbol}"
@@ -344,3 +401,17 @@ class Money:
 # per-call look-up): ``Money.__init__`` stores the amount it has just checked.
 _set_amount = Money.__dict__["amount"].__set__
 _set_currency = Money.__dict__["currency"].__set__
+
+
+def _exact(amount: Decimal, currency: str) -> Money:
+    """Money from the exact sum or difference of two amounts of ``currency``.
+
+    Both already have the currency's exponent, and so does their exact sum (60 digits
+    hold any two amounts below 10^18), which is never ``-0`` when rounding half-even:
+    only the range is left to check, not the decimal places (twice as fast as
+    ``Money(...)``).
+    """
+    money = object.__new__(Money)
+    _set_amount(money, _in_range(amount))
+    _set_currency(money, currency)
+    return money

@@ -476,7 +476,13 @@ class ContactPoint:
 
         >>> ContactPoint.email("an@example.vn").allows(ContactChannel.EMAIL)
         False
+
+        Raises:
+            ValidationError: ``channel`` is not a :class:`ContactChannel`.
         """
+        if type(channel) is not ContactChannel:
+            msg = f"expected a ContactChannel, got {type(channel).__name__}"
+            raise ValidationError("channel", msg)
         return channel in self.consents
 
     def with_consent(self, channel: ContactChannel, given: bool = True) -> ContactPoint:

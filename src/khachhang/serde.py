@@ -179,8 +179,12 @@ _MONEY_KEYS = frozenset({"amount", "currency"})
 
 # Money is immutable and Money(amount, currency) a pure function of two strings, so the
 # values read most recently are kept: catalogue prices and amounts repeat across orders.
+# Bounded in bytes, not only in entries: only short texts are kept (every amount in
+# range, written plainly, fits in 24 characters), so 4096 entries hold at most about
+# 1.5 MB, whatever the documents (longer, padded texts are built but never kept).
 _MONEY_CACHE: dict[tuple[str, str], Money] = {}
 _MONEY_CACHE_SIZE = 4096
+_MONEY_CACHE_TEXT = 24
 
 
 def _structure_money(value: object, _: type) -> Money:
@@ -188,6 +192,8 @@ def _structure_money(value: object, _: type) -> Money:
         amount = value["amount"]
         currency = value["currency"]
         if type(amount) is str and type(currency) is str:
+            if len(amount) > _MONEY_CACHE_TEXT or len(currency) > 3:
+                return Money(amount, currency)  # refuses a text over MAX_AMOUNT_TEXT
             key = (amount, currency)
             money = _MONEY_CACHE.get(key)
             if money is None:

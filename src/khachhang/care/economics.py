@@ -53,7 +53,7 @@ DEFAULT_ACQUISITION_MULTIPLE = Decimal(5)
 measured acquisition cost."""
 
 _YEAR = timedelta(days=365)
-_LIMIT = Decimal(10) ** 6
+_LIMIT = Decimal(10**6)
 
 
 def _decimal(path: str, value: object, *, low: Decimal, high: Decimal = _LIMIT) -> Decimal:

@@ -378,8 +378,10 @@ def _bind_total_amount(as_of: datetime) -> Callable[[Customer], tuple[Decimal, s
         else:
             values = [p.amount.amount for p in ps if p.at <= as_of]
         # A customer's total stays below 10^18 with at most 3 decimals (21 digits), so
-        # the built-in sum is exact in any context of 28+ digits; else use ours.
-        if getcontext().prec >= 28:
+        # the built-in sum is exact (nothing to round, overflow or clamp, so no trap
+        # can fire) in a context of 28+ digits and a wide exponent range; else use ours.
+        ctx = getcontext()
+        if ctx.prec >= 28 and ctx.Emax >= 28 and ctx.Emin <= -28 and not ctx.clamp:
             total = sum(values, _NO_AMOUNT)
         else:
             total = _NO_AMOUNT

@@ -38,7 +38,14 @@ from khachhang.kinds import (
     Role,
     Scope,
 )
-from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, MAX_AMOUNT, Money, MoneyInput
+from khachhang.money import (
+    CURRENCIES,
+    DEFAULT_CURRENCY,
+    MAX_AMOUNT,
+    MONEY_CONTEXT,
+    Money,
+    MoneyInput,
+)
 from khachhang.parties import (
     FORMER_PROVINCES,
     PROVINCES,
@@ -238,12 +245,15 @@ def money(
 @functools.cache
 def _money_in(code: str, lo: Decimal, hi: Decimal) -> SearchStrategy[Money]:
     minor = CURRENCIES[code]
-    low = int(lo.scaleb(minor).to_integral_value(rounding=ROUND_CEILING))
-    high = int(hi.scaleb(minor).to_integral_value(rounding=ROUND_FLOOR))
+    # MONEY_CONTEXT, not the caller's: a test may draw under a hostile decimal context.
+    low = int(lo.scaleb(minor, MONEY_CONTEXT).to_integral_value(ROUND_CEILING, MONEY_CONTEXT))
+    high = int(hi.scaleb(minor, MONEY_CONTEXT).to_integral_value(ROUND_FLOOR, MONEY_CONTEXT))
     if low > high:
         msg = f"no {code} amount lies between {lo} and {hi}"
         raise InvalidArgument(msg)
-    return st.integers(low, high).map(lambda units: Money(Decimal(units).scaleb(-minor), code))
+    return st.integers(low, high).map(
+        lambda units: Money(Decimal(units).scaleb(-minor, MONEY_CONTEXT), code)
+    )
 
 
 def genders() -> SearchStrategy[Gender]:
