@@ -27,11 +27,17 @@ Traceback (most recent call last):
 khachhang.errors.ConversionError: cannot build Customer: 2 problem(s)
   $.created_at: not an ISO 8601 datetime: 'yesterday'
   $.scope: 'outer space' is not a valid Scope; expected one of: internal, external
+
+Your own hooks: :data:`converter` is the only converter these functions use. Register
+hooks on it as on any cattrs converter; they reach :func:`to_dict`, :func:`to_json`,
+:func:`from_dict`, :func:`from_json` and values nested anywhere in a model, whenever they
+are registered (see docs/serde.md, "Your own hooks").
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -214,6 +220,7 @@ def _structure_money(value: object, _: type) -> Money:
     return Money(amount, currency)
 
 
+@functools.cache  # one hook per enum: the purchase shortcut recognises it
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     members = {member.value: member for member in cls}
     accepted = ", ".join(str(v) for v in members)
@@ -249,22 +256,29 @@ def _collection_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[
         if not isinstance(values, (list, tuple, set, frozenset)):
             msg = f"expected a list, got {type(values).__name__}"
             raise ValidationError("", msg)
-        if not detailed:
+        try:
             return make([inner(v, inner_type) for v in values])
-        items: list[Any] = []
+        except Exception as exc:
+            if not detailed:
+                raise
+            # Only to describe the failure: the same hook on the same items, each one's
+            # error kept with its index. It never turns the refusal into a result.
+            raise _every_item_error(values, exc) from None
+
+    def _every_item_error(values: Iterable[object], first: Exception) -> Exception:
         errors: list[Exception] = []
         for index, value in enumerate(values):
             try:
-                items.append(inner(value, inner_type))
+                inner(value, inner_type)
             except Exception as exc:  # collected with the index, re-raised below
                 note = IterableValidationNote(
                     f"Structuring {cls} @ index {index}", index, inner_type
                 )
                 setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
                 errors.append(exc)
-        if errors:
-            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
-        return make(items)
+        if not errors:
+            return first
+        return IterableValidationError(f"While structuring {cls!r}", errors, cls)
 
     return structure
 
@@ -334,34 +348,74 @@ def _payload_tag(payload: Payload) -> str:
     return tag
 
 
-def _unstructure_payload(conv: cattrs.Converter) -> Callable[[Payload], dict[str, Any]]:
+def _payload_class(value: object) -> tuple[type[Payload], dict[str, Any]]:
+    """The registered class ``value``'s ``"type"`` tag names, and the body without it."""
+    if not isinstance(value, Mapping) or "type" not in value:
+        raise ValidationError("type", "a payload is an object with a 'type' tag")
+    tag = value["type"]
+    cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        known = ", ".join(sorted(_PAYLOADS))
+        raise ValidationError("type", f"unknown payload type {shown(tag)}; known: {known}")
+    return cls, {k: v for k, v in value.items() if k != "type"}
+
+
+def _is_payload(cls: object) -> bool:
+    return cls is Payload or cls in _PAYLOAD_TAGS
+
+
+def _payload_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    if cls is Payload:  # a field typed with the base class: the value's own class decides
+
+        def unstructure_any(payload: Payload) -> Any:
+            _payload_tag(payload)  # refuses an unregistered class by name
+            return conv.get_unstructure_hook(type(payload))(payload)
+
+        return unstructure_any
+    tag = _PAYLOAD_TAGS[cls]
+    body = make_dict_unstructure_fn(cls, conv)
+
     def unstructure(payload: Payload) -> dict[str, Any]:
-        tag = _payload_tag(payload)
-        return {"type": tag, **_BODY_UNSTRUCTURE[conv][type(payload)](payload)}
+        return {"type": tag, **body(payload)}
 
     return unstructure
 
 
-def _structure_payload(conv: cattrs.Converter) -> Callable[[object, type], Payload]:
-    def structure(value: object, _: type) -> Payload:
-        if not isinstance(value, Mapping) or "type" not in value:
-            raise ValidationError("type", "a payload is an object with a 'type' tag")
-        tag = value["type"]
-        cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
-        if cls is None:
-            known = ", ".join(sorted(_PAYLOADS))
-            raise ValidationError("type", f"unknown payload type {shown(tag)}; known: {known}")
-        body = {k: v for k, v in value.items() if k != "type"}
-        return _BODY_STRUCTURE[conv][cls](body, cls)
+def _payload_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    if cls is Payload:
+
+        def structure_any(value: object, _: object) -> Payload:
+            found, _body = _payload_class(value)
+            result: Payload = conv.get_structure_hook(found)(value, found)
+            return result
+
+        return structure_any
+    body = make_dict_structure_fn(
+        cls,
+        conv,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=conv.detailed_validation,
+    )
+
+    def structure(value: object, _: object) -> Payload:
+        found, fields = _payload_class(value)
+        if found is not cls:
+            msg = f"expected a {_PAYLOAD_TAGS[cls]!r} payload, got {_PAYLOAD_TAGS[found]!r}"
+            raise ValidationError("type", msg)
+        result: Payload = body(fields, cls)
+        return result
 
     return structure
 
 
-_BODY_UNSTRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any], dict[str, Any]]]] = {}
-_BODY_STRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any, type], Payload]]] = {}
+def _configure(conv: cattrs.Converter, *, shortcuts: bool = True) -> cattrs.Converter:
+    """Install every hook of the library on ``conv``.
 
-
-def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+    Hooks that depend on other types' hooks are *factories*: cattrs calls them on first
+    use and forgets what they built whenever a hook is registered, so a hook an
+    application registers later reaches values nested anywhere in a model. ``shortcuts``
+    adds the straight-line hooks for purchases (tests compare with and without).
+    """
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
@@ -382,26 +436,20 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     )
     conv.register_unstructure_hook_factory(
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),
-        lambda t: _frozenset_unstructure_factory(t, conv),
+        _frozenset_unstructure_factory,
     )
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda t: _enum_unstructure
     )
-    conv.register_unstructure_hook_factory(
-        _is_variadic_tuple, lambda t: _tuple_unstructure_factory(t, conv)
-    )
-    conv.register_structure_hook_factory(
-        _is_collection, lambda t: _collection_structure_factory(t, conv)
-    )
-    conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
-    conv.register_structure_hook(Payload, _structure_payload(conv))
-    if not conv.detailed_validation:
-        # Before the party hooks below, which look their fields' hooks up once, now.
-        conv.register_structure_hook_factory(
-            _is_optional, lambda t: _optional_structure_factory(t, conv)
-        )
+    conv.register_unstructure_hook_factory(_is_variadic_tuple, _tuple_unstructure_factory)
+    conv.register_structure_hook_factory(_is_collection, _collection_structure_factory)
+    conv.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
+    conv.register_structure_hook_factory(_is_payload, _payload_structure_factory)
+    conv.register_structure_hook_factory(_is_optional, _optional_structure_factory)
     _configure_party(conv)
     _configure_packages(conv)
+    if shortcuts:
+        _configure_line_items(conv)
     return conv
 
 
@@ -421,10 +469,19 @@ _PARTY_TAGS: dict[str, type[Person] | type[Organization]] = {
 }
 
 
-def _configure_party(conv: cattrs.Converter) -> None:
-    """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
+def _party_unstructure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     dump_person = make_dict_unstructure_fn(Person, conv)
     dump_org = make_dict_unstructure_fn(Organization, conv)
+
+    def unstructure(party: Party) -> dict[str, Any]:
+        if isinstance(party, Person):
+            return {"type": "person", **dump_person(party)}
+        return {"type": "organization", **dump_org(party)}
+
+    return unstructure
+
+
+def _party_structure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     load = {
         tag: make_dict_structure_fn(
             cls,
@@ -434,11 +491,6 @@ def _configure_party(conv: cattrs.Converter) -> None:
         )
         for tag, cls in _PARTY_TAGS.items()
     }
-
-    def unstructure(party: Party) -> dict[str, Any]:
-        if isinstance(party, Person):
-            return {"type": "person", **dump_person(party)}
-        return {"type": "organization", **dump_org(party)}
 
     def structure(value: object, _: object) -> Party:
         if not isinstance(value, Mapping):
@@ -453,20 +505,17 @@ def _configure_party(conv: cattrs.Converter) -> None:
         body = {k: v for k, v in value.items() if k != "type"}
         return load[tag](body, _PARTY_TAGS[tag])
 
-    conv.register_unstructure_hook(Party, unstructure)
-    conv.register_structure_hook(Party, structure)
+    return structure
 
 
-converter: cattrs.Converter = _configure(
-    cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-)
-"""The converter for every public model (detailed validation: all bad paths at once)."""
+def _is_party(cls: object) -> bool:
+    return bool(cls == Party)
 
-# The same hooks without per-field error bookkeeping: tried first because it is faster;
-# when it fails, `converter` runs again to collect every problem with its path.
-_fast: cattrs.Converter = _configure(
-    cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-)
+
+def _configure_party(conv: cattrs.Converter) -> None:
+    """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
+    conv.register_unstructure_hook_factory(_is_party, _party_unstructure_factory)
+    conv.register_structure_hook_factory(_is_party, _party_structure_factory)
 
 
 def _configure_line_items(conv: cattrs.Converter) -> None:
@@ -475,51 +524,96 @@ def _configure_line_items(conv: cattrs.Converter) -> None:
     They take only the plainest form of valid data (exact types, no missing or extra key)
     and build the objects with their constructors, which validate as always; anything else
     goes to cattrs' generated hooks. So they refuse whatever those refuse, and accept
-    nothing more (a property test compares both converters on mutated documents).
+    nothing more (a property test compares them with a converter without them). When a
+    shortcut refuses, the generated hook runs on the same data only to report every
+    problem with its path; it cannot turn the refusal into a result. The shortcuts inline
+    the library's hooks for strings, integers, datetimes, money and the channel, so they
+    stand aside while an application's hook replaces any of those.
     """
     from khachhang.customers import LineItem, Purchase, PurchaseChannel
 
-    generic_item = make_dict_structure_fn(LineItem, conv, _cattrs_forbid_extra_keys=True)
-    generic_purchase = make_dict_structure_fn(Purchase, conv, _cattrs_forbid_extra_keys=True)
-    channels = {channel.value: channel for channel in PurchaseChannel}
-    default_channel = getattr(attrs.fields(Purchase).channel.default, "value", None)
-    purchase_keys = frozenset(a.name for a in attrs.fields(Purchase))
+    def inlined(*hooks: tuple[Any, Callable[..., Any]]) -> bool:
+        return all(conv.get_structure_hook(t) is hook for t, hook in hooks)
 
-    def line_item(value: Any, cls: type[LineItem]) -> LineItem:
-        if type(value) is dict and len(value) == 4:
-            sku, name = value.get("sku"), value.get("name")
-            quantity, price = value.get("quantity"), value.get("unit_price")
-            if type(sku) is str and type(name) is str and type(quantity) is int and price:
-                return LineItem(sku, name, quantity, _structure_money(price, Money))
-        return generic_item(value, cls)
+    def line_item_factory(cls: Any) -> Callable[[Any, Any], LineItem]:
+        generic = make_dict_structure_fn(
+            LineItem,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        if not inlined((str, _structure_str), (int, _structure_int), (Money, _structure_money)):
+            return generic
 
-    def purchase(value: Any, cls: type[Purchase]) -> Purchase:
-        if type(value) is dict and value.keys() <= purchase_keys:
-            ident, at, amount = value.get("id"), value.get("at"), value.get("amount")
-            channel = value.get("channel", default_channel)
-            items = value.get("items", ())
-            if (
-                type(ident) is str
-                and type(at) is str
-                and amount
-                and type(channel) is str
-                and channel in channels
-                and type(items) is list
-            ):
-                return Purchase(
-                    ident,
-                    _structure_datetime(at, datetime),
-                    _structure_money(amount, Money),
-                    channels[channel],
-                    tuple([line_item(item, LineItem) for item in items]),
-                )
-        return generic_purchase(value, cls)
+        def line_item(value: Any, cls: type[LineItem]) -> LineItem:
+            if type(value) is dict and len(value) == 4:
+                sku, name = value.get("sku"), value.get("name")
+                quantity, price = value.get("quantity"), value.get("unit_price")
+                if type(sku) is str and type(name) is str and type(quantity) is int and price:
+                    try:
+                        return LineItem(sku, name, quantity, _structure_money(price, Money))
+                    except Exception as exc:
+                        _explain(generic, value, cls, exc)
+            return generic(value, cls)
 
-    conv.register_structure_hook(LineItem, line_item)
-    conv.register_structure_hook(Purchase, purchase)
+        return line_item
+
+    def purchase_factory(cls: Any) -> Callable[[Any, Any], Purchase]:
+        generic = make_dict_structure_fn(
+            Purchase,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        if not inlined(
+            (str, _structure_str),
+            (datetime, _structure_datetime),
+            (Money, _structure_money),
+            (PurchaseChannel, _enum_hook(PurchaseChannel)),
+        ):
+            return generic
+        item_hook = conv.get_structure_hook(LineItem)
+        channels = {channel.value: channel for channel in PurchaseChannel}
+        default_channel = getattr(attrs.fields(Purchase).channel.default, "value", None)
+        purchase_keys = frozenset(a.name for a in attrs.fields(Purchase))
+
+        def purchase(value: Any, cls: type[Purchase]) -> Purchase:
+            if type(value) is dict and value.keys() <= purchase_keys:
+                ident, at, amount = value.get("id"), value.get("at"), value.get("amount")
+                channel = value.get("channel", default_channel)
+                items = value.get("items", ())
+                if (
+                    type(ident) is str
+                    and type(at) is str
+                    and amount
+                    and type(channel) is str
+                    and channel in channels
+                    and type(items) is list
+                ):
+                    try:
+                        return Purchase(
+                            ident,
+                            _structure_datetime(at, datetime),
+                            _structure_money(amount, Money),
+                            channels[channel],
+                            tuple([item_hook(item, LineItem) for item in items]),
+                        )
+                    except Exception as exc:
+                        _explain(generic, value, cls, exc)
+            return generic(value, cls)
+
+        return purchase
+
+    conv.register_structure_hook_factory(lambda t: t is LineItem, line_item_factory)
+    conv.register_structure_hook_factory(lambda t: t is Purchase, purchase_factory)
 
 
-_configure_line_items(_fast)
+def _explain(
+    generic: Callable[[Any, Any], object], value: object, cls: type, exc: Exception
+) -> None:
+    """Raise the generated hook's report for data a shortcut refused (never return)."""
+    generic(value, cls)  # raises with every problem and its path
+    raise exc  # the generated hook accepted it: the shortcut's refusal stands
 
 
 def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
@@ -528,45 +622,46 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
     ``tag`` is written as ``"type"`` and is the only way data can name a class: there is
     no import by name, so untrusted JSON cannot reach arbitrary classes.
     """
+    _remember_payload(cls, tag)
+    # Registering again makes cattrs forget the hooks it built before this class was known.
+    converter.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
+    converter.register_structure_hook_factory(_is_payload, _payload_structure_factory)
+    return cls
+
+
+def _remember_payload(cls: type[Payload], tag: str) -> None:
     if not (isinstance(cls, type) and issubclass(cls, Payload)):
         raise ValidationError("cls", "expected a Payload subclass")
     if _PAYLOADS.get(tag, cls) is not cls:
         raise ValidationError("tag", f"tag {tag!r} is already used by {_PAYLOADS[tag].__name__}")
     _PAYLOADS[tag] = cls
     _PAYLOAD_TAGS[cls] = tag
-    for conv in (converter, _fast):
-        body_out = make_dict_unstructure_fn(cls, conv)
-        body_in = make_dict_structure_fn(
-            cls,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=conv.detailed_validation,
-        )
-        _BODY_UNSTRUCTURE.setdefault(conv, {})[cls] = body_out
-        _BODY_STRUCTURE.setdefault(conv, {})[cls] = body_in
-        conv.register_unstructure_hook(cls, _unstructure_payload(conv))
-        conv.register_structure_hook(cls, _structure_payload(conv))
-    return cls
 
 
-def _register_builtin_payloads() -> None:
+def _remember_builtin_payloads() -> None:
     from khachhang.buying import _serde as buying
     from khachhang.care import _serde as care
     from khachhang.customers import LifecyclePolicy
     from khachhang.segmentation import _serde as segmentation
 
-    register_payload(LifecyclePolicy, "lifecycle_policy")
+    _remember_payload(LifecyclePolicy, "lifecycle_policy")
     for package in (segmentation, buying, care):
         for cls, tag in package.PAYLOADS:
-            register_payload(cls, tag)
+            _remember_payload(cls, tag)
 
 
-_register_builtin_payloads()
+_remember_builtin_payloads()
+
+converter: cattrs.Converter = _configure(
+    cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+)
+"""The converter behind :func:`to_dict`, :func:`from_dict`, :func:`to_json` and
+:func:`from_json`: register your own hooks on it (see "Your own hooks" above)."""
 
 
 def to_dict(value: object) -> Any:
     """Turn a model (or a list/tuple of models) into JSON-compatible data."""
-    return _fast.unstructure(value)
+    return converter.unstructure(value)
 
 
 def _keys(keys: Iterable[object]) -> str:
@@ -614,13 +709,7 @@ def from_dict(data: object, cls: type[T]) -> T:
         reason = f"expected an object, got {type(data).__name__}"
         raise ConversionError(_name(cls), [("$", reason)])
     try:
-        result: T = _fast.structure(data, cls)
-    except Exception:
-        pass
-    else:
-        return result
-    try:
-        result = converter.structure(data, cls)
+        result: T = converter.structure(data, cls)
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except Exception as exc:
