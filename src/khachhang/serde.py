@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Context, Decimal, InvalidOperation
 from types import UnionType
-from typing import Any, TypeVar, Union, get_args
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -53,6 +53,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
+    StructureHandlerNotFoundError,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
@@ -62,7 +63,12 @@ from khachhang.fsm import Payload, require_aware
 from khachhang.money import Money
 from khachhang.parties import Organization, Party, Person
 
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
+
 __all__ = [
+    "JSONObject",
+    "JSONValue",
     "converter",
     "from_dict",
     "from_json",
@@ -72,6 +78,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
+"""What :func:`to_dict` returns and :func:`from_dict` reads: data :mod:`json` writes as is."""
+JSONObject: TypeAlias = dict[str, JSONValue]
+"""A JSON object: what :func:`to_dict` returns for a model."""
 
 _PAYLOADS: dict[str, type[Payload]] = {}
 _PAYLOAD_TAGS: dict[type[Payload], str] = {}
@@ -659,9 +670,61 @@ converter: cattrs.Converter = _configure(
 :func:`from_json`: register your own hooks on it (see "Your own hooks" above)."""
 
 
-def to_dict(value: object) -> Any:
-    """Turn a model (or a list/tuple of models) into JSON-compatible data."""
-    return converter.unstructure(value)
+@overload
+def to_dict(value: AttrsInstance) -> JSONObject: ...
+
+
+@overload
+def to_dict(value: object) -> JSONValue: ...
+
+
+def to_dict(value: object) -> JSONValue:
+    """Turn a model (or a list/tuple of models) into JSON-compatible data.
+
+    A model (any attrs instance) becomes a JSON object, typed :data:`JSONObject`;
+    anything else :data:`JSONValue`.
+
+    Raises:
+        ConversionError: ``value`` is not something the converter can write as JSON
+            (an object it has no hook for), or a hook wrote a model as something other
+            than a JSON object.
+    """
+    try:
+        data: JSONValue = converter.unstructure(value)
+    except RecursionError:
+        raise ConversionError("JSON", [("$", "nested too deeply")]) from None
+    if data is value and not isinstance(value, _JSON_SCALARS):
+        # cattrs hands back what it has no hook for, unchanged.
+        raise ConversionError("JSON", [("$", _no_unstructure_hook(value))])
+    if type(data) is not dict and attrs.has(type(value)):
+        reason = f"the hook for {type(value).__name__} wrote {type(data).__name__}, not an object"
+        raise ConversionError("JSON", [("$", reason)])
+    return data
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _no_unstructure_hook(value: object) -> str:
+    name = type(value).__name__
+    return (
+        f"{name} is not JSON data and not a model this library writes; "
+        f"register an unstructure hook for {name} on khachhang.serde.converter"
+    )
+
+
+def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
+    """Collect the paths in ``data`` holding something the JSON encoder cannot write."""
+    if len(found) >= 10:
+        return
+    if isinstance(data, dict):
+        for key, item in data.items():
+            _not_json(item, f"{path}.{key}", found)
+    elif isinstance(data, (list, tuple)):
+        for index, item in enumerate(data):
+            _not_json(item, f"{path}[{index}]", found)
+    elif not isinstance(data, _JSON_SCALARS):
+        found.append((path, _no_unstructure_hook(data)))
 
 
 def _keys(keys: Iterable[object]) -> str:
@@ -678,6 +741,8 @@ def _format(exc: BaseException, type_: type | None) -> str:
         return f"unknown key(s): {_keys(exc.extra_fields)}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, StructureHandlerNotFoundError):
+        return _no_structure_hook(exc.type_)
     if isinstance(exc, (TypeError, AttributeError)):
         name = getattr(type_, "__name__", None) or repr(type_)
         return f"expected data for {name}, got something else ({exc})"
@@ -708,8 +773,12 @@ def from_dict(data: object, cls: type[T]) -> T:
     if attrs.has(cls) and not isinstance(data, Mapping):
         reason = f"expected an object, got {type(data).__name__}"
         raise ConversionError(_name(cls), [("$", reason)])
+    if getattr(cls, "__parameters__", None) and attrs.has(cls):
+        raise ConversionError(_name(cls), [("$", _unbound_generic(cls))])
     try:
         result: T = converter.structure(data, cls)
+    except StructureHandlerNotFoundError as exc:  # a type, not the data, is the problem
+        raise ConversionError(_name(cls), [("$", _no_structure_hook(exc.type_))]) from None
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except Exception as exc:
@@ -721,15 +790,49 @@ def _name(cls: object) -> str:
     return getattr(cls, "__name__", None) or repr(cls)
 
 
+# How to name each generic model of the library with its type argument.
+_GENERIC_EXAMPLES = {
+    "Event": "Event[Lifecycle] (a customer's), Event[Stage] (a buying process's)",
+}
+
+
+def _unbound_generic(cls: object) -> str:
+    name = _name(cls)
+    params = ", ".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
+    example = _GENERIC_EXAMPLES.get(name, f"{name}[...]")
+    return f"{name} is generic in {params}: pass it with its type argument, e.g. {example}"
+
+
+def _no_structure_hook(type_: object) -> str:
+    name = _name(type_)
+    if not isinstance(type_, type) and get_origin(type_) is None:
+        return f"{type_!r} is not a type; pass the model class to build"
+    return (
+        f"no structure hook for {name}: pass a khachhang model, "
+        f"or register a structure hook for {name} on khachhang.serde.converter"
+    )
+
+
 def to_json(value: object, *, indent: int | None = None) -> str:
-    """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable)."""
+    """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable).
+
+    Raises:
+        ConversionError: naming the path of every value that is not JSON data.
+    """
     # to_dict builds a fresh tree, so the circular-reference check can be skipped (~15%).
     data = to_dict(value)
-    if indent is None:
-        return _COMPACT.encode(data)
-    return json.dumps(
-        data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
-    )
+    try:
+        if indent is None:
+            return _COMPACT.encode(data)
+        return json.dumps(
+            data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
+        )
+    except (TypeError, ValueError):  # something a hook left that JSON cannot hold
+        found: list[tuple[str, str]] = []
+        _not_json(data, "$", found)
+        if not found:
+            raise
+        raise ConversionError("JSON", found) from None
 
 
 # What json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
