@@ -146,3 +146,17 @@ def test_from_dict_into_a_type_the_converter_cannot_build_names_it(cls: Any, rea
     assert path == "$"
     assert said.startswith(reason)
     assert "unknown error" not in said
+
+
+def test_a_field_of_one_payload_class_refuses_another_registered_payload() -> None:
+    """A process's ``opening`` is an Opening: data tagged as a review is refused by tag."""
+    from khachhang.buying import BuyClass, BuyingProcess
+
+    process = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=T0)
+    data: Any = to_dict(process)
+    data["opening"]["type"] = "buying_review"
+    with pytest.raises(ConversionError) as info:
+        from_dict(data, BuyingProcess)
+    assert info.value.errors == (
+        ("$.opening.type", "expected a 'buying_opening' payload, got 'buying_review'"),
+    )
