@@ -13,8 +13,8 @@ from hypothesis import given, settings
 
 from khachhang import serde
 from khachhang.customers import Customer
-from khachhang.errors import ConversionError
-from khachhang.fsm import Event
+from khachhang.errors import ConversionError, ValidationError
+from khachhang.fsm import Event, Payload
 from khachhang.kinds import Lifecycle
 from khachhang.money import Money
 from khachhang.parties import Person
@@ -160,3 +160,17 @@ def test_a_field_of_one_payload_class_refuses_another_registered_payload() -> No
     assert info.value.errors == (
         ("$.opening.type", "expected a 'buying_opening' payload, got 'buying_review'"),
     )
+
+
+@attrs.frozen
+class _Unregistered(Payload):
+    """A payload class no one passed to register_payload."""
+
+    note: str = ""
+
+
+def test_an_unregistered_payload_is_refused_by_name_when_written() -> None:
+    """Never written without its tag (which nothing could read back)."""
+    event = Event("create", None, Lifecycle.PROSPECT, T0, payload=_Unregistered())
+    with pytest.raises(ValidationError, match="_Unregistered is not registered"):
+        to_dict(event)

@@ -372,11 +372,11 @@ def _payload_class(value: object) -> tuple[type[Payload], dict[str, Any]]:
 
 
 def _is_payload(cls: object) -> bool:
-    return cls is Payload or cls in _PAYLOAD_TAGS
+    return isinstance(cls, type) and issubclass(cls, Payload)
 
 
 def _payload_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
-    if cls is Payload:  # a field typed with the base class: the value's own class decides
+    if cls not in _PAYLOAD_TAGS:  # the base class, or a subclass nobody registered
 
         def unstructure_any(payload: Payload) -> Any:
             _payload_tag(payload)  # refuses an unregistered class by name
@@ -393,10 +393,13 @@ def _payload_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[
 
 
 def _payload_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    if cls is Payload:
+    if cls not in _PAYLOAD_TAGS:
 
         def structure_any(value: object, _: object) -> Payload:
             found, _body = _payload_class(value)
+            if not issubclass(found, cls):
+                msg = f"expected a {cls.__name__}, got a {_PAYLOAD_TAGS[found]!r} payload"
+                raise ValidationError("type", msg)
             result: Payload = conv.get_structure_hook(found)(value, found)
             return result
 
