@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -397,7 +398,7 @@ def test_events_are_rows_an_application_can_store_and_replay() -> None:
 
 def test_a_tampered_process_is_refused_when_loaded() -> None:
     p = at_selection()
-    data = to_dict(p)
+    data: Any = to_dict(p)
     assert from_dict(data, BuyingProcess) == p
     with pytest.raises(ConversionError, match="the events say"):
         from_dict({**data, "stage": "performance_review"}, BuyingProcess)
@@ -502,7 +503,7 @@ def test_an_abandon_event_without_its_reason_still_makes_the_deal_lost() -> None
     )
     assert BuyingProcess.replay(p.events) == p
     assert from_json(to_json(p), BuyingProcess) == p
-    rows = to_dict(at_selection())["events"]
+    rows: Any = to_dict(at_selection())["events"]
     row = {**rows[-1], "transition": "abandon", "source": "supplier_selection"}
     row |= {"target": "supplier_selection", "at": "2026-03-20T00:00:00+00:00", "note": "x"}
     loaded = from_dict({**to_dict(p), "events": [*rows, row]}, BuyingProcess)

@@ -310,7 +310,7 @@ def test_hostile_json_is_refused_with_a_conversion_error_or_loads_equal(
 ) -> None:
     from khachhang.errors import ConversionError
 
-    doc = to_dict(p)
+    doc: Any = to_dict(p)
     for _ in range(data.draw(st.integers(1, 3), label="edits")):
         path = data.draw(st.sampled_from(_paths(doc)), label="path")
         if data.draw(st.booleans(), label="add a key") and path:

@@ -130,7 +130,7 @@ def test_a_forged_log_does_not_load_and_the_error_names_the_event(name: str) -> 
 
 
 def test_the_reviewers_case_a_stored_resolve_without_payload_does_not_load() -> None:
-    data = to_dict(resolved())
+    data: Any = to_dict(resolved())
     assert data["events"][-1]["payload"] is not None
     data["events"][-1]["payload"] = None
     with pytest.raises(ConversionError, match="Resolution") as err:

@@ -433,7 +433,7 @@ def test_the_one_pass_ledger_agrees_with_the_obvious_one(ledger: PointsLedger, d
 
 def test_a_ledger_that_goes_below_zero_names_the_entry() -> None:
     ledger = PointsLedger("c").earn(10, at=T, expires_at=T + DAY).earn(5, at=T + 2 * DAY)
-    data = to_dict(ledger.redeem(5, at=T + 3 * DAY))
+    data: Any = to_dict(ledger.redeem(5, at=T + 3 * DAY))
     data["entries"][2]["points"] = 6  # only 5 left once the first lot expired
     with pytest.raises(ConversionError, match=r"entries\[2\]"):
         from_dict(data, PointsLedger)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -206,7 +207,7 @@ def test_a_closed_complaint_cannot_be_reopened() -> None:
 
 def test_a_tampered_log_does_not_load() -> None:
     c = resolve(complaint(at(2026, 3, 2, 9)), at(2026, 3, 2, 10))
-    data = to_dict(c)
+    data: Any = to_dict(c)
     data["events"][0]["target"] = "closed"
     with pytest.raises(ConversionError):
         from_dict(data, Complaint)

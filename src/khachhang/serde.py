@@ -27,18 +27,24 @@ Traceback (most recent call last):
 khachhang.errors.ConversionError: cannot build Customer: 2 problem(s)
   $.created_at: not an ISO 8601 datetime: 'yesterday'
   $.scope: 'outer space' is not a valid Scope; expected one of: internal, external
+
+Your own hooks: :data:`converter` is the only converter these functions use. Register
+hooks on it as on any cattrs converter; they reach :func:`to_dict`, :func:`to_json`,
+:func:`from_dict`, :func:`from_json` and values nested anywhere in a model, whenever they
+are registered (see docs/serde.md, "Your own hooks").
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Context, Decimal, InvalidOperation
 from types import UnionType
-from typing import Any, TypeVar, Union, get_args
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -47,6 +53,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
+    StructureHandlerNotFoundError,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
@@ -56,7 +63,12 @@ from khachhang.fsm import Payload, require_aware
 from khachhang.money import Money
 from khachhang.parties import Organization, Party, Person
 
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
+
 __all__ = [
+    "JSONObject",
+    "JSONValue",
     "converter",
     "from_dict",
     "from_json",
@@ -66,6 +78,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
+"""What :func:`to_dict` returns and :func:`from_dict` reads: data :mod:`json` writes as is."""
+JSONObject: TypeAlias = dict[str, JSONValue]
+"""A JSON object: what :func:`to_dict` returns for a model."""
 
 _PAYLOADS: dict[str, type[Payload]] = {}
 _PAYLOAD_TAGS: dict[type[Payload], str] = {}
@@ -220,6 +237,7 @@ def _structure_money(value: object, _: type) -> Money:
     return Money(amount, currency)
 
 
+@functools.cache  # one hook per enum: the purchase shortcut recognises it
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     members = {member.value: member for member in cls}
     accepted = ", ".join(str(v) for v in members)
@@ -255,22 +273,29 @@ def _collection_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[
         if not isinstance(values, (list, tuple, set, frozenset)):
             msg = f"expected a list, got {type(values).__name__}"
             raise ValidationError("", msg)
-        if not detailed:
+        try:
             return make([inner(v, inner_type) for v in values])
-        items: list[Any] = []
+        except Exception as exc:
+            if not detailed:
+                raise
+            # Only to describe the failure: the same hook on the same items, each one's
+            # error kept with its index. It never turns the refusal into a result.
+            raise _every_item_error(values, exc) from None
+
+    def _every_item_error(values: Iterable[object], first: Exception) -> Exception:
         errors: list[Exception] = []
         for index, value in enumerate(values):
             try:
-                items.append(inner(value, inner_type))
+                inner(value, inner_type)
             except Exception as exc:  # collected with the index, re-raised below
                 note = IterableValidationNote(
                     f"Structuring {cls} @ index {index}", index, inner_type
                 )
                 setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
                 errors.append(exc)
-        if errors:
-            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
-        return make(items)
+        if not errors:
+            return first
+        return IterableValidationError(f"While structuring {cls!r}", errors, cls)
 
     return structure
 
@@ -340,34 +365,77 @@ def _payload_tag(payload: Payload) -> str:
     return tag
 
 
-def _unstructure_payload(conv: cattrs.Converter) -> Callable[[Payload], dict[str, Any]]:
+def _payload_class(value: object) -> tuple[type[Payload], dict[str, Any]]:
+    """The registered class ``value``'s ``"type"`` tag names, and the body without it."""
+    if not isinstance(value, Mapping) or "type" not in value:
+        raise ValidationError("type", "a payload is an object with a 'type' tag")
+    tag = value["type"]
+    cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        known = ", ".join(sorted(_PAYLOADS))
+        raise ValidationError("type", f"unknown payload type {shown(tag)}; known: {known}")
+    return cls, {k: v for k, v in value.items() if k != "type"}
+
+
+def _is_payload(cls: object) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Payload)
+
+
+def _payload_unstructure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
+    if cls not in _PAYLOAD_TAGS:  # the base class, or a subclass nobody registered
+
+        def unstructure_any(payload: Payload) -> Any:
+            _payload_tag(payload)  # refuses an unregistered class by name
+            return conv.get_unstructure_hook(type(payload))(payload)
+
+        return unstructure_any
+    tag = _PAYLOAD_TAGS[cls]
+    body = make_dict_unstructure_fn(cls, conv)
+
     def unstructure(payload: Payload) -> dict[str, Any]:
-        tag = _payload_tag(payload)
-        return {"type": tag, **_BODY_UNSTRUCTURE[conv][type(payload)](payload)}
+        return {"type": tag, **body(payload)}
 
     return unstructure
 
 
-def _structure_payload(conv: cattrs.Converter) -> Callable[[object, type], Payload]:
-    def structure(value: object, _: type) -> Payload:
-        if not isinstance(value, Mapping) or "type" not in value:
-            raise ValidationError("type", "a payload is an object with a 'type' tag")
-        tag = value["type"]
-        cls = _PAYLOADS.get(tag) if isinstance(tag, str) else None
-        if cls is None:
-            known = ", ".join(sorted(_PAYLOADS))
-            raise ValidationError("type", f"unknown payload type {shown(tag)}; known: {known}")
-        body = {k: v for k, v in value.items() if k != "type"}
-        return _BODY_STRUCTURE[conv][cls](body, cls)
+def _payload_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    if cls not in _PAYLOAD_TAGS:
+
+        def structure_any(value: object, _: object) -> Payload:
+            found, _body = _payload_class(value)
+            if not issubclass(found, cls):
+                msg = f"expected a {cls.__name__}, got a {_PAYLOAD_TAGS[found]!r} payload"
+                raise ValidationError("type", msg)
+            result: Payload = conv.get_structure_hook(found)(value, found)
+            return result
+
+        return structure_any
+    body = make_dict_structure_fn(
+        cls,
+        conv,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=conv.detailed_validation,
+    )
+
+    def structure(value: object, _: object) -> Payload:
+        found, fields = _payload_class(value)
+        if found is not cls:
+            msg = f"expected a {_PAYLOAD_TAGS[cls]!r} payload, got {_PAYLOAD_TAGS[found]!r}"
+            raise ValidationError("type", msg)
+        result: Payload = body(fields, cls)
+        return result
 
     return structure
 
 
-_BODY_UNSTRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any], dict[str, Any]]]] = {}
-_BODY_STRUCTURE: dict[cattrs.Converter, dict[type[Payload], Callable[[Any, type], Payload]]] = {}
+def _configure(conv: cattrs.Converter, *, shortcuts: bool = True) -> cattrs.Converter:
+    """Install every hook of the library on ``conv``.
 
-
-def _configure(conv: cattrs.Converter) -> cattrs.Converter:
+    Hooks that depend on other types' hooks are *factories*: cattrs calls them on first
+    use and forgets what they built whenever a hook is registered, so a hook an
+    application registers later reaches values nested anywhere in a model. ``shortcuts``
+    adds the straight-line hooks for purchases (tests compare with and without).
+    """
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
@@ -388,26 +456,20 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     )
     conv.register_unstructure_hook_factory(
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),
-        lambda t: _frozenset_unstructure_factory(t, conv),
+        _frozenset_unstructure_factory,
     )
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda t: _enum_unstructure
     )
-    conv.register_unstructure_hook_factory(
-        _is_variadic_tuple, lambda t: _tuple_unstructure_factory(t, conv)
-    )
-    conv.register_structure_hook_factory(
-        _is_collection, lambda t: _collection_structure_factory(t, conv)
-    )
-    conv.register_unstructure_hook(Payload, _unstructure_payload(conv))
-    conv.register_structure_hook(Payload, _structure_payload(conv))
-    if not conv.detailed_validation:
-        # Before the party hooks below, which look their fields' hooks up once, now.
-        conv.register_structure_hook_factory(
-            _is_optional, lambda t: _optional_structure_factory(t, conv)
-        )
+    conv.register_unstructure_hook_factory(_is_variadic_tuple, _tuple_unstructure_factory)
+    conv.register_structure_hook_factory(_is_collection, _collection_structure_factory)
+    conv.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
+    conv.register_structure_hook_factory(_is_payload, _payload_structure_factory)
+    conv.register_structure_hook_factory(_is_optional, _optional_structure_factory)
     _configure_party(conv)
     _configure_packages(conv)
+    if shortcuts:
+        _configure_line_items(conv)
     return conv
 
 
@@ -427,10 +489,19 @@ _PARTY_TAGS: dict[str, type[Person] | type[Organization]] = {
 }
 
 
-def _configure_party(conv: cattrs.Converter) -> None:
-    """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
+def _party_unstructure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     dump_person = make_dict_unstructure_fn(Person, conv)
     dump_org = make_dict_unstructure_fn(Organization, conv)
+
+    def unstructure(party: Party) -> dict[str, Any]:
+        if isinstance(party, Person):
+            return {"type": "person", **dump_person(party)}
+        return {"type": "organization", **dump_org(party)}
+
+    return unstructure
+
+
+def _party_structure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     load = {
         tag: make_dict_structure_fn(
             cls,
@@ -440,11 +511,6 @@ def _configure_party(conv: cattrs.Converter) -> None:
         )
         for tag, cls in _PARTY_TAGS.items()
     }
-
-    def unstructure(party: Party) -> dict[str, Any]:
-        if isinstance(party, Person):
-            return {"type": "person", **dump_person(party)}
-        return {"type": "organization", **dump_org(party)}
 
     def structure(value: object, _: object) -> Party:
         if not isinstance(value, Mapping):
@@ -459,20 +525,17 @@ def _configure_party(conv: cattrs.Converter) -> None:
         body = {k: v for k, v in value.items() if k != "type"}
         return load[tag](body, _PARTY_TAGS[tag])
 
-    conv.register_unstructure_hook(Party, unstructure)
-    conv.register_structure_hook(Party, structure)
+    return structure
 
 
-converter: cattrs.Converter = _configure(
-    cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-)
-"""The converter for every public model (detailed validation: all bad paths at once)."""
+def _is_party(cls: object) -> bool:
+    return bool(cls == Party)
 
-# The same hooks without per-field error bookkeeping: tried first because it is faster;
-# when it fails, `converter` runs again to collect every problem with its path.
-_fast: cattrs.Converter = _configure(
-    cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-)
+
+def _configure_party(conv: cattrs.Converter) -> None:
+    """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
+    conv.register_unstructure_hook_factory(_is_party, _party_unstructure_factory)
+    conv.register_structure_hook_factory(_is_party, _party_structure_factory)
 
 
 def _configure_line_items(conv: cattrs.Converter) -> None:
@@ -481,51 +544,96 @@ def _configure_line_items(conv: cattrs.Converter) -> None:
     They take only the plainest form of valid data (exact types, no missing or extra key)
     and build the objects with their constructors, which validate as always; anything else
     goes to cattrs' generated hooks. So they refuse whatever those refuse, and accept
-    nothing more (a property test compares both converters on mutated documents).
+    nothing more (a property test compares them with a converter without them). When a
+    shortcut refuses, the generated hook runs on the same data only to report every
+    problem with its path; it cannot turn the refusal into a result. The shortcuts inline
+    the library's hooks for strings, integers, datetimes, money and the channel, so they
+    stand aside while an application's hook replaces any of those.
     """
     from khachhang.customers import LineItem, Purchase, PurchaseChannel
 
-    generic_item = make_dict_structure_fn(LineItem, conv, _cattrs_forbid_extra_keys=True)
-    generic_purchase = make_dict_structure_fn(Purchase, conv, _cattrs_forbid_extra_keys=True)
-    channels = {channel.value: channel for channel in PurchaseChannel}
-    default_channel = getattr(attrs.fields(Purchase).channel.default, "value", None)
-    purchase_keys = frozenset(a.name for a in attrs.fields(Purchase))
+    def inlined(*hooks: tuple[Any, Callable[..., Any]]) -> bool:
+        return all(conv.get_structure_hook(t) is hook for t, hook in hooks)
 
-    def line_item(value: Any, cls: type[LineItem]) -> LineItem:
-        if type(value) is dict and len(value) == 4:
-            sku, name = value.get("sku"), value.get("name")
-            quantity, price = value.get("quantity"), value.get("unit_price")
-            if type(sku) is str and type(name) is str and type(quantity) is int and price:
-                return LineItem(sku, name, quantity, _structure_money(price, Money))
-        return generic_item(value, cls)
+    def line_item_factory(cls: Any) -> Callable[[Any, Any], LineItem]:
+        generic = make_dict_structure_fn(
+            LineItem,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        if not inlined((str, _structure_str), (int, _structure_int), (Money, _structure_money)):
+            return generic
 
-    def purchase(value: Any, cls: type[Purchase]) -> Purchase:
-        if type(value) is dict and value.keys() <= purchase_keys:
-            ident, at, amount = value.get("id"), value.get("at"), value.get("amount")
-            channel = value.get("channel", default_channel)
-            items = value.get("items", ())
-            if (
-                type(ident) is str
-                and type(at) is str
-                and amount
-                and type(channel) is str
-                and channel in channels
-                and type(items) is list
-            ):
-                return Purchase(
-                    ident,
-                    _structure_datetime(at, datetime),
-                    _structure_money(amount, Money),
-                    channels[channel],
-                    tuple([line_item(item, LineItem) for item in items]),
-                )
-        return generic_purchase(value, cls)
+        def line_item(value: Any, cls: type[LineItem]) -> LineItem:
+            if type(value) is dict and len(value) == 4:
+                sku, name = value.get("sku"), value.get("name")
+                quantity, price = value.get("quantity"), value.get("unit_price")
+                if type(sku) is str and type(name) is str and type(quantity) is int and price:
+                    try:
+                        return LineItem(sku, name, quantity, _structure_money(price, Money))
+                    except Exception as exc:
+                        _explain(generic, value, cls, exc)
+            return generic(value, cls)
 
-    conv.register_structure_hook(LineItem, line_item)
-    conv.register_structure_hook(Purchase, purchase)
+        return line_item
+
+    def purchase_factory(cls: Any) -> Callable[[Any, Any], Purchase]:
+        generic = make_dict_structure_fn(
+            Purchase,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            _cattrs_detailed_validation=conv.detailed_validation,
+        )
+        if not inlined(
+            (str, _structure_str),
+            (datetime, _structure_datetime),
+            (Money, _structure_money),
+            (PurchaseChannel, _enum_hook(PurchaseChannel)),
+        ):
+            return generic
+        item_hook = conv.get_structure_hook(LineItem)
+        channels = {channel.value: channel for channel in PurchaseChannel}
+        default_channel = getattr(attrs.fields(Purchase).channel.default, "value", None)
+        purchase_keys = frozenset(a.name for a in attrs.fields(Purchase))
+
+        def purchase(value: Any, cls: type[Purchase]) -> Purchase:
+            if type(value) is dict and value.keys() <= purchase_keys:
+                ident, at, amount = value.get("id"), value.get("at"), value.get("amount")
+                channel = value.get("channel", default_channel)
+                items = value.get("items", ())
+                if (
+                    type(ident) is str
+                    and type(at) is str
+                    and amount
+                    and type(channel) is str
+                    and channel in channels
+                    and type(items) is list
+                ):
+                    try:
+                        return Purchase(
+                            ident,
+                            _structure_datetime(at, datetime),
+                            _structure_money(amount, Money),
+                            channels[channel],
+                            tuple([item_hook(item, LineItem) for item in items]),
+                        )
+                    except Exception as exc:
+                        _explain(generic, value, cls, exc)
+            return generic(value, cls)
+
+        return purchase
+
+    conv.register_structure_hook_factory(lambda t: t is LineItem, line_item_factory)
+    conv.register_structure_hook_factory(lambda t: t is Purchase, purchase_factory)
 
 
-_configure_line_items(_fast)
+def _explain(
+    generic: Callable[[Any, Any], object], value: object, cls: type, exc: Exception
+) -> None:
+    """Raise the generated hook's report for data a shortcut refused (never return)."""
+    generic(value, cls)  # raises with every problem and its path
+    raise exc  # the generated hook accepted it: the shortcut's refusal stands
 
 
 def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
@@ -534,45 +642,98 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
     ``tag`` is written as ``"type"`` and is the only way data can name a class: there is
     no import by name, so untrusted JSON cannot reach arbitrary classes.
     """
+    _remember_payload(cls, tag)
+    # Registering again makes cattrs forget the hooks it built before this class was known.
+    converter.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
+    converter.register_structure_hook_factory(_is_payload, _payload_structure_factory)
+    return cls
+
+
+def _remember_payload(cls: type[Payload], tag: str) -> None:
     if not (isinstance(cls, type) and issubclass(cls, Payload)):
         raise ValidationError("cls", "expected a Payload subclass")
     if _PAYLOADS.get(tag, cls) is not cls:
         raise ValidationError("tag", f"tag {tag!r} is already used by {_PAYLOADS[tag].__name__}")
     _PAYLOADS[tag] = cls
     _PAYLOAD_TAGS[cls] = tag
-    for conv in (converter, _fast):
-        body_out = make_dict_unstructure_fn(cls, conv)
-        body_in = make_dict_structure_fn(
-            cls,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=conv.detailed_validation,
-        )
-        _BODY_UNSTRUCTURE.setdefault(conv, {})[cls] = body_out
-        _BODY_STRUCTURE.setdefault(conv, {})[cls] = body_in
-        conv.register_unstructure_hook(cls, _unstructure_payload(conv))
-        conv.register_structure_hook(cls, _structure_payload(conv))
-    return cls
 
 
-def _register_builtin_payloads() -> None:
+def _remember_builtin_payloads() -> None:
     from khachhang.buying import _serde as buying
     from khachhang.care import _serde as care
     from khachhang.customers import LifecyclePolicy
     from khachhang.segmentation import _serde as segmentation
 
-    register_payload(LifecyclePolicy, "lifecycle_policy")
+    _remember_payload(LifecyclePolicy, "lifecycle_policy")
     for package in (segmentation, buying, care):
         for cls, tag in package.PAYLOADS:
-            register_payload(cls, tag)
+            _remember_payload(cls, tag)
 
 
-_register_builtin_payloads()
+_remember_builtin_payloads()
+
+converter: cattrs.Converter = _configure(
+    cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+)
+"""The converter behind :func:`to_dict`, :func:`from_dict`, :func:`to_json` and
+:func:`from_json`: register your own hooks on it (see "Your own hooks" above)."""
 
 
-def to_dict(value: object) -> Any:
-    """Turn a model (or a list/tuple of models) into JSON-compatible data."""
-    return _fast.unstructure(value)
+@overload
+def to_dict(value: AttrsInstance) -> JSONObject: ...
+
+
+@overload
+def to_dict(value: object) -> JSONValue: ...
+
+
+def to_dict(value: object) -> JSONValue:
+    """Turn a model (or a list/tuple of models) into JSON-compatible data.
+
+    A model (any attrs instance) becomes a JSON object, typed :data:`JSONObject`;
+    anything else :data:`JSONValue`.
+
+    Raises:
+        ConversionError: ``value`` is not something the converter can write as JSON
+            (an object it has no hook for), or a hook wrote a model as something other
+            than a JSON object.
+    """
+    try:
+        data: JSONValue = converter.unstructure(value)
+    except RecursionError:
+        raise ConversionError("JSON", [("$", "nested too deeply")]) from None
+    if data is value and not isinstance(value, _JSON_SCALARS):
+        # cattrs hands back what it has no hook for, unchanged.
+        raise ConversionError("JSON", [("$", _no_unstructure_hook(value))])
+    if type(data) is not dict and attrs.has(type(value)):
+        reason = f"the hook for {type(value).__name__} wrote {type(data).__name__}, not an object"
+        raise ConversionError("JSON", [("$", reason)])
+    return data
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _no_unstructure_hook(value: object) -> str:
+    name = type(value).__name__
+    return (
+        f"{name} is not JSON data and not a model this library writes; "
+        f"register an unstructure hook for {name} on khachhang.serde.converter"
+    )
+
+
+def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
+    """Collect the paths in ``data`` holding something the JSON encoder cannot write."""
+    if len(found) >= 10:
+        return
+    if isinstance(data, dict):
+        for key, item in data.items():
+            _not_json(item, f"{path}.{key}", found)
+    elif isinstance(data, (list, tuple)):
+        for index, item in enumerate(data):
+            _not_json(item, f"{path}[{index}]", found)
+    elif not isinstance(data, _JSON_SCALARS):
+        found.append((path, _no_unstructure_hook(data)))
 
 
 def _keys(keys: Iterable[object]) -> str:
@@ -589,6 +750,8 @@ def _format(exc: BaseException, type_: type | None) -> str:
         return f"unknown key(s): {_keys(exc.extra_fields)}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, StructureHandlerNotFoundError):
+        return _no_structure_hook(exc.type_)
     if isinstance(exc, (TypeError, AttributeError)):
         name = getattr(type_, "__name__", None) or repr(type_)
         return f"expected data for {name}, got something else ({exc})"
@@ -619,14 +782,12 @@ def from_dict(data: object, cls: type[T]) -> T:
     if attrs.has(cls) and not isinstance(data, Mapping):
         reason = f"expected an object, got {type(data).__name__}"
         raise ConversionError(_name(cls), [("$", reason)])
+    if getattr(cls, "__parameters__", None) and attrs.has(cls):
+        raise ConversionError(_name(cls), [("$", _unbound_generic(cls))])
     try:
-        result: T = _fast.structure(data, cls)
-    except Exception:
-        pass
-    else:
-        return result
-    try:
-        result = converter.structure(data, cls)
+        result: T = converter.structure(data, cls)
+    except StructureHandlerNotFoundError as exc:  # a type, not the data, is the problem
+        raise ConversionError(_name(cls), [("$", _no_structure_hook(exc.type_))]) from None
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except Exception as exc:
@@ -638,15 +799,49 @@ def _name(cls: object) -> str:
     return getattr(cls, "__name__", None) or repr(cls)
 
 
+# How to name each generic model of the library with its type argument.
+_GENERIC_EXAMPLES = {
+    "Event": "Event[Lifecycle] (a customer's), Event[Stage] (a buying process's)",
+}
+
+
+def _unbound_generic(cls: object) -> str:
+    name = _name(cls)
+    params = ", ".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
+    example = _GENERIC_EXAMPLES.get(name, f"{name}[...]")
+    return f"{name} is generic in {params}: pass it with its type argument, e.g. {example}"
+
+
+def _no_structure_hook(type_: object) -> str:
+    name = _name(type_)
+    if not isinstance(type_, type) and get_origin(type_) is None:
+        return f"{type_!r} is not a type; pass the model class to build"
+    return (
+        f"no structure hook for {name}: pass a khachhang model, "
+        f"or register a structure hook for {name} on khachhang.serde.converter"
+    )
+
+
 def to_json(value: object, *, indent: int | None = None) -> str:
-    """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable)."""
+    """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable).
+
+    Raises:
+        ConversionError: naming the path of every value that is not JSON data.
+    """
     # to_dict builds a fresh tree, so the circular-reference check can be skipped (~15%).
     data = to_dict(value)
-    if indent is None:
-        return _COMPACT.encode(data)
-    return json.dumps(
-        data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
-    )
+    try:
+        if indent is None:
+            return _COMPACT.encode(data)
+        return json.dumps(
+            data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
+        )
+    except (TypeError, ValueError):  # something a hook left that JSON cannot hold
+        found: list[tuple[str, str]] = []
+        _not_json(data, "$", found)
+        if not found:
+            raise
+        raise ConversionError("JSON", found) from None
 
 
 # What json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -657,6 +852,11 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_cir
 def from_json(text: str | bytes, cls: type[T]) -> T:
     """Parse JSON text into a ``cls``; the inverse of :func:`to_json`.
 
+    The reader is strict where JSON readers disagree: a key twice in one object is
+    refused (which value wins differs between readers, so it can smuggle data past a
+    check made with another one). A leading byte order mark is ignored, in text as in
+    bytes (RFC 8259, section 8.1, lets readers ignore it; Windows tools write one).
+
     Raises:
         ConversionError: for malformed JSON as well as for bad data.
     """
@@ -666,9 +866,71 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     if len(text) > _MAX_JSON_CHARS:
         raise ConversionError(_name(cls), [("$", "document too large")])
     try:
-        data = json.loads(text)
+        data = _read_json(text)
+    except _DuplicateKeyError:
+        raise ConversionError(_name(cls), _duplicate_keys(text)) from None
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except ValueError as exc:
         raise ConversionError(_name(cls), [("$", f"not valid JSON: {exc}")]) from None
     return from_dict(data, cls)
+
+
+class _DuplicateKeyError(Exception):
+    """Raised inside the JSON reader; :func:`from_json` then finds every path."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKeyError
+    return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
+
+
+def _text(text: str | bytes | bytearray) -> str:
+    """What :func:`json.loads` decodes bytes to (UTF-8, -16 or -32), without a BOM."""
+    if not isinstance(text, str):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _read_json(text: str | bytes | bytearray) -> Any:
+    return _DECODER.decode(_text(text))
+
+
+class _Repeated(dict[str, Any]):
+    """An object read with its repeated keys noted (only to report them)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _noting_repeats(pairs: list[tuple[str, Any]]) -> _Repeated:
+    obj = _Repeated(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        obj.repeated = tuple(repeated)
+    return obj
+
+
+def _duplicate_keys(text: str | bytes | bytearray) -> list[tuple[str, str]]:
+    """Read ``text`` again, noting repeats, and name every repeated key with its path."""
+    data = json.JSONDecoder(object_pairs_hook=_noting_repeats).decode(_text(text))
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("$", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Repeated):
+            for key in dict.fromkeys(value.repeated):
+                found.append((f"{path}.{key}", f"key {shown(key)} appears more than once"))
+            stack.extend((f"{path}.{k}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+    return sorted(found)

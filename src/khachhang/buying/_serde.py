@@ -1,7 +1,7 @@
 """Converter hooks for :mod:`khachhang.buying`, installed by :mod:`khachhang.serde`.
 
-:func:`configure` is called once for each of the library's converters (the detailed one
-and the fast one); :data:`PAYLOADS` lists the package's event payloads with their tags.
+:func:`configure` installs the package's hooks on the library's converter;
+:data:`PAYLOADS` lists the package's event payloads with their tags.
 Every buying model is a plain attrs class the converter handles without extra hooks; a
 :class:`~khachhang.buying.BuyingProcess` is rebuilt by its constructor, which replays
 its events and refuses fields that disagree with them.

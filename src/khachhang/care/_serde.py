@@ -1,7 +1,7 @@
 """Converter hooks for :mod:`khachhang.care`, installed by :mod:`khachhang.serde`.
 
-:func:`configure` is called once for each of the library's converters (the detailed one
-and the fast one); :data:`PAYLOADS` lists the package's event payloads with their tags.
+:func:`configure` installs the package's hooks on the library's converter;
+:data:`PAYLOADS` lists the package's event payloads with their tags.
 The service side (complaints, feedback, loyalty, internal care) keeps its own hooks in
 :mod:`khachhang.care._serde_service`.
 
@@ -84,10 +84,17 @@ def _structure_relativedelta(value: object, _: type) -> relativedelta:
         raise ValidationError("", f"not a usable offset: {exc}") from None
 
 
-def _rule_hooks(
-    conv: cattrs.Converter,
-) -> tuple[Callable[[Any], dict[str, Any]], Callable[[object, Any], CareRule]]:
+def _rule_unstructure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
     dump = {cls: make_dict_unstructure_fn(cls, conv) for cls in _RULE_TAGS.values()}
+
+    def unstructure(rule: Any) -> dict[str, Any]:
+        cls = type(rule)
+        return {"type": _TAG_OF[cls], **dump[cls](rule)}
+
+    return unstructure
+
+
+def _rule_structure_factory(_: Any, conv: cattrs.Converter) -> Callable[[object, Any], CareRule]:
     load = {
         tag: make_dict_structure_fn(
             cls,
@@ -97,10 +104,6 @@ def _rule_hooks(
         )
         for tag, cls in _RULE_TAGS.items()
     }
-
-    def unstructure(rule: Any) -> dict[str, Any]:
-        cls = type(rule)
-        return {"type": _TAG_OF[cls], **dump[cls](rule)}
 
     def structure(value: object, _: Any) -> CareRule:
         if not isinstance(value, Mapping):
@@ -114,16 +117,20 @@ def _rule_hooks(
         result: CareRule = load[tag](body, _RULE_TAGS[tag])
         return result
 
-    return unstructure, structure
+    return structure
+
+
+def _is_care_rule(cls: object) -> bool:
+    return bool(cls == CareRule)
 
 
 def configure(conv: cattrs.Converter) -> None:
     """Register this package's structure and unstructure hooks on ``conv``."""
     conv.register_unstructure_hook(relativedelta, _unstructure_relativedelta)
     conv.register_structure_hook(relativedelta, _structure_relativedelta)
-    unstructure, structure = _rule_hooks(conv)
-    conv.register_unstructure_hook_func(lambda t: t == CareRule, unstructure)
-    conv.register_structure_hook_func(lambda t: t == CareRule, structure)
+    # Factories: cattrs builds the rule hooks on first use, from the hooks in force then.
+    conv.register_unstructure_hook_factory(_is_care_rule, _rule_unstructure_factory)
+    conv.register_structure_hook_factory(_is_care_rule, _rule_structure_factory)
     # The service side's hooks come last: where both register one (``time``), theirs wins
     # and both write the same ISO text.
     _serde_service.configure(conv)

@@ -1,7 +1,7 @@
 """Converter hooks for :mod:`khachhang.segmentation`, installed by :mod:`khachhang.serde`.
 
-:func:`configure` is called once for each of the library's converters (the detailed one
-and the fast one); :data:`PAYLOADS` lists the package's event payloads with their tags.
+:func:`configure` installs the package's hooks on the library's converter;
+:data:`PAYLOADS` lists the package's event payloads with their tags.
 
 Rules are written as a tagged tree, one object per node with an ``"op"`` key::
 
