@@ -548,3 +548,17 @@ def test_a_ledger_longer_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPat
     stored = to_dict(ledger)
     stored["entries"].append(stored["entries"][0])
     assert _refusal(stored, PointsLedger).errors[0][0] == "$.entries"
+
+
+def test_a_process_holds_a_bounded_number_of_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each record copies the list it adds to: the bound keeps a replay linear."""
+    import khachhang.buying._guards as guards
+    from khachhang.buying import InfluenceNote
+    from khachhang.buying.stages import Influence
+
+    monkeypatch.setattr(guards, "MAX_ITEMS", 2)
+    note = InfluenceNote(Influence.ENVIRONMENTAL, "giá thép tăng")
+    p = BuyingProcess.start(id="b-1", buyer="c-1", buy_class=BuyClass.NEW_TASK, at=T0)
+    p = p.record(note, at=T0).record(note, at=T0)
+    with pytest.raises(TransitionError, match="at most 2 influence notes"):
+        p.record(note, at=T0)
