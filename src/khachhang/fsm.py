@@ -433,7 +433,8 @@ class Definition(Generic[I, S]):
             event = Event(move, state, transition.target, at, actor, note, payload)
         events = self.events_of(instance)
         if events:
-            if at < _instant(events[-1].at):
+            last = events[-1].at  # as an instant (_instant, inlined: this is the hot path)
+            if at < (last if type(last.tzinfo) is timezone else last.astimezone(_UTC)):
                 self._check(instance, transition, event)  # raises, with the message
             if len(events) >= MAX_EVENTS:
                 full = f"the log holds {len(events)} events, the most one log may hold"
