@@ -157,13 +157,16 @@ def raw_customer(rng: random.Random, i: int) -> RawCustomer:
         amount = total * (100 - rng.choice((0, 0, 5, 10))) // 100 // 1000 * 1000
         purchases.append((f"o-{i}-{k}", at, Decimal(amount), "VND", rng.choice(_CHANNELS), items))
     roles = tuple(rng.sample(("end_user", "buyer", "referrer"), rng.randrange(1, 3)))
+    # Drawn as before, so the rest of the data is unchanged; but without a lifecycle log
+    # the customer is a prospect (Customer refuses a lifecycle its log does not explain).
+    rng.choice(("current", "current", "loyal"))
     return (
         f"c-{i:06d}",
         person,
         created,
         "external",
         roles,
-        rng.choice(("current", "current", "loyal")),
+        "prospect",
         rng.choice(_SOURCES) if rng.random() < 0.8 else None,
         tuple(purchases),
         tuple(rng.sample(_TAGS, rng.randrange(0, 4))),

@@ -335,6 +335,7 @@ def _book() -> list[Customer]:
         created_at=T0,
         purchases=late.purchases,
         lifecycle=Lifecycle.CURRENT,
+        lifecycle_events=late.lifecycle_events,  # a lifecycle is what its log shows
     )
     usd = Customer(
         "usd", _person("John Smith", "1990-01-01", None, None), created_at=T0, currency="USD"

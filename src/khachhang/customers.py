@@ -20,8 +20,9 @@ Everything derived from it is a pure function of the value and an ``as_of`` time
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
@@ -30,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 from khachhang._checks import as_collection, check_items, check_type, clean_text
 from khachhang._html import Html, Printer, check_limit, esc, fields, mask, table, view, word
 from khachhang.errors import ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
 from khachhang.kinds import (
     EXTERNAL_ONLY_ROLES,
     ORGANIZATION_ONLY_ROLES,
@@ -185,14 +186,17 @@ class LifecyclePolicy(Payload):
 
     def qualifies_as_loyal(self, customer: Customer, as_of: datetime) -> str | None:
         """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
-        orders = customer.purchases_until(as_of)
-        if len(orders) < self.loyal_min_orders:
-            return f"{len(orders)} order(s), loyalty needs {self.loyal_min_orders}"
+        check_type("customer", customer, Customer)
+        when = _instant(require_aware(as_of, "as_of"))
+        book = _book(customer.purchases)
+        orders = bisect_right(book.instants, when)
+        if orders < self.loyal_min_orders:
+            return f"{orders} order(s), loyalty needs {self.loyal_min_orders}"
         if self.loyal_min_spent is not None:
-            spent = sum((p.amount for p in orders), Money.zero(customer.currency))
+            spent = Money(book.totals[orders], customer.currency)
             if spent < self.loyal_min_spent:  # another currency: CurrencyMismatchError
                 return f"spent {spent}, loyalty needs {self.loyal_min_spent}"
-        tenure = (as_of - customer.created_at).days
+        tenure = (when - _instant(customer.created_at)).days
         if tenure < self.loyal_min_tenure_days:
             return f"customer for {tenure} day(s), loyalty needs {self.loyal_min_tenure_days}"
         return None
@@ -204,22 +208,71 @@ class LifecyclePolicy(Payload):
         a lapse comes after it (and wins the customer back), so logs replay the same way
         whatever order the two were recorded in.
         """
-        orders = tuple(p for p in customer.purchases if p.at < as_of)
-        if not orders:
+        check_type("customer", customer, Customer)
+        when = _instant(require_aware(as_of, "as_of"))
+        book = _book(customer.purchases)
+        before = bisect_left(book.instants, when)
+        if not before:
             return "never bought, so cannot lapse"
-        quiet = (as_of - orders[-1].at).days
+        quiet = (when - book.instants[before - 1]).days
         if quiet < self.lapse_after_days:
             return f"last purchase {quiet} day(s) ago, lapse needs {self.lapse_after_days}"
         return None
 
 
-# (purchase.at, purchase.id), fetched in C: purchases are sorted whenever a customer is built.
+_UTC = timezone.utc
+
+# (purchase.at, purchase.id), fetched in C: purchases are sorted whenever a customer is
+# built. Right only when every time has a fixed offset (no fold): see _purchase_order.
 _purchase_time: Callable[[Purchase], tuple[datetime, str]] = operator.attrgetter("at", "id")
+
+
+def _purchase_instant(purchase: Purchase) -> tuple[datetime, str]:
+    return (purchase.at.astimezone(_UTC), purchase.id)
+
+
+def _purchase_order(items: Iterable[Purchase]) -> Callable[[Purchase], tuple[datetime, str]]:
+    """The sort key of purchases: by instant (UTC), then id.
+
+    Datetimes sharing one ``ZoneInfo`` compare by wall time, ignoring ``fold``; fixed
+    offsets (the usual case, and what JSON gives back) are ordered right by the fast key.
+    """
+    if all(type(p.at.tzinfo) is timezone for p in items):
+        return _purchase_time
+    return _purchase_instant
 
 
 def _sorted_purchases(values: Iterable[Purchase]) -> tuple[Purchase, ...]:
     items = check_items("purchases", as_collection("purchases", values), Purchase)
-    return tuple(sorted(items, key=_purchase_time))
+    return tuple(sorted(items, key=_purchase_order(items)))
+
+
+@attrs.frozen
+class _Book:
+    """Purchase instants (UTC, in order) and running totals: what the lifecycle guards
+    ask, answered by bisection (a replay of a long log stays linear-logarithmic)."""
+
+    purchases: tuple[Purchase, ...]
+    instants: list[datetime]
+    totals: list[Decimal]  # totals[k]: the sum of the first k purchases
+
+
+_last_book: list[_Book] = []
+
+
+def _book(purchases: tuple[Purchase, ...]) -> _Book:
+    """The :class:`_Book` of ``purchases``, remembered for the last tuple asked about
+    (a replay asks about the same customer's purchases once per event)."""
+    memo = _last_book[:1]
+    if memo and memo[0].purchases is purchases:
+        return memo[0]
+    add = MONEY_CONTEXT.add
+    totals = [Decimal(0)]
+    for purchase in purchases:
+        totals.append(add(totals[-1], purchase.amount.amount))
+    book = _Book(purchases, [p.at.astimezone(_UTC) for p in purchases], totals)
+    _last_book[:] = [book]
+    return book
 
 
 def _tags(values: Iterable[str]) -> frozenset[str]:
@@ -307,20 +360,36 @@ class Customer:
         self._check_log()
 
     def _check_log(self) -> None:
-        """The lifecycle log is a chain of moves the machine allows, in time order.
+        """The lifecycle log is a history the machine could have written: it starts from
+        a prospect, each move is in the table, in time order (compared as instants), and
+        each guard allows it as of its own time; ``lifecycle`` is where it ends.
 
-        Guards are not re-run here (that needs every intermediate customer); a full
-        audit is ``LIFECYCLE.replay(...)``.
+        The guards see the customer's purchases up to each event's time, which is what
+        they saw when the move was made: a purchase is never added before the last
+        lifecycle event (:meth:`add_purchase` refuses it), so later purchases are later.
         """
+        events = self.lifecycle_events
+        if not events:
+            if self.lifecycle is not Lifecycle.PROSPECT:
+                msg = (
+                    f"is {self.lifecycle.value!r} with an empty lifecycle log; a customer "
+                    "starts as a prospect and only the lifecycle machine moves it "
+                    "(add_purchase, review_lifecycle, LIFECYCLE.fire)"
+                )
+                raise ValidationError("lifecycle", msg)
+            return
         previous: Event[Lifecycle] | None = None
-        for i, event in enumerate(self.lifecycle_events):
+        for i, event in enumerate(events):
             path = f"lifecycle_events[{i}]"
             if not isinstance(event.source, Lifecycle) or not isinstance(event.target, Lifecycle):
                 raise ValidationError(path, "source and target must be Lifecycle states")
+            if previous is None and event.source is not Lifecycle.PROSPECT:
+                msg = f"starts from {event.source.value!r}; a lifecycle log starts from 'prospect'"
+                raise ValidationError(f"{path}.source", msg)
             if previous is not None and event.source is not previous.target:
                 msg = f"starts from {event.source.value!r}, not {previous.target.value!r}"
                 raise ValidationError(f"{path}.source", msg)
-            if previous is not None and event.at < previous.at:
+            if previous is not None and event.at < _instant(previous.at):
                 raise ValidationError(f"{path}.at", "is earlier than the event before it")
             if not any(
                 t.name == event.transition and t.target is event.target
@@ -336,6 +405,10 @@ class Customer:
             said = previous.target.value
             msg = f"is {self.lifecycle.value!r} but the last event says {said!r}"
             raise ValidationError("lifecycle", msg)
+        # The guards, each as of its event: one linear replay onto the prospect.
+        LIFECYCLE.replay(
+            events, onto=_relife(self, Lifecycle.PROSPECT, ()), path="lifecycle_events"
+        )
 
     def _check_kind(self) -> None:
         party = self.party
@@ -434,9 +507,9 @@ class Customer:
         >>> c.spent(t.replace(month=9), since=t.replace(month=2)).amount
         Decimal('200000')
         """
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         if since is not None:
-            require_aware(since, "since")
+            since = _instant(require_aware(since, "since"))
         add = MONEY_CONTEXT.add
         total = Decimal(0)
         for purchase in self.purchases:
@@ -448,7 +521,7 @@ class Customer:
 
     def purchases_until(self, as_of: datetime) -> tuple[Purchase, ...]:
         """Purchases made at or before ``as_of``."""
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         return tuple(p for p in self.purchases if p.at <= as_of)
 
     def recency_days(self, as_of: datetime) -> int | None:
@@ -457,7 +530,7 @@ class Customer:
         Counted as elapsed 24-hour periods; ``None`` when nothing was bought by then.
         """
         before = self.purchases_until(as_of)
-        return (as_of - before[-1].at) // timedelta(days=1) if before else None
+        return (_instant(as_of) - before[-1].at) // timedelta(days=1) if before else None
 
     def lifecycle_at(self, as_of: datetime) -> Lifecycle:
         """The lifecycle state the customer was in at ``as_of``, read from the log.
@@ -465,7 +538,7 @@ class Customer:
         Before the first logged move that is the move's source; without a log, the
         current state.
         """
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         events = self.lifecycle_events
         if not events:
             return self.lifecycle
@@ -484,7 +557,7 @@ class Customer:
     def tenure_days(self, as_of: datetime) -> int:
         """Whole days since ``created_at``."""
         require_aware(as_of, "as_of")
-        return (as_of - self.created_at) // timedelta(days=1)
+        return (_instant(as_of) - self.created_at) // timedelta(days=1)
 
     def add_purchase(
         self, purchase: Purchase, *, actor: str | None = None, advance_lifecycle: bool = True
@@ -520,10 +593,8 @@ class Customer:
         >>> c.orders, c.lifecycle, c.lifecycle_events[0].at.month
         (3, Lifecycle.CURRENT, 1)
         """
-        batch = sorted(
-            check_items("purchases", as_collection("purchases", purchases), Purchase),
-            key=_purchase_time,
-        )
+        items = check_items("purchases", as_collection("purchases", purchases), Purchase)
+        batch = sorted(items, key=_purchase_order(items))
         if not batch:
             return self
         return self._append(tuple(batch), "purchases", actor, advance_lifecycle)
@@ -537,7 +608,7 @@ class Customer:
     ) -> Customer:
         """Add ``batch`` (time-ordered) and move the lifecycle at its first purchase."""
         first = batch[0]
-        if self.lifecycle_events and first.at < self.lifecycle_events[-1].at:
+        if self.lifecycle_events and first.at < _instant(self.lifecycle_events[-1].at):
             msg = (
                 f"{first.at.isoformat()} is before the last lifecycle event "
                 f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
@@ -569,6 +640,7 @@ class Customer:
         >>> c.review_lifecycle(LifecyclePolicy(lapse_after_days=365), as_of=later).lifecycle
         Lifecycle.LAPSED
         """
+        check_type("policy", policy, LifecyclePolicy)
         require_aware(as_of, "as_of")
         state = self.lifecycle
         if state in (Lifecycle.CURRENT, Lifecycle.LOYAL) and policy.is_quiet(self, as_of) is None:
@@ -667,7 +739,7 @@ def _customer_html(c: Customer, lang: str, limit: int) -> str:
 def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
     if not customer.purchases:
         return "no purchase recorded"
-    if not customer.purchases_until(event.at):
+    if not bisect_right(_book(customer.purchases).instants, _instant(event.at)):
         return f"no purchase at or before {event.at.isoformat()}"
     return None
 
@@ -686,18 +758,40 @@ def _lapse_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
 
 
 def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
-    lapses = [e.at for e in customer.lifecycle_events if e.target is Lifecycle.LAPSED]
-    since = lapses[-1] if lapses else None
-    fresh = [p for p in customer.purchases_until(event.at) if since is None or p.at >= since]
-    return None if fresh else "no purchase since the customer lapsed"
+    # Only a lapse enters LAPSED and only win_back leaves it, so the lapse is the last
+    # event (the machine's replay shows guards no more of the log than that).
+    log = customer.lifecycle_events
+    since = _instant(log[-1].at) if log and log[-1].target is Lifecycle.LAPSED else None
+    instants = _book(customer.purchases).instants
+    upto = bisect_right(instants, _instant(event.at))
+    start = 0 if since is None else bisect_left(instants, since)
+    return None if upto > start else "no purchase since the customer lapsed"
+
+
+# The slots' own setters: a lifecycle move builds the next customer with them; the
+# constructor would check every field and replay the whole log again on every move.
+_c_names = tuple(a.name for a in attrs.fields(Customer))
+_c_set = {name: Customer.__dict__[name].__set__ for name in _c_names}
+
+
+def _relife(
+    customer: Customer, lifecycle: Lifecycle, events: tuple[Event[Lifecycle], ...]
+) -> Customer:
+    """``customer`` with another lifecycle and log, nothing else changed or checked."""
+    new: Customer = object.__new__(Customer)
+    for name in _c_names:
+        _c_set[name](new, getattr(customer, name))
+    _c_set["lifecycle"](new, lifecycle)
+    _c_set["lifecycle_events"](new, events)
+    return new
 
 
 def _evolve(customer: Customer, event: Event[Lifecycle]) -> Customer:
-    return attrs.evolve(
-        customer,
-        lifecycle=event.target,
-        lifecycle_events=(*customer.lifecycle_events, event),
-    )
+    return _relife(customer, event.target, (*customer.lifecycle_events, event))
+
+
+def _relog(customer: Customer, events: tuple[Event[Lifecycle], ...]) -> Customer:
+    return _relife(customer, customer.lifecycle, events)
 
 
 LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
@@ -737,6 +831,7 @@ LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
     state_of=lambda customer: customer.lifecycle,
     events_of=lambda customer: customer.lifecycle_events,
     evolve=_evolve,
+    relog=_relog,
 )
 """The customer lifecycle: prospect → current → loyal, lapsing and won back.
 

@@ -49,6 +49,7 @@ True
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
@@ -58,6 +59,7 @@ import attrs
 from khachhang.errors import TransitionError, ValidationError
 
 __all__ = [
+    "MAX_EVENTS",
     "Definition",
     "Event",
     "Guard",
@@ -73,9 +75,26 @@ __all__ = [
 S = TypeVar("S", bound=enum.Enum)
 I = TypeVar("I")  # noqa: E741  (the instance type)
 
-_END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
+_UTC = timezone.utc
+_END_OF_TIME = datetime.max.replace(tzinfo=_UTC)
 _MOVE_LEN, _ACTOR_LEN, _NOTE_LEN = 100, 200, 10_000
 _new = object.__new__
+
+MAX_EVENTS = 100_000
+"""The most events one log may hold: a move past it and a stored log longer than it are
+refused, so loading untrusted data costs bounded time (replay is linear in the log)."""
+
+
+def _instant(value: datetime) -> datetime:
+    """``value`` as something every comparison orders by the instant it names.
+
+    Python compares two datetimes that share one ``tzinfo`` by wall time, ignoring
+    ``fold``: in a zone with DST, 02:15 (fold=1, the second pass) would sort before
+    02:30 (fold=0) although it is 45 minutes later. A fixed offset has no fold, so it is
+    returned as is; anything else is converted to UTC. Comparing ``x < _instant(y)`` or
+    subtracting ``x - _instant(y)`` is then right whatever zone ``x`` is in.
+    """
+    return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)
 
 
 def require_aware(value: object, path: str = "at") -> datetime:
@@ -217,6 +236,10 @@ class Definition(Generic[I, S]):
             :meth:`start` and by :meth:`replay` without ``onto``.
         final: states with no way out, drawn as ends in diagrams.
         start_name: the transition name of creation events.
+        relog: returns an instance with its log replaced by the given events (nothing
+            else changed, nothing checked); with it :meth:`replay` is linear in the
+            number of events. Guards must then read no more of the log than its last
+            event.
     """
 
     name: str
@@ -229,6 +252,7 @@ class Definition(Generic[I, S]):
     create: Callable[[Event[S]], I] | None = attrs.field(default=None, eq=False)
     final: frozenset[S] = attrs.field(default=frozenset(), converter=_frozen_states)
     start_name: str = "start"
+    relog: Callable[[I, tuple[Event[S], ...]], I] | None = attrs.field(default=None, eq=False)
     # Lookup tables built once from ``transitions`` (private; keyed by the state's id,
     # because an enum member's hash is computed in Python and is the hot spot of fire).
     _by_state: dict[int, tuple[Transition[I, S], ...]] = attrs.field(
@@ -408,8 +432,13 @@ class Definition(Generic[I, S]):
             transition = self._pick(state, move, target)
             event = Event(move, state, transition.target, at, actor, note, payload)
         events = self.events_of(instance)
-        if events and at < events[-1].at:
-            self._check(instance, transition, event)  # raises, with the message
+        if events:
+            last = events[-1].at  # as an instant (_instant, inlined: this is the hot path)
+            if at < (last if type(last.tzinfo) is timezone else last.astimezone(_UTC)):
+                self._check(instance, transition, event)  # raises, with the message
+            if len(events) >= MAX_EVENTS:
+                full = f"the log holds {len(events)} events, the most one log may hold"
+                raise TransitionError(self.name, state, move, full)
         guard = transition.guard
         if guard is not None:
             refusal = guard(instance, event)
@@ -419,7 +448,7 @@ class Definition(Generic[I, S]):
 
     def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
         events = self.events_of(instance)
-        if events and event.at < events[-1].at:
+        if events and event.at < _instant(events[-1].at):
             late = (
                 f"at={event.at.isoformat()} is earlier than the last event "
                 f"({events[-1].at.isoformat()})"
@@ -451,43 +480,86 @@ class Definition(Generic[I, S]):
                 moves.append(Move(transition.name, transition.target, True, None))
         return tuple(moves)
 
-    def replay(self, events: Iterable[Event[S]], *, onto: I | None = None) -> I:
+    def replay(
+        self, events: Iterable[Event[S]], *, onto: I | None = None, path: str | None = None
+    ) -> I:
         """Rebuild an instance by folding ``events``, checking each against the table.
 
         Without ``onto`` the first event must be a creation event. With ``onto`` the
         events are applied to that instance, after whatever its own log already holds
-        (usually an opening with an empty log). Tampered logs — an
-        unknown move, a wrong source, time going backwards, a guard that refuses — raise
-        :class:`TransitionError`; something that is not a sequence of :class:`Event`
-        raises :class:`~khachhang.errors.ValidationError`.
+        (usually an opening with an empty log). Every event is checked as :meth:`fire`
+        checks a move: an unknown move, a wrong source, time going backwards (instants
+        are compared in UTC), a guard that refuses. At most :data:`MAX_EVENTS` events.
+
+        With ``relog`` in the definition the fold is linear in the number of events
+        (guards then see a log holding only the latest event, and the whole log is set
+        once at the end); without it each step copies the log.
+
+        Raises:
+            TransitionError: a refused event (with ``path``: a
+                :class:`~khachhang.errors.ValidationError` naming ``path[i]``).
+            ValidationError: ``events`` is not a sequence of :class:`Event`, or too long.
         """
+        where = "events" if path is None else path
         if isinstance(events, (str, bytes)) or not isinstance(events, Iterable):
             msg = f"expected an iterable of events, got {type(events).__name__}"
-            raise ValidationError("events", msg)
-        items = list(events)
+            raise ValidationError(where, msg)
+        items = list(itertools.islice(events, MAX_EVENTS + 1))
+        if len(items) > MAX_EVENTS:
+            msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
+            raise ValidationError(where, msg)
         for i, item in enumerate(items):
             if not isinstance(item, Event):
                 msg = f"expected an Event, got {type(item).__name__}"
-                raise ValidationError(f"events[{i}]", msg)
+                raise ValidationError(f"{where}[{i}]", msg)
+        try:
+            return self._fold(items, onto, where)
+        except _Refused as refused:
+            if path is None:
+                raise refused.error from None
+            raise ValidationError(f"{path}[{refused.index}]", str(refused.error)) from None
+
+    def _fold(self, items: list[Event[S]], onto: I | None, where: str) -> I:
+        relog = self.relog
+        start = 0
         if onto is None:
-            if not items or items[0].source is not None or self.create is None:
+            first = items[0] if items else None
+            if first is None or first.source is not None or self.create is None:
                 reason = "replay needs a creation event first (or onto=an instance)"
-                raise TransitionError(self.name, None, "replay", reason)
-            first = items.pop(0)
+                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
             if first.target != self.initial or first.transition != self.start_name:
                 reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
-                raise TransitionError(self.name, None, "replay", reason)
-            instance = self.create(first)
+                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
+            try:
+                instance = self.create(first)
+            except TransitionError as err:
+                raise _Refused(0, err) from None
+            before: tuple[Event[S], ...] = ()
+            start = 1
         else:
             instance = onto
-        for event in items:
+            before = tuple(self.events_of(onto))
+            if relog is not None and len(before) > 1:
+                instance = relog(instance, before[-1:])
+        if len(before) + len(items) > MAX_EVENTS:
+            msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
+            raise ValidationError(where, msg)
+        for i in range(start, len(items)):
+            event = items[i]
             state = self.state_of(instance)
-            if event.source != state:
-                reason = f"event says from {event.source!r}, instance is in {state!r}"
-                raise TransitionError(self.name, state, event.transition, reason)
-            transition = self._pick(state, event.transition, event.target)
-            self._check(instance, transition, event)
+            try:
+                if event.source != state:
+                    reason = f"event says from {event.source!r}, instance is in {state!r}"
+                    raise TransitionError(self.name, state, event.transition, reason)
+                transition = self._pick(state, event.transition, event.target)
+                self._check(instance, transition, event)
+            except TransitionError as err:
+                raise _Refused(i, err) from None
             instance = self.evolve(instance, event)
+            if relog is not None:
+                instance = relog(instance, (event,))
+        if relog is not None and len(before) + len(items) > 1:
+            instance = relog(instance, (*before, *items))
         return instance
 
     # -- drawing ----------------------------------------------------------------------
@@ -530,6 +602,15 @@ class Definition(Generic[I, S]):
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
             lines.append(f"    class {_state_name(current)} current")
         return "\n".join(lines)
+
+
+class _Refused(Exception):  # noqa: N818  (internal carrier, never escapes replay)
+    """A refusal during replay, with the index of the event refused."""
+
+    def __init__(self, index: int, error: TransitionError) -> None:
+        super().__init__(index)
+        self.index = index
+        self.error = error
 
 
 def allowed(definition: Definition[I, S], instance: I) -> tuple[Move[S], ...]:

@@ -2,7 +2,9 @@
 
 Models know nothing of serialisation (cattrs' "keep 'em separated"); all hooks live
 here and in the packages' private ``_serde`` modules this one installs. Conventions:
-``Decimal`` as a string, datetimes as ISO 8601 with their offset, dates as ISO dates,
+``Decimal`` as a string, datetimes as ISO 8601 with their offset (and, in a repeated or
+skipped hour of a named zone, the zone as RFC 9557 writes it:
+``2026-10-25T02:15:00+01:00[Europe/Berlin]``), dates as ISO dates,
 times of day as ISO ``HH:MM[:SS]``, durations (``timedelta``) as their exact length in
 seconds as a decimal string (``"14400"``, ``"0.5"``), enums by value, sets as sorted
 lists, the party union and event payloads tagged with ``"type"``.
@@ -40,11 +42,13 @@ import enum
 import functools
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Context, Decimal, InvalidOperation
 from types import UnionType
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Union, get_args, get_origin, overload
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import cattrs
@@ -127,10 +131,50 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     return result
 
 
+def _unstructure_datetime(value: datetime) -> str:
+    """ISO 8601 with the offset; a ``ZoneInfo`` time whose offset depends on ``fold`` (a
+    repeated or skipped hour) also keeps its zone, so it reads back equal."""
+    text = value.isoformat()
+    zone = value.tzinfo
+    if type(zone) is timezone or not isinstance(zone, ZoneInfo):
+        return text
+    if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
+        return text
+    return f"{text}[{zone.key}]"
+
+
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(key: str) -> ZoneInfo:
+    return ZoneInfo(key)
+
+
+def _in_zone(parsed: datetime, key: str, value: str) -> datetime:
+    """``parsed`` (a fixed offset) as the wall time and fold of zone ``key``."""
+    if len(key) > 64 or not _ZONE_KEY.fullmatch(key):
+        raise ValidationError("", f"not a time zone name: {shown(key)}")
+    try:
+        zone = _zone(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError("", f"unknown time zone {shown(key)}") from None
+    naive = parsed.replace(tzinfo=None)
+    for fold in (0, 1):
+        local = naive.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == parsed.utcoffset():
+            return local
+    raise ValidationError("", f"{shown(value)}: {key} has no such offset at that time")
+
+
 def _structure_datetime(value: object, _: type) -> datetime:
     if not isinstance(value, str):
         msg = f"expected an ISO 8601 string, got {type(value).__name__}"
         raise ValidationError("", msg)
+    key = None
+    if value.endswith("]") and "[" in value:
+        head, _sep, tail = value.partition("[")
+        key, value = tail[:-1], head
     text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
     try:
         parsed = datetime.fromisoformat(text)
@@ -138,7 +182,7 @@ def _structure_datetime(value: object, _: type) -> datetime:
         raise ValidationError("", f"not an ISO 8601 datetime: {shown(value)}") from None
     if parsed.tzinfo is None:  # fromisoformat gives a fixed offset or nothing
         return require_aware(parsed, "")  # raises
-    return parsed
+    return parsed if key is None else _in_zone(parsed, key, value)
 
 
 def _structure_date(value: object, _: type) -> date:
@@ -441,7 +485,7 @@ def _configure(conv: cattrs.Converter, *, shortcuts: bool = True) -> cattrs.Conv
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(date, _structure_date)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from khachhang.buying.data import Candidates, InfluenceNote, Order, Proposal, Review, Selection
 from khachhang.buying.process import BuyingProcess
 from khachhang.buying.stages import BuyClass, Influence, Stage
@@ -91,10 +89,11 @@ def _walk(customer: Customer, as_of: datetime) -> BuyingProcess:
     return p.complete(at=day(73), review=Review(kept_commitments=True, rating=5))
 
 
-def _span(delta: relativedelta, words: dict[str, str]) -> str:
+def _span(delta: timedelta, words: dict[str, str]) -> str:
     parts = [f"{delta.days} {words['days']}"]
-    if delta.hours:
-        parts.append(f"{delta.hours} {words['hours']}")
+    hours = delta.seconds // 3600
+    if hours:
+        parts.append(f"{hours} {words['hours']}")
     return " ".join(parts)
 
 

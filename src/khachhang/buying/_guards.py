@@ -21,7 +21,7 @@ from khachhang.buying.data import (
     Selection,
 )
 from khachhang.buying.stages import BUYGRID, Requirement, Stage, Status
-from khachhang.fsm import Event, Payload
+from khachhang.fsm import Event, Payload, _instant
 
 if TYPE_CHECKING:
     from khachhang.buying.process import BuyingProcess
@@ -49,6 +49,11 @@ _STAGE_OF: dict[type[Payload], Stage] = {
 }
 _ANY_STAGE: tuple[type[Payload], ...] = (InfluenceNote, Participant)
 
+MAX_ITEMS = 1_000
+"""The most influence notes, buying-centre participants, candidates or proposals one
+process holds: each record copies its list, so without a bound a long stored log would
+cost quadratic time to replay."""
+
 
 def _en(stage: Stage) -> str:
     return stage.label_en.lower()
@@ -73,7 +78,7 @@ def _data_refusal(
     already knows the current stage is one this buy class goes through."""
     kind = type(payload)
     if kind in _ANY_STAGE:
-        return None
+        return _full(p, payload)
     stage = _STAGE_OF.get(kind)
     if stage is None:
         return f"{kind.__name__} is not stage data"
@@ -83,8 +88,15 @@ def _data_refusal(
         return _not_part(p, stage)
     if kind is Candidates:
         twice = sorted(set(payload.suppliers) & set(p.candidates))  # type: ignore[attr-defined]
-        return f"already candidates: {', '.join(twice)}" if twice else None
+        if twice:
+            return f"already candidates: {', '.join(twice)}"
+        if len(p.candidates) + len(payload.suppliers) > MAX_ITEMS:  # type: ignore[attr-defined]
+            return f"a process holds at most {MAX_ITEMS} candidates"
+        return None
     if kind is Proposal:
+        supplier = payload.supplier  # type: ignore[attr-defined]
+        if len(p.proposals) >= MAX_ITEMS and all(x.supplier != supplier for x in p.proposals):
+            return f"a process holds at most {MAX_ITEMS} proposals"
         return _proposal_refusal(payload, at)  # type: ignore[arg-type]
     if kind is Selection:
         return _selection_refusal(p, payload, at)  # type: ignore[arg-type]
@@ -94,8 +106,21 @@ def _data_refusal(
     return None
 
 
+def _full(p: BuyingProcess, payload: Payload) -> str | None:
+    """Why a note or participant would overflow the process (``MAX_ITEMS``), or ``None``."""
+    if type(payload) is InfluenceNote:
+        if len(p.influences) >= MAX_ITEMS:
+            return f"a process holds at most {MAX_ITEMS} influence notes"
+        return None
+    people = p.center.participants
+    person = payload.person  # type: ignore[attr-defined]
+    if len(people) >= MAX_ITEMS and all(x.person != person for x in people):
+        return f"a buying centre holds at most {MAX_ITEMS} participants"
+    return None
+
+
 def _proposal_refusal(proposal: Proposal, at: datetime) -> str | None:
-    if proposal.valid_until < at:
+    if proposal.valid_until < _instant(at):
         return f"the proposal from {proposal.supplier!r} expired before it was received"
     return None
 
@@ -107,7 +132,7 @@ def _selection_refusal(p: BuyingProcess, selection: Selection, at: datetime) -> 
             return f"no proposal received; cannot select {selection.supplier!r}"
         senders = ", ".join(x.supplier for x in p.proposals)
         return f"no proposal from {selection.supplier!r} (proposals from: {senders})"
-    if chosen.valid_until < at:
+    if chosen.valid_until < _instant(at):
         return (
             f"the proposal from {selection.supplier!r} expired at {chosen.valid_until.isoformat()}"
         )

@@ -47,7 +47,7 @@ from dateutil.relativedelta import relativedelta
 from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import require_aware
+from khachhang.fsm import MAX_EVENTS, _instant, require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 
@@ -320,7 +320,7 @@ class LedgerEntry:
             require_aware(self.expires_at, "expires_at")
             if self.kind is EntryKind.REDEEM:
                 raise ValidationError("expires_at", "only earned points expire")
-            if self.expires_at <= self.at:
+            if self.expires_at <= _instant(self.at):
                 raise ValidationError("expires_at", "must be after the points were earned")
 
 
@@ -339,6 +339,7 @@ def _lots(entries: Iterable[LedgerEntry], as_of: datetime) -> list[Lot]:
     before ``head`` are used up or expired, and entries come in time order, so a lot
     that is dead once stays dead.
     """
+    as_of = _instant(as_of)  # instants: a shared ZoneInfo would compare wall times
     expiries: list[datetime | None] = []
     points: list[int] = []
     head = 0
@@ -346,7 +347,8 @@ def _lots(entries: Iterable[LedgerEntry], as_of: datetime) -> list[Lot]:
         if entry.at > as_of:
             break
         if entry.kind is EntryKind.EARN:
-            expiries.append(entry.expires_at)
+            expires_at = entry.expires_at
+            expiries.append(None if expires_at is None else _instant(expires_at))
             points.append(entry.points)
             continue
         need = entry.points
@@ -390,14 +392,20 @@ class PointsLedger:
         object.__setattr__(
             self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
         )
+        if len(self.entries) > MAX_EVENTS:
+            msg = f"{len(self.entries)} entries; a ledger holds at most {MAX_EVENTS}"
+            raise ValidationError("entries", msg)
         for i in range(1, len(self.entries)):
-            if self.entries[i].at < self.entries[i - 1].at:
+            if self.entries[i].at < _instant(self.entries[i - 1].at):
                 raise ValidationError(f"entries[{i}].at", "is earlier than the entry before it")
         if self.entries:
             _lots(self.entries, self.entries[-1].at)  # refuses a log that goes below zero
 
     def _append(self, entry: LedgerEntry) -> PointsLedger:
-        if self.entries and entry.at < self.entries[-1].at:
+        if len(self.entries) >= MAX_EVENTS:
+            msg = f"the ledger holds {len(self.entries)} entries, the most one may hold"
+            raise ValidationError("entries", msg)
+        if self.entries and entry.at < _instant(self.entries[-1].at):
             msg = f"{entry.at.isoformat()} is before the last entry; the ledger is append-only"
             raise ValidationError("at", msg)
         return attrs.evolve(self, entries=(*self.entries, entry))
@@ -428,12 +436,12 @@ class PointsLedger:
 
     def earned(self, as_of: datetime) -> int:
         """All points earned up to ``as_of``."""
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.EARN and e.at <= as_of)
 
     def redeemed(self, as_of: datetime) -> int:
         """All points redeemed up to ``as_of``."""
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.REDEEM and e.at <= as_of)
 
     def expired(self, as_of: datetime) -> int:

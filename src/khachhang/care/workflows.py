@@ -41,7 +41,7 @@ from khachhang._checks import as_collection, check_items, check_optional, check_
 from khachhang._html import fields, table, view, word
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, require_aware
+from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [
@@ -383,7 +383,7 @@ def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
             said = getattr(previous.target, "value", previous.target)
             msg = f"starts from {getattr(event.source, 'value', event.source)!r}, not {said!r}"
             raise ValidationError(f"events[{i}].source", msg)
-        if event.at < previous.at:
+        if event.at < _instant(previous.at):
             raise ValidationError(f"events[{i}].at", "is earlier than the event before it")
         if not any(
             t.name == event.transition and t.target is event.target
@@ -441,7 +441,7 @@ def _step_refusal(
 def _past(due_at: datetime, grace: relativedelta, as_of: datetime) -> bool:
     """Whether ``as_of`` is after ``due_at + grace`` (never, if that is past the year 9999)."""
     try:
-        return due_at + grace < as_of
+        return due_at + grace < _instant(as_of)
     except (OverflowError, ValueError):
         return False
 
@@ -497,7 +497,7 @@ class WorkflowRun:
 
         A finished or cancelled run has nothing due.
         """
-        require_aware(as_of, "as_of")
+        as_of = _instant(require_aware(as_of, "as_of"))
         if self.status is not RunStatus.ACTIVE:
             return ()
         return tuple(p for p in self.steps if p.state is StepState.OPEN and p.due_at <= as_of)
