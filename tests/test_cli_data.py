@@ -444,8 +444,8 @@ def test_as_of_takes_every_iso_form_of_the_same_instant(rules: Path, value: str)
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-11-01T00:00:00", "needs a UTC offset, e.g. 2026-11-01T00:00:00+07:00"),
-        ("2026-11-01T09:30", "needs a UTC offset, e.g. 2026-11-01T09:30:00+07:00"),
+        ("2026-11-01T00:00:00", "needs a UTC offset, e.g. --as-of 2026-11-01T00:00:00+07:00"),
+        ("2026-11-01T09:30", "needs a UTC offset, e.g. --as-of 2026-11-01T09:30:00+07:00"),
         ("2026-11-01Z", "not an ISO 8601 date or datetime: '2026-11-01Z'"),  # a date has no zone
         ("yesterday", "not an ISO 8601 date or datetime: 'yesterday'"),
         ("2026-13-01", "not an ISO 8601 date or datetime"),
@@ -693,7 +693,7 @@ def test_plan_refuses_a_window_past_the_calendar() -> None:
 def test_plan_start_without_offset_is_refused_with_the_zones_offset() -> None:
     result = run(["plan", "--sample", "3", "--start", "2026-11-01T08:00", "--tz", "Europe/Berlin"])
     assert result.code == EXIT_USAGE
-    assert "needs a UTC offset, e.g. 2026-11-01T08:00:00+01:00" in result.err
+    assert "needs a UTC offset, e.g. --start 2026-11-01T08:00:00+01:00" in result.err
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "America", "../etc", "", "x" * 5000])
