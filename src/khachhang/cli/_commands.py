@@ -430,9 +430,10 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
                 reader.reject(number, [("$", str(err))])
             except StopReadingError:  # --on-error=stop: reject() recorded where
                 break
-            continue
-        out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
-        written += 1
+        else:
+            out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
+            written += 1
+        del customer  # not held while the next line is built: one customer at a time
     return reader.finish(
         "segment",
         f"{written:,} written",
