@@ -16,7 +16,10 @@ in one run, side by side (one timing each, wall clock):
 * **assign one by one**: ``Segmenter.assign((customer,))`` per customer, as the CLI does;
 * **assign in memory**: ``Segmenter.assign(book)`` on the objects already loaded.
 
-and the CLI subprocess's peak resident memory next to the input's size.
+and the CLI subprocess's peak resident memory next to the input's size. With
+``--long-lines K``: instead, the peak memory for K lines each of 2.2 kB, 0.25, 1 and 4 MiB
+(a long purchase list, or the densest content: thousands of short tags), which the
+memory bound in docs/cli.md is taken from.
 
 The outputs of the CLI runs must equal the in-memory assignment (checked). Figures: wall and CPU
 seconds (CPU is steadier on a shared machine), lines per CPU second, and CPU time relative
@@ -172,10 +175,63 @@ def run(n: int) -> None:
         )
 
 
+def _long_line(customer: Customer, size: int, dense: bool) -> str:
+    """``customer`` grown to about ``size`` bytes: a purchase list, or (dense) short tags."""
+    data = json.loads(to_json(customer))
+    if dense:  # the most objects per byte the converter accepts: tags of 4 to 6 characters
+        data["tags"] = [f"t{i}" for i in range(size // 9)]
+    else:
+        first = data["purchases"][0]
+        count = size // len(json.dumps(first, separators=(",", ":")))
+        data["purchases"] = [dict(first, id=f"{customer.id}-{i:06d}") for i in range(count)]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def long_lines(count: int) -> None:
+    """The CLI's peak memory by line size: ``count`` lines of each size, two contents."""
+    buyer = next(c for c in sample_book(40) if c.purchases)
+    env = {**os.environ, "PYTHONPATH": str(_SRC)}
+    print(f"segment: peak RSS by line size ({count} lines each; --max-line-bytes 8 MiB)")
+    print(f"  {'line size':>10} {'purchases':>12} {'short tags':>12}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        rules = folder / "rules.json"
+        rules.write_text(to_json(Segmenter(standard_segments(), mode="all")), encoding="utf-8")
+        argv = ["segment", "--rules", str(rules), "--as-of", SAMPLE_AS_OF.isoformat(), "-q"]
+        argv += ["--max-line-bytes", str(8 * 1024 * 1024)]
+        for size in (2_200, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024):
+            peaks = []
+            for dense in (False, True):
+                line = to_json(buyer) if size < 10_000 else _long_line(buyer, size, dense)
+                path = folder / "customers.jsonl"
+                path.write_text((line + "\n") * count, encoding="utf-8")
+                with path.open("rb") as stdin:
+                    done = subprocess.run(
+                        [sys.executable, "-c", _PEAK_MEMORY, *argv],
+                        env=env,
+                        check=True,
+                        stdin=stdin,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                    )
+                peaks.append(int(done.stderr.decode().split()[-1]) / 1024)
+            print(f"  {size / 2**20:>6.2f} MiB {peaks[0]:>8.0f} MiB {peaks[1]:>8.0f} MiB")
+
+
 def _main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000, help="customers (default: 20,000)")
-    run(parser.parse_args().n)
+    parser.add_argument(
+        "--long-lines",
+        type=int,
+        metavar="K",
+        help="instead: the peak memory for K lines of 2.2 kB, 0.25, 1 and 4 MiB",
+    )
+    args = parser.parse_args()
+    if args.long_lines:
+        long_lines(args.long_lines)
+    else:
+        run(args.n)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,39 @@ def test_a_bad_command_line_prints_one_line_and_exits_with_2(
     assert captured.err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["segment", "--rulse", "rules.json"], "; --rulse: did you mean --rules?"),
+        (["segment", "--rules", "r", "--on-eror=skip"], "; --on-eror: did you mean --on-error?"),
+        (["demo", "--sise", "3"], "; --sise: did you mean --size?"),
+        (["--verison"], "; --verison: did you mean --version?"),
+        (["segmnet"], "; did you mean 'segment'?"),
+        (["rules", "standrd"], "; did you mean 'standard'?"),
+        (["diagram", "lifecyle"], "; did you mean 'lifecycle'?"),
+    ],
+)
+def test_a_misspelt_option_or_choice_gets_the_right_one_suggested(
+    argv: list[str], hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("khachhang: error: ")
+    assert err.endswith(f"{hint} (see khachhang --help)\n")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv", [["demo", "--colour"], ["demo", "--lang", "fr"], ["segment", "--rul", "r.json", "-x"]]
+)
+def test_nothing_is_suggested_when_nothing_is_close(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An abbreviation (--rul) is argparse's to accept, not a typo."""
+    assert main(argv) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
 def test_an_error_from_the_library_prints_one_line_and_exits_with_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -101,6 +101,33 @@ def test_sample_writes_the_sample_book_one_customer_per_line() -> None:
     assert result.out.splitlines()[0] == to_json(sample_book(25, seed=3)[0])
 
 
+def test_sample_shows_progress_on_a_terminal_and_clears_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """sample --size 100000 took minutes with no sign of life."""
+    clock = iter(float(i) for i in range(10_000))
+    monkeypatch.setattr("khachhang.cli._stream.time.monotonic", lambda: next(clock))
+    err = FakeTerminal()
+    result = run(["sample", "--size", "8"], stderr=err)
+    assert result.code == EXIT_OK
+    assert len(result.out.splitlines()) == 8
+    assert "\rkhachhang: [####" in result.err
+    assert "] 100%  8 lines  " in result.err
+    assert result.err.endswith("\r\x1b[K")
+
+
+def test_sample_draws_no_bar_off_a_terminal_with_quiet_or_onto_its_own_output(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter(float(i) for i in range(10_000))
+    monkeypatch.setattr("khachhang.cli._stream.time.monotonic", lambda: next(clock))
+    assert run(["sample", "--size", "5"]).err == ""
+    assert run(["sample", "--size", "5", "-q"], stderr=FakeTerminal()).err == ""
+    err, out = FakeTerminal(), FakeTerminal()
+    assert main(["sample", "--size", "5"], stdout=out, stderr=err) == EXIT_OK
+    assert (len(out.getvalue().splitlines()), err.getvalue()) == (5, "")
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -416,6 +443,61 @@ def test_an_oversized_line_is_drained_and_reported(rules: Path) -> None:
     assert [row["id"] for row in result.rows] == [BOOK[0].id, BOOK[1].id]
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["99999999999999999999", str(64 * 1024 * 1024 + 1), "1", "-3", "9" * 5000, "1e6"],
+)
+def test_a_max_line_bytes_out_of_range_is_a_usage_error(rules: Path, value: str) -> None:
+    """It was exit 70 "internal error" (an OverflowError) past the largest read."""
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--max-line-bytes", value]
+    result = run(argv, lines(*BOOK_LINES[:2]))
+    assert (result.code, result.out, result.err.count("\n")) == (EXIT_USAGE, "", 1)
+    assert result.err.startswith("khachhang: error: argument --max-line-bytes: expected ")
+    assert len(result.err) < 200
+
+
+def test_the_largest_max_line_bytes_is_accepted(rules: Path) -> None:
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF]
+    result = run([*argv, "--max-line-bytes", str(64 * 1024 * 1024)], lines(*BOOK_LINES[:2]))
+    assert result.code == EXIT_OK, result.err
+
+
+def test_a_line_over_the_default_limit_of_one_mib_is_a_bad_line(rules: Path) -> None:
+    """The default bounds the memory a line can take (docs/cli.md)."""
+    data = to_dict(BUYER)
+    first = _purchases(data)[0]
+    count = 2 * 1024 * 1024 // len(json.dumps(first))  # about 2 MiB of purchases
+    copies = [dict(first, id=f"{BUYER.id}-{i:05d}") for i in range(count)]
+    data["purchases"] = copies + _purchases(data)  # the history the lifecycle log needs stays
+    big = json.dumps(data)
+    assert 1024 * 1024 < len(big) < 4 * 1024 * 1024
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error", "skip"]
+    result = run(argv, lines(BOOK_LINES[0], big))
+    assert result.code == EXIT_SKIPPED
+    assert "khachhang: line 2: $: line longer than 1,048,576 bytes" in result.err
+    assert run([*argv, "--max-line-bytes", "4194304"], lines(big)).code == EXIT_OK
+
+
+def test_a_naive_datetime_in_a_line_is_told_to_write_its_offset(rules: Path) -> None:
+    """Advice for JSON: an offset in the text, not Python's tzinfo=."""
+    line = _edited(lambda d: d.update(created_at="2026-07-02T21:47:00"))
+    result = run(["segment", "--rules", str(rules), "--as-of", AS_OF], lines(line))
+    assert result.code == EXIT_BAD_DATA
+    assert (
+        "khachhang: line 1: $.created_at: naive datetime 2026-07-02 21:47:00; write it with "
+        "its UTC offset, e.g. '2026-07-02T21:47:00+07:00' (Vietnam) or '2026-07-02T21:47:00Z' "
+        "(UTC)\n"
+    ) in result.err
+    assert "tzinfo" not in result.err
+
+
+def test_python_callers_keep_the_tzinfo_advice() -> None:
+    from khachhang.fsm import require_aware
+
+    with pytest.raises(ValueError, match=r"tzinfo=ZoneInfo\('Asia/Ho_Chi_Minh'\)"):
+        require_aware(datetime(2026, 7, 2, 21, 47), "created_at")
+
+
 def test_the_default_as_of_is_the_clock_and_is_echoed(rules: Path) -> None:
     def clock(tz: tzinfo) -> datetime:
         return datetime(2026, 11, 1, 0, 0, 0, 123456, tzinfo=tz)
@@ -444,8 +526,8 @@ def test_as_of_takes_every_iso_form_of_the_same_instant(rules: Path, value: str)
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-11-01T00:00:00", "needs a UTC offset, e.g. 2026-11-01T00:00:00+07:00"),
-        ("2026-11-01T09:30", "needs a UTC offset, e.g. 2026-11-01T09:30:00+07:00"),
+        ("2026-11-01T00:00:00", "needs a UTC offset, e.g. --as-of 2026-11-01T00:00:00+07:00"),
+        ("2026-11-01T09:30", "needs a UTC offset, e.g. --as-of 2026-11-01T09:30:00+07:00"),
         ("2026-11-01Z", "not an ISO 8601 date or datetime: '2026-11-01Z'"),  # a date has no zone
         ("yesterday", "not an ISO 8601 date or datetime: 'yesterday'"),
         ("2026-13-01", "not an ISO 8601 date or datetime"),
@@ -541,6 +623,38 @@ def test_a_rules_file_too_large_is_refused_unread(
     result = run(["segment", "--rules", str(path), "--as-of", AS_OF], "")
     assert (result.code, result.out) == (EXIT_USAGE, "")
     assert result.err == f"khachhang: error: argument --rules: {path} is larger than 1,000 bytes\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (lines(*BOOK_LINES), "it holds customers: pipe them on stdin"),
+        (BOOK_LINES[0], "it holds customers: pipe them on stdin"),
+        ("\ufeff" + lines(*BOOK_LINES[:2]), "it holds customers: pipe them on stdin"),
+        (lines('{"op": "eq", "field": "scope", "value": "internal"}', "{}"), "it is JSON lines"),
+        (lines("[1, 2]", "[3]"), "it is JSON lines, not one JSON document"),
+    ],
+)
+def test_customers_given_as_rules_are_named_before_the_size_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, reason: str
+) -> None:
+    """A customer file passed as --rules used to be refused as "larger than 16 MiB"."""
+    monkeypatch.setattr("khachhang.cli._commands.MAX_RULES_BYTES", 1000)
+    path = tmp_path / "customers.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = run(["segment", "--rules", str(path), "--as-of", AS_OF], "")
+    assert (result.code, result.out, result.err.count("\n")) == (EXIT_USAGE, "", 1)
+    expected = f"khachhang: error: argument --rules: {path} is not a rules file: {reason}"
+    assert result.err.startswith(expected)
+
+
+def test_a_rules_file_over_several_lines_is_still_rules(tmp_path: Path) -> None:
+    """The JSON-lines check does not mistake an indented document for lines."""
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(to_dict(STANDARD), indent=2) + "\n", encoding="utf-8")
+    result = run(["segment", "--rules", str(path), "--as-of", AS_OF], lines(*BOOK_LINES[:3]))
+    assert result.code == EXIT_OK, result.err
+    assert len(result.rows) == 3
 
 
 def test_a_rules_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
@@ -693,7 +807,7 @@ def test_plan_refuses_a_window_past_the_calendar() -> None:
 def test_plan_start_without_offset_is_refused_with_the_zones_offset() -> None:
     result = run(["plan", "--sample", "3", "--start", "2026-11-01T08:00", "--tz", "Europe/Berlin"])
     assert result.code == EXIT_USAGE
-    assert "needs a UTC offset, e.g. 2026-11-01T08:00:00+01:00" in result.err
+    assert "needs a UTC offset, e.g. --start 2026-11-01T08:00:00+01:00" in result.err
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "America", "../etc", "", "x" * 5000])

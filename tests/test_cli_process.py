@@ -229,3 +229,57 @@ def test_an_ascii_terminal_gets_exact_json_with_escapes() -> None:
     assert result.stdout.isascii()
     loaded = [from_json(line, Customer) for line in result.stdout.decode().splitlines()]
     assert loaded == list(sample_book(20))
+
+
+# `python -m khachhang ARGS`, then the process's peak resident memory (KiB) on stderr's
+# last line. VmHWM, not ru_maxrss: the latter keeps the parent's pages counted before exec.
+_PEAK_MEMORY = """
+import runpy, sys
+sys.argv = ["khachhang", *sys.argv[1:]]
+try:
+    runpy.run_module("khachhang", run_name="__main__", alter_sys=True)
+finally:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                print(line.split()[1], file=sys.stderr)
+"""
+
+
+def _customer_of(size: int) -> bytes:
+    """A valid customer line of about ``size`` bytes: ordinary content, a long purchase list."""
+    buyer = next(c for c in sample_book(40) if c.purchases)
+    data = json.loads(to_json(buyer))
+    first = data["purchases"][0]
+    count = size // len(json.dumps(first, separators=(",", ":")))
+    copies = [dict(first, id=f"{buyer.id}-{i:06d}") for i in range(count)]
+    data["purchases"] = copies + data["purchases"]  # keep the history its lifecycle log needs
+    return (json.dumps(data, separators=(",", ":")) + "\n").encode()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_the_peak_memory_is_bounded_by_the_line_limit_not_the_lines(
+    rules: Path, tmp_path: Path
+) -> None:
+    """Lines of 3.5 MB were read whole under the old 4 MiB default: a 95 MB peak (and more
+    for denser content). With the 1 MiB default they are drained; lines just under the
+    limit are read one at a time: the peak stays near 30 MiB + ~20 times a line."""
+    long, near = _customer_of(3_500_000), _customer_of(1_000_000)
+    assert len(long) > 1024 * 1024 > len(near) > 900_000
+    path = tmp_path / "customers.jsonl"
+    path.write_bytes((long + near) * 4)
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--on-error", "skip", "-q"]
+    with path.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK_MEMORY, *argv],
+            env=ENV,
+            stdin=stdin,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    *messages, peak = done.stderr.decode().splitlines()
+    assert done.returncode == 3, messages
+    assert done.stdout.count(b"\n") == 4
+    assert "8 lines read, 4 written, 4 bad line(s) skipped (line 1, 3, 5, 7)" in messages[-1]
+    assert int(peak) < 64 * 1024, f"peak {int(peak) / 1024:.0f} MiB"

@@ -18,6 +18,7 @@ against plain Python exceptions keeps working.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 __all__ = [
     "ConversionError",
@@ -62,6 +63,30 @@ class ValidationError(KhachHangError, ValueError):
         clone = type(self).__new__(type(self))
         ValidationError.__init__(clone, path, self.reason)
         return clone
+
+
+def naive_datetime_reason(value: datetime, written: str | None = None) -> str:
+    """Why a datetime without a UTC offset is refused, with advice its author can act on.
+
+    Python callers are told to attach a ``tzinfo``; data read from text (JSON, a file:
+    ``written`` is the text as it was written) to write the offset. The command line
+    words its own advice for its options (``--as-of 2026-11-01T00:00:00+07:00``).
+
+    >>> from datetime import datetime
+    >>> print(naive_datetime_reason(datetime(2026, 1, 5, 9)))
+    naive datetime 2026-01-05 09:00:00; pass a timezone-aware one (e.g. tzinfo=...)
+    >>> print(naive_datetime_reason(datetime(2026, 1, 5, 9), "2026-01-05T09:00"))
+    naive datetime ...; write it with its UTC offset, e.g. '2026-01-05T09:00+07:00' ...
+    """
+    if written is None:
+        advice = "pass a timezone-aware one (e.g. tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
+    else:
+        text = written.strip()
+        advice = (
+            f"write it with its UTC offset, e.g. {text + '+07:00'!r} (Vietnam) "
+            f"or {text + 'Z'!r} (UTC)"
+        )
+    return f"naive datetime {value}; {advice}"
 
 
 class CurrencyMismatchError(ValidationError):

@@ -56,7 +56,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from khachhang.errors import TransitionError, ValidationError
+from khachhang.errors import TransitionError, ValidationError, naive_datetime_reason
 
 __all__ = [
     "MAX_EVENTS",
@@ -109,11 +109,7 @@ def require_aware(value: object, path: str = "at") -> datetime:
         msg = f"expected a timezone-aware datetime, got {type(value).__name__}"
         raise ValidationError(path, msg)
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        msg = (
-            f"naive datetime {value}; pass a timezone-aware one "
-            "(e.g. tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))"
-        )
-        raise ValidationError(path, msg)
+        raise ValidationError(path, naive_datetime_reason(value))
     return value
 
 

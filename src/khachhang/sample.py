@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
@@ -52,7 +52,7 @@ from khachhang.parties import (
     Person,
 )
 
-__all__ = ["SAMPLE_AS_OF", "SAMPLE_POLICY", "SAMPLE_SEED", "sample_book"]
+__all__ = ["SAMPLE_AS_OF", "SAMPLE_POLICY", "SAMPLE_SEED", "iter_sample_book", "sample_book"]
 
 ICT = timezone(timedelta(hours=7), "ICT")
 SAMPLE_AS_OF = datetime(2026, 11, 1, tzinfo=ICT)
@@ -732,6 +732,23 @@ def sample_book(
     >>> all(c.last_purchase_at is None or c.last_purchase_at <= SAMPLE_AS_OF for c in book)
     True
     """
+    return tuple(iter_sample_book(n, seed=seed, as_of=as_of, policy=policy))
+
+
+def iter_sample_book(
+    n: int = 1000,
+    *,
+    seed: int = SAMPLE_SEED,
+    as_of: datetime = SAMPLE_AS_OF,
+    policy: LifecyclePolicy = SAMPLE_POLICY,
+) -> Iterator[Customer]:
+    """The customers of :func:`sample_book`, one at a time (to stream or show progress).
+
+    The arguments are checked at once, as :func:`sample_book` checks them.
+
+    >>> next(iter_sample_book(25, seed=1)) == sample_book(25, seed=1)[0]
+    True
+    """
     if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= _MAX_SIZE:
         msg = f"expected an int from 0 to {_MAX_SIZE:,}, got {n!r}"
         raise ValidationError("n", msg)
@@ -741,4 +758,4 @@ def sample_book(
     builder = _Builder(seed, as_of, policy)
     kinds = _quota(n, _ARCHETYPES)
     builder.rng.shuffle(kinds)
-    return tuple(builder.customer(i, kind) for i, kind in enumerate(kinds, 1))
+    return (builder.customer(i, kind) for i, kind in enumerate(kinds, 1))

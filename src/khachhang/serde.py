@@ -62,8 +62,13 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from khachhang._checks import shown
-from khachhang.errors import ConversionError, KhachHangError, ValidationError
-from khachhang.fsm import Payload, require_aware
+from khachhang.errors import (
+    ConversionError,
+    KhachHangError,
+    ValidationError,
+    naive_datetime_reason,
+)
+from khachhang.fsm import Payload
 from khachhang.money import Money
 from khachhang.parties import Organization, Party, Person
 
@@ -181,7 +186,7 @@ def _structure_datetime(value: object, _: type) -> datetime:
     except ValueError:
         raise ValidationError("", f"not an ISO 8601 datetime: {shown(value)}") from None
     if parsed.tzinfo is None:  # fromisoformat gives a fixed offset or nothing
-        return require_aware(parsed, "")  # raises
+        raise ValidationError("", naive_datetime_reason(parsed, value))
     return parsed if key is None else _in_zone(parsed, key, value)
 
 

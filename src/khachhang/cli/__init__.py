@@ -47,6 +47,7 @@ from khachhang.cli._base import (
     OutputError,
     Parser,
     UsageError,
+    closest,
     write,
 )
 from khachhang.cli._commands import COMMANDS
@@ -90,6 +91,35 @@ def _command_names(parser: argparse.ArgumentParser) -> list[str]:
         if isinstance(action, argparse._SubParsersAction)
         for name in action.choices
     ]
+
+
+def _typo_hint(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> str:
+    """``"; --rulse: did you mean --rules?"`` for the first misspelt option, or ``""``.
+
+    Looked for on every usage error, not only "unrecognized arguments": a misspelt
+    required option is reported by argparse as the right one missing.
+    """
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    if "--" in tokens:
+        tokens = tokens[: tokens.index("--")]
+    commands = {
+        name: sub
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name, sub in action.choices.items()
+    }
+    command = next((commands[token] for token in tokens if token in commands), parser)
+    known = [option for action in command._actions for option in action.option_strings]
+    for token in tokens:
+        word = token.split("=", 1)[0]
+        if not word.startswith("--") or word == "--":
+            continue
+        if any(option.startswith(word) for option in known):  # exact, or an abbreviation
+            continue
+        close = closest(word, known)
+        if close is not None:
+            return f"; {word}: did you mean {close}?"
+    return ""
 
 
 def _error(stream: TextIO, message: str) -> int:
@@ -172,7 +202,7 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         with contextlib.redirect_stdout(ctx.stdout):  # --help goes to the injected stdout
             args = parser.parse_args(argv)
     except UsageError as err:
-        message = err.lines[0].removeprefix("error: ")
+        message = err.lines[0].removeprefix("error: ") + _typo_hint(parser, argv)
         return _error(ctx.stderr, f"{message} (see {PROG} --help)")
     except SystemExit as exit_:  # --help: argparse printed it and wants to stop
         return exit_.code if isinstance(exit_.code, int) else 0

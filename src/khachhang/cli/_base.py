@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import unicodedata
@@ -65,10 +66,37 @@ class UsageError(CommandError):
 
 
 class Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` that raises instead of printing usage and exiting."""
+    """An ``ArgumentParser`` that raises instead of printing usage and exiting.
+
+    A wrong choice gets the closest right one suggested, on every Python version
+    (argparse's own ``suggest_on_error`` arrived in 3.14).
+    """
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if isinstance(value, str) and choices is not None and value not in choices:
+            names = [str(choice) for choice in choices]
+            msg = f"invalid choice: {value!r} (choose from {', '.join(names)})"
+            close = closest(value, names)
+            if close is not None:
+                msg += f"; did you mean {close!r}?"
+            raise argparse.ArgumentError(action, msg)
+        super()._check_value(action, value)
+
+
+def closest(word: str, candidates: Sequence[str]) -> str | None:
+    """The candidate most like ``word`` (a typo's likely intent), if one is close enough.
+
+    >>> closest("--rulse", ["--rules", "--name", "--mode"])
+    '--rules'
+    >>> closest("--colour", ["--rules", "--name"]) is None
+    True
+    """
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
@@ -162,8 +190,8 @@ def instant(text: str, option: str, tz: tzinfo) -> datetime:
         msg = f"argument {option}: not an ISO 8601 date or datetime: {text!r}"
         raise UsageError(msg) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        example = parsed.replace(tzinfo=tz).isoformat()
-        msg = f"argument {option}: {text!r} needs a UTC offset, e.g. {example}"
+        example = parsed.replace(tzinfo=tz).isoformat()  # the advice is a whole option
+        msg = f"argument {option}: {text!r} needs a UTC offset, e.g. {option} {example}"
         raise UsageError(msg)
     return parsed
 

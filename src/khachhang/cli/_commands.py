@@ -29,6 +29,7 @@ from khachhang.cli._base import (
 )
 from khachhang.cli._stream import (
     DEFAULT_MAX_LINE_BYTES,
+    MAX_LINE_BYTES,
     CustomerLines,
     Progress,
     StopReadingError,
@@ -74,12 +75,14 @@ def _days(text: str) -> int:
 
 
 def _line_bytes(text: str) -> int:
+    shown = repr(text) if len(text) <= 30 else f"{text[:20]!r}... ({len(text):,} characters)"
     try:
         value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"expected at least 2, got {value}")
+    except ValueError:  # also past Python's 4,300 digits
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown}") from None
+    if not 2 <= value <= MAX_LINE_BYTES:
+        msg = f"expected 2 to {MAX_LINE_BYTES:,} (64 MiB), got {shown}"
+        raise argparse.ArgumentTypeError(msg)
     return value
 
 
@@ -218,18 +221,27 @@ def add_demo(commands: Commands) -> None:
 
 
 def _sample(args: argparse.Namespace, ctx: Context) -> int:
-    from khachhang.sample import SAMPLE_AS_OF, sample_book
+    from khachhang.sample import SAMPLE_AS_OF, iter_sample_book
     from khachhang.serde import to_dict, to_json
 
     out = ctx.stdout
-    book = sample_book(args.size, seed=args.seed, as_of=SAMPLE_AS_OF)
-    if fits("Khách hàng ₫", out):
-        for customer in book:
-            out.write(to_json(customer) + "\n")
-    else:
-        dump = json_dumper(out)
-        for customer in book:
-            out.write(dump(to_dict(customer)) + "\n")
+    # As segment's: on stderr when it is a terminal, not when the lines go to it too.
+    progress = None
+    if not args.quiet and not is_terminal(out):
+        progress = Progress(ctx.stderr, total=args.size)
+    exact = fits("Khách hàng ₫", out)
+    dump = json_dumper(out)  # \u escapes for a stream that cannot hold Vietnamese
+
+    def line(customer: Customer) -> str:
+        return to_json(customer) if exact else dump(to_dict(customer))
+
+    book = iter_sample_book(args.size, seed=args.seed, as_of=SAMPLE_AS_OF)
+    for number, customer in enumerate(book, 1):  # each line written as it is made
+        out.write(line(customer) + "\n")
+        if progress is not None:
+            progress.update(number, number)
+    if progress is not None:
+        progress.clear()
     return EXIT_OK
 
 
@@ -248,6 +260,9 @@ def add_sample(commands: Commands) -> None:
     parser.add_argument("--size", type=_size, default=1000, metavar="N", help="default: 1000")
     parser.add_argument(
         "--seed", type=int, default=SAMPLE_SEED, metavar="S", help=f"default: {SAMPLE_SEED}"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar (shown on a terminal)"
     )
     parser.set_defaults(handler=_sample)
 
@@ -302,6 +317,31 @@ def _key(text: str) -> str:
     return key or "rule"
 
 
+_A_CUSTOMER = (
+    f"it holds customers: pipe them on stdin, `{PROG} segment --rules RULES.json < customers.jsonl`"
+)
+
+
+def _is_customer(data: object) -> bool:
+    return isinstance(data, dict) and "id" in data and ("party" in data or "purchases" in data)
+
+
+def _not_rules(head: bytes) -> str:
+    """Why the start of a file shows it is not rules, or ``""``: JSON lines, customers.
+
+    A rules file is one JSON document; a first line that is a whole JSON value followed
+    by another line that starts one is JSON lines (a customer file passed by mistake).
+    """
+    first, newline, rest = head.removeprefix(b"\xef\xbb\xbf").partition(b"\n")
+    if not newline or not first.strip() or rest.lstrip()[:1] not in (b"{", b"["):
+        return ""
+    try:
+        data = json.loads(first)
+    except (ValueError, RecursionError):  # "{" alone: a document over several lines
+        return ""
+    return _A_CUSTOMER if _is_customer(data) else "it is JSON lines, not one JSON document"
+
+
 def load_segmenter(path: str, *, name: str | None = None, mode: str | None = None) -> Segmenter:
     """The segmenter in the rules file ``path``: a Segmenter, a RuleDocument or a rule.
 
@@ -313,7 +353,10 @@ def load_segmenter(path: str, *, name: str | None = None, mode: str | None = Non
     try:
         with Path(path).open("rb") as file:
             raw = file.read(MAX_RULES_BYTES + 1)
-        if len(raw) > MAX_RULES_BYTES:  # /dev/zero, a customer file passed by mistake
+        mistake = _not_rules(raw)  # before the size: a customer file is usually large
+        if mistake:
+            raise UsageError(f"argument --rules: {path} is not a rules file: {mistake}")
+        if len(raw) > MAX_RULES_BYTES:  # /dev/zero
             msg = f"argument --rules: {path} is larger than {MAX_RULES_BYTES:,} bytes"
             raise UsageError(msg)
         text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is fine
@@ -334,6 +377,8 @@ def load_segmenter(path: str, *, name: str | None = None, mode: str | None = Non
             rule = from_dict(data, RuleDocument).rule if "rule" in data else from_dict(data, Rule)
             key = _key(name or Path(path).stem)
             segmenter = Segmenter([Segment(key, rule, name or key, name or key)])
+        elif _is_customer(data):
+            raise UsageError(f"argument --rules: {path} is not a rules file: {_A_CUSTOMER}")
         else:
             raise CommandError(
                 [
@@ -385,9 +430,10 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
                 reader.reject(number, [("$", str(err))])
             except StopReadingError:  # --on-error=stop: reject() recorded where
                 break
-            continue
-        out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
-        written += 1
+        else:
+            out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
+            written += 1
+        del customer  # not held while the next line is built: one customer at a time
     return reader.finish(
         "segment",
         f"{written:,} written",

@@ -29,8 +29,16 @@ from khachhang.errors import ConversionError, KhachHangError
 if TYPE_CHECKING:
     from khachhang.customers import Customer
 
-DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
-"""Lines longer than this (4 MiB) are bad lines; ``--max-line-bytes`` changes it."""
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+"""Lines longer than this (1 MiB) are bad lines; ``--max-line-bytes`` changes it.
+
+It bounds the memory: a line is held with its text, its parsed JSON and its customer,
+about 20 times its size at the peak (see docs/cli.md). A sample customer is about 2.2 kB,
+one with 4,000 purchases about 1 MB.
+"""
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""The largest ``--max-line-bytes`` accepted (64 MiB: a peak of about 1.3 GB)."""
 
 MAX_PROBLEMS_SHOWN = 5
 """Problems printed per bad line (a ConversionError lists every bad path)."""
@@ -159,35 +167,38 @@ class CustomerLines:
         self.watched: list[int] = []
         """Bad lines whose JSON holds ``"id": watch`` (for ``explain``'s message)."""
 
-    def _raw_lines(self) -> Iterator[bytes | None]:
-        """Each line as bytes, or ``None`` for a line over the limit (drained, not kept)."""
+    def _next_line(self) -> bytes | None:
+        """The next line as bytes (``b""`` at the end of the input), or ``None`` for a
+        line over the limit (drained in small pieces, never held)."""
         source = getattr(self.stream, "buffer", self.stream)
         limit = self.max_line_bytes
+        chunk = _read(source, limit + 1)
+        if isinstance(chunk, str):  # a text stream without a binary buffer (tests)
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        self.bytes += len(chunk)
+        if len(chunk) <= limit or chunk.endswith(b"\n"):
+            return chunk
+        del chunk
         while True:
-            chunk = _read(source, limit + 1)
-            if isinstance(chunk, str):  # a text stream without a binary buffer (tests)
-                chunk = chunk.encode("utf-8", "surrogateescape")
-            if not chunk:
-                return
-            self.bytes += len(chunk)
-            if len(chunk) > limit and not chunk.endswith(b"\n"):
-                while True:
-                    rest = _read(source, _DRAIN)
-                    if isinstance(rest, str):
-                        rest = rest.encode("utf-8", "surrogateescape")
-                    self.bytes += len(rest)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-                yield None
-            else:
-                yield chunk
+            rest = _read(source, _DRAIN)
+            if isinstance(rest, str):
+                rest = rest.encode("utf-8", "surrogateescape")
+            self.bytes += len(rest)
+            if not rest or rest.endswith(b"\n"):
+                return None
 
     def __iter__(self) -> Iterator[tuple[int, Customer]]:
         from khachhang.customers import Customer
-        from khachhang.serde import from_json  # imported here: --help and --version stay quick
+        from khachhang.serde import from_dict  # imported here: --help and --version stay quick
 
+        # Memory: a line is held as bytes, then as text, then as parsed JSON, then as a
+        # customer, each dropped as soon as the next exists (the JSON is the largest, 5 to
+        # 20 times the line): the peak is bounded by --max-line-bytes (docs/cli.md).
         progress = self.progress
-        for raw in self._raw_lines():
+        while True:
+            raw = self._next_line()
+            if raw == b"":
+                return
             self.read += 1
             number = self.read
             if progress is not None:
@@ -205,23 +216,36 @@ class CustomerLines:
             except UnicodeDecodeError as err:
                 self.reject(number, [("$", f"not UTF-8 text (byte {err.start + 1})")])
                 continue
+            del raw
+            try:  # as serde.from_json does, but the text is dropped before the building
+                data = json.loads(text)
+            except RecursionError:
+                self.reject(number, [("$", "nested too deeply")])
+                continue
+            except ValueError as err:
+                reason = _JSON_WHERE.sub(r"column \1", str(err))
+                self.reject(number, [("$", f"not valid JSON: {reason}")])
+                continue
+            del text
             try:
-                customer = from_json(text, Customer)
+                customer = from_dict(data, Customer)
             except ConversionError as err:
-                if self._watched(text):
+                if self._watched(data):
                     self.watched.append(number)
                 self.reject(number, [(p, _JSON_WHERE.sub(r"column \1", r)) for p, r in err.errors])
                 continue
-            except KhachHangError as err:  # pragma: no cover - from_json wraps everything
+            except KhachHangError as err:  # pragma: no cover - from_dict wraps everything
                 self.reject(number, [("$", str(err))])
                 continue
+            del data
             yield number, customer
+            del customer  # the caller holds it while it needs it
 
-    def _watched(self, text: str) -> bool:
+    def _watched(self, data: object) -> bool:
         """Whether a bad line holds the watched id (the first few such lines are kept)."""
         if self.watch is None or len(self.watched) >= SKIPPED_IDS_SHOWN:
             return False
-        return self.watch in text and _id_of(text) == self.watch
+        return isinstance(data, dict) and data.get("id") == self.watch
 
     def reject(self, number: int, problems: Sequence[tuple[str, str]]) -> None:
         """Report line ``number`` as bad; raise to stop reading under ``on_error="stop"``."""
@@ -284,15 +308,6 @@ def _read(source: Any, size: int) -> bytes | str:
         reason = err.strerror or str(err)
         raise CommandError([f"error: cannot read the input: {reason}"], EXIT_IO) from None
     return chunk
-
-
-def _id_of(text: str) -> object:
-    """The ``"id"`` of a line's JSON object, if it has one (the line is bad otherwise)."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return data.get("id") if isinstance(data, dict) else None
 
 
 def no_terminal_input(stream: object) -> None:
