@@ -464,7 +464,7 @@ def test_the_largest_max_line_bytes_is_accepted(rules: Path) -> None:
 
 def test_a_line_over_the_default_limit_of_one_mib_is_a_bad_line(rules: Path) -> None:
     """The default bounds the memory a line can take (docs/cli.md)."""
-    data = to_dict(BUYER)
+    data: Any = to_dict(BUYER)
     first = _purchases(data)[0]
     count = 2 * 1024 * 1024 // len(json.dumps(first))  # about 2 MiB of purchases
     copies = [dict(first, id=f"{BUYER.id}-{i:05d}") for i in range(count)]

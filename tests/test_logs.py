@@ -85,7 +85,7 @@ def test_a_log_that_lost_its_first_event_is_refused() -> None:
     c = Customer("c-1", Person("Trần Thị Lan"), created_at=T0)
     c = c.add_purchase(Purchase("o-1", T0, Money(100_000)))
     c = LIFECYCLE.fire(c, "lapse", at=T0 + timedelta(days=400))
-    data = to_dict(c)
+    data: Any = to_dict(c)
     data["lifecycle_events"] = data["lifecycle_events"][1:]
     error = _refusal(data, Customer)
     assert error.errors[0][0] == "$.lifecycle_events[0].source"
@@ -122,7 +122,7 @@ def test_a_promotion_under_a_policy_is_checked_against_that_policy() -> None:
     c = Customer("c-1", Person("Trần Thị Lan"), created_at=T0)
     c = c.add_purchase(Purchase("o-1", T0, Money(100_000)))
     forged = Event("promote", Lifecycle.CURRENT, Lifecycle.LOYAL, T0, payload=policy)
-    data = to_dict(c)
+    data: Any = to_dict(c)
     data["lifecycle"] = "loyal"
     data["lifecycle_events"].append(to_dict(forged))
     error = _refusal(data, Customer)
@@ -275,7 +275,7 @@ def test_a_tampered_points_ledger_loads_only_if_earning_and_redeeming_could_writ
     ledger: PointsLedger, data: st.DataObject
 ) -> None:
     entries = _tampered(ledger.entries, data, _retime_entry)
-    stored = to_dict(ledger)
+    stored: Any = to_dict(ledger)
     stored["entries"] = [to_dict(e) for e in entries]
     _law(stored, PointsLedger, lambda: _ledger_by_moves(ledger.customer_id, entries))
 
@@ -284,7 +284,7 @@ def test_a_ledger_without_its_first_earn_is_refused() -> None:
     t = T0
     ledger = PointsLedger("c-1").earn(100, at=t).earn(50, at=t + timedelta(days=1))
     ledger = ledger.redeem(120, at=t + timedelta(days=2))
-    stored = to_dict(ledger)
+    stored: Any = to_dict(ledger)
     stored["entries"] = stored["entries"][1:]
     assert _refusal(stored, PointsLedger).errors[0][0] == "$.entries[1]"
 
@@ -533,7 +533,7 @@ def test_a_stored_log_longer_than_the_limit_is_refused(monkeypatch: pytest.Monke
         k = k.reply(at=T0 + timedelta(minutes=minutes))
     with pytest.raises(TransitionError, match="the most one log may hold"):
         k.reply(at=T0 + timedelta(hours=1))
-    stored = to_dict(k)
+    stored: Any = to_dict(k)
     stored["events"].append(stored["events"][-1])
     problem = _refusal(stored, Complaint).errors[0]
     assert problem[0] == "$.events"
@@ -545,7 +545,7 @@ def test_a_ledger_longer_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPat
     ledger = PointsLedger("c-1").earn(1, at=T0).earn(1, at=T0).earn(1, at=T0)
     with pytest.raises(ValidationError, match="the most one may hold"):
         ledger.earn(1, at=T0)
-    stored = to_dict(ledger)
+    stored: Any = to_dict(ledger)
     stored["entries"].append(stored["entries"][0])
     assert _refusal(stored, PointsLedger).errors[0][0] == "$.entries"
 
