@@ -25,7 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -38,6 +38,9 @@ from khachhang.labels import BilingualEnum, check_lang
 from khachhang.segmentation.evaluate import predicate
 from khachhang.segmentation.fields import FieldRegistry
 from khachhang.segmentation.rules import Const, Rule, describe
+
+if TYPE_CHECKING:
+    import polars
 
 __all__ = ["AssignMode", "Segment", "SegmentCheck", "Segmenter"]
 
@@ -440,13 +443,14 @@ class Segmenter:
         columns: Mapping[str, str] | None = None,
         name: str = "segment",
         registry: FieldRegistry | None = None,
-    ) -> Any:
+    ) -> polars.Expr:
         """A ``polars.Expr`` with each row's segment key; needs ``khachhang[polars]``."""
         from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
 
-        return backend.segmenter_to_polars(
+        expr: polars.Expr = backend.segmenter_to_polars(
             self, as_of=as_of, columns=columns, name=name, registry=registry
         )
+        return expr
 
     def to_sql(
         self,
