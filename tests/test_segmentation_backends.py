@@ -226,8 +226,8 @@ def rules_for(draw: st.DrawFn, book: Sequence[Customer], as_of: datetime) -> Rul
             return Compare(name, draw(st.sampled_from(list(Op))), literal(field))
         if shape == "between":
             low, high = literal(field), literal(field)
-            if isinstance(low, Money) and isinstance(high, Money):
-                high = Money(high.amount, low.currency)
+            if isinstance(low, Money) and isinstance(high, Money) and low.currency != high.currency:
+                high = low  # bounds share a currency (a dollar amount may hold cents)
             return Between(name, *sorted([low, high]))
         if shape == "in":
             values = [literal(field) for _ in range(draw(st.integers(0, 3)))]

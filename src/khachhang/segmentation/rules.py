@@ -39,7 +39,9 @@ Point in time
 -------------
 Every field is read *as of* an instant (``as_of=``): purchases after it are ignored, the
 lifecycle is the state at that instant, age and tenure are computed on it.
-``within(days=N)`` is TRUE when ``as_of - N days <= value <= as_of``. ``age`` is whole
+``within(days=N)`` is TRUE when ``as_of - N × 24 h <= value <= as_of``: elapsed time, so
+across a daylight-saving change in ``as_of``'s zone the window is still N × 24 hours
+(not N days on the wall clock), in memory as in Polars and SQL. ``age`` is whole
 years on ``as_of``'s calendar date *in as_of's own UTC offset* (``None`` before the birth
 date); ``recency_days`` and ``tenure_days`` are whole elapsed 24-hour periods (floor
 division, so ``tenure_days`` is negative for a customer created after ``as_of``).
