@@ -234,7 +234,13 @@ def test_the_demo_shows_segments_rfm_and_an_explanation() -> None:
 @given(segment_checks())
 def test_segment_checks_round_trip(report: SegmentCheck) -> None:
     assert from_dict(to_dict(report), SegmentCheck) == report
-    problems = report.duplicates or report.unreachable or report.overlaps or report.uncovered
+    problems = (
+        report.duplicates
+        or report.unreachable
+        or report.overlaps
+        or report.uncovered
+        or report.currency_gaps
+    )
     assert report.ok is (not problems)
 
 
