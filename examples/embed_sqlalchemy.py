@@ -429,12 +429,14 @@ def run(url: str, *, size: int, as_of: datetime, log: Callable[[str], None]) -> 
         b2b = session.scalars(select(CustomerRow).where(CustomerRow.market == "b2b")).all()
         picked = [c.id for c in map(customer_from_row, b2b) if rule.evaluate(c, as_of=as_of)]
         log(f"market = 'b2b' (indexed): {len(b2b)} customers; the rule selects {picked}")
-        where = rule.to_sql(dialect="postgres", as_of=as_of)
-        if engine.dialect.name == "postgresql":  # the columns are named like the fields
+        dialect = {"postgresql": "postgres", "sqlite": "sqlite"}.get(engine.dialect.name)
+        if dialect is not None:  # the columns are named like the fields
+            where = rule.to_sql(dialect=dialect, as_of=as_of)
             query = select(CustomerRow.id).where(text(where)).order_by(CustomerRow.id)
             expect(list(session.scalars(query)) == sorted(picked), "SQL and Python disagree")
-            log(f"pushed down to PostgreSQL: WHERE {where}")
+            log(f"pushed down to {engine.dialect.name}: WHERE {where}")
         else:
+            where = rule.to_sql(dialect="postgres", as_of=as_of)
             log(f"in PostgreSQL this runs as: WHERE {where}")
     engine.dispose()
 

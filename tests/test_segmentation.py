@@ -359,6 +359,60 @@ def test_a_rule_compiles_once_per_as_of() -> None:
     assert rule == (F.orders > 0)  # the cache takes no part in equality
 
 
+def test_a_result_does_not_depend_on_which_zone_was_compiled_first() -> None:
+    """Two ``as_of`` values with one instant and one offset but different zones are two
+    compilations: a field's reader may read the zone, and the first must not answer for
+    the second."""
+    from zoneinfo import ZoneInfo
+
+    zone_field = Field(
+        "zone_name", FieldKind.TEXT, lambda c, as_of: str(as_of.tzinfo), "Múi giờ", "Time zone"
+    )
+    registry = DEFAULT_REGISTRY.register(zone_field)
+    rule = Compare("zone_name", Op.EQ, "America/New_York")
+    zoned = datetime(2026, 11, 2, 12, tzinfo=ZoneInfo("America/New_York"))
+    fixed = zoned.astimezone(timezone(timedelta(hours=-5)))
+    c = Customer("c", Person("Hà"), created_at=T0)
+    assert rule.evaluate(c, as_of=fixed, registry=registry) is False
+    assert rule.evaluate(c, as_of=zoned, registry=registry) is True
+    within = F.last_purchase_at.within(days=30)
+    bought = c.add_purchase(Purchase("o-1", datetime(2026, 10, 3, 16, 30, tzinfo=UTC), Money(1)))
+    first = [within.evaluate(bought, as_of=at) for at in (fixed, zoned)]
+    again = F.last_purchase_at.within(days=30)
+    assert [again.evaluate(bought, as_of=at) for at in (zoned, fixed)] == first[::-1]
+
+
+def test_a_deep_rule_in_a_document_is_a_rule_error_not_a_recursion_error() -> None:
+    deep: Rule = TRUE
+    for _ in range(2000):
+        deep = Not(deep)
+    with pytest.raises(RuleError, match=f"deeper than {MAX_DEPTH}") as info:
+        RuleDocument(deep)
+    assert info.value.path == "rule"
+    wide = Or(tuple(TRUE for _ in range(10_001)))
+    with pytest.raises(RuleError, match="more than 10000"):
+        RuleDocument(wide)
+    ok: Rule = TRUE
+    for _ in range(MAX_DEPTH - 1):
+        ok = Not(ok)
+    assert RuleDocument(ok).rule is ok
+
+
+def test_the_polars_methods_are_typed_for_their_callers() -> None:
+    """``mypy --strict`` in a user's code sees a ``polars.Expr``, not ``Any``."""
+    import typing
+
+    import polars
+
+    from khachhang.segmentation import Segmenter
+    from khachhang.segmentation import rules as rules_module
+    from khachhang.segmentation import segments as segments_module
+
+    for method, module in ((Rule.to_polars, rules_module), (Segmenter.to_polars, segments_module)):
+        hints = typing.get_type_hints(method, {**vars(module), "polars": polars})
+        assert hints["return"] is polars.Expr
+
+
 def test_the_issue_rule_selects_an_active_young_customer_in_the_south() -> None:
     party = Person("Nguyễn Văn An", birth_date=date(1994, 5, 1), address=Address("Bình Dương"))
     c = Customer("c", party, created_at=T0, roles={Role.BUYER})

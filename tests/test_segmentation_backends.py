@@ -2,19 +2,23 @@
 
 The central property: for random valid rules and random customer books, ``truth`` (the
 in-memory three-valued result), the Polars expression on ``customers_to_frame`` and the
-SQL clause executed in DuckDB on the same frame give the same TRUE / FALSE / UNKNOWN for
-every customer — missing values, time zones, money in two currencies and purchases
-after ``as_of`` included. Example tests pin down each node type, SQL injection, dialects,
-column remapping and the frame's types.
+SQL clause executed in DuckDB and in SQLite (Python's ``sqlite3``, columns encoded with
+``sqlite_value``) on the same frame give the same TRUE / FALSE / UNKNOWN for every
+customer — missing values, offsets and zones with daylight saving, money in two
+currencies and purchases after ``as_of`` included. Example tests pin down each node
+type, SQL injection, dialects, column remapping and the frame's types.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -53,7 +57,13 @@ from khachhang.segmentation.rules import (
     Within,
 )
 from khachhang.segmentation.segments import Segment, Segmenter
-from khachhang.segmentation.sql import DIALECTS, rule_to_expression, rule_to_sql, segmenter_to_sql
+from khachhang.segmentation.sql import (
+    DIALECTS,
+    rule_to_expression,
+    rule_to_sql,
+    segmenter_to_sql,
+    sqlite_value,
+)
 from khachhang.testing import aware_datetimes, customers
 from khachhang.testing._segmentation import rules, segmenters
 from khachhang.testing._strategies import OFFSETS
@@ -106,6 +116,48 @@ def by_duckdb(
     return [row[0] for row in rows]
 
 
+def sqlite_book(frame: pl.DataFrame, name: str = TABLE) -> sqlite3.Connection:
+    """The frame as a SQLite table, each value encoded by ``sqlite_value`` (amounts in
+    ``NUMERIC`` columns, as SQLAlchemy's ``Numeric`` makes them)."""
+    connection = sqlite3.connect(":memory:")
+    decimal = {c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)}
+    declared = ", ".join(f'"{c}"' + (" NUMERIC" if c in decimal else "") for c in frame.columns)
+    connection.execute(f"CREATE TABLE {name} ({declared})")
+    marks = ", ".join("?" for _ in frame.columns)
+    rows = [tuple(sqlite_value(v) for v in row) for row in frame.iter_rows()]
+    connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+    return connection
+
+
+def _bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def by_sqlite(rule: Rule, frame: pl.DataFrame, as_of: datetime, **kw: Any) -> list[bool | None]:
+    """As :func:`by_duckdb`, in SQLite (whose booleans are 1 and 0)."""
+    connection = sqlite_book(frame.with_row_index("_row"))
+    try:
+        exact = rule_to_sql(rule, dialect="sqlite", as_of=as_of, three_valued=True, **kw)
+        where = rule_to_sql(rule, dialect="sqlite", as_of=as_of, **kw)
+        query = f"SELECT ({exact}), ({where}) IS TRUE FROM {TABLE} ORDER BY _row"
+        rows = connection.execute(query).fetchall()
+    finally:
+        connection.close()
+    assert [bool(r[1]) for r in rows] == [r[0] == 1 for r in rows], "WHERE selects other rows"
+    return [_bool(row[0]) for row in rows]
+
+
+def by_every_backend(
+    con: duckdb.DuckDBPyConnection, rule: Rule, book: Sequence[Customer], as_of: datetime
+) -> None:
+    """Polars, DuckDB and SQLite each give in-memory evaluation's result, row for row."""
+    frame = customers_to_frame(book, as_of=as_of)
+    expected = in_memory(rule, book, as_of)
+    assert by_polars(rule, frame, as_of) == expected
+    assert by_duckdb(con, rule, frame, as_of) == expected
+    assert by_sqlite(rule, frame, as_of) == expected
+
+
 def selected_ids(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> list[str]:
     clause = rule_to_sql(rule, as_of=as_of)
     return [
@@ -139,7 +191,7 @@ def rules_for(draw: st.DrawFn, book: Sequence[Customer], as_of: datetime) -> Rul
             )
         elif field.kind is FieldKind.DATETIME:
             fresh = aware_datetimes()
-            seen = [v.astimezone(draw(st.sampled_from(OFFSETS))) for v in seen]
+            seen = [v.astimezone(draw(st.sampled_from(ZONES))) for v in seen]
         elif field.kind is FieldKind.ENUM or field.kind is FieldKind.ENUM_SET:
             fresh = st.sampled_from(list(field.enum or ()))
             seen = [m for v in seen for m in (v if field.kind.is_set else [v])]
@@ -174,8 +226,8 @@ def rules_for(draw: st.DrawFn, book: Sequence[Customer], as_of: datetime) -> Rul
             return Compare(name, draw(st.sampled_from(list(Op))), literal(field))
         if shape == "between":
             low, high = literal(field), literal(field)
-            if isinstance(low, Money) and isinstance(high, Money):
-                high = Money(high.amount, low.currency)
+            if isinstance(low, Money) and isinstance(high, Money) and low.currency != high.currency:
+                high = low  # bounds share a currency (a dollar amount may hold cents)
             return Between(name, *sorted([low, high]))
         if shape == "in":
             values = [literal(field) for _ in range(draw(st.integers(0, 3)))]
@@ -210,21 +262,36 @@ BOOKS = st.lists(
 )
 
 
+# Zones whose offset changes (daylight saving, Lord Howe's half hour) besides fixed offsets:
+# a within(days=N) window across a change is N × 24 hours in every backend.
+ZONES: tuple[tzinfo, ...] = (
+    *OFFSETS,
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Europe/London"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("Asia/Ho_Chi_Minh"),
+)
+
+
 def as_ofs(book: Sequence[Customer]) -> st.SearchStrategy[datetime]:
     """Instants in or after the book's purchases: exact ``within`` edges, later purchases."""
     times = [p.at for c in book for p in c.purchases]
     if not times:
         return AS_OFS
     edges = st.builds(
-        lambda at, days, offset: (at + timedelta(days=days)).astimezone(offset),
+        lambda at, days, zone: (at + timedelta(days=days)).astimezone(zone),
         st.sampled_from(times),
         st.sampled_from([0, 1, 30, 180]),
-        st.sampled_from(OFFSETS),
+        st.sampled_from(ZONES),
     )
     return edges | AS_OFS
 
 
-AS_OFS = aware_datetimes(datetime(2020, 1, 1, tzinfo=UTC), datetime(2036, 1, 1, tzinfo=UTC))
+AS_OFS = st.builds(
+    datetime.astimezone,
+    aware_datetimes(datetime(2020, 1, 1, tzinfo=UTC), datetime(2036, 1, 1, tzinfo=UTC)),
+    st.sampled_from(ZONES),
+)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -234,10 +301,7 @@ def test_backends_agree_with_in_memory_evaluation(
 ) -> None:
     as_of = data.draw(as_ofs(book), label="as_of")
     rule = data.draw(rules_for(book, as_of), label="rule")
-    frame = customers_to_frame(book, as_of=as_of)
-    expected = in_memory(rule, book, as_of)
-    assert by_polars(rule, frame, as_of) == expected
-    assert by_duckdb(con, rule, frame, as_of) == expected
+    by_every_backend(con, rule, book, as_of)
 
 
 SMALL_BOOKS = st.lists(customers(max_purchases=3), min_size=1, max_size=6)
@@ -248,10 +312,7 @@ SMALL_BOOKS = st.lists(customers(max_purchases=3), min_size=1, max_size=6)
 def test_backends_agree_on_the_shared_rule_strategy(
     con: duckdb.DuckDBPyConnection, book: list[Customer], as_of: datetime, rule: Rule
 ) -> None:
-    frame = customers_to_frame(book, as_of=as_of)
-    expected = in_memory(rule, book, as_of)
-    assert by_polars(rule, frame, as_of) == expected
-    assert by_duckdb(con, rule, frame, as_of) == expected
+    by_every_backend(con, rule, book, as_of)
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -265,12 +326,18 @@ def test_segment_columns_agree_with_assign(
     load(con, frame.with_row_index("_row"))
     case = segmenter.to_sql(as_of=as_of)
     rows = con.execute(f"SELECT {case} FROM {TABLE} ORDER BY _row").fetchall()
+    lite = sqlite_book(frame.with_row_index("_row"))
+    lite_case = segmenter.to_sql(as_of=as_of, dialect="sqlite")
+    lite_rows = lite.execute(f"SELECT {lite_case} FROM {TABLE} ORDER BY _row").fetchall()
+    lite.close()
     if segmenter.mode.value == "first":
         assert [(k,) if k is not None else () for k in column] == expected
         assert [(r[0],) if r[0] is not None else () for r in rows] == expected
+        assert [(r[0],) if r[0] is not None else () for r in lite_rows] == expected
     else:
         assert [tuple(k) for k in column] == expected
         assert [tuple(r[0]) for r in rows] == expected
+        assert [tuple(json.loads(r[0])) for r in lite_rows] == expected
 
 
 @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -464,13 +531,110 @@ EVERY_NODE = And(
 )
 
 
-@pytest.mark.parametrize("dialect", [*DIALECTS, "sqlite", "databricks", "redshift", "tsql"])
+@pytest.mark.parametrize("dialect", DIALECTS)
 def test_every_dialect_gets_sql_that_parses_back(dialect: str) -> None:
     sql = rule_to_sql(EVERY_NODE, dialect=dialect, as_of=AS_OF)
     parsed = sqlglot.parse_one(sql, read=dialect)
     assert parsed.sql(dialect=dialect) == sql
     assert "'Hà Nội'" in sql
-    assert "2025-01-01 00:30:00.000250+00:00" in sql  # instants in UTC, microseconds kept
+    assert "2025-01-01 00:30:00.000250" in sql  # instants in UTC, microseconds kept
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "tsql", "databricks", "redshift", "SQLite", "nosql"])
+def test_a_dialect_the_backend_does_not_write_is_refused_naming_the_supported_ones(
+    dialect: str,
+) -> None:
+    """sqlglot renders MySQL too, but the rules' casts and arrays would be wrong there."""
+    segmenter = Segmenter([Segment("x", TRUE, "X", "X")])
+    for call in (
+        lambda: rule_to_sql(F.tags.contains("vip"), dialect=dialect, as_of=AS_OF),
+        lambda: F.age.is_null().to_sql(dialect=dialect, as_of=AS_OF),
+        lambda: segmenter.to_sql(dialect=dialect, as_of=AS_OF),
+        lambda: rule_to_expression(F.age > 1, as_of=AS_OF, dialect=dialect),
+    ):
+        with pytest.raises(RuleError, match=r"supported: duckdb, postgres, .*sqlite") as info:
+            call()
+        assert info.value.path == "dialect"
+
+
+def test_sqlite_selects_a_recent_purchase_and_a_tag() -> None:
+    """The cases that went wrong when SQLite got DuckDB's SQL: a TIMESTAMPTZ cast that
+    SQLite reads as a number (nothing selected) and ARRAY_CONTAINS, which it lacks."""
+    as_of = datetime(2026, 11, 1, 9, tzinfo=timezone(timedelta(hours=7)))
+    recent = Customer(
+        "recent", Person("Đỗ Thu Hà"), created_at=T0, tags={"vip", "zalo"}
+    ).add_purchase(Purchase("o-1", as_of - timedelta(days=7), Money("250000")))
+    idle = Customer("idle", Person("Hồ Văn Nam"), created_at=T0).add_purchase(
+        Purchase("o-2", as_of - timedelta(days=60), Money("99000"))
+    )
+    lite = sqlite_book(customers_to_frame([recent, idle], as_of=as_of))
+    for rule in (F.last_purchase_at.within(days=30), F.tags.contains("vip")):
+        clause = rule.to_sql(dialect="sqlite", as_of=as_of)
+        assert lite.execute(f"SELECT id FROM {TABLE} WHERE {clause}").fetchall() == [("recent",)]
+    lite.close()
+
+
+def test_sqlite_values_encode_each_kind_as_the_sql_expects() -> None:
+    ict = timezone(timedelta(hours=7))
+    assert sqlite_value(datetime(1, 1, 1, 7, tzinfo=ict)) == "0001-01-01 00:00:00.000000"
+    assert sqlite_value(Money("12.50", "USD")) == "12.50"
+    assert sqlite_value(frozenset({Role.BUYER, Role.END_USER})) == '["buyer", "end_user"]'
+    assert sqlite_value(["tết", "vip"]) == '["tết", "vip"]'
+    assert sqlite_value(PartyType.BUSINESS) == "business"
+    assert (sqlite_value(None), sqlite_value(3), sqlite_value("Huế")) == (None, 3, "Huế")
+    with pytest.raises(RuleError, match="no SQLite encoding for bytes"):
+        sqlite_value(b"x")
+
+
+def test_within_counts_elapsed_days_across_a_daylight_saving_change(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """30 days before 12:00 EST on 2 November is 13:00 EDT on 3 October (17:00 UTC), not
+    12:00 EDT on the wall clock: a purchase at 16:30 UTC is outside, in every backend."""
+    as_of = datetime(2026, 11, 2, 12, tzinfo=ZoneInfo("America/New_York"))
+    bought = [
+        Customer(name, Person("Ngô Bảo Châu"), created_at=T0).add_purchase(
+            Purchase("o", at, Money(1))
+        )
+        for name, at in [
+            ("wall clock only", datetime(2026, 10, 3, 16, 30, tzinfo=UTC)),
+            ("at the start", datetime(2026, 10, 3, 17, tzinfo=UTC)),
+        ]
+    ]
+    rule = F.last_purchase_at.within(days=30)
+    assert in_memory(rule, bought, as_of) == [False, True]
+    by_every_backend(con, rule, bought, as_of)
+
+
+EXTREME_AS_OFS = [
+    datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),  # before UTC's year 1
+    datetime(1, 1, 1, 10, tzinfo=timezone(timedelta(hours=-14))),
+    datetime(9999, 12, 31, 23, 59, tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+    datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("as_of", EXTREME_AS_OFS, ids=str)
+def test_every_backend_handles_an_as_of_at_the_ends_of_time(
+    con: duckdb.DuckDBPyConnection, as_of: datetime
+) -> None:
+    """No OverflowError: windows the UTC range cannot hold are open, or empty."""
+    first, last = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    book = [
+        Customer(name, Person("Lý Thường Kiệt"), created_at=first).add_purchase(
+            Purchase("o", at, Money(1))
+        )
+        for name, at in [
+            ("first", first),
+            ("day two", first + timedelta(days=1)),
+            ("last", last),
+            ("day before", last - timedelta(days=1)),
+        ]
+    ]
+    for days in (0, 1, 30, 36_600):
+        rule = F.last_purchase_at.within(days=days) | F.first_purchase_at.within(days=days)
+        by_every_backend(con, rule, book, as_of)
+        by_every_backend(con, ~rule, book, as_of)
 
 
 def test_every_node_agrees_in_duckdb(
@@ -483,7 +647,7 @@ def test_every_node_agrees_in_duckdb(
 
 
 def test_unknown_dialect_is_a_rule_error() -> None:
-    with pytest.raises(RuleError, match="unknown SQL dialect 'nosql'"):
+    with pytest.raises(RuleError, match="unsupported SQL dialect 'nosql'"):
         rule_to_sql(F.age > 1, dialect="nosql", as_of=AS_OF)
 
 
@@ -535,6 +699,23 @@ def test_bad_column_maps_are_rule_errors(columns: dict[str, str], message: str) 
         rule_to_sql(F.age > 1, as_of=AS_OF, columns=columns)
     with pytest.raises(RuleError, match=message):
         rule_to_polars(F.age > 1, as_of=AS_OF, columns=columns)
+
+
+@pytest.mark.parametrize("name", ["a.b.c.d.e", ".", "a..b", "t.", ".col"])
+def test_a_sql_column_name_with_empty_or_too_many_parts_is_refused(name: str) -> None:
+    """``a.b.c.d.e`` would lose its first part, ``a..b`` give an empty identifier."""
+    segmenter = Segmenter([Segment("adult", F.age >= 18, "Người lớn", "Adults")])
+    for columns in ({"age": name}, {"total_spent.currency": name}):
+        with pytest.raises(RuleError, match="is not a column name") as info:
+            rule_to_sql(F.age >= 18, as_of=AS_OF, columns=columns)
+        assert info.value.path.startswith("columns[")
+        with pytest.raises(RuleError, match="is not a column name"):
+            segmenter.to_sql(as_of=AS_OF, columns=columns)
+
+
+def test_a_four_part_column_name_is_catalog_db_table_column() -> None:
+    sql = rule_to_sql(F.age >= 18, as_of=AS_OF, columns={"age": "kho.crm.khach.tuoi"})
+    assert sql == "kho.crm.khach.tuoi >= 18"
 
 
 def test_invalid_rules_are_refused_by_both_backends() -> None:

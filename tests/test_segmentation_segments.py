@@ -14,8 +14,15 @@ from khachhang.errors import ValidationError
 from khachhang.kinds import InternalUnit, PartyType, Role, Scope
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import _demo
-from khachhang.segmentation.rules import FALSE, TRUE, F
-from khachhang.segmentation.segments import AssignMode, Segment, SegmentCheck, Segmenter
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind
+from khachhang.segmentation.rules import FALSE, TRUE, Compare, F, Op
+from khachhang.segmentation.segments import (
+    AssignMode,
+    CurrencyGap,
+    Segment,
+    SegmentCheck,
+    Segmenter,
+)
 from khachhang.segmentation.standard import (
     kind_segmenter,
     lifecycle_segmenter,
@@ -116,6 +123,53 @@ def test_check_reports_duplicates_unreachable_overlaps_and_gaps() -> None:
     assert catch_all.unreachable == ("late",)
 
 
+def _dollar_book() -> list[Customer]:
+    rich = Customer("john", Person("John Smith"), created_at=T0, currency="USD")
+    rich = rich.add_purchase(Purchase("o-1", T0, Money("95000", "USD")))
+    also = Customer("mary", Person("Mary Jones"), created_at=T0, currency="USD")
+    dong = Customer("lan", Person("Trần Thị Lan"), created_at=T0)
+    dong = dong.add_purchase(Purchase("o-2", T0, Money("60000000")))
+    return [rich, also, dong]
+
+
+def test_a_segment_in_dong_on_dollar_customers_says_so_instead_of_a_silent_zero() -> None:
+    """The standard high-value segment is written in đồng: on a dollar book it selects
+    nobody, and the counts carry a warning naming the segment, field and currencies."""
+    book = _dollar_book()
+    segmenter = Segmenter(standard_segments(), mode="all")
+    counts = segmenter.counts(book, as_of=T0)
+    assert counts["high_value"] == 1  # Lan only: the dollar spender is UNKNOWN, not big
+    assert counts.warnings == (CurrencyGap("high_value", "total_spent", ("VND",), "USD", 2),)
+    assert "2 customer(s) in USD never match total_spent in VND" in counts.warnings[0].to_text("en")
+    assert "2 khách hàng dùng USD" in counts.warnings[0].to_text("vi")
+    report = segmenter.check(book, as_of=T0)
+    assert report.currency_gaps == counts.warnings
+    assert not report.ok
+    assert "never match total_spent in VND" in report.to_text("en")
+
+
+def test_a_segment_that_compares_every_held_currency_has_no_warning() -> None:
+    both = (F.total_spent >= Money("50000000")) | (F.total_spent >= Money("2000", "USD"))
+    segmenter = Segmenter([Segment("big", both, "Lớn", "Big")])
+    counts = segmenter.counts(_dollar_book(), as_of=T0)
+    assert counts == {"big": 2, None: 1}
+    assert counts.warnings == ()
+    assert Segmenter([Segment("n", F.orders > 0, "N", "N")]).counts([], as_of=T0).warnings == ()
+
+
+def test_an_application_money_field_is_checked_for_currencies_too() -> None:
+    """A money field without the fast ``(amount, currency)`` reader is read as Money."""
+    deposit = Field("deposit", FieldKind.MONEY, lambda c, as_of: c.income, "Tiền cọc", "Deposit")
+    registry = DEFAULT_REGISTRY.register(deposit)
+    rule = Compare("deposit", Op.GT, Money("1000000"))
+    dollars = Customer("d", Person("Dan Brown"), created_at=T0, income=Money("9000", "USD"))
+    none = Customer("n", Person("Vũ An"), created_at=T0)
+    counts = Segmenter([Segment("coc", rule, "Cọc", "Deposit")]).counts(
+        [dollars, none], as_of=T0, registry=registry
+    )
+    assert counts.warnings == (CurrencyGap("coc", "deposit", ("VND",), "USD", 1),)
+
+
 def test_the_kind_segmenter_puts_every_generated_customer_in_exactly_one_kind() -> None:
     report = generated_check(kind_segmenter(), as_of=T0, max_examples=60)
     assert report.uncovered == 0
@@ -180,7 +234,13 @@ def test_the_demo_shows_segments_rfm_and_an_explanation() -> None:
 @given(segment_checks())
 def test_segment_checks_round_trip(report: SegmentCheck) -> None:
     assert from_dict(to_dict(report), SegmentCheck) == report
-    problems = report.duplicates or report.unreachable or report.overlaps or report.uncovered
+    problems = (
+        report.duplicates
+        or report.unreachable
+        or report.overlaps
+        or report.uncovered
+        or report.currency_gaps
+    )
     assert report.ok is (not problems)
 
 

@@ -76,6 +76,20 @@ def _multiple(value: Decimal | int) -> Decimal:
 class RetentionEconomics:
     """Acquisition cost against retention cost, per customer.
 
+    Every amount is in ``retention_cost``'s currency, and ``Money``'s currency defaults to
+    the đồng: ``RetentionEconomics(Money(5))`` is 5 ₫, not 5 dollars. For a business that
+    counts in another currency, name it on every amount — ``Money(5, "USD")`` — and a
+    measured acquisition cost in another currency than the retention cost is refused
+    (``CurrencyMismatchError``), never converted. Results carry the currency, so a
+    mistake shows in every figure (``Money('25', 'VND')``):
+
+    >>> RetentionEconomics(Money(5, "USD")).saving_per_customer
+    Money('20.00', 'USD')
+    >>> RetentionEconomics(Money(5, "USD"), measured_acquisition_cost=Money(40))
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.CurrencyMismatchError: measured_acquisition_cost.currency: VND against ...
+
     Args:
         retention_cost: what it costs to keep one existing customer (per period).
         acquisition_multiple: acquisition cost as a multiple of ``retention_cost`` when

@@ -61,7 +61,14 @@ from khachhang.segmentation.rules import (
     describe,
     validate,
 )
-from khachhang.segmentation.segments import AssignMode, Segment, SegmentCheck, Segmenter
+from khachhang.segmentation.segments import (
+    AssignMode,
+    CurrencyGap,
+    Segment,
+    SegmentCheck,
+    SegmentCounts,
+    Segmenter,
+)
 from khachhang.segmentation.standard import (
     kind_segmenter,
     lifecycle_segmenter,
@@ -82,6 +89,7 @@ __all__ = [
     "Compare",
     "Const",
     "Contains",
+    "CurrencyGap",
     "Explanation",
     "F",
     "Field",
@@ -105,6 +113,7 @@ __all__ = [
     "RuleDocument",
     "Segment",
     "SegmentCheck",
+    "SegmentCounts",
     "Segmenter",
     "Truth",
     "Within",

@@ -54,14 +54,32 @@ def resolve_columns(
     return resolve
 
 
-def window(as_of: datetime, days: int) -> tuple[datetime, datetime]:
-    """``(as_of - days, as_of)`` in UTC, as in memory (the start clamped at the earliest
-    instant).
+_UTC_MIN = datetime.min.replace(tzinfo=timezone.utc)
+_UTC_MAX = datetime.max.replace(tzinfo=timezone.utc)
+
+Window = tuple[datetime | None, datetime | None]
+"""``(start, end)`` in UTC; ``None`` for an end with no bound."""
+
+
+def window(as_of: datetime, days: int) -> Window | None:
+    """``within(days=N)``'s bounds in UTC, as in memory: ``None`` when no instant fits.
+
+    The start is ``days`` × 24 hours before ``as_of`` (see
+    :func:`~khachhang.segmentation.evaluate.window_start`). An end that UTC cannot
+    hold (``as_of`` at 9999-12-31 in a western offset; a start before year 1) is left
+    open: every value a column can hold lies on its side. A window that ends before
+    UTC's year 1, or starts after its year 9999, holds no value: ``None``.
 
     >>> from datetime import timedelta
     >>> start, end = window(datetime(2026, 1, 31, 7, tzinfo=timezone(timedelta(hours=7))), 30)
     >>> start.isoformat(), end.isoformat()
     ('2026-01-01T00:00:00+00:00', '2026-01-31T00:00:00+00:00')
+    >>> window(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), 30) is None
+    True
     """
-    end = as_of.astimezone(timezone.utc)
-    return window_start(end, days), end
+    start = window_start(as_of, days)
+    if as_of < _UTC_MIN or (start is not None and start > _UTC_MAX):
+        return None
+    end = None if as_of > _UTC_MAX else as_of.astimezone(timezone.utc)
+    low = None if start is None or start < _UTC_MIN else start.astimezone(timezone.utc)
+    return low, end

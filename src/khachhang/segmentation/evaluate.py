@@ -109,10 +109,16 @@ recompile on every call.
 
 
 def _same(cached: _Compiled, as_of: datetime, reg: FieldRegistry) -> bool:
-    # Same instant is not enough: age reads as_of's calendar date in its own offset.
+    # Same instant is not enough: age reads as_of's calendar date in its own offset, and
+    # a field's reader gets as_of itself, zone and all (an application field may read
+    # the zone's rules), so the key is the instant, the offset and the zone.
     return cached.registry is reg and (
         cached.as_of is as_of
-        or (cached.as_of == as_of and cached.as_of.utcoffset() == as_of.utcoffset())
+        or (
+            cached.as_of == as_of
+            and cached.as_of.utcoffset() == as_of.utcoffset()
+            and cached.as_of.tzinfo == as_of.tzinfo
+        )
     )
 
 
@@ -267,6 +273,10 @@ def _inline_leaf(
         return lambda c: (v := get(c)) is not None and v not in values
     if isinstance(rule, Within):
         start = window_start(as_of, rule.days)
+        if start is None:  # the window reaches back past every representable instant
+            if want:
+                return lambda c: (v := get(c)) is not None and v <= as_of
+            return lambda c: (v := get(c)) is not None and not v <= as_of
         if want:
             return lambda c: (v := get(c)) is not None and start <= v <= as_of
         return lambda c: (v := get(c)) is not None and not start <= v <= as_of
@@ -329,24 +339,44 @@ def _leaf_test(rule: Rule, kind: FieldKind, as_of: datetime) -> Callable[[Any], 
         return lambda v: v in values
     if isinstance(rule, Within):
         start = window_start(as_of, rule.days)
+        if start is None:
+            return lambda v: v <= as_of
         return lambda v: start <= v <= as_of
     msg = f"no test for {type(rule).__name__}"  # unreachable: validate() ran first
     raise TypeError(msg)
 
 
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_ALMOST_A_DAY = timedelta(days=1) - timedelta(microseconds=1)
+# Where to do the arithmetic: UTC, else the offsets furthest east and west, which reach
+# the instants just before UTC's year 1 and just after its year 9999.
+_ARITHMETIC_ZONES = (timezone.utc, timezone(_ALMOST_A_DAY), timezone(-_ALMOST_A_DAY))
 
 
-def window_start(as_of: datetime, days: int) -> datetime:
-    """``as_of - days`` for ``within(days=...)``; the earliest instant if that underflows.
+def window_start(as_of: datetime, days: int) -> datetime | None:
+    """The instant ``days`` × 24 hours before ``as_of``: where ``within(days=...)`` starts.
 
-    >>> window_start(datetime(1, 1, 2, tzinfo=timezone.utc), 30).year
-    1
+    Elapsed time, not the wall clock: across a daylight-saving change in ``as_of``'s zone
+    the window is still exactly ``days`` × 24 hours long (the Polars and SQL backends
+    compare UTC instants the same way). ``None`` when the start lies before every instant
+    a ``datetime`` can hold (the window then has no lower bound).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> start = window_start(datetime(2026, 11, 2, 12, tzinfo=ZoneInfo("America/New_York")), 30)
+    >>> start.isoformat()
+    '2026-10-03T17:00:00+00:00'
+    >>> window_start(datetime(1, 1, 2, tzinfo=timezone.utc), 30) is None
+    True
     """
-    try:
-        return as_of - timedelta(days=days)
-    except OverflowError:
-        return _EARLIEST
+    wall = as_of.replace(tzinfo=None)
+    offset: timedelta = as_of.utcoffset()  # type: ignore[assignment]
+    for zone in _ARITHMETIC_ZONES:
+        # by hand: astimezone() passes through UTC, which overflows near the ends
+        shift = zone.utcoffset(None) - offset - timedelta(days=days)
+        try:
+            return (wall + shift).replace(tzinfo=zone)
+        except OverflowError:
+            continue
+    return None
 
 
 def _cost(rule: Rule, reg: FieldRegistry) -> int:

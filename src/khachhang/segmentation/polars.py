@@ -392,7 +392,16 @@ class _ToPolars:
 
     def within(self, rule: Within) -> pl.Expr:
         _, column = self._field(rule.field)
-        start, end = window(self.as_of, rule.days)
+        bounds = window(self.as_of, rule.days)
+        if bounds is None:  # no instant a column holds is in the window
+            return pl.when(column.is_not_null()).then(pl.lit(False))
+        start, end = bounds
+        if start is None:
+            if end is None:
+                return pl.when(column.is_not_null()).then(pl.lit(True))
+            return column <= pl.lit(end)
+        if end is None:
+            return column >= pl.lit(start)
         return column.is_between(pl.lit(start), pl.lit(end), closed="both")
 
     def and_(self, rule: And) -> pl.Expr:

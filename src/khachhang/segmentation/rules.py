@@ -39,7 +39,9 @@ Point in time
 -------------
 Every field is read *as of* an instant (``as_of=``): purchases after it are ignored, the
 lifecycle is the state at that instant, age and tenure are computed on it.
-``within(days=N)`` is TRUE when ``as_of - N days <= value <= as_of``. ``age`` is whole
+``within(days=N)`` is TRUE when ``as_of - N × 24 h <= value <= as_of``: elapsed time, so
+across a daylight-saving change in ``as_of``'s zone the window is still N × 24 hours
+(not N days on the wall clock), in memory as in Polars and SQL. ``age`` is whole
 years on ``as_of``'s calendar date *in as_of's own UTC offset* (``None`` before the birth
 date); ``recency_days`` and ``tenure_days`` are whole elapsed 24-hour periods (floor
 division, so ``tenure_days`` is negative for a customer created after ``as_of``).
@@ -74,7 +76,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
@@ -87,6 +89,8 @@ from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 
 if TYPE_CHECKING:
+    import polars
+
     from khachhang.segmentation.evaluate import Explanation
 
 __all__ = [
@@ -280,11 +284,14 @@ class Rule:
         as_of: datetime,
         columns: dict[str, str] | None = None,
         registry: FieldRegistry | None = None,
-    ) -> Any:
+    ) -> polars.Expr:
         """A boolean ``polars.Expr`` (null = UNKNOWN); needs ``khachhang[polars]``."""
         from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
 
-        return backend.rule_to_polars(self, as_of=as_of, columns=columns, registry=registry)
+        expr: polars.Expr = backend.rule_to_polars(
+            self, as_of=as_of, columns=columns, registry=registry
+        )
+        return expr
 
     def to_sql(
         self,
@@ -512,6 +519,7 @@ class RuleDocument:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.rule, Rule):
             raise RuleError("rule", f"expected a Rule, got {type(self.rule).__name__}")
+        check_shape(self.rule, "rule")
         if type(self.version) is not int or self.version != SCHEMA_VERSION:
             msg = f"unsupported schema version {shown(self.version)}; this library reads 1"
             raise RuleError("version", msg)
@@ -544,6 +552,35 @@ class RuleDocument:
 
 
 # --- validation ------------------------------------------------------------------------
+
+
+def check_shape(rule: Rule, path: str = "") -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH` or larger than :data:`MAX_NODES`.
+
+    The limits loading and :func:`validate` apply, checked without recursion (a tree
+    built in code may be thousands of levels deep, past Python's recursion limit).
+
+    >>> deep = TRUE
+    >>> for _ in range(2000):
+    ...     deep = Not(deep)
+    >>> check_shape(deep, "rule")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.RuleError: rule: nested deeper than 64 levels
+    """
+    budget = MAX_NODES
+    stack: list[tuple[Rule, int]] = [(rule, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise RuleError(path, f"nested deeper than {MAX_DEPTH} levels")
+        budget -= 1 + (len(node.values) if isinstance(node, In) else 0)
+        if budget < 0:
+            raise RuleError(path, f"more than {MAX_NODES} nodes and values")
+        if isinstance(node, (And, Or)):
+            stack.extend((child, depth + 1) for child in node.children)
+        elif isinstance(node, Not):
+            stack.append((node.child, depth + 1))
 
 
 def node_label(rule: Rule) -> str:

@@ -25,7 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -35,11 +35,15 @@ from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
+from khachhang.money import Money
 from khachhang.segmentation.evaluate import predicate
-from khachhang.segmentation.fields import FieldRegistry
-from khachhang.segmentation.rules import Const, Rule, describe
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
+from khachhang.segmentation.rules import And, Between, Compare, Const, Not, Or, Rule, describe
 
-__all__ = ["AssignMode", "Segment", "SegmentCheck", "Segmenter"]
+if TYPE_CHECKING:
+    import polars
+
+__all__ = ["AssignMode", "CurrencyGap", "Segment", "SegmentCheck", "SegmentCounts", "Segmenter"]
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,62}", re.ASCII)
 
@@ -159,6 +163,109 @@ def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
 
 
 @attrs.frozen
+class CurrencyGap:
+    """A segment compares money in some currencies while customers hold another.
+
+    Money is never converted, so for those customers the comparison is UNKNOWN and the
+    segment cannot select them: a rule written in đồng selects no dollar customer. This
+    says so instead of a silent zero.
+
+    Attributes:
+        segment: the segment's key.
+        field: the money field (``total_spent``, ``income``, ...).
+        compared: the currencies of the rule's literals for that field.
+        held: the currency those customers hold.
+        customers: how many of them.
+    """
+
+    segment: str
+    field: str
+    compared: tuple[str, ...]
+    held: str
+    customers: int
+
+    def to_text(self, lang: str = "vi") -> str:
+        """One line in ``lang``.
+
+        >>> print(CurrencyGap("vip", "total_spent", ("VND",), "USD", 3).to_text("en"))
+        segment 'vip': 3 customer(s) in USD never match total_spent in VND (money is not converted)
+        """
+        compared = "/".join(self.compared)
+        if check_lang(lang) == "vi":
+            return (
+                f"nhóm {self.segment!r}: {self.customers} khách hàng dùng {self.held} không "
+                f"bao giờ khớp {self.field} bằng {compared} (tiền không được quy đổi)"
+            )
+        return (
+            f"segment {self.segment!r}: {self.customers} customer(s) in {self.held} never "
+            f"match {self.field} in {compared} (money is not converted)"
+        )
+
+
+class SegmentCounts(dict[str | None, int]):
+    """Customers per segment key (``None``: in no segment), and what the counts miss.
+
+    A plain ``dict`` of the counts, plus ``warnings``: a :class:`CurrencyGap` for each
+    segment that compares money in a currency some customers do not hold — those are
+    never counted in it, whatever they spent.
+    """
+
+    __slots__ = ("warnings",)
+
+    def __init__(
+        self, counts: Mapping[str | None, int], warnings: Iterable[CurrencyGap] = ()
+    ) -> None:
+        super().__init__(counts)
+        self.warnings: tuple[CurrencyGap, ...] = tuple(warnings)
+
+
+def _money_literals(rule: Rule, found: dict[str, set[str]]) -> dict[str, set[str]]:
+    """``field -> currencies`` of the money literals in a (validated) rule."""
+    if isinstance(rule, (And, Or)):
+        for child in rule.children:
+            _money_literals(child, found)
+    elif isinstance(rule, Not):
+        _money_literals(rule.child, found)
+    elif isinstance(rule, (Compare, Between)):
+        literal = rule.value if isinstance(rule, Compare) else rule.low
+        if isinstance(literal, Money):
+            found.setdefault(rule.field, set()).add(literal.currency)
+    return found
+
+
+def _currency_gaps(
+    segments: Sequence[Segment],
+    customers: Sequence[Customer],
+    as_of: datetime,
+    registry: FieldRegistry | None,
+) -> tuple[CurrencyGap, ...]:
+    """Where a segment's money literals miss the currencies the customers hold."""
+    reg = DEFAULT_REGISTRY if registry is None else registry
+    wanted = [(s.key, _money_literals(s.rule, {})) for s in segments]
+    held: dict[str, dict[str, int]] = {}
+    for name in sorted({name for _, fields in wanted for name in fields}):
+        field = reg[name]
+        tally: dict[str, int] = {}
+        if field.amount_binder is not None:
+            read_pair = field.amount_binder(as_of)
+            codes = [None if v is None else v[1] for v in map(read_pair, customers)]
+        else:
+            read = field.bind(as_of)
+            codes = [v.currency if isinstance(v, Money) else None for v in map(read, customers)]
+        for code in codes:
+            if code is not None:
+                tally[code] = tally.get(code, 0) + 1
+        held[name] = tally
+    return tuple(
+        CurrencyGap(key, name, tuple(sorted(compared)), code, n)
+        for key, fields in wanted
+        for name, compared in sorted(fields.items())
+        for code, n in sorted(held[name].items())
+        if code not in compared
+    )
+
+
+@attrs.frozen
 class SegmentCheck:
     """What :meth:`Segmenter.check` found; empty tuples and zero mean "fine".
 
@@ -173,6 +280,8 @@ class SegmentCheck:
         unmatched: segments no given customer matches.
         shadowed: (``first`` mode) segments whose every matching customer was taken by
             a segment with a higher priority, so they were never assigned.
+        currency_gaps: segments comparing money in a currency some of the given
+            customers do not hold (see :class:`CurrencyGap`).
     """
 
     duplicates: tuple[tuple[str, str], ...] = ()
@@ -182,11 +291,19 @@ class SegmentCheck:
     uncovered_ids: tuple[str, ...] = ()
     unmatched: tuple[str, ...] = ()
     shadowed: tuple[str, ...] = ()
+    currency_gaps: tuple[CurrencyGap, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """No duplicates, nothing unreachable, no overlaps and nobody uncovered."""
-        return not (self.duplicates or self.unreachable or self.overlaps or self.uncovered)
+        """No duplicates, nothing unreachable, no overlaps, nobody uncovered and no
+        segment blind to a currency the customers hold."""
+        return not (
+            self.duplicates
+            or self.unreachable
+            or self.overlaps
+            or self.uncovered
+            or self.currency_gaps
+        )
 
     def to_text(self, lang: str = "vi") -> str:
         """A short report in ``lang``."""
@@ -207,6 +324,7 @@ class SegmentCheck:
             lines.append(f"{'không ai khớp' if vi else 'matched by nobody'}: {key}")
         for key in self.shadowed:
             lines.append(f"{'bị che khuất' if vi else 'shadowed'}: {key}")
+        lines.extend(gap.to_text(lang) for gap in self.currency_gaps)
         return "\n".join(lines) if lines else ("ổn" if vi else "ok")
 
 
@@ -334,23 +452,35 @@ class Segmenter:
         *,
         as_of: datetime,
         registry: FieldRegistry | None = None,
-    ) -> dict[str | None, int]:
+    ) -> SegmentCounts:
         """Customers per segment key (priority order), ``None`` for those in none.
 
+        The result is a ``dict`` whose ``warnings`` list each segment that compares
+        money in a currency some customers do not hold (:class:`CurrencyGap`): they
+        are UNKNOWN there, so a zero may mean "wrong currency", not "nobody".
+
         >>> from datetime import datetime, timezone
+        >>> from khachhang import Customer, Money, Person, Purchase
         >>> from khachhang.segmentation.rules import F
-        >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought")])
-        >>> s.counts([], as_of=datetime(2026, 1, 1, tzinfo=timezone.utc))
-        {'buyers': 0, None: 0}
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> s = Segmenter([Segment("big", F.total_spent >= Money("20000000"), "Lớn", "Big")])
+        >>> john = Customer("c-1", Person("John Smith"), created_at=t, currency="USD")
+        >>> john = john.add_purchase(Purchase("o-1", t, Money("95000", "USD")))
+        >>> counts = s.counts([john], as_of=t)
+        >>> counts
+        {'big': 0, None: 1}
+        >>> print(counts.warnings[0].to_text("en"))
+        segment 'big': 1 customer(s) in USD never match total_spent in VND (money is not converted)
         """
+        book = _customers(customers)
         totals: dict[str | None, int] = {s.key: 0 for s in self.segments}
         totals[None] = 0
-        for keys in self.assign(customers, as_of=as_of, registry=registry):
+        for keys in self.assign(book, as_of=as_of, registry=registry):
             if not keys:
                 totals[None] += 1
             for key in keys:
                 totals[key] += 1
-        return totals
+        return SegmentCounts(totals, _currency_gaps(self.segments, book, as_of, registry))
 
     def check(
         self,
@@ -413,6 +543,7 @@ class Segmenter:
             uncovered_ids=tuple(uncovered_ids),
             unmatched=tuple(k for k in keys if not matched[k]),
             shadowed=shadowed,
+            currency_gaps=_currency_gaps(self.segments, customers, as_of, registry),
         )
 
     def _static(self) -> tuple[list[tuple[str, str]], list[str]]:
@@ -440,13 +571,14 @@ class Segmenter:
         columns: Mapping[str, str] | None = None,
         name: str = "segment",
         registry: FieldRegistry | None = None,
-    ) -> Any:
+    ) -> polars.Expr:
         """A ``polars.Expr`` with each row's segment key; needs ``khachhang[polars]``."""
         from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
 
-        return backend.segmenter_to_polars(
+        expr: polars.Expr = backend.segmenter_to_polars(
             self, as_of=as_of, columns=columns, name=name, registry=registry
         )
+        return expr
 
     def to_sql(
         self,

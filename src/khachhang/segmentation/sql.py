@@ -27,6 +27,7 @@ Needs the ``sql`` extra: ``pip install 'khachhang[sql]'``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -67,42 +68,122 @@ from khachhang.segmentation.segments import AssignMode, Segmenter
 __all__ = [
     "CURRENCY_SUFFIX",
     "DIALECTS",
+    "SQLITE_INSTANT_FORMAT",
     "rule_to_expression",
     "rule_to_sql",
     "segmenter_to_expression",
     "segmenter_to_sql",
+    "sqlite_value",
 ]
 
-DIALECTS: tuple[str, ...] = ("duckdb", "postgres", "spark", "bigquery", "snowflake", "trino")
-"""Dialects the test suite checks (every sqlglot dialect is accepted)."""
+DIALECTS: tuple[str, ...] = (
+    "duckdb",
+    "postgres",
+    "spark",
+    "bigquery",
+    "snowflake",
+    "trino",
+    "sqlite",
+)
+"""The dialects the backend writes; any other name is a :class:`RuleError`.
+
+Each is checked by the test suite: the SQL parses back in its dialect, and DuckDB and
+SQLite (Python's own ``sqlite3``) run the backend-agreement property test. SQLite has
+no instant, decimal or array types, so its clauses assume the column encoding of
+:data:`SQLITE_INSTANT_FORMAT` and :func:`sqlite_value` (``docs/segmentation-backends.md``).
+"""
+
+SQLITE_INSTANT_FORMAT = "YYYY-MM-DD HH:MM:SS.ffffff"
+"""How SQLite columns hold instants: UTC text of exactly this shape (six fractional
+digits, no offset), which sorts as the instants do; see :func:`sqlite_value`."""
+
+_MAX_COLUMN_PARTS = 4  # catalog.db.table.column
 
 _UTC = timezone.utc
 _AMOUNT_DIGITS = 18  # money stays below 10**18 in magnitude
 
 
-def _dialect(name: object) -> sqlglot.Dialect:
+def _dialect(name: object) -> str:
+    """``name`` if the backend writes that dialect; a :class:`RuleError` naming them if not.
+
+    sqlglot knows more dialects than the rules translate correctly (MySQL has no
+    ``TIMESTAMPTZ`` cast nor arrays), so only the tested ones pass.
+    """
     if not isinstance(name, str):
         raise RuleError("dialect", f"expected a dialect name (str), got {type(name).__name__}")
-    try:
-        return sqlglot.Dialect.get_or_raise(name)
-    except ValueError:
-        known = ", ".join(d.value for d in sqlglot.Dialects if d.value)
-        raise RuleError("dialect", f"unknown SQL dialect {shown(name)}; known: {known}") from None
+    if name not in DIALECTS:
+        msg = f"unsupported SQL dialect {shown(name)}; supported: {', '.join(DIALECTS)}"
+        raise RuleError("dialect", msg)
+    return name
 
 
-def _column(name: str) -> exp.Column:
+def _column_parts(name: str, path: str) -> list[str]:
+    """``name``'s dot-separated parts: one to four, none empty; else a :class:`RuleError`."""
+    parts = name.split(".")
+    if len(parts) > _MAX_COLUMN_PARTS or not all(parts):
+        msg = (
+            f"{shown(name)} is not a column name: expected column, table.column, "
+            "db.table.column or catalog.db.table.column, each part non-empty"
+        )
+        raise RuleError(path, msg)
+    return parts
+
+
+def _column(name: str, path: str = "columns") -> exp.Column:
     """A column reference; ``"c.total_spent"`` is column ``total_spent`` of table ``c``.
 
     Each part is an identifier, quoted by the dialect when it needs quoting (so a
     column name can never inject SQL either).
     """
-    *qualifiers, column = name.split(".")
+    *qualifiers, column = _column_parts(name, path)
     parts = [exp.to_identifier(p) for p in reversed(qualifiers)]
     table, db, catalog = [*parts, None, None, None][:3]
     return exp.column(exp.to_identifier(column), table=table, db=db, catalog=catalog)
 
 
-def _timestamp(value: datetime) -> exp.Expr:
+def sqlite_value(value: object) -> object:
+    """A field's value as a SQLite column holds it for the rules' SQL (``dialect="sqlite"``).
+
+    Instants become UTC text of the shape :data:`SQLITE_INSTANT_FORMAT`; ``Money`` and
+    ``Decimal`` amounts become their exact decimal text (give the column ``NUMERIC``
+    affinity and SQLite stores an integer, or a float for a fraction); sets and lists
+    become a JSON array (sorted for sets); enum members their value. ``None``, ints and
+    strings stay as they are.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> sqlite_value(datetime(2026, 11, 1, 7, tzinfo=timezone(timedelta(hours=7))))
+    '2026-11-01 00:00:00.000000'
+    >>> sqlite_value(Money("250000")), sqlite_value(frozenset({"zalo", "vip"}))
+    ('250000', '["vip", "zalo"]')
+
+    Raises:
+        RuleError: a naive datetime, or a value of another type.
+    """
+    if isinstance(value, BilingualEnum):
+        return value.value
+    if value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, datetime):
+        return _sqlite_instant(require_aware(value, "value"))
+    if isinstance(value, Money):
+        return format(value.amount, "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (set, frozenset, list, tuple)):
+        items = [sqlite_value(v) for v in value]
+        if isinstance(value, (set, frozenset)):
+            items = sorted(items, key=str)
+        return json.dumps(items, ensure_ascii=False)
+    raise RuleError("value", f"no SQLite encoding for {type(value).__name__}")
+
+
+def _sqlite_instant(value: datetime) -> str:
+    return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
+
+
+def _timestamp(value: datetime, sqlite: bool = False) -> exp.Expr:
+    if sqlite:
+        return exp.Literal.string(_sqlite_instant(value))
     text = value.astimezone(_UTC).isoformat(sep=" ")
     return exp.cast(exp.Literal.string(text), exp.DataType.build("TIMESTAMPTZ"))
 
@@ -113,7 +194,7 @@ def _instants_as_ltz(node: exp.Expr) -> exp.Expr:
     return node
 
 
-def _render(expression: exp.Expr, target: sqlglot.Dialect) -> str:
+def _render(expression: exp.Expr, dialect: str) -> str:
     """``expression`` as text in ``target``.
 
     Spark's plain ``TIMESTAMP`` means whatever ``spark.sql.timestampType`` says; as
@@ -121,34 +202,39 @@ def _render(expression: exp.Expr, target: sqlglot.Dialect) -> str:
     session's offset. ``TIMESTAMP_LTZ`` is an instant under any setting, so Spark (and
     Databricks) get that.
     """
+    target = sqlglot.Dialect.get_or_raise(dialect)
     if isinstance(target, Spark):
         expression = expression.transform(_instants_as_ltz)
     return expression.sql(dialect=target)
 
 
-def _decimal(amount: Decimal) -> exp.Expr:
+def _decimal(amount: Decimal, sqlite: bool = False) -> exp.Expr:
     """An exact numeric literal: a plain integer, or a DECIMAL cast of its text.
 
     Integers stay bare so engines compare them with the amount column's own type (a
     float-free comparison everywhere, BigQuery included); fractions are cast to the
-    narrowest DECIMAL that holds them (18 digits fit a 64-bit decimal).
+    narrowest DECIMAL that holds them (18 digits fit a 64-bit decimal). SQLite has no
+    decimals: a fraction is a bare number, read as the same float a ``NUMERIC`` column
+    made of the same text holds.
     """
     if amount == amount.to_integral_value():
         return exp.Literal.number(str(int(amount)))
     text = format(amount, "f")
+    if sqlite:
+        return exp.Literal.number(text)
     scale = -amount.as_tuple().exponent  # type: ignore[operator]
     digits = len(text.replace("-", "").replace(".", "").lstrip("0")) or 1
     precision = _AMOUNT_DIGITS if digits <= _AMOUNT_DIGITS else 38
     return exp.cast(exp.Literal.string(text), exp.DataType.build(f"DECIMAL({precision}, {scale})"))
 
 
-def _literal(value: object) -> exp.Expr:
+def _literal(value: object, sqlite: bool = False) -> exp.Expr:
     if isinstance(value, BilingualEnum):
         return exp.Literal.string(value.value)
     if isinstance(value, Money):
-        return _decimal(value.amount)
+        return _decimal(value.amount, sqlite)
     if isinstance(value, datetime):
-        return _timestamp(value)
+        return _timestamp(value, sqlite)
     if isinstance(value, bool):  # never reached for validated rules
         return exp.true() if value else exp.false()
     if isinstance(value, int):
@@ -192,11 +278,15 @@ class _ToSQL:
         columns: Mapping[str, str] | None,
         *,
         three_valued: bool = True,
+        sqlite: bool = False,
     ) -> None:
         self.registry = registry
         self.as_of = as_of
         self.resolve = resolve_columns(columns, registry)
+        for key, name in (columns or {}).items():
+            _column_parts(name, f"columns[{key!r}]")
         self.three_valued = three_valued
+        self.sqlite = sqlite
         self.positive = True  # under an even number of NOTs
 
     def __call__(self, rule: Rule) -> exp.Expr:
@@ -226,14 +316,15 @@ class _ToSQL:
 
     def compare(self, rule: Compare) -> exp.Expr:
         field, column = self._field(rule.field)
-        expr = _COMPARE[rule.op](this=column, expression=_literal(rule.value))
+        expr = _COMPARE[rule.op](this=column, expression=self._literal(rule.value))
         if isinstance(rule.value, Money):
             return self._same_currency(field, rule.value, expr)
         return expr
 
     def between(self, rule: Between) -> exp.Expr:
         field, column = self._field(rule.field)
-        expr = exp.Between(this=column, low=_literal(rule.low), high=_literal(rule.high))
+        low, high = self._literal(rule.low), self._literal(rule.high)
+        expr = exp.Between(this=column, low=low, high=high)
         if isinstance(rule.low, Money):
             return self._same_currency(field, rule.low, expr)
         return expr
@@ -243,12 +334,19 @@ class _ToSQL:
         if not rule.values:
             return _when_present(column, rule.negated)
         values = sorted(rule.values, key=lambda v: (type(v).__name__, str(v)))
-        expr: exp.Expr = exp.In(this=column, expressions=[_literal(v) for v in values])
+        expr: exp.Expr = exp.In(this=column, expressions=[self._literal(v) for v in values])
         return exp.not_(expr) if rule.negated else expr
+
+    def _literal(self, value: object) -> exp.Expr:
+        return _literal(value, self.sqlite)
 
     def contains(self, rule: Contains) -> exp.Expr:
         _, column = self._field(rule.field)
-        return exp.ArrayContains(this=column, expression=_literal(rule.value))
+        item = self._literal(rule.value)
+        if self.sqlite:  # a JSON array: TRUE or FALSE, never NULL (json_each(NULL) is empty)
+            members = exp.select("value").from_(exp.func("json_each", column))
+            return exp.In(this=item, query=members.subquery())
+        return exp.ArrayContains(this=column, expression=item)
 
     def is_null(self, rule: IsNull) -> exp.Expr:
         _, column = self._field(rule.field)
@@ -257,8 +355,18 @@ class _ToSQL:
 
     def within(self, rule: Within) -> exp.Expr:
         _, column = self._field(rule.field)
-        start, end = window(self.as_of, rule.days)
-        return exp.Between(this=column, low=_timestamp(start), high=_timestamp(end))
+        bounds = window(self.as_of, rule.days)
+        if bounds is None:  # no instant a column holds is in the window
+            return _when_present(column, False)
+        start, end = bounds
+        if start is None:
+            if end is None:
+                return _when_present(column, True)
+            return exp.LTE(this=column, expression=_timestamp(end, self.sqlite))
+        if end is None:
+            return exp.GTE(this=column, expression=_timestamp(start, self.sqlite))
+        low, high = _timestamp(start, self.sqlite), _timestamp(end, self.sqlite)
+        return exp.Between(this=column, low=low, high=high)
 
     def and_(self, rule: And) -> exp.Expr:
         return exp.and_(*_flat(exp.And, [self(child) for child in rule.children]))
@@ -298,10 +406,12 @@ def rule_to_expression(
     columns: Mapping[str, str] | None = None,
     registry: FieldRegistry | None = None,
     three_valued: bool = False,
+    dialect: str = "duckdb",
 ) -> exp.Expr:
     """``rule`` as a sqlglot condition, to embed in a larger sqlglot query.
 
-    See :func:`rule_to_sql` for ``three_valued``.
+    See :func:`rule_to_sql` for ``three_valued``. ``dialect`` is the one you will render
+    the query in: SQLite gets text instants and JSON arrays, the others one tree.
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.segmentation.rules import F
@@ -310,10 +420,15 @@ def rule_to_expression(
     >>> exp.select("c.id").from_("khach_hang AS c").where(condition).sql("postgres")
     'SELECT c.id FROM khach_hang AS c WHERE c.tuoi >= 18'
     """
+    sqlite = _dialect(dialect) == "sqlite"
     at = require_aware(as_of, "as_of")
     reg = DEFAULT_REGISTRY if registry is None else check_type("registry", registry, FieldRegistry)
     translate = _ToSQL(
-        reg, at, columns, three_valued=check_type("three_valued", three_valued, bool)
+        reg,
+        at,
+        columns,
+        three_valued=check_type("three_valued", three_valued, bool),
+        sqlite=sqlite,
     )
     return translate(validate(rule, reg))
 
@@ -332,8 +447,13 @@ def rule_to_sql(
     Values are sqlglot literals (quoted by the dialect), column names identifiers (quoted
     when they need it); ``columns`` maps field names to your column names (``"t.col"``
     qualifies by table; a money field's currency column is ``<column>_currency`` unless
-    you map ``"<field>.currency"``). Times are UTC ``TIMESTAMPTZ`` literals;
-    ``within(days=N)`` is a ``BETWEEN`` computed from ``as_of``.
+    you map ``"<field>.currency"``). Times are UTC ``TIMESTAMPTZ`` literals (UTC text
+    in SQLite); ``within(days=N)`` is a ``BETWEEN`` computed from ``as_of``, exactly
+    ``N`` × 24 hours long.
+
+    ``dialect`` is one of :data:`DIALECTS`. SQLite has no instant, decimal or array
+    types: its clauses expect instants as UTC text, amounts as numbers and sets as JSON
+    arrays — the encoding :func:`sqlite_value` produces.
 
     SQL's NULL logic is the rules' Kleene logic, so the clause is also NULL exactly where
     the rule is UNKNOWN — except, by default, for money compared with another currency:
@@ -355,14 +475,18 @@ def rule_to_sql(
     CASE WHEN total_spent_currency = 'VND' THEN total_spent >= 20000000 END
 
     Raises:
-        RuleError: for an invalid rule, an unknown dialect or a ``columns`` key that is
-            not a field.
+        RuleError: for an invalid rule, a dialect not in :data:`DIALECTS`, a ``columns``
+            key that is not a field or a value that is not a column name.
     """
-    target = _dialect(dialect)
     expression = rule_to_expression(
-        rule, as_of=as_of, columns=columns, registry=registry, three_valued=three_valued
+        rule,
+        as_of=as_of,
+        columns=columns,
+        registry=registry,
+        three_valued=three_valued,
+        dialect=dialect,
     )
-    return _render(expression, target)
+    return _render(expression, dialect)
 
 
 def segmenter_to_expression(
@@ -371,22 +495,50 @@ def segmenter_to_expression(
     as_of: datetime,
     columns: Mapping[str, str] | None = None,
     registry: FieldRegistry | None = None,
+    dialect: str = "duckdb",
 ) -> exp.Expr:
     """The segmenter as a sqlglot expression (see :func:`segmenter_to_sql`)."""
+    sqlite = _dialect(dialect) == "sqlite"
     check_type("segmenter", segmenter, Segmenter)
     at = require_aware(as_of, "as_of")
     reg = DEFAULT_REGISTRY if registry is None else check_type("registry", registry, FieldRegistry)
-    translate = _ToSQL(reg, at, columns, three_valued=False)  # CASE WHEN wants TRUE only
+    # CASE WHEN wants TRUE only
+    translate = _ToSQL(reg, at, columns, three_valued=False, sqlite=sqlite)
     ifs = [
         exp.If(this=translate(validate(s.rule, reg)), true=exp.Literal.string(s.key))
         for s in segmenter.segments
     ]
+    if segmenter.mode is AssignMode.ALL and sqlite:
+        return _json_keys(segmenter, ifs)
     if segmenter.mode is AssignMode.ALL:
         keys = [exp.Case(ifs=[branch]) for branch in ifs]
         return exp.ArrayCompact(this=exp.Array(expressions=keys))
     if not ifs:
         return exp.Null()
     return exp.Case(ifs=ifs)
+
+
+def _json_keys(segmenter: Segmenter, ifs: list[exp.If]) -> exp.Expr:
+    """SQLite's ``mode="all"``: the matching keys as JSON array text, in priority order.
+
+    ``'[' || SUBSTR(<',"key"' or ''> || ..., 2) || ']'``: one CASE per segment adds its
+    quoted key after a comma, and the leading comma is cut.
+    """
+    pieces: list[exp.Expr] = [
+        exp.Case(
+            ifs=[exp.If(this=branch.this, true=exp.Literal.string("," + json.dumps(s.key)))],
+            default=exp.Literal.string(""),
+        )
+        for s, branch in zip(segmenter.segments, ifs, strict=True)
+    ]
+    if not pieces:
+        return exp.Literal.string("[]")
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = exp.DPipe(this=joined, expression=piece)
+    inner = exp.Substring(this=joined, start=exp.Literal.number(2))
+    opened = exp.DPipe(this=exp.Literal.string("["), expression=inner)
+    return exp.DPipe(this=opened, expression=exp.Literal.string("]"))
 
 
 def segmenter_to_sql(
@@ -402,7 +554,8 @@ def segmenter_to_sql(
     ``mode="first"``: ``CASE WHEN <rule> THEN '<key>' ... END`` in priority order (NULL
     when no rule is TRUE — an UNKNOWN condition falls through, as in memory);
     ``mode="all"``: an array of the matching keys (``ARRAY_COMPACT`` of one CASE per
-    segment, ``LIST_FILTER`` in DuckDB).
+    segment, ``LIST_FILTER`` in DuckDB; in SQLite, JSON array text such as
+    ``'["vip","new"]'``).
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.segmentation.rules import F, TRUE
@@ -412,6 +565,7 @@ def segmenter_to_sql(
     >>> print(segmenter_to_sql(s, as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)))
     CASE WHEN orders > 0 THEN 'buyers' WHEN TRUE THEN 'others' END
     """
-    target = _dialect(dialect)
-    expression = segmenter_to_expression(segmenter, as_of=as_of, columns=columns, registry=registry)
-    return _render(expression, target)
+    expression = segmenter_to_expression(
+        segmenter, as_of=as_of, columns=columns, registry=registry, dialect=dialect
+    )
+    return _render(expression, dialect)

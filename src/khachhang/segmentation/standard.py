@@ -176,7 +176,10 @@ def standard_segments(
     """Every standard segment: kinds, lifecycle stages, high-value and active buyers.
 
     The groups overlap by design (a loyal B2C customer is in ``b2c`` and ``loyal``), so
-    count them with ``Segmenter(standard_segments(), mode="all")``.
+    count them with ``Segmenter(standard_segments(), mode="all")``. ``high_value`` is
+    in đồng unless you say otherwise: for a book in another currency pass it in that
+    currency (``Money("2000", "USD")``); customers in a currency the threshold is not in
+    are never high-value, and ``Segmenter.counts`` lists them in its ``warnings``.
 
     >>> len(standard_segments()), standard_segments()[-1].key
     (13, 'active')
