@@ -540,6 +540,36 @@ def test_every_dialect_gets_sql_that_parses_back(dialect: str) -> None:
     assert "2025-01-01 00:30:00.000250" in sql  # instants in UTC, microseconds kept
 
 
+# Each dialect's own way to drop NULLs from an array: sqlglot spells them all ARRAY_COMPACT,
+# which Postgres, Trino and BigQuery do not have.
+_COMPACT = {
+    "duckdb": "LIST_FILTER([",
+    "postgres": "ARRAY_REMOVE(ARRAY[",
+    "spark": "ARRAY_COMPACT(ARRAY(",
+    "bigquery": "ARRAY(SELECT _u FROM UNNEST([",
+    "snowflake": "ARRAY_COMPACT([",
+    "trino": "FILTER(ARRAY[",
+    "sqlite": "'[' || SUBSTRING(",
+}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_segmenter_in_all_mode_drops_nulls_with_a_function_its_dialect_has(
+    dialect: str,
+) -> None:
+    segmenter = Segmenter(
+        [
+            Segment("buyer", F.orders >= 1, "Đã mua", "Bought"),
+            Segment("rest", TRUE, "Khác", "Rest"),
+        ],
+        mode="all",
+    )
+    sql = segmenter.to_sql(dialect=dialect, as_of=AS_OF)
+    assert sql.startswith(_COMPACT[dialect]), sql
+    assert sqlglot.parse_one(sql, read=dialect).sql(dialect=dialect) == sql
+    assert sql.index("buyer") < sql.index("rest")  # priority order kept
+
+
 @pytest.mark.parametrize("dialect", ["mysql", "tsql", "databricks", "redshift", "SQLite", "nosql"])
 def test_a_dialect_the_backend_does_not_write_is_refused_naming_the_supported_ones(
     dialect: str,

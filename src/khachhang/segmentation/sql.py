@@ -512,10 +512,35 @@ def segmenter_to_expression(
         return _json_keys(segmenter, ifs)
     if segmenter.mode is AssignMode.ALL:
         keys = [exp.Case(ifs=[branch]) for branch in ifs]
-        return exp.ArrayCompact(this=exp.Array(expressions=keys))
+        return _compact(exp.Array(expressions=keys), dialect)
     if not ifs:
         return exp.Null()
     return exp.Case(ifs=ifs)
+
+
+_BIGQUERY_COMPACT = (
+    "ARRAY(SELECT _u FROM UNNEST(_keys) AS _u WITH OFFSET AS _o WHERE NOT _u IS NULL ORDER BY _o)"
+)
+
+
+def _compact(keys: exp.Array, dialect: str) -> exp.Expr:
+    """``keys`` without its NULLs, in order, in a function ``dialect`` really has.
+
+    sqlglot writes ``ARRAY_COMPACT`` for every dialect but DuckDB, and Postgres, Trino and
+    BigQuery have no such function: each gets its own spelling.
+    """
+    if dialect == "postgres":
+        return exp.Anonymous(this="ARRAY_REMOVE", expressions=[keys, exp.Null()])
+    if dialect == "trino":
+        item = exp.to_identifier("_u")
+        kept = exp.Not(this=exp.Is(this=item.copy(), expression=exp.Null()))
+        return exp.ArrayFilter(this=keys, expression=exp.Lambda(this=kept, expressions=[item]))
+    if dialect == "bigquery":
+        template = sqlglot.parse_one(_BIGQUERY_COMPACT, read="bigquery")
+        return template.transform(
+            lambda node: keys if isinstance(node, exp.Column) and node.name == "_keys" else node
+        )
+    return exp.ArrayCompact(this=keys)  # DuckDB (as LIST_FILTER), Spark 3.4+, Snowflake
 
 
 def _json_keys(segmenter: Segmenter, ifs: list[exp.If]) -> exp.Expr:
@@ -553,9 +578,10 @@ def segmenter_to_sql(
 
     ``mode="first"``: ``CASE WHEN <rule> THEN '<key>' ... END`` in priority order (NULL
     when no rule is TRUE — an UNKNOWN condition falls through, as in memory);
-    ``mode="all"``: an array of the matching keys (``ARRAY_COMPACT`` of one CASE per
-    segment, ``LIST_FILTER`` in DuckDB; in SQLite, JSON array text such as
-    ``'["vip","new"]'``).
+    ``mode="all"``: an array of the matching keys in priority order (one CASE per segment,
+    NULLs removed: ``LIST_FILTER`` in DuckDB, ``ARRAY_REMOVE`` in Postgres, ``FILTER`` in
+    Trino, an ordered ``UNNEST`` subquery in BigQuery, ``ARRAY_COMPACT`` in Spark and
+    Snowflake; in SQLite, JSON array text such as ``'["vip","new"]'``).
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.segmentation.rules import F, TRUE
