@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khachhang import Customer
+from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import to_mermaid
 from khachhang.care import Touchpoint
 from khachhang.care._demo import demo_plan
@@ -1072,3 +1072,20 @@ def test_the_outputs_shown_in_the_docs_are_the_real_ones(tmp_path: Path) -> None
     first_drop = next(line for line in planned.out.splitlines() if '"type":"drop"' in line)
     assert first_drop + "\n" in _shown("json")
     assert run(["diagram", "lifecycle", "--lang", "en"]).out in _shown("mermaid")
+
+
+def test_segment_warns_when_a_rule_compares_money_in_a_currency_the_customers_do_not_hold(
+    rules: Path,
+) -> None:
+    """A rule in đồng selects no dollar customer: the run says so instead of a silent zero."""
+    at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    john = Customer("us-1", Person("John Smith"), created_at=at, currency="USD")
+    john = john.add_purchase(Purchase("us-1-o", at, Money("95000", "USD")))
+    result = run(["segment", "--rules", str(rules), "--as-of", AS_OF], lines(to_json(john)))
+    assert result.code == EXIT_OK
+    assert (
+        "khachhang: segment: warning: segment 'high_value': 1 customer(s) in USD never match "
+        "total_spent in VND (money is not converted)"
+    ) in result.err
+    in_dong = run(["segment", "--rules", str(rules), "--as-of", AS_OF], lines(BOOK_LINES[0]))
+    assert "warning" not in in_dong.err

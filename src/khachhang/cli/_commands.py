@@ -421,6 +421,7 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
     out = ctx.stdout
     dump = json_dumper(out)
     label = segmenter.assigner(as_of=as_of)  # the rules compiled once, not per line
+    currencies = segmenter.currency_tally(as_of=as_of)
     written = 0
     for number, customer in reader.lines():
         try:
@@ -432,8 +433,11 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
                 break
         else:
             out.write(dump({"id": customer.id, "segments": list(keys)}) + "\n")
+            currencies.add(customer)
             written += 1
         del customer  # not held while the next line is built: one customer at a time
+    for gap in currencies.gaps():  # a silent zero would read as "nobody": always said
+        write(ctx.stderr, f"{PROG}: segment: warning: {gap.to_text('en')}")
     return reader.finish(
         "segment",
         f"{written:,} written",

@@ -64,6 +64,7 @@ from khachhang.segmentation.rules import (
 from khachhang.segmentation.segments import (
     AssignMode,
     CurrencyGap,
+    CurrencyTally,
     Segment,
     SegmentCheck,
     SegmentCounts,
@@ -90,6 +91,7 @@ __all__ = [
     "Const",
     "Contains",
     "CurrencyGap",
+    "CurrencyTally",
     "Explanation",
     "F",
     "Field",

@@ -37,13 +37,21 @@ from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.evaluate import predicate
-from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
 from khachhang.segmentation.rules import And, Between, Compare, Const, Not, Or, Rule, describe
 
 if TYPE_CHECKING:
     import polars
 
-__all__ = ["AssignMode", "CurrencyGap", "Segment", "SegmentCheck", "SegmentCounts", "Segmenter"]
+__all__ = [
+    "AssignMode",
+    "CurrencyGap",
+    "CurrencyTally",
+    "Segment",
+    "SegmentCheck",
+    "SegmentCounts",
+    "Segmenter",
+]
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,62}", re.ASCII)
 
@@ -233,6 +241,75 @@ def _money_literals(rule: Rule, found: dict[str, set[str]]) -> dict[str, set[str
     return found
 
 
+class CurrencyTally:
+    """Counts, one customer at a time, the currencies customers hold in each money field
+    the segments compare, and reports the :class:`CurrencyGap` s at the end.
+
+    For streams (the CLI's ``segment``), where the customers pass once and are not kept;
+    :meth:`Segmenter.counts` and :meth:`Segmenter.check` use it over a whole book. The
+    fields are bound once, when the tally is made.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Customer, Money, Person, Purchase
+    >>> from khachhang.segmentation.rules import F
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> s = Segmenter([Segment("big", F.total_spent >= Money("20000000"), "Lớn", "Big")])
+    >>> tally = s.currency_tally(as_of=t)
+    >>> john = Customer("c-1", Person("John Smith"), created_at=t, currency="USD")
+    >>> tally.add(john.add_purchase(Purchase("o-1", t, Money("95000", "USD"))))
+    >>> [gap.to_text("en") for gap in tally.gaps()]
+    ["segment 'big': 1 customer(s) in USD never match total_spent in VND (money is not converted)"]
+    """
+
+    __slots__ = ("_held", "_readers", "_wanted")
+
+    def __init__(
+        self, segments: Sequence[Segment], as_of: datetime, registry: FieldRegistry | None
+    ) -> None:
+        reg = DEFAULT_REGISTRY if registry is None else registry
+        self._wanted = [(s.key, _money_literals(s.rule, {})) for s in segments]
+        names = sorted({name for _, fields in self._wanted for name in fields})
+        self._readers = [(name, _currency_reader(reg[name], as_of)) for name in names]
+        self._held: dict[str, dict[str, int]] = {name: {} for name in names}
+
+    def add(self, customer: Customer) -> None:
+        """Count ``customer``'s currency in each money field the segments compare."""
+        for name, read in self._readers:
+            code = read(customer)
+            if code is not None:
+                tally = self._held[name]
+                tally[code] = tally.get(code, 0) + 1
+
+    def gaps(self) -> tuple[CurrencyGap, ...]:
+        """Each segment's money field whose literals miss a currency customers hold."""
+        return tuple(
+            CurrencyGap(key, name, tuple(sorted(compared)), code, n)
+            for key, fields in self._wanted
+            for name, compared in sorted(fields.items())
+            for code, n in sorted(self._held[name].items())
+            if code not in compared
+        )
+
+
+def _currency_reader(field: Field, as_of: datetime) -> Callable[[Customer], str | None]:
+    """The currency a customer holds in money ``field`` (``None`` where it has none)."""
+    if field.amount_binder is not None:
+        read_pair = field.amount_binder(as_of)
+
+        def from_pair(customer: Customer) -> str | None:
+            value = read_pair(customer)
+            return None if value is None else value[1]
+
+        return from_pair
+    read = field.bind(as_of)
+
+    def from_money(customer: Customer) -> str | None:
+        value = read(customer)
+        return value.currency if isinstance(value, Money) else None
+
+    return from_money
+
+
 def _currency_gaps(
     segments: Sequence[Segment],
     customers: Sequence[Customer],
@@ -240,29 +317,10 @@ def _currency_gaps(
     registry: FieldRegistry | None,
 ) -> tuple[CurrencyGap, ...]:
     """Where a segment's money literals miss the currencies the customers hold."""
-    reg = DEFAULT_REGISTRY if registry is None else registry
-    wanted = [(s.key, _money_literals(s.rule, {})) for s in segments]
-    held: dict[str, dict[str, int]] = {}
-    for name in sorted({name for _, fields in wanted for name in fields}):
-        field = reg[name]
-        tally: dict[str, int] = {}
-        if field.amount_binder is not None:
-            read_pair = field.amount_binder(as_of)
-            codes = [None if v is None else v[1] for v in map(read_pair, customers)]
-        else:
-            read = field.bind(as_of)
-            codes = [v.currency if isinstance(v, Money) else None for v in map(read, customers)]
-        for code in codes:
-            if code is not None:
-                tally[code] = tally.get(code, 0) + 1
-        held[name] = tally
-    return tuple(
-        CurrencyGap(key, name, tuple(sorted(compared)), code, n)
-        for key, fields in wanted
-        for name, compared in sorted(fields.items())
-        for code, n in sorted(held[name].items())
-        if code not in compared
-    )
+    tally = CurrencyTally(segments, as_of, registry)
+    for customer in customers:
+        tally.add(customer)
+    return tally.gaps()
 
 
 @attrs.frozen
@@ -445,6 +503,20 @@ class Segmenter:
             return tuple(key for key, test in tests if test(customer))
 
         return every
+
+    def currency_tally(
+        self, *, as_of: datetime, registry: FieldRegistry | None = None
+    ) -> CurrencyTally:
+        """A :class:`CurrencyTally` for this segmenter's money comparisons, for a stream
+        whose customers are seen once (``counts`` and ``check`` do this for a book).
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang.segmentation.rules import F
+        >>> s = Segmenter([Segment("new", F.orders == 0, "Chưa mua", "No order yet")])
+        >>> s.currency_tally(as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)).gaps()
+        ()
+        """
+        return CurrencyTally(self.segments, require_aware(as_of, "as_of"), registry)
 
     def counts(
         self,
