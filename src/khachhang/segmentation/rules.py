@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from khachhang._checks import check_type, shown
+from khachhang._checks import check_key, check_type, shown
 from khachhang._html import NO_MATH, esc, md, view, word
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
@@ -321,7 +321,10 @@ def _flat(rule: Rule, kind: type[And] | type[Or]) -> tuple[Rule, ...]:
 def _field_name(value: object) -> str:
     if type(value) is not str:
         raise RuleError("field", f"expected a field name (str), got {type(value).__name__}")
-    return value
+    try:
+        return check_key("field", value, max_len=63)
+    except ValidationError as err:
+        raise RuleError("field", err.reason) from None
 
 
 @attrs.frozen(repr=False)

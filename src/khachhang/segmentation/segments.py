@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang._html import md_table, table, view, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
@@ -182,6 +182,20 @@ class SegmentCheck:
     uncovered_ids: tuple[str, ...] = ()
     unmatched: tuple[str, ...] = ()
     shadowed: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        for name in (
+            "duplicates",
+            "overlaps",
+            "unreachable",
+            "uncovered_ids",
+            "unmatched",
+            "shadowed",
+        ):
+            for i, item in enumerate(getattr(self, name)):
+                keys = item[:2] if isinstance(item, tuple) else (item,)
+                for key in keys:
+                    check_key(f"{name}[{i}]", key)
 
     @property
     def ok(self) -> bool:
