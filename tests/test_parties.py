@@ -512,6 +512,76 @@ def test_province_lookup_never_raises_anything_but_validation_error(text: str) -
     assert path == "province"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ha Noi\x00",
+        "東京 Hà Nội 😀",
+        "Hà\u200bNội",
+        "Hà Nội\u202e",
+        "Hà\nNội",
+        "Hà Nội 2",
+        "Hà Nội, Việt Nam",
+        "HàNộiΩ",
+    ],
+)
+def test_a_province_must_be_the_whole_text_not_a_name_inside_it(text: str) -> None:
+    """Control and format characters, other scripts, emoji or extra words make it unknown."""
+    with pytest.raises(ValidationError, match="unknown Vietnamese province") as info:
+        Address(text)
+    assert info.value.path == "province"
+
+
+@given(
+    st.sampled_from(list(PROVINCES) + list(FORMER_PROVINCES)),
+    st.lists(st.sampled_from([" ", "\t", "\u00a0", "\u3000"]), min_size=1, max_size=3),
+)
+def test_a_province_may_be_padded_with_any_kind_of_space(name: str, spaces: list[str]) -> None:
+    """Spacing is harmless: any width of space, or a tab, around or inside the name."""
+    pad = "".join(spaces)
+    assert normalize_province(pad + name.replace(" ", pad) + pad) == name
+
+
+@pytest.mark.parametrize("size", [101, 10_000, 1_000_000])
+def test_absurdly_long_province_text_is_refused_by_its_length(size: int) -> None:
+    """No province name is longer than 100 characters; longer text is refused unread."""
+    with pytest.raises(ValidationError, match="longer than 100 characters") as info:
+        normalize_province("Hà Nội" + " " * (size - 6))
+    assert info.value.path == "province"
+
+
+def test_huge_refused_inputs_leave_no_memory_behind() -> None:
+    """Retained memory stays bounded whatever was refused (a cache keyed by 1 MB texts).
+
+    Measured with tracemalloc as what stays allocated after the inputs are gone, not as
+    time: each input is a distinct megabyte of text, refused as a province (Vietnamese
+    and foreign), a name, a ward and a street.
+    """
+    import gc
+    import tracemalloc
+
+    builders = (
+        lambda text: Address(text),
+        lambda text: Address(text, country="TH"),
+        lambda text: Address("Hà Nội", ward=text, street=text),
+        lambda text: Person(text),
+        lambda text: Organization(text),
+    )
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(24):
+            for build in builders:
+                with pytest.raises(ValidationError):
+                    build(f"{i} " + "Ha Noi " * 150_000)
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert retained < 256 * 1024, retained
+
+
 # --- addresses --------------------------------------------------------------------------
 
 

@@ -39,9 +39,9 @@ def check_optional(path: str, value: object, expected: type[T]) -> T | None:
     return None if value is None else check_type(path, value, expected)
 
 
-# Text longer than this many times its limit is refused before any normalisation, so a
-# hostile megabyte costs nothing (spacing folded away and NFC composition can shorten
-# text, never by more than this factor for anything a person writes).
+# Text longer than this many times its limit (and than 1000 characters) is refused
+# before any normalisation, so a hostile megabyte costs nothing (folding spacing and NFC
+# composition shorten text, never by this factor for anything a person writes).
 _RAW_FACTOR = 4
 # Control and format characters (NUL, bidi overrides), unpaired surrogates, and line and
 # paragraph separators: text that cannot be encoded, or that breaks lines or display.
@@ -100,7 +100,7 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
     if type(value) is str and not value and allow_empty:
         return value  # an empty optional text (a label, a street): what the general path gives
     text = check_type(path, value, str)
-    if len(text) > _RAW_FACTOR * max_len:
+    if len(text) > max(_RAW_FACTOR * max_len, 1000):
         raise _too_long(path, text, max_len)
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text.isprintable():

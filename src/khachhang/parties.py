@@ -307,19 +307,28 @@ A unit that was not merged maps to itself; "Thừa Thiên Huế" maps to "Huế"
 _CURRENT_SET = frozenset(PROVINCES)
 
 
+MAX_PROVINCE_LENGTH = 100
+"""The longest province text looked up; the longest real spelling has 30 characters."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _lookup_province(text: str) -> str | None:
     # Customer files repeat a handful of spellings; caching the fold makes 100,000
-    # look-ups cheap. Pure function of its argument, so caching is safe.
+    # look-ups cheap. Pure function of its argument, so caching is safe; only text of
+    # at most MAX_PROVINCE_LENGTH characters gets here, so the cache holds < 2 MB.
+    if _provinces.stray_character(text) is not None:
+        return None
     return _provinces.LOOKUP.get(_provinces.fold(text))
 
 
 def normalize_province(name: str) -> str:
     """Return the canonical name of a current or former province, however it is spelled.
 
-    Case, Unicode form, tone-mark placement, missing diacritics, punctuation and the
-    prefixes "Tỉnh", "Thành phố", "TP." are ignored; common abbreviations are known.
-    Former names stay former names (see :func:`current_province`).
+    Case, Unicode form, tone-mark placement, missing diacritics, punctuation, spacing and
+    the prefixes "Tỉnh", "Thành phố", "TP." are ignored; common abbreviations are known.
+    The whole text must name the province: other characters (a control character, a
+    zero-width space, other scripts, emoji) make it unknown. Former names stay former
+    names (see :func:`current_province`).
 
     >>> normalize_province("tp.hcm"), normalize_province("Ha Noi")
     ('TP. Hồ Chí Minh', 'Hà Nội')
@@ -331,9 +340,14 @@ def normalize_province(name: str) -> str:
     khachhang.errors.ValidationError: province: unknown Vietnamese province 'Atlantis'
     """
     text = check_type("province", name, str)
+    if len(text) > MAX_PROVINCE_LENGTH:  # refused before any work: no name is this long
+        msg = f"longer than {MAX_PROVINCE_LENGTH} characters ({len(text)}): not a province"
+        raise ValidationError("province", msg)
     canonical = _lookup_province(text)
     if canonical is None:
-        msg = f"unknown Vietnamese province {shown(text)}"
+        stray = _provinces.stray_character(text)
+        why = "" if stray is None else f" (U+{ord(stray):04X} is in no province name)"
+        msg = f"unknown Vietnamese province {shown(text)}{why}"
         raise ValidationError("province", msg)
     return canonical
 
