@@ -135,6 +135,37 @@ def test_invalid_phones_are_refused_on_the_value_path(bad: str) -> None:
     assert info.value.path == "value"
 
 
+# The 2018 conversion of 11-digit mobile numbers, as the issue gives it.
+RENUMBERED = {
+    **{f"016{d}": f"03{d}" for d in "23456789"},
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(RENUMBERED.items()))
+def test_an_old_11_digit_mobile_number_names_its_new_prefix(old: str, new: str) -> None:
+    """0168 123 4567 was renumbered 038 123 4567 in 2018: the error says so."""
+    for spelling in (f"{old}1234567", f"+84 {old[1:]} 123 4567", f"{old}.123.4567"):
+        with pytest.raises(ValidationError, match="renumbered") as info:
+            normalize_phone(spelling)
+        assert info.value.path == "value"
+        assert f"write {new}1234567" in info.value.reason
+        assert "2018" in info.value.reason
+    assert normalize_phone(f"{new}1234567") == f"+84{new[1:]}1234567"
+
+
 def test_an_unknown_phone_region_is_refused() -> None:
     """The region must be one phonenumbers knows."""
     with pytest.raises(ValidationError) as info:
@@ -198,6 +229,46 @@ def test_malformed_emails_are_refused_on_the_value_path(bad: str) -> None:
 def test_the_longest_local_part_is_accepted() -> None:
     """64 characters before the '@' is the limit, not beyond it."""
     assert normalize_email("x" * 64 + "@example.vn").startswith("x" * 64)
+
+
+def test_an_email_local_part_is_put_in_nfc() -> None:
+    """A decomposed "ễ" and a composed one are one address (RFC 6532 asks for NFC)."""
+    composed = "nguyễn.an@example.vn"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert normalize_email(decomposed) == normalize_email(composed) == composed
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@\u212aa.vn",  # Kelvin sign: lower() makes it an ASCII k
+        "a@\u0130stanbul.vn",  # dotted capital I
+        "\u212aa@example.vn",  # Kelvin sign: NFC makes it an ASCII K
+        "\u212bngstr\u00f6m@example.vn",  # Angstrom sign: NFC makes it Å
+    ],
+)
+def test_an_email_is_never_rewritten_into_another_address(address: str) -> None:
+    """Compatibility characters are refused, never turned into the letter they look like."""
+    with pytest.raises(ValidationError) as info:
+        normalize_email(address)
+    assert info.value.path == "value"
+    assert "U+" in info.value.reason
+
+
+@given(
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=8),
+    st.sampled_from(["example.vn", "mail.com"]),
+)
+def test_an_accepted_email_is_the_same_text_up_to_composition(local: str, domain: str) -> None:
+    """What is accepted is the input composed (NFC): no character becomes another one."""
+    try:
+        got = normalize_email(f"{local}@{domain}")
+    except ValidationError:
+        return
+    written = f"{local}@{domain}"
+    assert all(unicodedata.normalize("NFC", ch) == ch for ch in written)  # no look-alike
+    assert got == unicodedata.normalize("NFC", written)
 
 
 @settings(max_examples=200)

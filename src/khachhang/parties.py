@@ -21,6 +21,7 @@ import calendar
 import datetime
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeAlias
@@ -183,6 +184,40 @@ def _is_valid_vn_national(national: str) -> bool:
     )
 
 
+# Mobile prefixes renumbered from 11 to 10 digits by the Ministry of Information and
+# Communications in 2018 (switched from 15 September 2018): old prefix after the trunk
+# "0" -> new prefix. Old numbers no longer connect, so they are refused with the new one.
+_RENUMBERED_2018: Mapping[str, str] = MappingProxyType(
+    {
+        # Viettel
+        **{f"16{d}": f"3{d}" for d in "23456789"},
+        # MobiFone
+        "120": "70", "121": "79", "122": "77", "126": "76", "128": "78",
+        # VinaPhone
+        "123": "83", "124": "84", "125": "85", "127": "81", "129": "82",
+        # Vietnamobile
+        "186": "56", "188": "58",
+        # Gmobile
+        "199": "59",
+    }
+)  # fmt: skip
+"""Old 11-digit mobile prefixes (``"168"`` for 0168...) -> their 2018 replacement."""
+
+_OLD_MOBILE = re.compile(r"(?:\+84|0)(1[0-9]{2})([0-9]{7})", re.ASCII)
+
+
+def _renumbered(text: str) -> str | None:
+    """The message for an old 11-digit mobile number, or ``None``."""
+    found = _OLD_MOBILE.fullmatch(re.sub(r"[ .\-()]", "", text))
+    if found is None or found[1] not in _RENUMBERED_2018:
+        return None
+    old, new, rest = found[1], _RENUMBERED_2018[found[1]], found[2]
+    return (
+        f"{shown(text)} is an old 11-digit mobile number: 0{old} numbers were renumbered "
+        f"to 0{new} in 2018; write 0{new}{rest}"
+    )
+
+
 def normalize_phone(value: str, region: str = "VN") -> str:
     """Return a valid phone number in E.164 form.
 
@@ -221,6 +256,9 @@ def normalize_phone(value: str, region: str = "VN") -> str:
         msg = f"{shown(text)} is not a phone number ({err})"
         raise ValidationError("value", msg) from None
     if not phonenumbers.is_valid_number(parsed):
+        renumbered = _renumbered(text) if text.startswith("+84") or region == "VN" else None
+        if renumbered is not None:
+            raise ValidationError("value", renumbered)
         where = "" if text.startswith("+") else f" for region {region}"
         msg = f"{shown(text)} is not a valid phone number{where}"
         raise ValidationError("value", msg)
@@ -236,14 +274,37 @@ MAX_EMAIL_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
 
 
+def _compose_local_part(text: str, local: str) -> str:
+    """The local part in NFC, refusing characters NFC would turn into others.
+
+    Composing a letter and its combining marks ("e" + U+0301 -> "é") keeps the address;
+    a compatibility character such as the Kelvin sign U+212A would silently become an
+    ASCII "K", another mailbox, so it is refused instead.
+    """
+    if local.isascii():
+        return local
+    for ch in local:
+        if not ch.isascii() and unicodedata.normalize("NFC", ch) != ch:
+            twin = unicodedata.normalize("NFC", ch)
+            msg = (
+                f"{shown(text)}: U+{ord(ch):04X} in the part before '@' is another way to "
+                f"write {twin!r}; write {twin!r} itself"
+            )
+            raise ValidationError("value", msg)
+    return unicodedata.normalize("NFC", local)
+
+
 def normalize_email(value: str) -> str:
     """Return a syntax-checked e-mail address with its domain lower-cased.
 
-    The local part is kept as written (servers may treat it case-sensitively);
-    surrounding whitespace is stripped. Rules: one ``@``; a local part of 1-64
+    The local part keeps its case (servers may treat it case-sensitively) and is put in
+    NFC, so a decomposed "é" and a composed one give one address; a character NFC would
+    turn into another (the Kelvin sign U+212A into "K") is refused. Surrounding
+    whitespace is stripped. Rules: one ``@``; a local part of 1-64
     characters with no whitespace and no leading, trailing or doubled dot; a domain of
     ASCII labels (letters, digits, inner hyphens; IDNs in punycode) with at least one
-    dot; at most 254 characters in all. Deliverability is not checked.
+    dot (an international domain is written in punycode); at most 254 characters in all.
+    Deliverability is not checked.
 
     >>> normalize_email("  Lan.Nguyen@Example.COM.vn ")
     'Lan.Nguyen@example.com.vn'
@@ -267,6 +328,7 @@ def normalize_email(value: str) -> str:
         msg = f"{shown(text)} must contain exactly one '@'"
         raise ValidationError("value", msg)
     local, domain = text.split("@")
+    local = _compose_local_part(text, local)
     if not local or len(local) > MAX_LOCAL_LENGTH:
         msg = f"{shown(text)}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
         raise ValidationError("value", msg)
@@ -276,6 +338,13 @@ def normalize_email(value: str) -> str:
     if not _LOCAL_PART.fullmatch(local):
         allowed = "letters, digits and !#$%&'*+/=?^_`{|}~.-"
         msg = f"{shown(text)}: the part before '@' may hold {allowed}"
+        raise ValidationError("value", msg)
+    if not domain.isascii():  # before lower(): "\u212a".lower() is an ASCII "k"
+        odd = next(ch for ch in domain if not ch.isascii())
+        msg = (
+            f"{shown(text)}: U+{ord(odd):04X} in the domain; write the domain in ASCII "
+            "(an international domain in punycode, xn--...)"
+        )
         raise ValidationError("value", msg)
     domain = domain.lower()
     labels = domain.split(".")
