@@ -30,6 +30,8 @@ from khachhang.parties import (
     normalize_email,
     normalize_phone,
     normalize_province,
+    normalize_tax_code,
+    tax_code_check_digit,
 )
 
 HCMC = "TP. Hồ Chí Minh"
@@ -863,9 +865,10 @@ def test_building_a_person_again_gives_an_equal_object() -> None:
 @pytest.mark.parametrize(
     ("code", "stored", "branch"),
     [
-        ("0101234567", "0101234567", False),
-        ("  0101234567 ", "0101234567", False),
-        ("0101234567-001", "0101234567-001", True),
+        ("0101234565", "0101234565", False),
+        ("  0101234565 ", "0101234565", False),
+        ("0101234565-001", "0101234565-001", True),
+        ("0301234562", "0301234562", False),
     ],
 )
 def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: bool) -> None:
@@ -873,6 +876,7 @@ def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: b
     org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=code)
     assert org.tax_code == stored
     assert org.is_branch_tax_code is branch
+    assert not org.is_personal_tax_code
 
 
 @pytest.mark.parametrize(
@@ -881,20 +885,67 @@ def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: b
         "",
         "010123456",
         "01012345678",
-        "0101234567001",
-        "0101234567-01",
-        "0101234567 -001",
-        "0101 234 567",
+        "0101234565001",
+        "0101234565-01",
+        "0101234565 -001",
+        "0101 234 565",
         "010123456A",
-        "٠١٠١٢٣٤٥٦٧",
+        "٠١٠١٢٣٤٥٦٥",
         1012345678,
+        "0101234567",  # wrong check digit
+        "0101234567-001",
+        "0100000000",  # sequence number 0000000
+        "0101234565-000",  # a branch is numbered from 001
+        "003090123456",  # 003 is no province code
+        "0010901234567",
     ],
 )
 def test_malformed_tax_codes_are_refused(bad: object) -> None:
-    """Anything but 10 or 10-3 ASCII digits raises at 'tax_code'."""
+    """Anything but 10 digits with their check digit, 10-3, or a 12-digit id raises."""
     with pytest.raises(ValidationError) as info:
         Organization(legal_name="Ánh Dương", tax_code=bad)  # type: ignore[arg-type]
     assert info.value.path == "tax_code"
+
+
+def test_a_wrong_check_digit_names_the_right_one() -> None:
+    """The message says which last digit the first nine call for."""
+    with pytest.raises(ValidationError, match="its last digit should be 5"):
+        normalize_tax_code("0101234567")
+
+
+@given(st.from_regex(r"[0-9]{10}(-[0-9]{3})?", fullmatch=True))
+def test_the_tax_code_check_agrees_with_python_stdnum(code: str) -> None:
+    """10 and 10-3 digit codes: valid here exactly when stdnum.vn.mst says so."""
+    from stdnum.vn import mst
+
+    try:
+        normalize_tax_code(code)
+    except ValidationError:
+        ours = False
+    else:
+        ours = True
+    assert ours is mst.is_valid(code)
+
+
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True))
+def test_the_check_digit_is_the_one_stdnum_computes(nine: str) -> None:
+    """Every nine digits: the same check digit as stdnum, or none when no digit fits."""
+    from stdnum.vn import mst
+
+    expected = mst.calc_check_digit(nine)
+    assert tax_code_check_digit(nine) == (expected if len(expected) == 1 else None)
+
+
+def test_a_household_business_may_give_its_12_digit_personal_number() -> None:
+    """From 1 July 2025 an individual's or household business's tax code is its CCCD number."""
+    shop = Organization(legal_name="Hộ kinh doanh Tạp hóa Lan", tax_code=" 079190012345 ")
+    assert shop.tax_code == "079190012345"
+    assert shop.is_personal_tax_code
+    assert not shop.is_branch_tax_code
+    for party_type in (PartyType.GOVERNMENT, PartyType.NONPROFIT):
+        with pytest.raises(ValidationError, match="household business") as info:
+            Organization(legal_name="Sở Tài chính", party_type=party_type, tax_code="079190012345")
+        assert info.value.path == "tax_code"
 
 
 def test_an_organisation_cannot_be_an_individual() -> None:
@@ -951,7 +1002,7 @@ def test_an_internal_branch_is_an_organisation_with_a_branch_tax_code() -> None:
     """Seed 000 §2.2: branches are internal customers; their tax code is 10-3 digits."""
     branch = Organization(
         legal_name="Chi nhánh Đà Nẵng",
-        tax_code="0101234567-002",
+        tax_code="0101234565-002",
         internal_unit=InternalUnit.BRANCH,
         contacts=[ContactPoint.email("dn@anhduong.vn", primary=True)],
         address=Address(province="Quảng Nam", district="Hội An"),

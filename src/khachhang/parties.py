@@ -58,6 +58,8 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "normalize_province",
+    "normalize_tax_code",
+    "tax_code_check_digit",
 ]
 
 MAX_NAME_LENGTH = 200
@@ -774,7 +776,100 @@ class Person:
         return _pick_contact(self.contacts, kind)
 
 
-_TAX_CODE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?", re.ASCII)
+_TAX_CODE = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?|([0-9]{12})", re.ASCII)
+_MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+# The first three digits of a 12-digit personal identification number (số định danh cá
+# nhân, on the CCCD card): the province or city of birth registration, numbered by the
+# 63 pre-2025 provinces (Circular 07/2016/TT-BCA; the numbers did not change in 2025).
+_ID_PROVINCE_CODES: frozenset[str] = frozenset({
+    "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019",
+    "020", "022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036",
+    "037", "038", "040", "042", "044", "045", "046", "048", "049", "051", "052", "054",
+    "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
+    "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093",
+    "094", "095", "096",
+})  # fmt: skip
+
+
+def tax_code_check_digit(first_nine: str) -> str | None:
+    """The tenth digit of a tax code whose first nine digits are ``first_nine``.
+
+    Weights 31, 29, 23, 19, 17, 13, 7, 5, 3; the check digit is 10 minus the weighted
+    sum modulo 11. When the sum is a multiple of 11 no digit fits, and no tax code starts
+    with those nine digits (``None``).
+
+    >>> tax_code_check_digit("010123456")
+    '5'
+    """
+    total = sum(w * int(d) for w, d in zip(_MST_WEIGHTS, first_nine, strict=True))
+    rest = total % 11
+    return None if rest == 0 else str(10 - rest)
+
+
+def _with_check_digit(nine: str) -> str:
+    """A valid 10-digit tax code from 9 digits, moving the 9th digit up if it must.
+
+    For generated data (the sample book, the Hypothesis strategies): the 9th digit has
+    weight 3, so of any three consecutive values at least one gives a sequence number
+    other than 0000000 and a sum that is not a multiple of 11.
+    """
+    for step in range(3):
+        head = nine[:8] + str((int(nine[8]) + step) % 10)
+        check = tax_code_check_digit(head)
+        if check is not None and head[2:9] != "0000000":
+            return head + check
+    raise RuntimeError(nine)  # pragma: no cover  (unreachable, see above)
+
+
+def normalize_tax_code(value: str) -> str:
+    """Return a tax code (mã số thuế) checked for its format and check digit.
+
+    Three forms: 10 digits (an organisation, or an individual's code issued before
+    July 2025), whose tenth digit is a check digit; those 10 digits, a dash and a
+    3-digit unit number (a branch or dependent unit, never ``000``); and, from 1 July
+    2025, the 12-digit personal identification number that individuals and household
+    businesses use as their tax code (its first 3 digits are a province code).
+    Surrounding whitespace is stripped. Whether the code was issued is not checked.
+
+    >>> normalize_tax_code(" 0101234565-001 "), normalize_tax_code("001090123456")
+    ('0101234565-001', '001090123456')
+    >>> normalize_tax_code("0101234567")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: tax_code: '0101234567' is not a tax code: its last digit ...
+    """
+    code = check_type("tax_code", value, str).strip()
+    found = _TAX_CODE.fullmatch(code)
+    if found is None:
+        msg = (
+            f"{shown(code)} is not a tax code: expected 10 digits, 10-3 digits for a "
+            "branch, or a 12-digit personal identification number"
+        )
+        raise ValidationError("tax_code", msg)
+    head, unit, personal = found.groups()
+    if personal is not None:
+        if personal[:3] not in _ID_PROVINCE_CODES:
+            msg = (
+                f"{code!r} is not a personal identification number: "
+                f"{personal[:3]} is not a province code"
+            )
+            raise ValidationError("tax_code", msg)
+        return code
+    if head[2:9] == "0000000":
+        msg = f"{code!r} is not a tax code: digits 3 to 9 are a number from 0000001"
+        raise ValidationError("tax_code", msg)
+    check = tax_code_check_digit(head[:9])
+    if check is None:
+        msg = f"{code!r} is not a tax code: no check digit fits its first nine digits"
+        raise ValidationError("tax_code", msg)
+    if head[9] != check:
+        msg = f"{code!r} is not a tax code: its last digit should be {check}"
+        raise ValidationError("tax_code", msg)
+    if unit == "000":
+        msg = f"{code!r} is not a tax code: a branch is numbered from 001"
+        raise ValidationError("tax_code", msg)
+    return code
+
 
 # Categories reserved to one party type, and the party type they belong to.
 _CATEGORY_PARTY_TYPE: Mapping[BusinessCategory, PartyType] = MappingProxyType(
@@ -789,12 +884,14 @@ _CATEGORY_PARTY_TYPE: Mapping[BusinessCategory, PartyType] = MappingProxyType(
 class Organization:
     """A business, government agency or non-profit customer (or an internal unit).
 
-    ``tax_code`` is the mã số thuế: 10 digits, or 10 digits, a dash and 3 digits for a
-    branch or dependent unit.
+    ``tax_code`` is the mã số thuế, checked by :func:`normalize_tax_code`: 10 digits
+    with a valid check digit, or those, a dash and 3 digits for a branch or dependent
+    unit; a business may also give the 12-digit personal identification number a
+    household business uses as its tax code since 1 July 2025.
 
-    >>> org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=" 0101234567-001 ")
+    >>> org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=" 0101234565-001 ")
     >>> org.tax_code, org.is_branch_tax_code
-    ('0101234567-001', True)
+    ('0101234565-001', True)
     >>> Organization(legal_name="UBND phường Bến Thành", party_type=PartyType.GOVERNMENT,
     ...              category=BusinessCategory.GOVERNMENT).party_type.market
     Market.B2G
@@ -815,9 +912,12 @@ class Organization:
             msg = "an organisation cannot have party type 'individual'; use Person"
             raise ValidationError("party_type", msg)
         if self.tax_code is not None:
-            code = check_type("tax_code", self.tax_code, str).strip()
-            if not _TAX_CODE.fullmatch(code):
-                msg = f"{self.tax_code!r} is not a tax code: expected 10 digits, or 10-3 digits"
+            code = normalize_tax_code(self.tax_code)
+            if len(code) == 12 and self.party_type is not PartyType.BUSINESS:
+                msg = (
+                    "a 12-digit personal identification number is the tax code of an "
+                    f"individual or a household business, not of a {self.party_type.value} party"
+                )
                 raise ValidationError("tax_code", msg)
             object.__setattr__(self, "tax_code", code)
         check_optional("category", self.category, BusinessCategory)
@@ -845,8 +945,13 @@ class Organization:
 
     @property
     def is_branch_tax_code(self) -> bool:
-        """True for a 13-digit branch tax code ("0101234567-001")."""
+        """True for a 13-digit branch tax code ("0101234565-001")."""
         return self.tax_code is not None and "-" in self.tax_code
+
+    @property
+    def is_personal_tax_code(self) -> bool:
+        """True for a household business's 12-digit personal identification number."""
+        return self.tax_code is not None and len(self.tax_code) == 12
 
     def contact(self, kind: ContactKind) -> ContactPoint | None:
         """The primary contact point of ``kind``, else the first one, else ``None``.
