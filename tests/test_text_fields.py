@@ -31,17 +31,6 @@ from khachhang.segmentation import DEFAULT_REGISTRY, RFMGridSegment, RFMScore
 # written by programmers in code, and results (Move, Explanation, BookSummary) are built
 # by the library from values that were checked when they were built.
 NOT_DATA = {"Definition", "Transition", "Move", "Explanation", "BookSummary"}
-# Fields whose text is checked elsewhere, with the reason.
-ELSEWHERE = {
-    # rule leaves hold values of many types; their text values are checked against the
-    # field registry, and field names against it too (a RuleError, tested in
-    # test_segmentation).
-    ("Between", "low"),
-    ("Between", "high"),
-    ("Compare", "value"),
-    ("In", "values"),
-    ("Contains", "value"),
-}
 
 
 def _public_models() -> list[type[Any]]:
@@ -63,11 +52,11 @@ def _text_shape(hint: object) -> str | None:
     if hint is str:
         return "str"
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union) and set(args) == {str, type(None)}:
-        return "optional"
+    if origin in (types.UnionType, typing.Union) and str in args:
+        return "optional" if type(None) in args else "str"  # str | None, or a rule's Value
     if origin is tuple and args == (str, ...):
         return "tuple"
-    if origin is frozenset and args == (str,):
+    if origin is frozenset and _text_shape(args[0]) == "str":
         return "set"
     if origin is collections.abc.Mapping and args[1:] == (str,):
         return "mapping"
@@ -80,7 +69,7 @@ def _text_fields() -> list[tuple[type[Any], attrs.Attribute[Any], str]]:
         hints = typing.get_type_hints(model)
         for field in attrs.fields(model):
             shape = _text_shape(hints.get(field.name))
-            if shape is None or not field.init or (model.__name__, field.name) in ELSEWHERE:
+            if shape is None or not field.init:
                 continue
             found.append((model, field, shape))
     return found

@@ -80,6 +80,17 @@ def check_optional_key(path: str, value: object, *, max_len: int = 128) -> str |
     return None if value is None else check_key(path, value, max_len=max_len)
 
 
+def refused_in_text(text: str) -> str | None:
+    """The first character human text refuses, or ``None``.
+
+    Control and format characters and unpaired surrogates are refused; whitespace
+    (a tab, a line break) is not: :func:`clean_text` folds it into single spaces.
+    """
+    if text.isprintable():
+        return None
+    return next((ch for ch in text if not ch.isprintable() and not ch.isspace()), None)
+
+
 def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: bool = False) -> str:
     """Human text (a name, a label, a note): strip, NFC-normalise and collapse whitespace.
 

@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from khachhang._checks import check_key, check_type, shown
+from khachhang._checks import check_key, check_type, refused_in_text, shown
 from khachhang._html import NO_MATH, esc, md, view, word
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
@@ -327,6 +327,15 @@ def _field_name(value: object) -> str:
         raise RuleError("field", err.reason) from None
 
 
+def _text_values(path: str, *values: object) -> None:
+    """Text literals refuse what human text refuses (their length is checked on use)."""
+    for value in values:
+        bad = refused_in_text(value) if type(value) is str else None
+        if bad is not None:
+            msg = f"contains a control, format or unpaired surrogate character (U+{ord(bad):04X})"
+            raise RuleError(path, msg)
+
+
 @attrs.frozen(repr=False)
 class Compare(Rule):
     """``field op value``: ``F.age >= 25``."""
@@ -337,6 +346,7 @@ class Compare(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("value", self.value)
         if not isinstance(self.op, Op):
             raise RuleError("op", f"expected an Op, got {type(self.op).__name__}")
 
@@ -354,6 +364,8 @@ class Between(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("low", self.low)
+        _text_values("high", self.high)
 
 
 def _values(values: Iterable[Value]) -> frozenset[Value]:
@@ -386,6 +398,7 @@ class In(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("values", *self.values)
         if type(self.negated) is not bool:
             raise RuleError("negated", "expected true or false")
 
@@ -399,6 +412,7 @@ class Contains(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("value", self.value)
 
 
 @attrs.frozen
