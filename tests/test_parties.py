@@ -628,7 +628,7 @@ def test_huge_refused_inputs_leave_no_memory_behind() -> None:
 
     Measured with tracemalloc as what stays allocated after the inputs are gone, not as
     time: each input is a distinct megabyte of text, refused as a province (Vietnamese
-    and foreign), a name, a ward and a street.
+    and foreign), a name, a ward and a street, a phone, an e-mail and a social handle.
     """
     import gc
     import tracemalloc
@@ -639,6 +639,9 @@ def test_huge_refused_inputs_leave_no_memory_behind() -> None:
         lambda text: Address("Hà Nội", ward=text, street=text),
         lambda text: Person(text),
         lambda text: Organization(text),
+        lambda text: ContactPoint.phone(text),
+        lambda text: ContactPoint.email(text),
+        lambda text: ContactPoint(ContactKind.SOCIAL, text),
     )
     tracemalloc.start()
     try:
@@ -646,8 +649,10 @@ def test_huge_refused_inputs_leave_no_memory_behind() -> None:
         before = tracemalloc.get_traced_memory()[0]
         for i in range(24):
             for build in builders:
-                with pytest.raises(ValidationError):
-                    build(f"{i} " + "Ha Noi " * 150_000)
+                with pytest.raises(ValidationError) as info:
+                    build(f"{i:02d} " + "Ha Noi " * 150_000)
+                assert "105000" in info.value.reason  # refused by its length
+        del info
         gc.collect()
         retained = tracemalloc.get_traced_memory()[0] - before
     finally:

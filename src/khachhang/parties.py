@@ -126,6 +126,7 @@ def _normalize_name(value: object, path: str) -> str:
 
 # --- phones and e-mails ---------------------------------------------------------------
 
+MAX_PHONE_LENGTH = 64
 _PHONE_CHARS = re.compile(r"\+?[0-9 .\-()]+", re.ASCII)
 # A Vietnamese number already in E.164 form (what the converter reads back): the
 # country code is known, so parsing can be skipped; phonenumbers' metadata still decides
@@ -236,7 +237,11 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     ...
     khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
     """
-    text = check_type("value", value, str).strip()
+    text = check_type("value", value, str)
+    if len(text) > MAX_PHONE_LENGTH:  # refused unread: E.164 numbers have 15 digits at most
+        msg = f"a phone number is at most {MAX_PHONE_LENGTH} characters, got {len(text)}"
+        raise ValidationError("value", msg)
+    text = text.strip()
     if region == "VN":
         fast = _VN_E164.fullmatch(text) or _VN_NATIONAL.fullmatch(_SEPARATORS.sub("", text))
         if fast is not None and _is_valid_vn_national(fast[1]):
