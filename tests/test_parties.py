@@ -30,6 +30,8 @@ from khachhang.parties import (
     normalize_email,
     normalize_phone,
     normalize_province,
+    normalize_tax_code,
+    tax_code_check_digit,
 )
 
 HCMC = "TP. Hồ Chí Minh"
@@ -135,6 +137,37 @@ def test_invalid_phones_are_refused_on_the_value_path(bad: str) -> None:
     assert info.value.path == "value"
 
 
+# The 2018 conversion of 11-digit mobile numbers, as the issue gives it.
+RENUMBERED = {
+    **{f"016{d}": f"03{d}" for d in "23456789"},
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(RENUMBERED.items()))
+def test_an_old_11_digit_mobile_number_names_its_new_prefix(old: str, new: str) -> None:
+    """0168 123 4567 was renumbered 038 123 4567 in 2018: the error says so."""
+    for spelling in (f"{old}1234567", f"+84 {old[1:]} 123 4567", f"{old}.123.4567"):
+        with pytest.raises(ValidationError, match="renumbered") as info:
+            normalize_phone(spelling)
+        assert info.value.path == "value"
+        assert f"write {new}1234567" in info.value.reason
+        assert "2018" in info.value.reason
+    assert normalize_phone(f"{new}1234567") == f"+84{new[1:]}1234567"
+
+
 def test_an_unknown_phone_region_is_refused() -> None:
     """The region must be one phonenumbers knows."""
     with pytest.raises(ValidationError) as info:
@@ -198,6 +231,46 @@ def test_malformed_emails_are_refused_on_the_value_path(bad: str) -> None:
 def test_the_longest_local_part_is_accepted() -> None:
     """64 characters before the '@' is the limit, not beyond it."""
     assert normalize_email("x" * 64 + "@example.vn").startswith("x" * 64)
+
+
+def test_an_email_local_part_is_put_in_nfc() -> None:
+    """A decomposed "ễ" and a composed one are one address (RFC 6532 asks for NFC)."""
+    composed = "nguyễn.an@example.vn"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert normalize_email(decomposed) == normalize_email(composed) == composed
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@\u212aa.vn",  # Kelvin sign: lower() makes it an ASCII k
+        "a@\u0130stanbul.vn",  # dotted capital I
+        "\u212aa@example.vn",  # Kelvin sign: NFC makes it an ASCII K
+        "\u212bngstr\u00f6m@example.vn",  # Angstrom sign: NFC makes it Å
+    ],
+)
+def test_an_email_is_never_rewritten_into_another_address(address: str) -> None:
+    """Compatibility characters are refused, never turned into the letter they look like."""
+    with pytest.raises(ValidationError) as info:
+        normalize_email(address)
+    assert info.value.path == "value"
+    assert "U+" in info.value.reason
+
+
+@given(
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=8),
+    st.sampled_from(["example.vn", "mail.com"]),
+)
+def test_an_accepted_email_is_the_same_text_up_to_composition(local: str, domain: str) -> None:
+    """What is accepted is the input composed (NFC): no character becomes another one."""
+    try:
+        got = normalize_email(f"{local}@{domain}")
+    except ValidationError:
+        return
+    written = f"{local}@{domain}".strip()  # surrounding whitespace is dropped
+    assert all(unicodedata.normalize("NFC", ch) == ch for ch in written)  # no look-alike
+    assert got == unicodedata.normalize("NFC", written)
 
 
 @settings(max_examples=200)
@@ -512,6 +585,81 @@ def test_province_lookup_never_raises_anything_but_validation_error(text: str) -
     assert path == "province"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ha Noi\x00",
+        "東京 Hà Nội 😀",
+        "Hà\u200bNội",
+        "Hà Nội\u202e",
+        "Hà\nNội",
+        "Hà Nội 2",
+        "Hà Nội, Việt Nam",
+        "HàNộiΩ",
+    ],
+)
+def test_a_province_must_be_the_whole_text_not_a_name_inside_it(text: str) -> None:
+    """Control and format characters, other scripts, emoji or extra words make it unknown."""
+    with pytest.raises(ValidationError, match="unknown Vietnamese province") as info:
+        Address(text)
+    assert info.value.path == "province"
+
+
+@given(
+    st.sampled_from(list(PROVINCES) + list(FORMER_PROVINCES)),
+    st.lists(st.sampled_from([" ", "\t", "\u00a0", "\u3000"]), min_size=1, max_size=3),
+)
+def test_a_province_may_be_padded_with_any_kind_of_space(name: str, spaces: list[str]) -> None:
+    """Spacing is harmless: any width of space, or a tab, around or inside the name."""
+    pad = "".join(spaces)
+    assert normalize_province(pad + name.replace(" ", pad) + pad) == name
+
+
+@pytest.mark.parametrize("size", [101, 10_000, 1_000_000])
+def test_absurdly_long_province_text_is_refused_by_its_length(size: int) -> None:
+    """No province name is longer than 100 characters; longer text is refused unread."""
+    with pytest.raises(ValidationError, match="longer than 100 characters") as info:
+        normalize_province("Hà Nội" + " " * (size - 6))
+    assert info.value.path == "province"
+
+
+def test_huge_refused_inputs_leave_no_memory_behind() -> None:
+    """Retained memory stays bounded whatever was refused (a cache keyed by 1 MB texts).
+
+    Measured with tracemalloc as what stays allocated after the inputs are gone, not as
+    time: each input is a distinct megabyte of text, refused as a province (Vietnamese
+    and foreign), a name, a ward and a street, a phone, an e-mail and a social handle.
+    """
+    import gc
+    import tracemalloc
+
+    builders = (
+        lambda text: Address(text),
+        lambda text: Address(text, country="TH"),
+        lambda text: Address("Hà Nội", ward=text, street=text),
+        lambda text: Person(text),
+        lambda text: Organization(text),
+        lambda text: ContactPoint.phone(text),
+        lambda text: ContactPoint.email(text),
+        lambda text: ContactPoint(ContactKind.SOCIAL, text),
+    )
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(24):
+            for build in builders:
+                with pytest.raises(ValidationError) as info:
+                    build(f"{i:02d} " + "Ha Noi " * 150_000)
+                assert "105000" in info.value.reason  # refused by its length
+        del info
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert retained < 256 * 1024, retained
+
+
 # --- addresses --------------------------------------------------------------------------
 
 
@@ -722,9 +870,10 @@ def test_building_a_person_again_gives_an_equal_object() -> None:
 @pytest.mark.parametrize(
     ("code", "stored", "branch"),
     [
-        ("0101234567", "0101234567", False),
-        ("  0101234567 ", "0101234567", False),
-        ("0101234567-001", "0101234567-001", True),
+        ("0101234565", "0101234565", False),
+        ("  0101234565 ", "0101234565", False),
+        ("0101234565-001", "0101234565-001", True),
+        ("0301234562", "0301234562", False),
     ],
 )
 def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: bool) -> None:
@@ -732,6 +881,7 @@ def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: b
     org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=code)
     assert org.tax_code == stored
     assert org.is_branch_tax_code is branch
+    assert not org.is_personal_tax_code
 
 
 @pytest.mark.parametrize(
@@ -740,20 +890,67 @@ def test_tax_codes_have_ten_or_thirteen_digits(code: str, stored: str, branch: b
         "",
         "010123456",
         "01012345678",
-        "0101234567001",
-        "0101234567-01",
-        "0101234567 -001",
-        "0101 234 567",
+        "0101234565001",
+        "0101234565-01",
+        "0101234565 -001",
+        "0101 234 565",
         "010123456A",
-        "٠١٠١٢٣٤٥٦٧",
+        "٠١٠١٢٣٤٥٦٥",
         1012345678,
+        "0101234567",  # wrong check digit
+        "0101234567-001",
+        "0100000000",  # sequence number 0000000
+        "0101234565-000",  # a branch is numbered from 001
+        "003090123456",  # 003 is no province code
+        "0010901234567",
     ],
 )
 def test_malformed_tax_codes_are_refused(bad: object) -> None:
-    """Anything but 10 or 10-3 ASCII digits raises at 'tax_code'."""
+    """Anything but 10 digits with their check digit, 10-3, or a 12-digit id raises."""
     with pytest.raises(ValidationError) as info:
         Organization(legal_name="Ánh Dương", tax_code=bad)  # type: ignore[arg-type]
     assert info.value.path == "tax_code"
+
+
+def test_a_wrong_check_digit_names_the_right_one() -> None:
+    """The message says which last digit the first nine call for."""
+    with pytest.raises(ValidationError, match="its last digit should be 5"):
+        normalize_tax_code("0101234567")
+
+
+@given(st.from_regex(r"[0-9]{10}(-[0-9]{3})?", fullmatch=True))
+def test_the_tax_code_check_agrees_with_python_stdnum(code: str) -> None:
+    """10 and 10-3 digit codes: valid here exactly when stdnum.vn.mst says so."""
+    from stdnum.vn import mst
+
+    try:
+        normalize_tax_code(code)
+    except ValidationError:
+        ours = False
+    else:
+        ours = True
+    assert ours is mst.is_valid(code)
+
+
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True))
+def test_the_check_digit_is_the_one_stdnum_computes(nine: str) -> None:
+    """Every nine digits: the same check digit as stdnum, or none when no digit fits."""
+    from stdnum.vn import mst
+
+    expected = mst.calc_check_digit(nine)
+    assert tax_code_check_digit(nine) == (expected if len(expected) == 1 else None)
+
+
+def test_a_household_business_may_give_its_12_digit_personal_number() -> None:
+    """From 1 July 2025 an individual's or household business's tax code is its CCCD number."""
+    shop = Organization(legal_name="Hộ kinh doanh Tạp hóa Lan", tax_code=" 079190012345 ")
+    assert shop.tax_code == "079190012345"
+    assert shop.is_personal_tax_code
+    assert not shop.is_branch_tax_code
+    for party_type in (PartyType.GOVERNMENT, PartyType.NONPROFIT):
+        with pytest.raises(ValidationError, match="household business") as info:
+            Organization(legal_name="Sở Tài chính", party_type=party_type, tax_code="079190012345")
+        assert info.value.path == "tax_code"
 
 
 def test_an_organisation_cannot_be_an_individual() -> None:
@@ -810,7 +1007,7 @@ def test_an_internal_branch_is_an_organisation_with_a_branch_tax_code() -> None:
     """Seed 000 §2.2: branches are internal customers; their tax code is 10-3 digits."""
     branch = Organization(
         legal_name="Chi nhánh Đà Nẵng",
-        tax_code="0101234567-002",
+        tax_code="0101234565-002",
         internal_unit=InternalUnit.BRANCH,
         contacts=[ContactPoint.email("dn@anhduong.vn", primary=True)],
         address=Address(province="Quảng Nam", district="Hội An"),

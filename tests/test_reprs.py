@@ -460,17 +460,22 @@ def unescaped(markdown: str, chars: str) -> list[str]:
 
 
 def hostile_views(x: str) -> dict[str, object]:
-    """One value of every model with a view, ``x`` in each place a user writes text."""
-    c = Customer(x, Person(x), created_at=T0, tags={x})
-    c = c.add_purchase(Purchase(x, T0, Money(1000)))
-    tp = Touchpoint(x, T0, Channel.SMS, Purpose.HOLIDAY, "holidays", x)
-    complaint = Complaint(x, x, Channel.PHONE, x, received_at=T0)
-    complaint = complaint.acknowledge(at=T0 + timedelta(minutes=1), actor=x, note=x)
-    run = PRE_SALE.start(x, T0)
+    """One value of every model with a view, ``x`` in each place a user writes text.
+
+    Keys (ids, actors) are kept exactly and refuse line breaks, so they get ``x`` on
+    one line; human text gets ``x`` itself.
+    """
+    k = " ".join(x.split())
+    c = Customer(k, Person(x), created_at=T0, tags={x})
+    c = c.add_purchase(Purchase(k, T0, Money(1000)))
+    tp = Touchpoint(k, T0, Channel.SMS, Purpose.HOLIDAY, "holidays", x)
+    complaint = Complaint(k, k, Channel.PHONE, x, received_at=T0)
+    complaint = complaint.acknowledge(at=T0 + timedelta(minutes=1), actor=k, note=x)
+    run = PRE_SALE.start(k, T0)
     run = run.complete_step(run.steps[0].step.key, at=T0 + timedelta(hours=1), outcome=x)
     rule = F.tags.contains(x) & ~F.tags.contains(x)
     seg = Segmenter([Segment("k", rule, x, x, description=x)])
-    process = BuyingProcess.start(id=x, buyer=x, buy_class=BuyClass.NEW_TASK, at=T0, seller=x)
+    process = BuyingProcess.start(id=k, buyer=k, buy_class=BuyClass.NEW_TASK, at=T0, seller=k)
     return {
         "customer": c,
         "touchpoint": tp,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -30,6 +31,7 @@ from khachhang.segmentation.standard import (
 )
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing._segmentation import (
+    currency_gaps,
     generated_check,
     register_types,
     segment_checks,
@@ -259,3 +261,26 @@ def test_from_type_knows_the_segmentation_models() -> None:
 def test_the_builder_answers_hasattr_for_private_names() -> None:
     assert not hasattr(F, "_repr_html_")
     assert "age" in dir(F)
+
+
+@given(currency_gaps())
+def test_currency_gaps_round_trip(gap: CurrencyGap) -> None:
+    assert from_json(to_json(gap), CurrencyGap) == gap
+    assert gap.held not in gap.compared
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"held": "XYZ"}, "held"),
+        ({"compared": ("VND", "usd")}, "compared[1]"),
+        ({"compared": "VND"}, "compared"),
+        ({"customers": 0}, "customers"),
+        ({"segment": "a\x00b"}, "segment"),
+    ],
+)
+def test_a_currency_gap_refuses_what_it_cannot_mean(change: dict[str, Any], path: str) -> None:
+    good = {"segment": "vip", "field": "total_spent", "compared": ("VND",), "held": "USD"}
+    with pytest.raises(ValidationError) as info:
+        CurrencyGap(**{**good, "customers": 3, **change})
+    assert info.value.path == path

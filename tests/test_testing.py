@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
+from stdnum.vn import mst as stdnum_mst
 
 import khachhang.testing as kt
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
@@ -64,7 +66,7 @@ from khachhang.testing import (
 from khachhang.testing._hook import _MODELS, _hypothesis_setup_hook
 
 HOOK = "khachhang.testing._hook:_hypothesis_setup_hook"
-TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?")
+TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
 UTC = timezone.utc
 
 
@@ -232,6 +234,8 @@ def test_organizations_have_the_type_asked_for_and_a_fitting_name_and_category(
     assert org.party_type is kind
     assert org.internal_unit is None
     assert org.tax_code is None or TAX_CODE.fullmatch(org.tax_code)
+    if org.tax_code is not None and len(org.tax_code) != 12:
+        assert stdnum_mst.is_valid(org.tax_code), org.tax_code
     if kind is PartyType.BUSINESS:
         assert org.legal_name.startswith("Công ty")
         assert org.category not in (BusinessCategory.GOVERNMENT, BusinessCategory.NONPROFIT)
@@ -250,6 +254,20 @@ def test_internal_branches_are_named_after_a_province(org: Organization) -> None
     assert org.internal_unit is InternalUnit.BRANCH
     assert org.legal_name.removeprefix("Chi nhánh ") in PROVINCES
     assert org.tax_code is None or org.is_branch_tax_code
+
+
+def test_business_tax_codes_include_every_form_with_a_valid_check_digit() -> None:
+    """Businesses draw 10-digit codes and, as household businesses, 12-digit personal ids."""
+    from hypothesis import find
+
+    def form(n: int) -> Callable[[Organization], bool]:
+        return lambda org: org.tax_code is not None and len(org.tax_code) == n
+
+    ten = find(organizations(PartyType.BUSINESS), form(10))
+    personal = find(organizations(PartyType.BUSINESS), form(12))
+    assert ten.tax_code is not None
+    assert stdnum_mst.is_valid(ten.tax_code)
+    assert personal.is_personal_tax_code
 
 
 def test_an_individual_organization_is_refused() -> None:

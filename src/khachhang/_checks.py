@@ -39,8 +39,65 @@ def check_optional(path: str, value: object, expected: type[T]) -> T | None:
     return None if value is None else check_type(path, value, expected)
 
 
+# Text longer than this many times its limit (and than 1000 characters) is refused
+# before any normalisation, so a hostile megabyte costs nothing (folding spacing and NFC
+# composition shorten text, never by this factor for anything a person writes).
+_RAW_FACTOR = 4
+# Control and format characters (NUL, bidi overrides), unpaired surrogates, and line and
+# paragraph separators: text that cannot be encoded, or that breaks lines or display.
+_KEY_REFUSED = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _too_long(path: str, text: str, max_len: int) -> ValidationError:
+    return ValidationError(path, f"longer than {max_len} characters ({len(text)})")
+
+
+def check_key(path: str, value: object, *, max_len: int = 128) -> str:
+    """An opaque key (a customer id, a purchase id, a SKU, an actor): kept exactly.
+
+    Keys join records across systems, so they are never rewritten: no trimming, no
+    whitespace folding, no Unicode normalisation ("o 1" and "o  1" stay two ids).
+    Refused: a non-string, empty or blank text, more than ``max_len`` characters, and
+    control or format characters, unpaired surrogates and line separators (text that
+    cannot be stored as UTF-8, be written on one line or be shown as it is).
+    """
+    if type(value) is str and 0 < len(value) <= max_len and value.isprintable() and value[0] != " ":
+        return value  # the common case: printable means no control, format or surrogate
+    text = check_type(path, value, str)
+    if len(text) > max_len:
+        raise _too_long(path, text, max_len)
+    if not text or text.isspace():
+        raise ValidationError(path, "must not be empty or blank")
+    for ch in text:
+        if unicodedata.category(ch) in _KEY_REFUSED:
+            msg = f"contains a control, format or unpaired surrogate character (U+{ord(ch):04X})"
+            raise ValidationError(path, msg)
+    return text
+
+
+def check_optional_key(path: str, value: object, *, max_len: int = 128) -> str | None:
+    """``None``, or an opaque key checked by :func:`check_key`."""
+    return None if value is None else check_key(path, value, max_len=max_len)
+
+
+def refused_in_text(text: str) -> str | None:
+    """The first character human text refuses, or ``None``.
+
+    Control and format characters and unpaired surrogates are refused; whitespace
+    (a tab, a line break) is not: :func:`clean_text` folds it into single spaces.
+    """
+    if text.isprintable():
+        return None
+    return next((ch for ch in text if not ch.isprintable() and not ch.isspace()), None)
+
+
 def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: bool = False) -> str:
-    """Strip, NFC-normalise and collapse whitespace; refuse empty or over-long text."""
+    """Human text (a name, a label, a note): strip, NFC-normalise and collapse whitespace.
+
+    Refused: a non-string, empty text (unless ``allow_empty``), more than ``max_len``
+    characters after folding (far longer text is refused before any work), and
+    control, format or unpaired surrogate characters. Keys use :func:`check_key`.
+    """
     if (
         type(value) is str
         and 0 < len(value) <= max_len
@@ -54,6 +111,8 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
     if type(value) is str and not value and allow_empty:
         return value  # an empty optional text (a label, a street): what the general path gives
     text = check_type(path, value, str)
+    if len(text) > max(_RAW_FACTOR * max_len, 1000):
+        raise _too_long(path, text, max_len)
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text.isprintable():
         bad = next(ch for ch in text if not ch.isprintable())
@@ -62,8 +121,7 @@ def clean_text(path: str, value: object, *, max_len: int = 200, allow_empty: boo
     if not text and not allow_empty:
         raise ValidationError(path, "must not be empty")
     if len(text) > max_len:
-        msg = f"longer than {max_len} characters ({len(text)})"
-        raise ValidationError(path, msg)
+        raise _too_long(path, text, max_len)
     return text
 
 

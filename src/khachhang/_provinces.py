@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["CURRENT", "FORMER", "LOOKUP", "fold"]
+__all__ = ["CURRENT", "FORMER", "LOOKUP", "fold", "stray_character"]
 
 CURRENT: tuple[str, ...] = (
     # The six centrally-run cities.
@@ -132,6 +132,37 @@ _SUFFIXES: tuple[tuple[str, ...], ...] = (("city",), ("province",))
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+# What a province spelling may hold once case and diacritics are gone: Latin letters,
+# digits, spacing and the punctuation the official names and abbreviations use.
+_SPELLING = re.compile(
+    r"[0-9a-z.,\-'()/\u2013\u2014"  # letters, digits, punctuation, dashes
+    r" \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*"  # tab and the space separators
+)
+
+
+def stray_character(name: str) -> str | None:
+    """The first character no province spelling holds, or ``None``.
+
+    Letters are judged without their diacritics (so every Vietnamese letter passes);
+    anything else must be a digit, a space (any width, or a tab) or ``. , - ' ( ) /``
+    (or an en/em dash).
+    So "Hà Nội" passes and "Ha Noi\x00", "東京 Hà Nội" or "Hà\u200bNội" do not: a
+    province must be the whole text, not a name found inside it.
+
+    >>> stray_character("Tp. Hồ Chí Minh") is None, stray_character("Hà\u200bNội")
+    (True, '\u200b')
+    """
+    bare = _bare(name)
+    if _SPELLING.fullmatch(bare):
+        return None
+    return next(ch for ch in bare if not _SPELLING.fullmatch(ch))
+
+
+def _bare(name: str) -> str:
+    decomposed = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(name: str) -> str:
     """Fold a province spelling to a lookup key.
 
@@ -144,9 +175,7 @@ def fold(name: str) -> str:
     >>> fold("Khánh Hoà") == fold("khanh hoa")
     True
     """
-    decomposed = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = _NON_ALNUM.sub(" ", bare).split()
+    words = _NON_ALNUM.sub(" ", _bare(name)).split()
     changed = True
     while changed:
         changed = False

@@ -28,7 +28,7 @@ from decimal import Decimal
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang._html import Html, Printer, check_limit, esc, fields, mask, table, view, word
 from khachhang.errors import ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
@@ -101,7 +101,7 @@ class LineItem:
     unit_price: Money
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "sku", clean_text("sku", self.sku, max_len=64))
+        object.__setattr__(self, "sku", check_key("sku", self.sku, max_len=64))
         object.__setattr__(self, "name", clean_text("name", self.name))
         quantity = self.quantity
         if type(quantity) is not int:
@@ -143,7 +143,7 @@ class Purchase:
     items: tuple[LineItem, ...] = attrs.field(default=(), converter=_line_items)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
         require_aware(self.at, "at")
         amount = self.amount if type(self.amount) is Money else _money("amount", self.amount)
         if amount.amount < 0:
@@ -329,7 +329,7 @@ class Customer:
     lifecycle_events: tuple[Event[Lifecycle], ...] = attrs.field(default=(), converter=_events)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
         check_type("party", self.party, (Person, Organization))
         require_aware(self.created_at, "created_at")
         check_type("scope", self.scope, Scope)

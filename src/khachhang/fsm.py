@@ -56,6 +56,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from khachhang._checks import check_key, clean_text
 from khachhang.errors import TransitionError, ValidationError, naive_datetime_reason
 
 __all__ = [
@@ -125,18 +126,20 @@ def _state(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(attribute.name, msg)
 
 
-def _text(limit: int, *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
+def _key(limit: int, *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator: ``check_key`` (kept exactly; no control or surrogate)."""
+
     def check(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None and optional:
             return
-        if not isinstance(value, str):
-            msg = f"expected a string, got {type(value).__name__}"
-            raise ValidationError(attribute.name, msg)
-        if len(value) > limit:
-            msg = f"longer than {limit} characters ({len(value)})"
-            raise ValidationError(attribute.name, msg)
+        check_key(attribute.name, value, max_len=limit)
 
     return check
+
+
+def _note(value: object) -> str:
+    """attrs converter: a note is human text (NFC, spacing folded, printable)."""
+    return clean_text("note", value, max_len=_NOTE_LEN, allow_empty=True)
 
 
 def _payload(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -162,12 +165,12 @@ class Event(Generic[S]):
     ``source`` is ``None`` for the event that created the instance.
     """
 
-    transition: str = attrs.field(validator=_text(_MOVE_LEN))
+    transition: str = attrs.field(validator=_key(_MOVE_LEN))
     source: S | None = attrs.field(validator=_state)
     target: S = attrs.field(validator=_state)
     at: datetime = attrs.field(validator=_aware)
-    actor: str | None = attrs.field(default=None, validator=_text(_ACTOR_LEN, optional=True))
-    note: str = attrs.field(default="", validator=_text(_NOTE_LEN))
+    actor: str | None = attrs.field(default=None, validator=_key(_ACTOR_LEN, optional=True))
+    note: str = attrs.field(default="", converter=_note)
     payload: Payload | None = attrs.field(default=None, validator=_payload)
 
 
@@ -358,11 +361,11 @@ class Definition(Generic[I, S]):
         """An event from parts the machine checked itself (``source`` and ``target`` are
         states of this definition, ``at`` is aware), plus the caller's actor, note and
         payload, checked here; anything unusual goes through ``Event``'s validators."""
+        if actor is not None:
+            actor = check_key("actor", actor, max_len=_ACTOR_LEN)
+        note = _note(note)
         if (
             self._enum_states
-            and (actor is None or (type(actor) is str and len(actor) <= _ACTOR_LEN))
-            and type(note) is str
-            and len(note) <= _NOTE_LEN
             and (payload is None or isinstance(payload, Payload))
             and type(move) is str
             and len(move) <= _MOVE_LEN
@@ -406,11 +409,11 @@ class Definition(Generic[I, S]):
         found = self._by_move.get((id(state), move)) if type(move) is str else None
         if found is not None and len(found) == 1 and (target is None or found[0].target is target):
             transition = found[0]
+            if actor is not None:
+                actor = check_key("actor", actor, max_len=_ACTOR_LEN)
+            note = _note(note)
             if (  # the parts the caller passes, checked as Event's validators would
                 self._enum_states
-                and (actor is None or (type(actor) is str and len(actor) <= _ACTOR_LEN))
-                and type(note) is str
-                and len(note) <= _NOTE_LEN
                 and (payload is None or isinstance(payload, Payload))
                 and len(move) <= _MOVE_LEN
             ):

@@ -21,6 +21,7 @@ import calendar
 import datetime
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeAlias
@@ -57,6 +58,8 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "normalize_province",
+    "normalize_tax_code",
+    "tax_code_check_digit",
 ]
 
 MAX_NAME_LENGTH = 200
@@ -123,6 +126,7 @@ def _normalize_name(value: object, path: str) -> str:
 
 # --- phones and e-mails ---------------------------------------------------------------
 
+MAX_PHONE_LENGTH = 64
 _PHONE_CHARS = re.compile(r"\+?[0-9 .\-()]+", re.ASCII)
 # A Vietnamese number already in E.164 form (what the converter reads back): the
 # country code is known, so parsing can be skipped; phonenumbers' metadata still decides
@@ -183,6 +187,40 @@ def _is_valid_vn_national(national: str) -> bool:
     )
 
 
+# Mobile prefixes renumbered from 11 to 10 digits by the Ministry of Information and
+# Communications in 2018 (switched from 15 September 2018): old prefix after the trunk
+# "0" -> new prefix. Old numbers no longer connect, so they are refused with the new one.
+_RENUMBERED_2018: Mapping[str, str] = MappingProxyType(
+    {
+        # Viettel
+        **{f"16{d}": f"3{d}" for d in "23456789"},
+        # MobiFone
+        "120": "70", "121": "79", "122": "77", "126": "76", "128": "78",
+        # VinaPhone
+        "123": "83", "124": "84", "125": "85", "127": "81", "129": "82",
+        # Vietnamobile
+        "186": "56", "188": "58",
+        # Gmobile
+        "199": "59",
+    }
+)  # fmt: skip
+"""Old 11-digit mobile prefixes (``"168"`` for 0168...) -> their 2018 replacement."""
+
+_OLD_MOBILE = re.compile(r"(?:\+84|0)(1[0-9]{2})([0-9]{7})", re.ASCII)
+
+
+def _renumbered(text: str) -> str | None:
+    """The message for an old 11-digit mobile number, or ``None``."""
+    found = _OLD_MOBILE.fullmatch(re.sub(r"[ .\-()]", "", text))
+    if found is None or found[1] not in _RENUMBERED_2018:
+        return None
+    old, new, rest = found[1], _RENUMBERED_2018[found[1]], found[2]
+    return (
+        f"{shown(text)} is an old 11-digit mobile number: 0{old} numbers were renumbered "
+        f"to 0{new} in 2018; write 0{new}{rest}"
+    )
+
+
 def normalize_phone(value: str, region: str = "VN") -> str:
     """Return a valid phone number in E.164 form.
 
@@ -199,7 +237,11 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     ...
     khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
     """
-    text = check_type("value", value, str).strip()
+    text = check_type("value", value, str)
+    if len(text) > MAX_PHONE_LENGTH:  # refused unread: E.164 numbers have 15 digits at most
+        msg = f"a phone number is at most {MAX_PHONE_LENGTH} characters, got {len(text)}"
+        raise ValidationError("value", msg)
+    text = text.strip()
     if region == "VN":
         fast = _VN_E164.fullmatch(text) or _VN_NATIONAL.fullmatch(_SEPARATORS.sub("", text))
         if fast is not None and _is_valid_vn_national(fast[1]):
@@ -221,6 +263,9 @@ def normalize_phone(value: str, region: str = "VN") -> str:
         msg = f"{shown(text)} is not a phone number ({err})"
         raise ValidationError("value", msg) from None
     if not phonenumbers.is_valid_number(parsed):
+        renumbered = _renumbered(text) if text.startswith("+84") or region == "VN" else None
+        if renumbered is not None:
+            raise ValidationError("value", renumbered)
         where = "" if text.startswith("+") else f" for region {region}"
         msg = f"{shown(text)} is not a valid phone number{where}"
         raise ValidationError("value", msg)
@@ -236,14 +281,37 @@ MAX_EMAIL_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
 
 
+def _compose_local_part(text: str, local: str) -> str:
+    """The local part in NFC, refusing characters NFC would turn into others.
+
+    Composing a letter and its combining marks ("e" + U+0301 -> "é") keeps the address;
+    a compatibility character such as the Kelvin sign U+212A would silently become an
+    ASCII "K", another mailbox, so it is refused instead.
+    """
+    if local.isascii():
+        return local
+    for ch in local:
+        if not ch.isascii() and unicodedata.normalize("NFC", ch) != ch:
+            twin = unicodedata.normalize("NFC", ch)
+            msg = (
+                f"{shown(text)}: U+{ord(ch):04X} in the part before '@' is another way to "
+                f"write {twin!r}; write {twin!r} itself"
+            )
+            raise ValidationError("value", msg)
+    return unicodedata.normalize("NFC", local)
+
+
 def normalize_email(value: str) -> str:
     """Return a syntax-checked e-mail address with its domain lower-cased.
 
-    The local part is kept as written (servers may treat it case-sensitively);
-    surrounding whitespace is stripped. Rules: one ``@``; a local part of 1-64
+    The local part keeps its case (servers may treat it case-sensitively) and is put in
+    NFC, so a decomposed "é" and a composed one give one address; a character NFC would
+    turn into another (the Kelvin sign U+212A into "K") is refused. Surrounding
+    whitespace is stripped. Rules: one ``@``; a local part of 1-64
     characters with no whitespace and no leading, trailing or doubled dot; a domain of
     ASCII labels (letters, digits, inner hyphens; IDNs in punycode) with at least one
-    dot; at most 254 characters in all. Deliverability is not checked.
+    dot (an international domain is written in punycode); at most 254 characters in all.
+    Deliverability is not checked.
 
     >>> normalize_email("  Lan.Nguyen@Example.COM.vn ")
     'Lan.Nguyen@example.com.vn'
@@ -267,6 +335,7 @@ def normalize_email(value: str) -> str:
         msg = f"{shown(text)} must contain exactly one '@'"
         raise ValidationError("value", msg)
     local, domain = text.split("@")
+    local = _compose_local_part(text, local)
     if not local or len(local) > MAX_LOCAL_LENGTH:
         msg = f"{shown(text)}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
         raise ValidationError("value", msg)
@@ -276,6 +345,13 @@ def normalize_email(value: str) -> str:
     if not _LOCAL_PART.fullmatch(local):
         allowed = "letters, digits and !#$%&'*+/=?^_`{|}~.-"
         msg = f"{shown(text)}: the part before '@' may hold {allowed}"
+        raise ValidationError("value", msg)
+    if not domain.isascii():  # before lower(): "\u212a".lower() is an ASCII "k"
+        odd = next(ch for ch in domain if not ch.isascii())
+        msg = (
+            f"{shown(text)}: U+{ord(odd):04X} in the domain; write the domain in ASCII "
+            "(an international domain in punycode, xn--...)"
+        )
         raise ValidationError("value", msg)
     domain = domain.lower()
     labels = domain.split(".")
@@ -307,19 +383,28 @@ A unit that was not merged maps to itself; "Thừa Thiên Huế" maps to "Huế"
 _CURRENT_SET = frozenset(PROVINCES)
 
 
+MAX_PROVINCE_LENGTH = 100
+"""The longest province text looked up; the longest real spelling has 30 characters."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _lookup_province(text: str) -> str | None:
     # Customer files repeat a handful of spellings; caching the fold makes 100,000
-    # look-ups cheap. Pure function of its argument, so caching is safe.
+    # look-ups cheap. Pure function of its argument, so caching is safe; only text of
+    # at most MAX_PROVINCE_LENGTH characters gets here, so the cache holds < 2 MB.
+    if _provinces.stray_character(text) is not None:
+        return None
     return _provinces.LOOKUP.get(_provinces.fold(text))
 
 
 def normalize_province(name: str) -> str:
     """Return the canonical name of a current or former province, however it is spelled.
 
-    Case, Unicode form, tone-mark placement, missing diacritics, punctuation and the
-    prefixes "Tỉnh", "Thành phố", "TP." are ignored; common abbreviations are known.
-    Former names stay former names (see :func:`current_province`).
+    Case, Unicode form, tone-mark placement, missing diacritics, punctuation, spacing and
+    the prefixes "Tỉnh", "Thành phố", "TP." are ignored; common abbreviations are known.
+    The whole text must name the province: other characters (a control character, a
+    zero-width space, other scripts, emoji) make it unknown. Former names stay former
+    names (see :func:`current_province`).
 
     >>> normalize_province("tp.hcm"), normalize_province("Ha Noi")
     ('TP. Hồ Chí Minh', 'Hà Nội')
@@ -331,9 +416,14 @@ def normalize_province(name: str) -> str:
     khachhang.errors.ValidationError: province: unknown Vietnamese province 'Atlantis'
     """
     text = check_type("province", name, str)
+    if len(text) > MAX_PROVINCE_LENGTH:  # refused before any work: no name is this long
+        msg = f"longer than {MAX_PROVINCE_LENGTH} characters ({len(text)}): not a province"
+        raise ValidationError("province", msg)
     canonical = _lookup_province(text)
     if canonical is None:
-        msg = f"unknown Vietnamese province {shown(text)}"
+        stray = _provinces.stray_character(text)
+        why = "" if stray is None else f" (U+{ord(stray):04X} is in no province name)"
+        msg = f"unknown Vietnamese province {shown(text)}{why}"
         raise ValidationError("province", msg)
     return canonical
 
@@ -697,7 +787,100 @@ class Person:
         return _pick_contact(self.contacts, kind)
 
 
-_TAX_CODE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?", re.ASCII)
+_TAX_CODE = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?|([0-9]{12})", re.ASCII)
+_MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+# The first three digits of a 12-digit personal identification number (số định danh cá
+# nhân, on the CCCD card): the province or city of birth registration, numbered by the
+# 63 pre-2025 provinces (Circular 07/2016/TT-BCA; the numbers did not change in 2025).
+_ID_PROVINCE_CODES: frozenset[str] = frozenset({
+    "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019",
+    "020", "022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036",
+    "037", "038", "040", "042", "044", "045", "046", "048", "049", "051", "052", "054",
+    "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
+    "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093",
+    "094", "095", "096",
+})  # fmt: skip
+
+
+def tax_code_check_digit(first_nine: str) -> str | None:
+    """The tenth digit of a tax code whose first nine digits are ``first_nine``.
+
+    Weights 31, 29, 23, 19, 17, 13, 7, 5, 3; the check digit is 10 minus the weighted
+    sum modulo 11. When the sum is a multiple of 11 no digit fits, and no tax code starts
+    with those nine digits (``None``).
+
+    >>> tax_code_check_digit("010123456")
+    '5'
+    """
+    total = sum(w * int(d) for w, d in zip(_MST_WEIGHTS, first_nine, strict=True))
+    rest = total % 11
+    return None if rest == 0 else str(10 - rest)
+
+
+def _with_check_digit(nine: str) -> str:
+    """A valid 10-digit tax code from 9 digits, moving the 9th digit up if it must.
+
+    For generated data (the sample book, the Hypothesis strategies): the 9th digit has
+    weight 3, so of any three consecutive values at least one gives a sequence number
+    other than 0000000 and a sum that is not a multiple of 11.
+    """
+    for step in range(3):
+        head = nine[:8] + str((int(nine[8]) + step) % 10)
+        check = tax_code_check_digit(head)
+        if check is not None and head[2:9] != "0000000":
+            return head + check
+    raise RuntimeError(nine)  # pragma: no cover  (unreachable, see above)
+
+
+def normalize_tax_code(value: str) -> str:
+    """Return a tax code (mã số thuế) checked for its format and check digit.
+
+    Three forms: 10 digits (an organisation, or an individual's code issued before
+    July 2025), whose tenth digit is a check digit; those 10 digits, a dash and a
+    3-digit unit number (a branch or dependent unit, never ``000``); and, from 1 July
+    2025, the 12-digit personal identification number that individuals and household
+    businesses use as their tax code (its first 3 digits are a province code).
+    Surrounding whitespace is stripped. Whether the code was issued is not checked.
+
+    >>> normalize_tax_code(" 0101234565-001 "), normalize_tax_code("001090123456")
+    ('0101234565-001', '001090123456')
+    >>> normalize_tax_code("0101234567")
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: tax_code: '0101234567' is not a tax code: its last digit ...
+    """
+    code = check_type("tax_code", value, str).strip()
+    found = _TAX_CODE.fullmatch(code)
+    if found is None:
+        msg = (
+            f"{shown(code)} is not a tax code: expected 10 digits, 10-3 digits for a "
+            "branch, or a 12-digit personal identification number"
+        )
+        raise ValidationError("tax_code", msg)
+    head, unit, personal = found.groups()
+    if personal is not None:
+        if personal[:3] not in _ID_PROVINCE_CODES:
+            msg = (
+                f"{code!r} is not a personal identification number: "
+                f"{personal[:3]} is not a province code"
+            )
+            raise ValidationError("tax_code", msg)
+        return code
+    if head[2:9] == "0000000":
+        msg = f"{code!r} is not a tax code: digits 3 to 9 are a number from 0000001"
+        raise ValidationError("tax_code", msg)
+    check = tax_code_check_digit(head[:9])
+    if check is None:
+        msg = f"{code!r} is not a tax code: no check digit fits its first nine digits"
+        raise ValidationError("tax_code", msg)
+    if head[9] != check:
+        msg = f"{code!r} is not a tax code: its last digit should be {check}"
+        raise ValidationError("tax_code", msg)
+    if unit == "000":
+        msg = f"{code!r} is not a tax code: a branch is numbered from 001"
+        raise ValidationError("tax_code", msg)
+    return code
+
 
 # Categories reserved to one party type, and the party type they belong to.
 _CATEGORY_PARTY_TYPE: Mapping[BusinessCategory, PartyType] = MappingProxyType(
@@ -712,12 +895,14 @@ _CATEGORY_PARTY_TYPE: Mapping[BusinessCategory, PartyType] = MappingProxyType(
 class Organization:
     """A business, government agency or non-profit customer (or an internal unit).
 
-    ``tax_code`` is the mã số thuế: 10 digits, or 10 digits, a dash and 3 digits for a
-    branch or dependent unit.
+    ``tax_code`` is the mã số thuế, checked by :func:`normalize_tax_code`: 10 digits
+    with a valid check digit, or those, a dash and 3 digits for a branch or dependent
+    unit; a business may also give the 12-digit personal identification number a
+    household business uses as its tax code since 1 July 2025.
 
-    >>> org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=" 0101234567-001 ")
+    >>> org = Organization(legal_name="Công ty TNHH Ánh Dương", tax_code=" 0101234565-001 ")
     >>> org.tax_code, org.is_branch_tax_code
-    ('0101234567-001', True)
+    ('0101234565-001', True)
     >>> Organization(legal_name="UBND phường Bến Thành", party_type=PartyType.GOVERNMENT,
     ...              category=BusinessCategory.GOVERNMENT).party_type.market
     Market.B2G
@@ -738,9 +923,12 @@ class Organization:
             msg = "an organisation cannot have party type 'individual'; use Person"
             raise ValidationError("party_type", msg)
         if self.tax_code is not None:
-            code = check_type("tax_code", self.tax_code, str).strip()
-            if not _TAX_CODE.fullmatch(code):
-                msg = f"{self.tax_code!r} is not a tax code: expected 10 digits, or 10-3 digits"
+            code = normalize_tax_code(self.tax_code)
+            if len(code) == 12 and self.party_type is not PartyType.BUSINESS:
+                msg = (
+                    "a 12-digit personal identification number is the tax code of an "
+                    f"individual or a household business, not of a {self.party_type.value} party"
+                )
                 raise ValidationError("tax_code", msg)
             object.__setattr__(self, "tax_code", code)
         check_optional("category", self.category, BusinessCategory)
@@ -768,8 +956,13 @@ class Organization:
 
     @property
     def is_branch_tax_code(self) -> bool:
-        """True for a 13-digit branch tax code ("0101234567-001")."""
+        """True for a 13-digit branch tax code ("0101234565-001")."""
         return self.tax_code is not None and "-" in self.tax_code
+
+    @property
+    def is_personal_tax_code(self) -> bool:
+        """True for a household business's 12-digit personal identification number."""
+        return self.tax_code is not None and len(self.tax_code) == 12
 
     def contact(self, kind: ContactKind) -> ContactPoint | None:
         """The primary contact point of ``kind``, else the first one, else ``None``.

@@ -50,6 +50,7 @@ from khachhang.parties import (
     Organization,
     Party,
     Person,
+    _with_check_digit,
 )
 
 __all__ = ["SAMPLE_AS_OF", "SAMPLE_POLICY", "SAMPLE_SEED", "iter_sample_book", "sample_book"]
@@ -498,7 +499,8 @@ class _Builder:
 
     def tax_code(self, province: str) -> str:
         prefix = {"Hà Nội": "01", "TP. Hồ Chí Minh": "03"}.get(province, "0")
-        return f"{prefix}{self.rng.randrange(10 ** (10 - len(prefix))):0{10 - len(prefix)}d}"
+        drawn = f"{prefix}{self.rng.randrange(10 ** (10 - len(prefix))):0{10 - len(prefix)}d}"
+        return _with_check_digit(drawn[:9])  # the same draw as ever: the book stays the same
 
     def org_contacts(self, province: str, domain_hint: str) -> list[ContactPoint]:
         rng = self.rng

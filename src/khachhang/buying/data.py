@@ -19,7 +19,15 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_optional,
+    check_optional_key,
+    check_type,
+    clean_text,
+)
 from khachhang.buying.center import BuyingCenter
 from khachhang.buying.stages import BuyClass, Buygrid, Influence, LossReason
 from khachhang.customers import LineItem
@@ -43,7 +51,7 @@ _ID_LEN = 128
 
 def _supplier_ids(values: Iterable[str]) -> tuple[str, ...]:
     items = as_collection("suppliers", values)
-    ids = tuple(clean_text(f"suppliers[{i}]", v, max_len=_ID_LEN) for i, v in enumerate(items))
+    ids = tuple(check_key(f"suppliers[{i}]", v, max_len=_ID_LEN) for i, v in enumerate(items))
     if not ids:
         raise ValidationError("suppliers", "name at least one candidate supplier")
     if len(set(ids)) != len(ids):
@@ -71,7 +79,7 @@ class Proposal(Payload):
     summary: str = ""
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "supplier", clean_text("supplier", self.supplier, max_len=_ID_LEN))
+        object.__setattr__(self, "supplier", check_key("supplier", self.supplier, max_len=_ID_LEN))
         if check_type("price", self.price, Money).amount < 0:
             raise ValidationError("price", "must not be negative")
         require_aware(self.valid_until, "valid_until")
@@ -91,7 +99,7 @@ class Selection(Payload):
     loss_reason: LossReason | None = None
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "supplier", clean_text("supplier", self.supplier, max_len=_ID_LEN))
+        object.__setattr__(self, "supplier", check_key("supplier", self.supplier, max_len=_ID_LEN))
         check_optional("loss_reason", self.loss_reason, LossReason)
 
 
@@ -171,7 +179,7 @@ class Abandonment(Payload):
 
 
 def _optional_id(path: str, value: object) -> str | None:
-    return None if value is None else clean_text(path, value, max_len=_ID_LEN)
+    return check_optional_key(path, value, max_len=_ID_LEN)
 
 
 @attrs.frozen
@@ -193,8 +201,8 @@ class Opening(Payload):
     grid: Buygrid | None = None
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "id", clean_text("id", self.id, max_len=_ID_LEN))
-        object.__setattr__(self, "buyer", clean_text("buyer", self.buyer, max_len=_ID_LEN))
+        object.__setattr__(self, "id", check_key("id", self.id, max_len=_ID_LEN))
+        object.__setattr__(self, "buyer", check_key("buyer", self.buyer, max_len=_ID_LEN))
         check_type("buy_class", self.buy_class, BuyClass)
         for name in ("seller", "incumbent", "previous"):
             object.__setattr__(self, name, _optional_id(name, getattr(self, name)))

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type
+from khachhang._checks import as_collection, check_items, check_key, check_optional_key, check_type
 from khachhang._html import md, table, view, word
 from khachhang.buying._guards import (
     abandon_guard,
@@ -84,6 +84,9 @@ class Visit:
     left_at: datetime | None = None
     left_by: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        check_optional_key("left_by", self.left_by, max_len=100)
+
 
 @attrs.frozen
 class StageData:
@@ -102,6 +105,10 @@ class StageData:
     review: Review | None = None
     outcome: Outcome | None = None
     loss_reason: LossReason | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for i, supplier in enumerate(self.candidates):
+            check_key(f"candidates[{i}]", supplier)
 
 
 @attrs.frozen

@@ -48,7 +48,14 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_optional,
+    check_type,
+    clean_text,
+)
 from khachhang._html import fields, table, view, word
 from khachhang.care.channels import Channel
 from khachhang.errors import ValidationError
@@ -178,9 +185,9 @@ class Complaint:
     def __attrs_post_init__(self) -> None:
         # Only reached by direct construction (``Complaint(...)``, ``attrs.evolve``, the
         # converter): the moves build complaints without it, checking just the new event.
-        object.__setattr__(self, "id", clean_text("id", self.id, max_len=128))
+        object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
         object.__setattr__(self, "subject", clean_text("subject", self.subject, max_len=500))
         check_type("channel", self.channel, Channel)

@@ -44,7 +44,7 @@ from typing import TypeVar
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
@@ -112,7 +112,7 @@ def _segment(value: object) -> str | None:
 
 def _common(response: NpsResponse | CsatResponse | CesResponse) -> None:
     object.__setattr__(
-        response, "customer_id", clean_text("customer_id", response.customer_id, max_len=128)
+        response, "customer_id", check_key("customer_id", response.customer_id, max_len=128)
     )
     require_aware(response.at, "at")
     object.__setattr__(response, "segment", _segment(response.segment))

@@ -35,7 +35,7 @@ from datetime import date, datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang.care.feedback import CsatSummary
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
@@ -152,7 +152,7 @@ class InternalSession:
         object.__setattr__(self, "activity", clean_text("activity", self.activity, max_len=64))
         check_type("kind", self.kind, InternalActivityKind)
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
         check_type("unit", self.unit, InternalUnit)
         _a_date("on", self.on)
@@ -169,7 +169,7 @@ class InternalSurveyResponse:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
         require_aware(self.at, "at")
         check_type("activity", self.activity, InternalActivityKind)

@@ -44,7 +44,14 @@ from fractions import Fraction
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_optional,
+    check_type,
+    clean_text,
+)
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
 from khachhang.fsm import MAX_EVENTS, _instant, require_aware
@@ -313,9 +320,8 @@ class LedgerEntry:
         check_type("kind", self.kind, EntryKind)
         _points("points", self.points)
         require_aware(self.at, "at")
-        object.__setattr__(
-            self, "reference", clean_text("reference", self.reference, allow_empty=True)
-        )
+        if self.reference != "":
+            check_key("reference", self.reference, max_len=200)
         if self.expires_at is not None:
             require_aware(self.expires_at, "expires_at")
             if self.kind is EntryKind.REDEEM:
@@ -390,7 +396,7 @@ class PointsLedger:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
         if len(self.entries) > MAX_EVENTS:
             msg = f"{len(self.entries)} entries; a ledger holds at most {MAX_EVENTS}"

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import attrs
 
-from khachhang._checks import check_type, clean_text
+from khachhang._checks import check_key, check_type, clean_text
 from khachhang._html import fields, view, word
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
@@ -111,7 +111,7 @@ class Touchpoint:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
         require_aware(self.due, "due")
         check_type("channel", self.channel, Channel)

@@ -37,7 +37,14 @@ from typing import cast
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_optional, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_optional,
+    check_type,
+    clean_text,
+)
 from khachhang._html import fields, table, view, word
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
@@ -260,7 +267,7 @@ class RunStarted(Payload):
     def __attrs_post_init__(self) -> None:
         check_type("workflow", self.workflow, CareWorkflow)
         object.__setattr__(
-            self, "customer_id", clean_text("customer_id", self.customer_id, max_len=128)
+            self, "customer_id", check_key("customer_id", self.customer_id, max_len=128)
         )
 
 

@@ -49,7 +49,7 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
@@ -131,6 +131,9 @@ class RFMScore:
     r: int | None
     f: int | None
     m: int | None
+
+    def __attrs_post_init__(self) -> None:
+        check_key("customer_id", self.customer_id)
 
     @property
     def code(self) -> str:

@@ -80,7 +80,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from khachhang._checks import check_type, shown
+from khachhang._checks import check_key, check_type, refused_in_text, shown
 from khachhang._html import NO_MATH, esc, md, view, word
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
@@ -328,7 +328,19 @@ def _flat(rule: Rule, kind: type[And] | type[Or]) -> tuple[Rule, ...]:
 def _field_name(value: object) -> str:
     if type(value) is not str:
         raise RuleError("field", f"expected a field name (str), got {type(value).__name__}")
-    return value
+    try:
+        return check_key("field", value, max_len=63)
+    except ValidationError as err:
+        raise RuleError("field", err.reason) from None
+
+
+def _text_values(path: str, *values: object) -> None:
+    """Text literals refuse what human text refuses (their length is checked on use)."""
+    for value in values:
+        bad = refused_in_text(value) if type(value) is str else None
+        if bad is not None:
+            msg = f"contains a control, format or unpaired surrogate character (U+{ord(bad):04X})"
+            raise RuleError(path, msg)
 
 
 @attrs.frozen(repr=False)
@@ -341,6 +353,7 @@ class Compare(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("value", self.value)
         if not isinstance(self.op, Op):
             raise RuleError("op", f"expected an Op, got {type(self.op).__name__}")
 
@@ -358,6 +371,8 @@ class Between(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("low", self.low)
+        _text_values("high", self.high)
 
 
 def _values(values: Iterable[Value]) -> frozenset[Value]:
@@ -390,6 +405,7 @@ class In(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("values", *self.values)
         if type(self.negated) is not bool:
             raise RuleError("negated", "expected true or false")
 
@@ -403,6 +419,7 @@ class Contains(Rule):
 
     def __attrs_post_init__(self) -> None:
         _field_name(self.field)
+        _text_values("value", self.value)
 
 
 @attrs.frozen

@@ -29,13 +29,20 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    shown,
+)
 from khachhang._html import md_table, table, view, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
-from khachhang.money import Money
+from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation.evaluate import predicate
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
 from khachhang.segmentation.rules import And, Between, Compare, Const, Not, Or, Rule, describe
@@ -170,6 +177,22 @@ def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(sorted(segments, key=lambda s: -s.priority))
 
 
+def _currencies(path: str, codes: object) -> tuple[str, ...]:
+    items = as_collection(path, codes)
+    return tuple(_check_currency(f"{path}[{i}]", code) for i, code in enumerate(items))
+
+
+def _compared(codes: object) -> tuple[str, ...]:
+    return _currencies("compared", codes)
+
+
+def _check_currency(path: str, code: object) -> str:
+    if not isinstance(code, str) or code not in CURRENCIES:
+        msg = f"not a supported ISO 4217 currency code: {shown(code)}"
+        raise ValidationError(path, msg)
+    return code
+
+
 @attrs.frozen
 class CurrencyGap:
     """A segment compares money in some currencies while customers hold another.
@@ -188,9 +211,16 @@ class CurrencyGap:
 
     segment: str
     field: str
-    compared: tuple[str, ...]
+    compared: tuple[str, ...] = attrs.field(converter=_compared)
     held: str
     customers: int
+
+    def __attrs_post_init__(self) -> None:
+        check_key("segment", self.segment)
+        check_key("field", self.field)
+        _check_currency("held", self.held)
+        if check_type("customers", self.customers, int) < 1:
+            raise ValidationError("customers", f"must be at least 1, got {self.customers}")
 
     def to_text(self, lang: str = "vi") -> str:
         """One line in ``lang``.
@@ -350,6 +380,20 @@ class SegmentCheck:
     unmatched: tuple[str, ...] = ()
     shadowed: tuple[str, ...] = ()
     currency_gaps: tuple[CurrencyGap, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        for name in (
+            "duplicates",
+            "overlaps",
+            "unreachable",
+            "uncovered_ids",
+            "unmatched",
+            "shadowed",
+        ):
+            for i, item in enumerate(getattr(self, name)):
+                keys = item[:2] if isinstance(item, tuple) else (item,)
+                for key in keys:
+                    check_key(f"{name}[{i}]", key)
 
     @property
     def ok(self) -> bool:

@@ -51,6 +51,7 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("RFMResult", "rfm_results"),
             ("RFMGrid", "rfm_grids"),
             ("SegmentCheck", "segment_checks"),
+            ("CurrencyGap", "currency_gaps"),
         ),
     },
     "khachhang.testing._buying": {

@@ -19,7 +19,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from khachhang.customers import Customer
-from khachhang.money import Money
+from khachhang.money import CURRENCIES, Money
 from khachhang.parties import FORMER_PROVINCES, PROVINCES
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rfm import (
@@ -50,7 +50,13 @@ from khachhang.segmentation.rules import (
     Within,
     validate,
 )
-from khachhang.segmentation.segments import AssignMode, Segment, SegmentCheck, Segmenter
+from khachhang.segmentation.segments import (
+    AssignMode,
+    CurrencyGap,
+    Segment,
+    SegmentCheck,
+    Segmenter,
+)
 from khachhang.testing._strategies import _TAGS, aware_datetimes, customers, money
 
 __all__ = [
@@ -296,6 +302,25 @@ def rfm_grids() -> SearchStrategy[RFMGrid]:
     return st.just(RFM_GRID) | _grids()
 
 
+def currency_gaps() -> SearchStrategy[CurrencyGap]:
+    """What :meth:`Segmenter.counts` warns of: a segment's money literals in currencies
+    some customers do not hold.
+
+    Example: ``@given(currency_gaps())``.
+    """
+    codes = st.sampled_from(sorted(CURRENCIES))
+    return st.builds(
+        lambda key, field, compared, held, n: CurrencyGap(
+            key, field, tuple(sorted(set(compared) - {held})), held, n
+        ),
+        _KEYS,
+        st.sampled_from(["total_spent", "income"]),  # the registry's money fields
+        st.lists(codes, min_size=1, max_size=3),
+        codes,
+        st.integers(1, 10**6),
+    ).filter(lambda gap: bool(gap.compared))
+
+
 def segment_checks() -> SearchStrategy[SegmentCheck]:
     """Reports of :meth:`Segmenter.check` on generated segmenters and small books.
 
@@ -347,3 +372,4 @@ def register_types() -> None:
     st.register_type_strategy(RFMResult, rfm_results())
     st.register_type_strategy(RFMGrid, rfm_grids())
     st.register_type_strategy(SegmentCheck, segment_checks())
+    st.register_type_strategy(CurrencyGap, currency_gaps())

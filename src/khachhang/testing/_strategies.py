@@ -46,6 +46,7 @@ from khachhang.money import (
     Money,
     MoneyInput,
 )
+from khachhang.parties import _ID_PROVINCE_CODES as ID_PROVINCE_CODES
 from khachhang.parties import (
     FORMER_PROVINCES,
     PROVINCES,
@@ -57,6 +58,7 @@ from khachhang.parties import (
     Organization,
     Party,
     Person,
+    _with_check_digit,
 )
 from khachhang.report import BookSummary, summarize
 
@@ -483,10 +485,11 @@ def _persons(
 
 
 def _tax_codes(*, branch: bool | None = None) -> SearchStrategy[str]:
+    """Tax codes with a valid check digit: 10 digits, or 10-3 for a branch."""
     head = st.builds(
-        lambda prefix, rest: f"{prefix}{rest:08d}",
+        lambda prefix, rest: _with_check_digit(f"{prefix}{rest:07d}"),
         st.sampled_from(_TAX_PREFIXES),
-        st.integers(0, 99_999_999),
+        st.integers(0, 9_999_999),
     )
     tail = st.integers(1, 999).map(lambda n: f"-{n:03d}")
     if branch is None:
@@ -494,6 +497,17 @@ def _tax_codes(*, branch: bool | None = None) -> SearchStrategy[str]:
     elif not branch:
         tail = st.just("")
     return st.builds(str.__add__, head, tail)
+
+
+def _personal_ids() -> SearchStrategy[str]:
+    """12-digit personal identification numbers, the tax code of a household business."""
+    return st.builds(
+        lambda province, century_sex, year, rest: f"{province}{century_sex}{year:02d}{rest:06d}",
+        st.sampled_from(sorted(ID_PROVINCE_CODES)),
+        st.integers(0, 3),  # 0/1: born in the 1900s (male/female), 2/3: the 2000s
+        st.integers(0, 99),
+        st.integers(0, 999_999),
+    )
 
 
 _ORG_TYPES = (PartyType.BUSINESS, PartyType.GOVERNMENT, PartyType.NONPROFIT)
@@ -538,7 +552,9 @@ def organizations(
     ``party_type=None`` draws any organisation type. ``internal_unit=None`` draws outside
     organisations (no internal unit); pass ``InternalUnit.DEPARTMENT`` or ``BRANCH`` for
     one of the firm's own units ("Phòng Kinh doanh", "Chi nhánh Đà Nẵng"). Tax codes are
-    valid (10 digits, or 10-3 for a branch) or absent; the category always fits the type.
+    valid (10 digits with their check digit, or 10-3 for a branch; for a business also a
+    household business's 12-digit personal identification number) or absent; the category
+    always fits the type.
 
     Example: ``@given(organizations(PartyType.BUSINESS))`` draws e.g. "Công ty Cổ phần
     Thương mại Ánh Dương".
@@ -575,7 +591,9 @@ def _organizations(
                 Organization,
                 legal_name=_org_names(kind, category),
                 party_type=st.just(kind),
-                tax_code=st.none() | _tax_codes(),
+                tax_code=st.none()
+                | _tax_codes()
+                | (_personal_ids() if kind is PartyType.BUSINESS else st.nothing()),
                 category=st.just(category),
                 internal_unit=st.none(),
                 contacts=_contact_lists(3),
