@@ -435,7 +435,7 @@ def test_the_notebook_view_marks_the_current_stage() -> None:
 
 
 def test_the_demo_walks_a_new_task_with_one_loop() -> None:
-    from khachhang.buying import _demo
+    from khachhang.cli._demo import buying as _demo
     from khachhang.sample import SAMPLE_AS_OF, sample_book
 
     book = sample_book(60)

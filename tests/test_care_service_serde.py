@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khachhang.care import _demo_service
+from khachhang.cli._demo import care_service as _demo_service
 from khachhang.care._serde_service import PAYLOADS
 from khachhang.care.complaints import Resolution
 from khachhang.care.sla import ServiceLevel, SlaMetric, SlaTarget

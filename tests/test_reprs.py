@@ -30,7 +30,7 @@ from khachhang.care import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care._demo import demo_plan
+from khachhang.cli._demo.care import demo_plan
 from khachhang.care.rules import Purpose
 from khachhang.care.schedule import Agenda, CarePlan
 from khachhang.care.templates import PRE_SALE
@@ -537,7 +537,7 @@ def test_every_view_refuses_an_unknown_language_with_a_validation_error() -> Non
 
 
 def test_the_vietnamese_views_use_vietnamese_words() -> None:
-    from khachhang._html import _WORDS
+    from khachhang.views._html import _WORDS
 
     assert _WORDS["vi"].keys() == _WORDS["en"].keys()
     same = {k for k in _WORDS["en"] if _WORDS["en"][k] == _WORDS["vi"][k]}
@@ -625,7 +625,7 @@ def test_ipython_plain_text_is_short_and_shows_no_contact_value() -> None:
 _HASHES = """
 import hashlib
 from datetime import timedelta
-from khachhang.care._demo import demo_plan
+from khachhang.cli._demo.care import demo_plan
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import Segmenter, standard_segments
 book = sample_book(60)
