@@ -24,60 +24,66 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from khachhang.buying.process import BuyingProcess
-from khachhang.care.complaints import Complaint
-from khachhang.care.schedule import Agenda, CarePlan
-from khachhang.care.touchpoints import Drop, Touchpoint
-from khachhang.care.workflows import WorkflowRun
-from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.segmentation.evaluate import Explanation
-from khachhang.segmentation.rules import Rule, RuleDocument
-from khachhang.segmentation.segments import Segment, Segmenter
-from khachhang.views import _buying, _care, _customers, _segmentation
 
 __all__ = ["to_html", "to_markdown"]
 
 _View = Callable[..., str]
 
-_HTML: dict[type, _View] = {
-    Customer: _customers.customer_html,
-    Rule: _segmentation.rule_html,
-    RuleDocument: _segmentation.document_html,
-    Explanation: _segmentation.explanation_html,
-    Segment: _segmentation.segment_html,
-    Segmenter: _segmentation.segmenter_html,
-    BuyingProcess: _buying.process_html,
-    CarePlan: _care.plan_html,
-    Agenda: _care.agenda_html,
-    Touchpoint: _care.touchpoint_html,
-    Drop: _care.drop_html,
-    WorkflowRun: _care.run_html,
-    Complaint: _care.complaint_html,
-}
 
-_MARKDOWN: dict[type, _View] = {
-    Rule: _segmentation.rule_markdown,
-    RuleDocument: _segmentation.document_markdown,
-    Explanation: _segmentation.explanation_markdown,
-    Segment: _segmentation.segment_markdown,
-    Segmenter: _segmentation.segmenter_markdown,
-    BuyingProcess: _buying.process_markdown,
-}
+@cache
+def _tables() -> tuple[dict[type, _View], dict[type, _View], dict[_View, tuple[str, ...]]]:
+    """The HTML and Markdown views by class, and each view's options; built on first use,
+    so showing a customer loads the customer view and not every package's."""
+    from khachhang.buying.process import BuyingProcess
+    from khachhang.care.complaints import Complaint
+    from khachhang.care.schedule import Agenda, CarePlan
+    from khachhang.care.touchpoints import Drop, Touchpoint
+    from khachhang.care.workflows import WorkflowRun
+    from khachhang.customers import Customer
+    from khachhang.segmentation.evaluate import Explanation
+    from khachhang.segmentation.rules import Rule, RuleDocument
+    from khachhang.segmentation.segments import Segment, Segmenter
+    from khachhang.views import _buying, _care, _customers, _segmentation
+
+    html: dict[type, _View] = {
+        Customer: _customers.customer_html,
+        Rule: _segmentation.rule_html,
+        RuleDocument: _segmentation.document_html,
+        Explanation: _segmentation.explanation_html,
+        Segment: _segmentation.segment_html,
+        Segmenter: _segmentation.segmenter_html,
+        BuyingProcess: _buying.process_html,
+        CarePlan: _care.plan_html,
+        Agenda: _care.agenda_html,
+        Touchpoint: _care.touchpoint_html,
+        Drop: _care.drop_html,
+        WorkflowRun: _care.run_html,
+        Complaint: _care.complaint_html,
+    }
+    markdown: dict[type, _View] = {
+        Rule: _segmentation.rule_markdown,
+        RuleDocument: _segmentation.document_markdown,
+        Explanation: _segmentation.explanation_markdown,
+        Segment: _segmentation.segment_markdown,
+        Segmenter: _segmentation.segmenter_markdown,
+        BuyingProcess: _buying.process_markdown,
+    }
+    # The options a view takes after the value and ``lang``.
+    options = {
+        view: tuple(inspect.signature(view).parameters)[2:]
+        for view in (*html.values(), *markdown.values())
+    }
+    return html, markdown, options
 
 
-def _options(view: _View) -> tuple[str, ...]:
-    """The options a view takes after the value and ``lang``."""
-    return tuple(inspect.signature(view).parameters)[2:]
-
-
-_OPTIONS = {view: _options(view) for view in (*_HTML.values(), *_MARKDOWN.values())}
-
-
-def _view(views: dict[type, _View], kind: str, value: object, options: dict[str, Any]) -> _View:
-    """The view of ``value``'s class (or the nearest base) that takes ``options``."""
+def _view(kind: str, value: object, options: dict[str, Any]) -> _View:
+    """The ``kind`` view of ``value``'s class (or the nearest base) that takes ``options``."""
+    html, markdown, taken = _tables()
+    views = html if kind == "HTML" else markdown
     found = next((views[cls] for cls in type(value).__mro__ if cls in views), None)
     name = type(value).__name__
     if found is None:
@@ -85,8 +91,8 @@ def _view(views: dict[type, _View], kind: str, value: object, options: dict[str,
         msg = f"no {kind} view for {name}; there are views for {known}"
         raise ValidationError("value", msg)
     for option in options:
-        if option not in _OPTIONS[found]:
-            takes = ", ".join(_OPTIONS[found]) or "no option"
+        if option not in taken[found]:
+            takes = ", ".join(taken[found]) or "no option"
             msg = f"not an option of the {kind} view of {name} (it takes {takes})"
             raise ValidationError(option, msg)
     return found
@@ -112,7 +118,7 @@ def to_html(value: object, lang: str = "vi", **options: Any) -> str:
     ...
     khachhang.errors.ValidationError: limit: not an option of the HTML view of Compare ...
     """
-    return _view(_HTML, "HTML", value, options)(value, lang, **options)
+    return _view("HTML", value, options)(value, lang, **options)
 
 
 def to_markdown(value: object, lang: str = "vi", **options: Any) -> str:
@@ -130,4 +136,4 @@ def to_markdown(value: object, lang: str = "vi", **options: Any) -> str:
     ...
     khachhang.errors.ValidationError: value: no Markdown view for Money; there are views for ...
     """
-    return _view(_MARKDOWN, "Markdown", value, options)(value, lang, **options)
+    return _view("Markdown", value, options)(value, lang, **options)
