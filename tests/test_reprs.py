@@ -710,7 +710,10 @@ def _public_callables() -> list[tuple[str, object]]:
     for info in pkgutil.walk_packages(khachhang.__path__, "khachhang."):
         if any(part.startswith("_") for part in info.name.split(".")[1:]):
             continue
-        module = importlib.import_module(info.name)
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # a backend whose optional extra is not installed
+            continue
         for name in getattr(module, "__all__", ()):
             value = getattr(module, name)
             if inspect.isclass(value):
