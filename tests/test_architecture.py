@@ -58,3 +58,76 @@ def test_no_core_module_imports_io_or_randomness(path: Path) -> None:
 def test_the_clock_check_would_catch_a_clock_read() -> None:
     tree = ast.parse("from datetime import datetime\nx = datetime.now()\n")
     assert ("datetime", "now", 2) in _calls(tree)
+
+
+# --- views and demos sit above the domain ------------------------------------------------
+
+_MARKUP = {"<table", "<ul", "<li", "<div", "<tr", "<td", "<h4", "<p>", "<b>", "<br>", "<small>"}
+_MARKUP.add("```mermaid")
+UPPER = {"views", "cli"}
+DOMAIN = sorted(
+    p
+    for p in SRC.rglob("*.py")
+    if p.relative_to(SRC).parts[0] not in UPPER | {"testing", "__main__.py"}
+)
+
+
+def _strings(tree: ast.AST) -> list[tuple[str, int]]:
+    return [
+        (node.value, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_domain_module_writes_markup(path: Path) -> None:
+    """HTML and Markdown views live in ``khachhang.views``; docstrings may show them."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    markup = [
+        f"{path.name}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and any(tag in node.value for tag in _MARKUP)
+    ]
+    assert not markup, "move the view to khachhang.views: " + ", ".join(markup)
+
+
+@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: str(p.relative_to(SRC)))
+def test_a_domain_module_imports_the_views_only_inside_a_method(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("khachhang.views")
+    ]
+    assert not top, f"{path.name}: a module-level import of the views would load them upward"
+
+
+def test_the_demos_live_under_the_cli() -> None:
+    demos = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("_demo*"))
+    assert demos
+    assert all(d.startswith("cli/") for d in demos), demos
+
+
+def test_the_markup_check_would_catch_a_table_in_a_model() -> None:
+    tree = ast.parse('def f():\n    """<table> in a docstring is fine."""\n    return "<table>"\n')
+    skip = _docstrings(tree)
+    found = [s for s, _ in _strings(tree) if "<table" in s]
+    assert len(found) == 2
+    assert len(skip) == 1

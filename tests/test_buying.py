@@ -35,6 +35,7 @@ from khachhang.errors import ConversionError, TransitionError, ValidationError
 from khachhang.fsm import Event
 from khachhang.money import Money
 from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.views import to_html
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -429,13 +430,14 @@ def test_mermaid_marks_the_current_stage_and_the_grid() -> None:
 
 
 def test_the_notebook_view_marks_the_current_stage() -> None:
-    html = at_selection()._repr_html_()
+    html = to_html(at_selection(), "en")
     assert "▶</td><td>6</td><td>Supplier selection" in html
+    assert at_selection()._repr_html_() == to_html(at_selection(), "vi")
     assert "New task" in html
 
 
 def test_the_demo_walks_a_new_task_with_one_loop() -> None:
-    from khachhang.buying import _demo
+    from khachhang.cli._demo import buying as _demo
     from khachhang.sample import SAMPLE_AS_OF, sample_book
 
     book = sample_book(60)

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import to_mermaid
 from khachhang.care import Touchpoint
-from khachhang.care._demo import demo_plan
 from khachhang.cli import (
     EXIT_BAD_DATA,
     EXIT_INTERNAL,
@@ -33,6 +32,7 @@ from khachhang.cli import (
     EXIT_USAGE,
     main,
 )
+from khachhang.cli._demo.care import demo_plan
 from khachhang.cli._stream import Progress
 from khachhang.customers import LIFECYCLE
 from khachhang.errors import RuleError

@@ -91,7 +91,7 @@ def test_the_outputs_show_no_contact_value_and_stay_small(executed: Any) -> None
 def test_the_care_calendar_agrees_with_its_channel_counts(executed: Any) -> None:
     agenda = [h for h in outputs(executed, "text/html") if "khachhang-agenda" in h]
     assert len(agenda) == 1
-    total = re.search(r"First 20 of (\d+) touchpoints", agenda[0])
+    total = re.search(r"20 điểm chạm đầu tiên trong (\d+)", agenda[0])
     assert total is not None
     counts = [t for t in outputs(executed, "text/plain") if "'Tin nhắn SMS': " in t]
     assert len(counts) == 1
@@ -137,5 +137,5 @@ def test_the_customer_card_and_the_care_calendar_are_shown(executed: Any) -> Non
     html = outputs(executed, "text/html")
     assert any("khachhang-card" in h and "Lifecycle" in h for h in html)
     assert any("Vòng đời" in h for h in html)
-    assert any("khachhang-agenda" in h and "Care calendar" in h for h in html)
-    assert any("Rules" in h and "follow-up" in h for h in html)
+    assert any("khachhang-agenda" in h and "Lịch chăm sóc khách hàng" in h for h in html)
+    assert any("Quy tắc" in h and "follow-up" in h for h in html)

@@ -30,11 +30,11 @@ from khachhang.care import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care._demo import demo_plan
 from khachhang.care.rules import Purpose
 from khachhang.care.schedule import Agenda, CarePlan
 from khachhang.care.templates import PRE_SALE
 from khachhang.care.touchpoints import Drop, DropReason, Touchpoint
+from khachhang.cli._demo.care import demo_plan
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
 from khachhang.parties import ContactChannel, ContactPoint
@@ -48,6 +48,7 @@ from khachhang.testing._care import agendas, care_plans, workflow_runs
 from khachhang.testing._care_service import complaints
 from khachhang.testing._segmentation import rule_documents, rules, segmenters
 from khachhang.testing._strategies import customers
+from khachhang.views import to_html, to_markdown
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 VOID = frozenset({"br"})
@@ -150,7 +151,7 @@ def test_rules_and_explanations_are_well_formed_and_escaped(
 def test_segmenter_tables_are_well_formed_and_escaped(seg: Segmenter, label: str) -> None:
     first = attrs.evolve(seg.segments[0], label_en=label, description=label)
     table = Segmenter([first, *seg.segments[1:]], mode=seg.mode)
-    shown = parsed(table._repr_html_())
+    shown = parsed(to_html(table, "en"))
     assert label in "".join(shown.text)
     assert "<" not in table._repr_markdown_()
 
@@ -206,7 +207,7 @@ def test_contacts_show_the_channel_and_a_masked_value_only() -> None:
 
 def test_a_new_customer_card_says_what_is_missing() -> None:
     c = Customer("c-2", Organization("Công ty TNHH An Phát"), created_at=T0)
-    text = text_of(c._repr_html_())
+    text = text_of(to_html(c, "en"))
     assert "Orders0" in text.replace(" ", "")
     assert "Latest purchases" not in text
     assert "Business" in text
@@ -232,12 +233,12 @@ def test_a_rule_tree_nests_and_or_not() -> None:
     assert text[5].startswith("      - ")
     checker = parsed(rule._repr_html_())
     assert {"ul", "li", "b"} <= checker.tags
-    assert "tất cả" in rule.to_html("vi")
+    assert "tất cả" in rule.to_html()
 
 
 def test_a_rule_document_shows_its_version_and_rule() -> None:
     doc = RuleDocument(F.orders >= 2)
-    text = text_of(doc._repr_html_())
+    text = text_of(to_html(doc, "en"))
     assert "schema version 1" in text
     assert "Number of orders ≥ 2" in text
 
@@ -246,8 +247,8 @@ def test_the_explanation_views_agree_on_every_result() -> None:
     c = max(BOOK, key=lambda x: x.orders)
     rule = (F.orders >= 3) & (F.total_spent >= Money("1000000000000"))
     why = rule.explain(c, as_of=SAMPLE_AS_OF)
-    html_text = text_of(why._repr_html_())
-    md_text = why._repr_markdown_()
+    html_text = text_of(to_html(why, "en"))
+    md_text = to_markdown(why, "en")
     assert html_text.count("TRUE") == md_text.count("**TRUE**") == 1
     assert html_text.count("FALSE") == md_text.count("**FALSE**") == 2
 
@@ -291,7 +292,7 @@ END = SAMPLE_AS_OF + timedelta(days=30)
 
 def test_a_care_plan_lists_its_rules_quiet_hours_and_cap() -> None:
     plan = demo_plan([2026, 2027])
-    text = text_of(plan._repr_html_())
+    text = text_of(to_html(plan, "en"))
     for rule in plan.rules:
         assert rule.name in text
     assert "after each purchase: 3 d, 1 mo" in text
@@ -300,7 +301,7 @@ def test_a_care_plan_lists_its_rules_quiet_hours_and_cap() -> None:
     vi = text_of(plan.to_html("vi"))
     assert "sau mỗi lần mua: 3 ngày, 1 tháng" in vi
     none = CarePlan([BirthdayGreeting()], quiet_hours=None)
-    assert "Quiethours—" in text_of(none.to_html()).replace(" ", "")
+    assert "Quiethours—" in text_of(none.to_html("en")).replace(" ", "")
 
 
 def test_the_agenda_is_what_schedule_yields() -> None:
@@ -311,7 +312,7 @@ def test_the_agenda_is_what_schedule_yields() -> None:
     assert list(agenda.drops) == [x for x in streamed if isinstance(x, Drop)]
     assert agenda.tz == "Asia/Ho_Chi_Minh"
     assert agenda.touchpoints, "the sample book has care to plan in 30 days"
-    checker = parsed(agenda._repr_html_())
+    checker = parsed(to_html(agenda, "en"))
     text = "".join(checker.text)
     for day in agenda.by_day():
         assert f"{day:%Y-%m-%d}" in text
@@ -370,10 +371,10 @@ def test_touchpoint_drop_run_and_complaint_tables() -> None:
     t = Touchpoint("<c>", T0, Channel.SMS, Purpose.HOLIDAY, "holidays", "Quốc khánh & Tết")
     assert "Quốc khánh & Tết" in text_of(t._repr_html_())
     drop = Drop(t, DropReason.NO_CONSENT, "sms: no_consent")
-    assert DropReason.NO_CONSENT.label("en") in text_of(drop._repr_html_())
+    assert DropReason.NO_CONSENT.label("en") in text_of(to_html(drop, "en"))
     run = PRE_SALE.start("c-7", T0)
     run = run.complete_step(run.steps[0].step.key, at=T0 + timedelta(hours=1), outcome="ok")
-    text = text_of(run._repr_html_())
+    text = text_of(to_html(run, "en"))
     for progress in run.steps:
         assert progress.step.label("en") in text
     assert f"{run.progress.percent}%" in text
@@ -381,7 +382,7 @@ def test_touchpoint_drop_run_and_complaint_tables() -> None:
     c = c.acknowledge(at=T0 + timedelta(minutes=5), actor="lan")
     c = c.begin_work(at=T0 + timedelta(hours=1))
     c = c.resolve(Resolution(ResolutionOutcome.REFUND), at=T0 + timedelta(hours=2))
-    text = text_of(c._repr_html_())
+    text = text_of(to_html(c, "en"))
     assert all(move in text for move in ("acknowledge", "begin_work", "resolve"))
     assert "Resolved" in text
     assert "lan" in text
@@ -392,14 +393,14 @@ def test_a_large_customer_history_view_stays_small() -> None:
     orders = [Purchase(f"o{i}", T0 + timedelta(hours=i), Money(1000)) for i in range(500)]
     c = base.add_purchases(orders)
     assert len(c.to_html()) < 4000
-    assert "495 earlier purchase(s) not shown" in text_of(c.to_html())
+    assert "495 earlier purchase(s) not shown" in text_of(c.to_html("en"))
 
 
 def test_holidays_rule_summary_names_the_first_days() -> None:
     rule = HolidayGreeting.from_mapping(
         {date(2026, 9, 2): "Quốc khánh", date(2026, 1, 1): "Tết Dương lịch"}
     )
-    text = text_of(CarePlan([rule]).to_html())
+    text = text_of(CarePlan([rule]).to_html("en"))
     assert "2 day(s): 01-01 Tết Dương lịch, 09-02 Quốc khánh" in text
 
 
@@ -507,7 +508,8 @@ def test_every_view_shows_user_text_as_text_in_one_mathjax_free_root(x: str, lan
         markup = value.to_html(lang)  # type: ignore[attr-defined]
         assert x in text_of(markup), name
         assert {"tex2jax_ignore", "mathjax_ignore"} <= root_classes(markup), name
-        assert value._repr_html_() == value.to_html("en")  # type: ignore[attr-defined]
+        assert value._repr_html_() == value.to_html("vi")  # type: ignore[attr-defined]
+        assert value._repr_html_() == to_html(value)  # type: ignore[attr-defined]
 
 
 @settings(max_examples=30, suppress_health_check=list(HealthCheck))
@@ -524,7 +526,7 @@ def test_markdown_views_keep_their_shape_whatever_the_user_wrote(x: str) -> None
     plain = BuyingProcess.start(id="b", buyer="c", buy_class=BuyClass.NEW_TASK, at=T0)
     fenced = views["process"]._repr_markdown_()  # type: ignore[attr-defined]
     assert [line for line in fenced.splitlines() if line.startswith("```")] == ["```mermaid", "```"]
-    assert fenced.split("\n\n", 1)[1] == plain.to_markdown("en").split("\n\n", 1)[1]
+    assert fenced.split("\n\n", 1)[1] == plain.to_markdown().split("\n\n", 1)[1]
 
 
 def test_every_view_refuses_an_unknown_language_with_a_validation_error() -> None:
@@ -537,7 +539,7 @@ def test_every_view_refuses_an_unknown_language_with_a_validation_error() -> Non
 
 
 def test_the_vietnamese_views_use_vietnamese_words() -> None:
-    from khachhang._html import _WORDS
+    from khachhang.views._html import _WORDS
 
     assert _WORDS["vi"].keys() == _WORDS["en"].keys()
     same = {k for k in _WORDS["en"] if _WORDS["en"][k] == _WORDS["vi"][k]}
@@ -598,7 +600,7 @@ def test_a_big_agenda_renders_a_bounded_page() -> None:
         for i in range(3000)
     ]
     small = Agenda(T0, T0 + timedelta(days=3), touchpoints=many[:30]).to_html()
-    big = Agenda(T0, T0 + timedelta(days=3), touchpoints=many).to_html(limit=20)
+    big = Agenda(T0, T0 + timedelta(days=3), touchpoints=many).to_html("en", limit=20)
     assert len(big) < 3 * len(small)
     assert len(big) < 10_000
     assert text_of(big).count("Quốc khánh") == 20
@@ -625,7 +627,7 @@ def test_ipython_plain_text_is_short_and_shows_no_contact_value() -> None:
 _HASHES = """
 import hashlib
 from datetime import timedelta
-from khachhang.care._demo import demo_plan
+from khachhang.cli._demo.care import demo_plan
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import Segmenter, standard_segments
 book = sample_book(60)
@@ -678,3 +680,99 @@ def test_an_agenda_is_schedule_collected_and_survives_serde(
     assert agenda.tz == tz
     assert from_dict(to_dict(agenda), Agenda) == agenda
     assert text_of(agenda.to_html("vi")).count("→") == 1
+
+
+# --- one views package, one language default ----------------------------------------------
+
+
+def test_every_view_speaks_vietnamese_by_default_whichever_way_it_is_called() -> None:
+    """``_repr_html_``, the model's ``to_html()`` and ``khachhang.views.to_html`` agree."""
+    for name, value in hostile_views("x").items():
+        vi = to_html(value, "vi")
+        assert to_html(value) == vi, name
+        assert value.to_html() == vi, name  # type: ignore[attr-defined]
+        assert value._repr_html_() == vi, name  # type: ignore[attr-defined]
+        assert to_html(value, "en") != vi, name
+        if hasattr(value, "_repr_markdown_"):
+            md = to_markdown(value, "vi")
+            assert to_markdown(value) == md, name
+            assert value.to_markdown() == value._repr_markdown_() == md, name  # type: ignore[attr-defined]
+
+
+def _public_callables() -> list[tuple[str, object]]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import khachhang
+
+    found: list[tuple[str, object]] = []
+    for info in pkgutil.walk_packages(khachhang.__path__, "khachhang."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # a backend whose optional extra is not installed
+            continue
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            if inspect.isclass(value):
+                found += [
+                    (f"{info.name}.{name}.{attr}", member)
+                    for attr, member in vars(value).items()
+                    if callable(member) and (not attr.startswith("_") or attr == "__init__")
+                ]
+            elif callable(value):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+def test_every_public_lang_parameter_defaults_to_vietnamese() -> None:
+    """Vietnamese first: one default for ``lang`` in every public function and method."""
+    import inspect
+
+    with_lang = {}
+    for name, value in _public_callables():
+        try:
+            parameters = inspect.signature(value).parameters  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if "lang" in parameters and parameters["lang"].default is not inspect.Parameter.empty:
+            with_lang[name] = parameters["lang"].default
+    assert len(with_lang) > 30  # the walk finds the views, labels, describe, to_mermaid...
+    assert "khachhang.views.to_html" in with_lang
+    assert "khachhang.customers.Customer.to_html" in with_lang
+    assert {k: v for k, v in with_lang.items() if v != "vi"} == {}
+
+
+def test_the_views_refuse_a_value_they_cannot_show_and_an_option_they_do_not_take() -> None:
+    c = Customer("c-1", Person("An"), created_at=T0)
+    with pytest.raises(ValidationError, match=r"^value: no HTML view for Money"):
+        to_html(Money(1))
+    with pytest.raises(ValidationError, match=r"^value: no Markdown view for Customer"):
+        to_markdown(c)
+    with pytest.raises(ValidationError, match=r"^limit: not an option of the HTML view of Cust"):
+        to_html(c, limit=3)
+    with pytest.raises(ValidationError, match="purchases"):
+        to_html(c, purchases="3")
+    with pytest.raises(ValidationError, match="lang"):
+        to_html(c, "fr")
+    assert "Lifecycle" in to_html(c, "en", purchases=0)
+
+
+@pytest.mark.parametrize("registry", [5, "fields", object()])
+def test_a_registry_that_is_not_a_field_registry_is_refused_by_every_rule_view(
+    registry: object,
+) -> None:
+    views = hostile_views("x")
+    for name in ("rule", "document", "explanation", "segment", "segmenter"):
+        for view in (to_html, to_markdown):
+            with pytest.raises(ValidationError, match=r"^registry: expected FieldRegistry"):
+                view(views[name], "en", registry=registry)
+
+
+def test_the_views_keep_their_registry_option() -> None:
+    from khachhang.segmentation.fields import DEFAULT_REGISTRY
+
+    rule = F.orders > 0
+    assert to_html(rule, registry=DEFAULT_REGISTRY) == to_html(rule) == rule.to_html()

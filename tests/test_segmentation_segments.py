@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khachhang import Customer, Money, Organization, Person
+from khachhang.cli._demo import segmentation as _demo
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
 from khachhang.kinds import InternalUnit, PartyType, Role, Scope
 from khachhang.sample import SAMPLE_AS_OF, sample_book
-from khachhang.segmentation import _demo
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind
 from khachhang.segmentation.rules import FALSE, TRUE, Compare, F, Op
 from khachhang.segmentation.segments import (

@@ -24,12 +24,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
-from khachhang._html import Html, Printer, check_limit, esc, fields, mask, table, view, word
 from khachhang.errors import ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
 from khachhang.kinds import (
@@ -41,9 +41,12 @@ from khachhang.kinds import (
     Role,
     Scope,
 )
-from khachhang.labels import BilingualEnum, check_lang
+from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, MAX_AMOUNT, MONEY_CONTEXT, Money
 from khachhang.parties import Organization, Party, Person
+
+if TYPE_CHECKING:
+    from khachhang.views._html import Printer
 
 __all__ = [
     "LIFECYCLE",
@@ -649,91 +652,20 @@ class Customer:
             return LIFECYCLE.fire(self, "promote", at=as_of, actor=actor, payload=policy)
         return self
 
-    # -- notebook view ----------------------------------------------------------------
-    def to_html(self, lang: str = "en", *, purchases: int = 5) -> str:
-        """A card for notebooks: kind, lifecycle, masked contacts and the latest purchases.
+    # -- notebook view (khachhang.views) -----------------------------------------------
+    def to_html(self, lang: str = "vi", *, purchases: int = 5) -> str:
+        """A notebook card: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._customers import customer_html
 
-        Contact values are personal data, so only their channel and a masked value are
-        shown; at most ``purchases`` of the latest purchases are listed. Every text is
-        HTML-escaped. ``_repr_html_`` is ``to_html("en")``.
-
-        >>> from datetime import datetime, timezone
-        >>> from khachhang import Person
-        >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
-        >>> card = Customer("c-1", Person("O'Reilly & <Co>"), created_at=t).to_html("vi")
-        >>> "O&#x27;Reilly &amp; &lt;Co&gt;" in card, "Vòng đời" in card
-        (True, True)
-        """
-        lang = check_lang(lang)
-        return _customer_html(self, lang, check_limit("purchases", purchases))
+        return customer_html(self, lang, purchases=purchases)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_pretty_(self, p: Printer, cycle: bool) -> None:
-        # IPython stores text/plain next to the HTML card: keep it short and free of
-        # contact values (``repr`` lists every contact and purchase).
-        p.text(
-            f"Customer(id={self.id!r}, name={self.name!r}, lifecycle={self.lifecycle}, "
-            f"orders={self.orders}, total_spent={self.total_spent.format('en')!r})"
-        )
+        from khachhang.views._customers import customer_text
 
-
-def _customer_html(c: Customer, lang: str, limit: int) -> str:
-    """The card behind :meth:`Customer.to_html` (pure: no clock, only the value)."""
-    none = word("none", lang)
-    party = c.party
-    kind = [c.scope.label(lang), c.party_type.label(lang)]
-    if c.market is not None:
-        kind.append(c.market.label(lang))
-    address = party.address
-    contacts = []
-    for point in party.contacts:
-        consents = ", ".join(sorted(ch.label(lang) for ch in point.consents))
-        shown_consent = f" ({word('consent', lang)}: {consents})" if consents else ""
-        contacts.append(f"{point.kind.label(lang)}: {mask(point.value)}{shown_consent}")
-    last = c.last_purchase_at
-    rows: list[tuple[object, object]] = [
-        (word("id", lang), c.id),
-        (word("name", lang), c.name),
-        (word("kind", lang), " · ".join(kind)),
-        (word("roles", lang), ", ".join(sorted(r.label(lang) for r in c.roles)) or none),
-        (word("lifecycle", lang), c.lifecycle.label(lang)),
-        (word("province", lang), address.current_province if address else none),
-        (word("contacts", lang), Html("<br>".join(esc(x) for x in contacts)) if contacts else none),
-        (word("source", lang), c.acquisition_source.label(lang) if c.acquisition_source else none),
-        (word("tags", lang), ", ".join(sorted(c.tags)) or none),
-        (word("created", lang), f"{c.created_at:%Y-%m-%d}"),
-        (word("orders", lang), c.orders),
-        (word("spent", lang), c.total_spent.format(lang)),
-        (word("last", lang), f"{last:%Y-%m-%d %H:%M}" if last is not None else none),
-    ]
-    parts = [fields(rows, caption=c.name)]
-    if c.purchases and limit > 0:
-        recent = c.purchases[-limit:][::-1]
-        heads = [word(k, lang) for k in ("id", "at", "channel", "amount", "items")]
-        parts.append(
-            table(
-                heads,
-                (
-                    (
-                        p.id,
-                        f"{p.at:%Y-%m-%d %H:%M}",
-                        p.channel.label(lang),
-                        p.amount.format(lang),
-                        len(p.items),
-                    )
-                    for p in recent
-                ),
-                caption=word("recent", lang),
-            )
-        )
-        hidden = len(c.purchases) - len(recent)
-        if hidden:
-            parts.append(
-                Html(f"<p><small>{esc(word('earlier', lang).format(n=hidden))}</small></p>")
-            )
-    return view("".join(parts))
+        p.text(customer_text(self))
 
 
 def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:

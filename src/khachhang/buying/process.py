@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -30,7 +29,6 @@ from typing import Any
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_key, check_optional_key, check_type
-from khachhang._html import md, table, view, word
 from khachhang.buying._guards import (
     abandon_guard,
     advance_guard,
@@ -464,83 +462,24 @@ class BuyingProcess:
         """Mermaid text of this process's machine with its current stage marked."""
         return to_mermaid(current=self.stage, buy_class=self.buy_class, grid=self.grid, lang=lang)
 
-    def to_html(self, lang: str = "en") -> str:
-        """A notebook view: the process's stage, status and outcome, the eight stages with
-        the current one marked (▶) and their buygrid cell, and the history of stays.
+    # -- notebook views (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """A notebook page: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._buying import process_html
 
-        Every text is HTML-escaped; ``_repr_html_`` is ``to_html("en")``.
+        return process_html(self, lang)
 
-        >>> from datetime import datetime, timezone
-        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> p = BuyingProcess.start(id="b-1", buyer="<c-7>", buy_class=BuyClass.NEW_TASK, at=t)
-        >>> "&lt;c-7&gt;" in p.to_html(), "Ý thức được nhu cầu" in p.to_html("vi")
-        (True, True)
-        """
-        lang = check_lang(lang)
-        esc = html.escape
-        rows = []
-        for stage in _STAGES:
-            mark = "▶" if stage is self.stage else ""
-            cell = self.requirement(stage).label(lang)
-            rows.append(
-                f"<tr><td>{mark}</td><td>{stage.number}</td>"
-                f"<td>{esc(stage.label(lang))}</td><td>{esc(cell)}</td></tr>"
-            )
-        none = word("none", lang)
-        outcome = self.outcome.label(lang) if self.outcome is not None else none
-        seller = f" · {word('seller', lang)} {esc(self.seller)}" if self.seller else ""
-        head = (
-            f"<b>{esc(self.id)}</b> · {word('buyer', lang)} {esc(self.buyer)}{seller} · "
-            f"{esc(self.buy_class.label(lang))} · {esc(word('stage', lang))}: "
-            f"{esc(self.stage.label(lang))} · {esc(word('status', lang))}: "
-            f"{esc(self.status.label(lang))} · {esc(word('outcome', lang))}: {esc(outcome)} · "
-            f"{len(self.events)} {word('events', lang)}, {self.loops} {word('loops', lang)}"
-        )
-        stages = (
-            f"<table><tr><th></th><th>#</th><th>{esc(word('stage', lang))}</th>"
-            f"<th>{esc(word('buygrid', lang))}</th></tr>{''.join(rows)}</table>"
-        )
-        history = table(
-            [word(k, lang) for k in ("stage", "entered", "left", "by")],
-            (
-                (
-                    f"{v.stage.number}. {v.stage.label(lang)}",
-                    f"{v.entered_at:%Y-%m-%d %H:%M}",
-                    f"{v.left_at:%Y-%m-%d %H:%M}" if v.left_at is not None else none,
-                    v.left_by or none,
-                )
-                for v in self.history
-            ),
-            caption=word("history", lang),
-        )
-        return view(f"{head}{stages}{history}")
+    def to_markdown(self, lang: str = "vi") -> str:
+        """A summary and a Mermaid diagram: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._buying import process_markdown
 
-    def to_markdown(self, lang: str = "en") -> str:
-        """A Markdown view: a summary line and the machine as a ```` ```mermaid ```` fence
-        with the current stage highlighted (JupyterLab 4.1+ and GitHub draw it).
-
-        >>> from datetime import datetime, timezone
-        >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> p = BuyingProcess.start(id="b-1", buyer="c-7", buy_class=BuyClass.NEW_TASK, at=t)
-        >>> text = p.to_markdown("en")
-        >>> text.splitlines()[0]
-        '**b\\\\-1** · buyer c\\\\-7 · New task · Stage: Problem recognition · Status: Open'
-        >>> text.splitlines()[2:4], text.endswith("class problem_recognition current\\n```")
-        (['```mermaid', 'stateDiagram-v2'], True)
-        """
-        lang = check_lang(lang)
-        head = (
-            f"**{md(self.id)}** · {word('buyer', lang)} {md(self.buyer)} · "
-            f"{md(self.buy_class.label(lang))} · {word('stage', lang)}: "
-            f"{md(self.stage.label(lang))} · {word('status', lang)}: {md(self.status.label(lang))}"
-        )
-        return f"{head}\n\n```mermaid\n{self.to_mermaid(lang=lang)}\n```"
+        return process_markdown(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown("en")
+        return self.to_markdown()
 
 
 _FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(BuyingProcess))

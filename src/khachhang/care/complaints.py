@@ -56,11 +56,10 @@ from khachhang._checks import (
     check_type,
     clean_text,
 )
-from khachhang._html import fields, table, view, word
 from khachhang.care.channels import Channel
 from khachhang.errors import ValidationError
 from khachhang.fsm import Definition, Event, Move, Payload, Transition, _instant, require_aware
-from khachhang.labels import BilingualEnum, check_lang
+from khachhang.labels import BilingualEnum
 from khachhang.money import Money
 
 __all__ = [
@@ -288,48 +287,15 @@ class Complaint:
             return None
         return next(e.at for e in reversed(self.events) if e.transition == "resolve")
 
-    # -- notebook view ------------------------------------------------------------------
-    def to_html(self, lang: str = "en") -> str:
-        """The complaint's facts and its log (move, from, to, when, who, note), escaped.
+    # -- notebook view (khachhang.views) -----------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """The complaint's facts and its log: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import complaint_html
 
-        >>> from datetime import datetime, timezone
-        >>> c = Complaint("k-1", "c-7", Channel.PHONE, "Giao <b>trễ</b>",
-        ...               received_at=datetime(2026, 3, 2, tzinfo=timezone.utc))
-        >>> "Giao &lt;b&gt;trễ&lt;/b&gt;" in c.to_html(), "Trạng thái" in c.to_html("vi")
-        (True, True)
-        """
-        lang = check_lang(lang)
-        none = word("none", lang)
-        head = fields(
-            [
-                (word("id", lang), self.id),
-                (word("customer", lang), self.customer_id),
-                (word("channel", lang), self.channel.label(lang)),
-                (word("subject", lang), self.subject),
-                (word("priority", lang), self.priority.label(lang)),
-                (word("status", lang), self.status.label(lang)),
-                (word("received", lang), f"{self.received_at:%Y-%m-%d %H:%M}"),
-            ]
-        )
-        log = table(
-            [word(k, lang) for k in ("move", "from", "to", "at", "actor", "note")],
-            (
-                (
-                    e.transition,
-                    e.source.label(lang) if e.source is not None else none,
-                    e.target.label(lang),
-                    f"{e.at:%Y-%m-%d %H:%M}",
-                    e.actor or none,
-                    e.note or none,
-                )
-                for e in self.events
-            ),
-            caption=word("history", lang),
-        )
-        return view(f"{head}{log}")
+        return complaint_html(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
 
 def _arrived(complaint: Complaint, event: Event[ComplaintStatus]) -> str | None:

@@ -67,14 +67,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text, shown
-from khachhang._html import Printer, check_limit, esc, fields, table, view, weekday, word
 from khachhang.care.channels import Channel, Reach, _reach
 from khachhang.care.rules import (
     Anniversary,
@@ -102,8 +101,10 @@ from khachhang.care.touchpoints import (
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
-from khachhang.labels import check_lang
 from khachhang.parties import ContactPoint, Person
+
+if TYPE_CHECKING:
+    from khachhang.views._html import Printer
 
 __all__ = ["Agenda", "CarePlan", "SegmentPredicate"]
 
@@ -295,90 +296,15 @@ class CarePlan:
                 touchpoints.append(item)
         return Agenda(start, end, _zone_name(tz), tuple(touchpoints), tuple(dropped))
 
-    # -- notebook view -------------------------------------------------------------------
-    def to_html(self, lang: str = "en") -> str:
-        """The plan's rules as a table (name, kind, purpose, when, channels), its quiet
-        hours and cap; every text escaped. ``_repr_html_`` is ``to_html("en")``.
+    # -- notebook view (khachhang.views) ------------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """The plan's rules, quiet hours and cap: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import plan_html
 
-        >>> plan = CarePlan([BirthdayGreeting()])
-        >>> "Chúc mừng sinh nhật" in plan.to_html("vi"), "21:00–08:00" in plan.to_html()
-        (True, True)
-        """
-        lang = check_lang(lang)
-        rows = [
-            (
-                rule.name,
-                _KINDS[type(rule)][lang == "en"],
-                rule.purpose.label(lang),
-                _rule_when(rule, lang),
-                ", ".join(c.label(lang) for c in rule.channels),
-            )
-            for rule in self.rules
-        ]
-        heads = [word(k, lang) for k in ("rule", "type", "purpose", "when", "channel")]
-        none = word("none", lang)
-        quiet = self.quiet_hours
-        cap = self.cap
-        limits = fields(
-            [
-                (word("quiet", lang), f"{quiet.start:%H:%M}–{quiet.end:%H:%M}" if quiet else none),
-                (word("cap", lang), f"{cap.limit} / {cap.period.label(lang)}" if cap else none),
-            ]
-        )
-        return view(f"{table(heads, rows, caption=word('rules', lang))}{limits}")
+        return plan_html(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
-
-
-_KINDS: dict[type, tuple[str, str]] = {
-    FollowUp: ("Hỏi thăm sau mua", "FollowUp"),
-    BirthdayGreeting: ("Chúc mừng sinh nhật", "BirthdayGreeting"),
-    Anniversary: ("Ngày kỷ niệm", "Anniversary"),
-    HolidayGreeting: ("Chúc mừng ngày lễ", "HolidayGreeting"),
-    CheckIn: ("Hỏi thăm định kỳ", "CheckIn"),
-}
-"""Each rule class's name in the plan's table: Vietnamese words, or the class in English."""
-
-_UNITS = {
-    "vi": (
-        ("years", "năm"),
-        ("months", "tháng"),
-        ("days", "ngày"),
-        ("hours", "giờ"),
-        ("minutes", "phút"),
-    ),
-    "en": (("years", "y"), ("months", "mo"), ("days", "d"), ("hours", "h"), ("minutes", "min")),
-}
-
-
-def _span_text(offset: relativedelta, lang: str) -> str:
-    parts = [
-        f"{getattr(offset, name)} {unit}" for name, unit in _UNITS[lang] if getattr(offset, name)
-    ]
-    return " ".join(parts) or "0"
-
-
-def _rule_when(rule: CareRule, lang: str) -> str:
-    """When a care rule plans its touchpoints, in a few words (for the plan's table)."""
-    vi = lang == "vi"
-    if isinstance(rule, FollowUp):
-        spans = ", ".join(_span_text(o, lang) for o in rule.offsets)
-        text = f"{'sau mỗi lần mua' if vi else 'after each purchase'}: {spans}"
-    elif isinstance(rule, BirthdayGreeting):
-        text = "vào ngày sinh nhật" if vi else "on the birthday"
-    elif isinstance(rule, Anniversary):
-        text = rule.of.label(lang)
-    elif isinstance(rule, HolidayGreeting):
-        days = rule.occasions()
-        names = ", ".join(f"{h.date:%m-%d} {h.name}" for h in days[:3])
-        more = ", …" if len(days) > 3 else ""
-        text = f"{len(days)} {'ngày' if vi else 'day(s)'}: {names}{more}"
-    else:  # CheckIn
-        every = _span_text(rule.every, lang)
-        text = f"{'nhóm' if vi else 'segment'} {rule.segment}, {'mỗi' if vi else 'every'} {every}"
-    at = rule.time_of_day
-    return text if at is None else f"{text} ({at:%H:%M})"
+        return self.to_html()
 
 
 def _touchpoint_items(values: Iterable[Touchpoint]) -> tuple[Touchpoint, ...]:
@@ -467,89 +393,20 @@ class Agenda:
             days.setdefault(t.due.astimezone(zone).date(), []).append(t)
         return {day: tuple(items) for day, items in sorted(days.items())}
 
-    def to_html(self, lang: str = "en", *, limit: int = 20) -> str:
-        """The calendar: touchpoints per day and channel, drops by reason, and the first
-        ``limit`` touchpoints in detail; every text escaped. The size grows with the
-        window's days, not with the number of touchpoints. ``_repr_html_`` is
-        ``to_html("en")``.
+    # -- notebook view (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi", *, limit: int = 20) -> str:
+        """The calendar by day and channel: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import agenda_html
 
-        >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
-        >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays", "<Quốc khánh>")
-        >>> page = Agenda(t, t + timedelta(days=1), touchpoints=[tp]).to_html("vi")
-        >>> "2026-09-02 T4" in page, "&lt;Quốc khánh&gt;" in page
-        (True, True)
-        """
-        lang = check_lang(lang)
-        limit = check_limit("limit", limit)
-        channels = list(self.by_channel())
-        zone = _named_zone(self.tz)
-        dropped_on = Counter(d.due.astimezone(zone).date() for d in self.drops)
-        rows = []
-        for day, items in self.by_day().items():
-            counts = Counter(t.channel for t in items)
-            rows.append(
-                [
-                    f"{day:%Y-%m-%d} {weekday(day, lang)}",
-                    *(counts[c] or "" for c in channels),
-                    len(items),
-                    dropped_on[day] or "",
-                ]
-            )
-        heads = [
-            word("day", lang),
-            *(c.label(lang) for c in channels),
-            word("total", lang),
-            word("dropped", lang),
-        ]
-        totals = [
-            word("total", lang),
-            *self.by_channel().values(),
-            len(self.touchpoints),
-            len(self.drops),
-        ]
-        title = f"{word('agenda', lang)}: {self.start:%Y-%m-%d} → {self.end:%Y-%m-%d} ({self.tz})"
-        parts = [
-            f"<h4>{esc(title)}</h4>",
-            table(heads, [*rows, totals], caption=word("by_day", lang)),
-        ]
-        if self.drops:
-            reasons = [(r.label(lang), n) for r, n in self.by_reason().items()]
-            parts.append(
-                table(
-                    [word("reason", lang), word("total", lang)],
-                    reasons,
-                    caption=word("drops", lang),
-                )
-            )
-        shown = self.touchpoints[: max(limit, 0)]
-        if shown:
-            detail = [
-                (
-                    f"{t.due:%Y-%m-%d %H:%M}",
-                    t.customer_id,
-                    t.channel.label(lang),
-                    t.purpose.label(lang),
-                    t.source,
-                    t.note,
-                )
-                for t in shown
-            ]
-            caption = word("first_touchpoints", lang).format(
-                n=len(shown), total=len(self.touchpoints)
-            )
-            keys = ("due", "customer", "channel", "purpose", "rule", "note")
-            parts.append(table([word(k, lang) for k in keys], detail, caption=caption))
-        return view("".join(parts), "khachhang-agenda")
+        return agenda_html(self, lang, limit=limit)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_pretty_(self, p: Printer, cycle: bool) -> None:
-        # IPython stores text/plain next to the HTML: counts, not every touchpoint.
-        p.text(
-            f"Agenda(start={self.start.isoformat()}, end={self.end.isoformat()}, "
-            f"tz={self.tz!r}, touchpoints={len(self.touchpoints)}, drops={len(self.drops)})"
-        )
+        from khachhang.views._care import agenda_text
+
+        p.text(agenda_text(self))
 
 
 # --- the engine --------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta, timezone
 import attrs
 
 from khachhang._checks import check_key, check_type, clean_text
-from khachhang._html import fields, view, word
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
 from khachhang.errors import ValidationError
@@ -127,28 +126,15 @@ class Touchpoint:
             f"{self.purpose.label(lang)} ({self.source}{note})"
         )
 
-    def _rows(self, lang: str) -> list[tuple[object, object]]:
-        return [
-            (word("due", lang), f"{self.due:%Y-%m-%d %H:%M %Z}".rstrip()),
-            (word("customer", lang), self.customer_id),
-            (word("channel", lang), self.channel.label(lang)),
-            (word("purpose", lang), self.purpose.label(lang)),
-            (word("rule", lang), self.source),
-            (word("note", lang), self.note or word("none", lang)),
-        ]
+    # -- notebook view (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """A small table: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import touchpoint_html
 
-    def to_html(self, lang: str = "en") -> str:
-        """A small table for notebooks (``_repr_html_``), every text escaped.
-
-        >>> t = Touchpoint("<KH>", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
-        ...                Purpose.HOLIDAY, "holidays", "Quốc khánh")
-        >>> "&lt;KH&gt;" in t.to_html(), "Kênh" in t.to_html("vi")
-        (True, True)
-        """
-        return view(fields(self._rows(check_lang(lang))))
+        return touchpoint_html(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
 
 @attrs.frozen
@@ -175,24 +161,15 @@ class Drop:
         detail = f" ({self.detail})" if self.detail else ""
         return f"{dropped}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
 
-    def to_html(self, lang: str = "en") -> str:
-        """The dropped touchpoint's table with the reason and detail (``_repr_html_``).
+    # -- notebook view (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """The dropped touchpoint, the reason and detail: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import drop_html
 
-        >>> t = Touchpoint("c-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
-        ...                Purpose.HOLIDAY, "holidays")
-        >>> "Chưa đồng ý" in Drop(t, DropReason.NO_CONSENT).to_html("vi")
-        True
-        """
-        lang = check_lang(lang)
-        rows = [
-            (word("dropped", lang), self.reason.label(lang)),
-            (word("detail", lang), self.detail or word("none", lang)),
-            *self.touchpoint._rows(lang),
-        ]
-        return view(fields(rows))
+        return drop_html(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
 
 def _naive_time(path: str, value: object) -> time:

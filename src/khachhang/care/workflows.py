@@ -45,7 +45,6 @@ from khachhang._checks import (
     check_type,
     clean_text,
 )
-from khachhang._html import fields, table, view, word
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
@@ -568,46 +567,15 @@ class WorkflowRun:
         """Stop the run; nothing is due afterwards."""
         return WORKFLOW_RUN.fire(self, "cancel", at=at, actor=actor, payload=RunCancelled(reason))
 
-    # -- notebook view ------------------------------------------------------------------
-    def to_html(self, lang: str = "en") -> str:
-        """The run's workflow, customer, status and progress, and a table of its steps
-        (label, channel, due, state, when, note); every text escaped.
+    # -- notebook view (khachhang.views) -----------------------------------------------
+    def to_html(self, lang: str = "vi") -> str:
+        """The run and its steps: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._care import run_html
 
-        >>> from datetime import datetime, timezone
-        >>> from khachhang.care.templates import PRE_SALE
-        >>> run = PRE_SALE.start("<c-7>", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
-        >>> "&lt;c-7&gt;" in run.to_html(), "Tiến độ" in run.to_html("vi")
-        (True, True)
-        """
-        lang = check_lang(lang)
-        none = word("none", lang)
-        progress = self.progress
-        head = fields(
-            [
-                (word("workflow", lang), self.workflow.label(lang)),
-                (word("customer", lang), self.customer_id),
-                (word("status", lang), self.status.label(lang)),
-                (word("progress", lang), f"{progress.percent}% ({progress.total})"),
-            ]
-        )
-        steps = table(
-            [word(k, lang) for k in ("step", "channel", "due", "state", "done_at", "note")],
-            (
-                (
-                    p.step.label(lang),
-                    p.step.channel.label(lang) if p.step.channel is not None else none,
-                    f"{p.due_at:%Y-%m-%d %H:%M}",
-                    p.state.label(lang),
-                    f"{p.at:%Y-%m-%d %H:%M}" if p.at is not None else none,
-                    p.note or none,
-                )
-                for p in self.steps
-            ),
-        )
-        return view(f"{head}{steps}")
+        return run_html(self, lang)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
 
 def _step_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:

@@ -179,11 +179,8 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
 
 def _demo_sections(book: Sequence[Customer], lang: str) -> list[str]:
     """The segmentation, buying and care parts of the demo, each rendered by its package."""
-    from khachhang.buying import _demo as buying
-    from khachhang.care import _demo as care
-    from khachhang.care import _demo_service as care_service
+    from khachhang.cli._demo import buying, care, care_service, segmentation
     from khachhang.sample import SAMPLE_AS_OF
-    from khachhang.segmentation import _demo as segmentation
 
     sections = (
         package.render(book, as_of=SAMPLE_AS_OF, lang=lang)
@@ -539,7 +536,7 @@ def add_explain(commands: Commands) -> None:
 
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
     from khachhang.care import Drop, Touchpoint
-    from khachhang.care._demo import demo_plan
+    from khachhang.cli._demo.care import demo_plan
     from khachhang.serde import to_dict
 
     tz = zone(args.tz)

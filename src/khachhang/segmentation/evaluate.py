@@ -24,7 +24,6 @@ UNKNOWN  Monthly income < ₫10,000,000 or Tags contains vip
 
 from __future__ import annotations
 
-import html
 import operator
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -33,7 +32,6 @@ from typing import Any
 import attrs
 
 from khachhang._checks import check_type
-from khachhang._html import NO_MATH, md
 from khachhang.customers import Customer
 from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
@@ -464,62 +462,24 @@ class Explanation:
         reg = DEFAULT_REGISTRY if registry is None else registry
         return "\n".join(self._lines(check_lang(lang), 0, reg))
 
+    # -- notebook views (khachhang.views) ----------------------------------------------
     def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
-        """Nested ``<ul>`` lists; every value is HTML-escaped. ``_repr_html_`` is
-        ``to_html("en")``.
+        """Nested lists: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._segmentation import explanation_html
 
-        >>> from khachhang import Customer, Person
-        >>> from khachhang.segmentation.rules import F
-        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        >>> why = explain(F.tags.contains("<vip>"), Customer("c", Person("An"), created_at=t),
-        ...               as_of=t)
-        >>> "&lt;vip&gt;" in why.to_html("en"), "Sai" in why.to_html("vi")
-        (True, True)
-        """
-        reg = DEFAULT_REGISTRY if registry is None else registry
-        body = self._html(check_lang(lang), reg)
-        return f'<ul><li class="khachhang-explain {NO_MATH}">{body}</li></ul>'
-
-    def _html(self, lang: str, registry: FieldRegistry) -> str:
-        colour = {Truth.TRUE: "#1a7f37", Truth.FALSE: "#cf222e", Truth.UNKNOWN: "#9a6700"}
-        text = html.escape(describe(self.node, lang, registry))
-        badge = f'<b style="color:{colour[self.result]}">{html.escape(self.result.label(lang))}</b>'
-        seen = ""
-        if self.field is not None:
-            shown = html.escape(show_value(self.value, lang))
-            seen = f" <small>[{html.escape(_value_word(lang))}: <code>{shown}</code>]</small>"
-        inner = "".join(f"<li>{c._html(lang, registry)}</li>" for c in self.children)
-        nested = f"<ul>{inner}</ul>" if inner else ""
-        return f"{badge} {text}{seen}{nested}"
+        return explanation_html(self, lang, registry)
 
     def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
-        """A nested Markdown list: each node's result in bold, then the rule and the value.
+        """A nested Markdown list: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._segmentation import explanation_markdown
 
-        >>> from khachhang import Customer, Person
-        >>> from khachhang.segmentation.rules import F
-        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        >>> print(explain(F.orders > 0, Customer("c", Person("An"), created_at=t),
-        ...               as_of=t).to_markdown("en"))
-        - **FALSE** Number of orders &gt; 0 \\[value: *0*\\]
-        """
-        reg = DEFAULT_REGISTRY if registry is None else registry
-        return "\n".join(self._md(check_lang(lang), reg, 0))
-
-    def _md(self, lang: str, registry: FieldRegistry, depth: int) -> list[str]:
-        text = md(describe(self.node, lang, registry))
-        line = f"{'  ' * depth}- **{md(self.result.label(lang))}** {text}"
-        if self.field is not None:
-            line += f" \\[{md(_value_word(lang))}: *{md(show_value(self.value, lang))}*\\]"
-        lines = [line]
-        for child in self.children:
-            lines.extend(child._md(lang, registry, depth + 1))
-        return lines
+        return explanation_markdown(self, lang, registry)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown("en")
+        return self.to_markdown()
 
 
 def _value_word(lang: str) -> str:

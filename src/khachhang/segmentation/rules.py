@@ -81,7 +81,6 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from khachhang._checks import check_key, check_type, refused_in_text, shown
-from khachhang._html import NO_MATH, esc, md, view, word
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum, check_lang
@@ -246,36 +245,24 @@ class Rule:
         """The rule in words, in ``lang``."""
         return describe(self, lang, registry)
 
-    # -- notebook views -----------------------------------------------------------------
-    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The rule as a nested list (``and``/``or``/``not`` as branches), HTML-escaped.
+    # -- notebook views (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The rule as a nested list: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._segmentation import rule_html
 
-        >>> print((F.orders > 0).to_html("en"))
-        <ul class="khachhang-rule ..."><li>Number of orders &gt; 0</li></ul>
-        """
-        reg = DEFAULT_REGISTRY if registry is None else registry
-        return (
-            f'<ul class="khachhang-rule {NO_MATH}">'
-            f"<li>{_tree_html(self, check_lang(lang), reg, 0)}</li></ul>"
-        )
+        return rule_html(self, lang, registry)
 
-    def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The rule as a nested Markdown list (text escaped for Markdown).
+    def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The rule as a nested Markdown list: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._segmentation import rule_markdown
 
-        >>> print(((F.orders > 0) | ~F.income.is_null()).to_markdown("en"))
-        - **any of**
-          - Number of orders &gt; 0
-          - **not**
-            - Monthly income is missing
-        """
-        reg = DEFAULT_REGISTRY if registry is None else registry
-        return "\n".join(_tree_md(self, check_lang(lang), reg, 0))
+        return rule_markdown(self, lang, registry)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown("en")
+        return self.to_markdown()
 
     # -- push-down (SEG-BACK's modules, imported lazily) --------------------------------
     def to_polars(
@@ -541,31 +528,23 @@ class RuleDocument:
             msg = f"unsupported schema version {shown(self.version)}; this library reads 1"
             raise RuleError("version", msg)
 
-    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The schema version and the rule's tree (see :meth:`Rule.to_html`).
+    def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The schema version and the rule's tree: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._segmentation import document_html
 
-        >>> "phiên bản lược đồ 1" in RuleDocument(F.orders > 0).to_html("vi")
-        True
-        """
-        head = f"<p><small>{esc(word('document', check_lang(lang)))} {self.version}</small></p>"
-        return view(f"{head}{self.rule.to_html(lang, registry)}")
+        return document_html(self, lang, registry)
+
+    def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The same in Markdown: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._segmentation import document_markdown
+
+        return document_markdown(self, lang, registry)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
-
-    def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The schema version and the rule's tree in Markdown (see :meth:`Rule.to_markdown`).
-
-        >>> print(RuleDocument(F.orders > 0).to_markdown("en"))
-        *Rule document, schema version 1*
-        <BLANKLINE>
-        - Number of orders &gt; 0
-        """
-        head = f"*{md(word('document', check_lang(lang)))} {self.version}*"
-        return f"{head}\n\n{self.rule.to_markdown(lang, registry)}"
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown("en")
+        return self.to_markdown()
 
 
 # --- validation ------------------------------------------------------------------------
@@ -957,38 +936,6 @@ def describe(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = None
     words = _WORDS[check_lang(lang)]
     reg = DEFAULT_REGISTRY if registry is None else registry
     return _describe(rule, lang, reg, words, 0)
-
-
-def _branch(rule: Rule, lang: str) -> tuple[str, tuple[Rule, ...]] | None:
-    """``(label, children)`` for ``and``/``or``/``not``; ``None`` for a leaf or constant."""
-    if isinstance(rule, And):
-        return word("all_of", lang), rule.children
-    if isinstance(rule, Or):
-        return word("any_of", lang), rule.children
-    if isinstance(rule, Not):
-        return word("not", lang), (rule.child,)
-    return None
-
-
-def _tree_html(rule: Rule, lang: str, reg: FieldRegistry, depth: int) -> str:
-    branch = _branch(rule, lang)
-    if branch is None or depth > MAX_DEPTH:
-        return esc(describe(rule, lang, reg))
-    label, children = branch
-    inner = "".join(f"<li>{_tree_html(c, lang, reg, depth + 1)}</li>" for c in children)
-    return f"<b>{esc(label)}</b><ul>{inner}</ul>"
-
-
-def _tree_md(rule: Rule, lang: str, reg: FieldRegistry, depth: int) -> list[str]:
-    pad = "  " * depth
-    branch = _branch(rule, lang)
-    if branch is None or depth > MAX_DEPTH:
-        return [f"{pad}- {md(describe(rule, lang, reg))}"]
-    label, children = branch
-    lines = [f"{pad}- **{md(label)}**"]
-    for child in children:
-        lines.extend(_tree_md(child, lang, reg, depth + 1))
-    return lines
 
 
 def _describe(rule: Rule, lang: str, reg: FieldRegistry, words: dict[str, str], depth: int) -> str:

@@ -37,7 +37,6 @@ from khachhang._checks import (
     clean_text,
     shown,
 )
-from khachhang._html import md_table, table, view, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.fsm import require_aware
@@ -45,7 +44,7 @@ from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation.evaluate import predicate
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
-from khachhang.segmentation.rules import And, Between, Compare, Const, Not, Or, Rule, describe
+from khachhang.segmentation.rules import And, Between, Compare, Const, Not, Or, Rule
 
 if TYPE_CHECKING:
     import polars
@@ -123,46 +122,24 @@ class Segment:
         check_type("customer", customer, Customer)
         return predicate(self.rule, as_of, registry)(customer)
 
-    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """A one-row table (see :meth:`Segmenter.to_html`).
+    # -- notebook views (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """A one-row table: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._segmentation import segment_html
 
-        >>> from khachhang.segmentation.rules import F
-        >>> "Đã mua" in Segment("a", F.orders > 0, "Đã mua", "Bought").to_html("vi")
-        True
-        """
-        return _segments_html((self,), check_lang(lang), registry, None)
+        return segment_html(self, lang, registry)
+
+    def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """A one-row Markdown table: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._segmentation import segment_markdown
+
+        return segment_markdown(self, lang, registry)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return _segments_md((self,), "en", None)
-
-
-def _rows(
-    segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None
-) -> tuple[list[str], list[list[object]]]:
-    heads = [word(k, lang) for k in ("priority", "key", "label", "rule")]
-    rows: list[list[object]] = [
-        [s.priority, s.key, s.label(lang), describe(s.rule, lang, registry)] for s in segments
-    ]
-    if any(s.description for s in segments):
-        heads.append(word("note", lang))
-        for row, segment in zip(rows, segments, strict=True):
-            row.append(segment.description)
-    return heads, rows
-
-
-def _segments_html(
-    segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None, caption: str | None
-) -> str:
-    heads, rows = _rows(segments, lang, registry)
-    return view(table(heads, rows, caption=caption))
-
-
-def _segments_md(segments: tuple[Segment, ...], lang: str, registry: FieldRegistry | None) -> str:
-    heads, rows = _rows(segments, lang, registry)
-    return md_table(heads, rows)
+        return self.to_markdown()
 
 
 def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
@@ -448,34 +425,24 @@ class Segmenter:
                 raise ValidationError(f"segments[{i}].key", f"duplicate key {segment.key!r}")
             seen[segment.key] = i
 
-    def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The segments as a table: priority, key, label, the rule in words, the note.
+    # -- notebook views (khachhang.views) ----------------------------------------------
+    def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The segments as a table: see :func:`khachhang.views.to_html`."""
+        from khachhang.views._segmentation import segmenter_html
 
-        >>> from khachhang.segmentation.rules import F
-        >>> seg = Segmenter([Segment("a-b", F.orders > 0, "Đã mua", "Bought <once>")])
-        >>> "Bought &lt;once&gt;" in seg.to_html("en"), "Đã mua" in seg.to_html("vi")
-        (True, True)
-        """
-        lang = check_lang(lang)
-        caption = f"{word('segments', lang)} ({word('mode', lang)}: {self.mode.label(lang)})"
-        return _segments_html(self.segments, lang, registry, caption)
+        return segmenter_html(self, lang, registry)
 
-    def to_markdown(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
-        """The same table in Markdown (``|`` and other Markdown characters escaped).
+    def to_markdown(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
+        """The same table in Markdown: see :func:`khachhang.views.to_markdown`."""
+        from khachhang.views._segmentation import segmenter_markdown
 
-        >>> from khachhang.segmentation.rules import F
-        >>> print(Segmenter([Segment("a", F.orders > 0, "Đã mua", "A|B")]).to_markdown("en"))
-        | Priority | Key | Label | Rule |
-        |---|---|---|---|
-        | 0 | a | A\\|B | Number of orders &gt; 0 |
-        """
-        return _segments_md(self.segments, check_lang(lang), registry)
+        return segmenter_markdown(self, lang, registry)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        return self.to_html()
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown("en")
+        return self.to_markdown()
 
     def __getitem__(self, key: str) -> Segment:
         for segment in self.segments:
