@@ -158,7 +158,7 @@ def _literal(read: Callable[[object, type], Value], data: object, path: str) -> 
     try:
         return read(data, object)
     except ValidationError as exc:
-        raise RuleError(_join(path, exc.path), exc.reason) from None
+        raise RuleError(_join(path, exc.path) if exc.path else path, exc.reason) from None
 
 
 def _short(path: str) -> str:
