@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn
 
 from khachhang.customers import LineItem, Purchase, PurchaseChannel
 from khachhang.money import Money
@@ -19,6 +18,7 @@ from khachhang.serde._scalars import (
     _structure_money,
     _structure_str,
 )
+from khachhang.serde._unions import strict_structure_fn
 
 
 def configure_line_items(conv: cattrs.Converter) -> None:
@@ -38,12 +38,7 @@ def configure_line_items(conv: cattrs.Converter) -> None:
         return all(conv.get_structure_hook(t) is hook for t, hook in hooks)
 
     def line_item_factory(cls: Any) -> Callable[[Any, Any], LineItem]:
-        generic = make_dict_structure_fn(
-            LineItem,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=conv.detailed_validation,
-        )
+        generic = strict_structure_fn(LineItem, conv)
         if not inlined((str, _structure_str), (int, _structure_int), (Money, _structure_money)):
             return generic
 
@@ -61,12 +56,7 @@ def configure_line_items(conv: cattrs.Converter) -> None:
         return line_item
 
     def purchase_factory(cls: Any) -> Callable[[Any, Any], Purchase]:
-        generic = make_dict_structure_fn(
-            Purchase,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=conv.detailed_validation,
-        )
+        generic = strict_structure_fn(Purchase, conv)
         if not inlined(
             (str, _structure_str),
             (datetime, _structure_datetime),

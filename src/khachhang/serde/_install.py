@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import cattrs
 
 from khachhang.customers import LifecyclePolicy
-from khachhang.money import Money
 from khachhang.serde import _buying, _care, _segmentation
 from khachhang.serde._collections import (
     _collection_structure_factory,
@@ -21,22 +18,7 @@ from khachhang.serde._collections import (
     _tuple_unstructure_factory,
 )
 from khachhang.serde._customers import configure_line_items
-from khachhang.serde._scalars import (
-    _enum_hook,
-    _enum_unstructure,
-    _structure_bool,
-    _structure_date,
-    _structure_datetime,
-    _structure_decimal,
-    _structure_int,
-    _structure_money,
-    _structure_str,
-    _structure_time,
-    _structure_timedelta,
-    _unstructure_datetime,
-    _unstructure_money,
-    _unstructure_timedelta,
-)
+from khachhang.serde._scalars import SCALARS, _enum_hook, _enum_unstructure
 from khachhang.serde._unions import (
     _is_payload,
     _payload_structure_factory,
@@ -58,21 +40,10 @@ def install(conv: cattrs.Converter, *, shortcuts: bool = True) -> cattrs.Convert
     application registers later reaches values nested anywhere in a model. ``shortcuts``
     adds the straight-line hooks for purchases (tests compare with and without).
     """
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_unstructure_hook(Decimal, str)
-    conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_unstructure_hook(datetime, _unstructure_datetime)
-    conv.register_structure_hook(datetime, _structure_datetime)
-    conv.register_unstructure_hook(date, date.isoformat)
-    conv.register_structure_hook(date, _structure_date)
-    conv.register_unstructure_hook(time, time.isoformat)
-    conv.register_structure_hook(time, _structure_time)
-    conv.register_unstructure_hook(timedelta, _unstructure_timedelta)
-    conv.register_structure_hook(timedelta, _structure_timedelta)
-    conv.register_unstructure_hook(Money, _unstructure_money)
-    conv.register_structure_hook(Money, _structure_money)
+    for cls, unstructure, structure in SCALARS:
+        if unstructure is not None:
+            conv.register_unstructure_hook(cls, unstructure)
+        conv.register_structure_hook(cls, structure)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_unstructure_hook_factory(
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),

@@ -226,6 +226,20 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     return structure
 
 
+SCALARS: tuple[tuple[type, Callable[[Any], Any] | None, Callable[[object, type], Any]], ...] = (
+    (str, None, _structure_str),
+    (int, None, _structure_int),
+    (bool, None, _structure_bool),
+    (Decimal, str, _structure_decimal),
+    (datetime, _unstructure_datetime, _structure_datetime),
+    (date, date.isoformat, _structure_date),
+    (time, time.isoformat, _structure_time),
+    (timedelta, _unstructure_timedelta, _structure_timedelta),
+    (Money, _unstructure_money, _structure_money),
+)
+"""Each scalar type with its writer (``None``: cattrs writes it as is) and its reader."""
+
+
 # A C-level getter: called for every enum value written (``member._value_``).
 _enum_unstructure: Callable[[enum.Enum], Any] = operator.attrgetter("_value_")
 

@@ -12,7 +12,7 @@ lets an unknown or missing tag out as a bare ``KeyError``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
@@ -21,6 +21,8 @@ from khachhang._checks import shown
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
 from khachhang.parties import Organization, Party, Person
+
+T = TypeVar("T")
 
 TAG = "type"
 """The key naming the class of a tagged object."""
@@ -34,7 +36,8 @@ def _body(value: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in value.items() if k != TAG}
 
 
-def _structure_fn(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+def strict_structure_fn(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
+    """cattrs' generated hook for attrs class ``cls``: unknown keys refused, every problem."""
     return make_dict_structure_fn(
         cls,
         conv,
@@ -73,7 +76,9 @@ def tagged_union(
         return unstructure
 
     def structure_factory(_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-        load = {tag: _structure_fn(cls, conv) for tag, cls in tags.items()}
+        load: dict[str, Callable[[Any, Any], Any]] = {
+            tag: strict_structure_fn(cls, conv) for tag, cls in tags.items()
+        }
 
         def structure(value: object, _: object) -> Any:
             if not isinstance(value, Mapping):
@@ -161,7 +166,7 @@ def _payload_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[An
             return result
 
         return structure_any
-    body = _structure_fn(cls, conv)
+    body = strict_structure_fn(cls, conv)
 
     def structure(value: object, _: object) -> Payload:
         found, fields = _payload_class(value)
