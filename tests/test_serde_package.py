@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 import khachhang
 from khachhang.care.rules import CareRule
 from khachhang.errors import ConversionError
+from khachhang.kinds import Role
 from khachhang.money import Money
-from khachhang.parties import Party
+from khachhang.parties import Gender, Party
 from khachhang.segmentation import F
 from khachhang.segmentation.rules import RuleDocument
 from khachhang.serde import from_dict, to_dict
@@ -146,6 +147,53 @@ def test_a_rule_writes_a_datetime_literal_as_the_converter_writes_a_datetime(
     back = from_dict(data, RuleDocument).rule
     value = getattr(back, "value")  # noqa: B009
     assert (value, value.utcoffset()) == (when, when.utcoffset())
+
+
+@attrs.frozen
+class _Plain:
+    """A model with one field of each plain kind a rule literal can have."""
+
+    age: int
+    province: str
+    gender: Gender
+    roles: Role
+
+
+_PLAIN = st.one_of(
+    st.integers(),
+    st.text(max_size=12),
+    st.sampled_from([*(g.value for g in Gender), *(r.value for r in Role), "Hà Nội"]),
+    st.booleans(),
+    st.none(),
+    st.floats(),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "op"), [("age", "eq"), ("province", "eq"), ("gender", "eq"), ("roles", "contains")]
+)
+@given(data=_PLAIN)
+def test_a_rule_reads_a_plain_literal_as_the_converter_reads_the_type(
+    field: str, op: str, data: object
+) -> None:
+    """What the converter refuses the rule refuses alike; what the rule takes, it takes too."""
+    document = {"version": 1, "rule": {"op": op, "field": field, "value": data}}
+    model = {"age": 1, "province": "Hà Nội", "gender": "female", "roles": "buyer"}
+    try:
+        alone: Any = getattr(from_dict({**model, field: data}, _Plain), field)
+    except ConversionError as err:
+        ((path, reason),) = err.errors
+        with pytest.raises(ConversionError) as caught:
+            from_dict(document, RuleDocument)
+        assert caught.value.errors == (("$", f"{op}({field}).value: {reason}"),)
+        assert path == f"$.{field}"
+        return
+    try:
+        rule = from_dict(document, RuleDocument).rule
+    except ConversionError:
+        return  # a value of the right type the rule's own checks refuse (e.g. a blank text)
+    assert getattr(rule, "value") == alone  # noqa: B009
 
 
 def test_a_rule_literal_in_a_repeated_hour_is_written_with_its_zone() -> None:

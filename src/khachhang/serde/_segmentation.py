@@ -57,9 +57,12 @@ from khachhang.segmentation.rules import (
     validate,
 )
 from khachhang.serde._scalars import (
+    _enum_hook,
     _enum_unstructure,
     _structure_datetime,
+    _structure_int,
     _structure_money,
+    _structure_str,
     _unstructure_datetime,
     _unstructure_money,
 )
@@ -134,29 +137,28 @@ def _join(path: str, step: str) -> str:
     return f"{path}.{step}" if path else step
 
 
+_READERS: dict[FieldKind, Callable[[object, type], Any]] = {
+    FieldKind.INT: _structure_int,
+    FieldKind.TEXT: _structure_str,
+    FieldKind.TEXT_SET: _structure_str,
+    FieldKind.MONEY: _structure_money,
+    FieldKind.DATETIME: _structure_datetime,
+}
+"""The converter's reader of a literal of each kind of field (enums: the field's enum's)."""
+
+
 def _load_value(field: Field, data: object, path: str) -> Value:
-    kind = field.kind
-    if kind in (FieldKind.ENUM, FieldKind.ENUM_SET) and field.enum is not None:
-        for member in field.enum:
-            if member.value == data and type(data) is str:
-                return member
-        accepted = ", ".join(m.value for m in field.enum)
-        raise RuleError(path, f"{shown(data)} is not a {field.enum.__name__}; one of: {accepted}")
-    if kind is FieldKind.MONEY:
-        return _literal(_structure_money, data, path)
-    if kind is FieldKind.DATETIME:
-        return _literal(_structure_datetime, data, path)
-    if kind is FieldKind.INT and (type(data) is not int):
-        raise RuleError(path, f"expected an integer, got {type(data).__name__}")
-    if kind in (FieldKind.TEXT, FieldKind.TEXT_SET) and type(data) is not str:
-        raise RuleError(path, f"expected a string, got {type(data).__name__}")
-    return data  # type: ignore[return-value]
+    if field.enum is not None and field.kind in (FieldKind.ENUM, FieldKind.ENUM_SET):
+        return _literal(_enum_hook(field.enum), data, path)
+    read = _READERS.get(field.kind)
+    return data if read is None else _literal(read, data, path)  # type: ignore[return-value]
 
 
-def _literal(read: Callable[[object, type], Value], data: object, path: str) -> Value:
+def _literal(read: Callable[[object, type], Any], data: object, path: str) -> Value:
     """``data`` read by one of the converter's own readers, a refusal as a RuleError."""
     try:
-        return read(data, object)
+        value: Value = read(data, object)
+        return value
     except ValidationError as exc:
         raise RuleError(_join(path, exc.path) if exc.path else path, exc.reason) from None
 
