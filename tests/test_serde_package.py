@@ -8,7 +8,7 @@ unions (party, care rule) refuse a missing or unknown tag in one way.
 from __future__ import annotations
 
 import ast
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import khachhang
+from khachhang.care.calendar import BusinessCalendar
 from khachhang.care.rules import CareRule
 from khachhang.errors import ConversionError
 from khachhang.kinds import Role
@@ -251,3 +252,26 @@ def test_a_tagged_union_refuses_what_is_not_an_object(union: Any, what: str, tag
     with pytest.raises(ConversionError) as caught:
         from_dict(["person"], union)
     assert caught.value.errors == (("$", "expected an object tagged with 'type', got list"),)
+
+
+@given(st.text(max_size=12))
+def test_a_holiday_key_is_read_as_any_date(key: str) -> None:
+    """A calendar's holiday dates are keys, read by the same reader as a date field."""
+    calendar: Any = to_dict(BusinessCalendar())
+    try:
+        day = from_dict({"on": key}, _Day).on
+    except ConversionError as err:
+        ((_, reason),) = err.errors
+        with pytest.raises(ConversionError) as caught:
+            from_dict(dict(calendar, holidays={key: "Tết"}), BusinessCalendar)
+        assert caught.value.errors == (("$.holidays", f"a key: {reason}"),)
+    else:
+        read = from_dict(dict(calendar, holidays={key: "Tết"}), BusinessCalendar)
+        assert dict(read.holidays) == {day: "Tết"}
+
+
+@attrs.frozen
+class _Day:
+    """A model with one date field."""
+
+    on: date

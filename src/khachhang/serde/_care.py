@@ -35,6 +35,7 @@ from khachhang.care.workflows import (
 )
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
+from khachhang.serde._scalars import _structure_date
 from khachhang.serde._unions import tagged_union
 
 PAYLOADS: tuple[tuple[type[Payload], str], ...] = (
@@ -95,11 +96,9 @@ def _structure_holidays(value: object, _: Any) -> dict[date, str]:
     out: dict[date, str] = {}
     for key, name in value.items():
         try:
-            day = date.fromisoformat(key) if isinstance(key, str) else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise ValidationError("", f"not an ISO date key: {shown(key)}")
+            day = _structure_date(key, date)
+        except ValidationError as exc:
+            raise ValidationError("", f"a key: {exc.reason}") from None
         if not isinstance(name, str):
             raise ValidationError(key, f"expected a name, got {type(name).__name__}")
         out[day] = name
