@@ -507,7 +507,7 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
     ("<cattrs generated", "cattrs (dispatch, generated structure/unstructure code)"),
     ("json/", "json module (dumps / loads)"),
     ("_json", "json module (dumps / loads)"),
-    ("khachhang/serde.py", "khachhang serde hooks"),
+    ("khachhang/serde/", "khachhang serde hooks"),
     ("khachhang/parties.py", "khachhang parties (post_init, names, provinces, e-mail)"),
     ("khachhang/customers.py", "khachhang customers (post_init, converters)"),
     ("khachhang/money.py", "khachhang Money.__init__"),

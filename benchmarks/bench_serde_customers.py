@@ -39,9 +39,15 @@ OPERATIONS = ("from_json", "from_dict", "to_json", "to_dict")
 
 def _clear_caches() -> None:
     """Start every round cold: values repeat only within the book, as in one stream."""
+    import importlib
+
     from khachhang import serde
 
-    cache = getattr(serde, "_MONEY_CACHE", None)
+    try:  # the serde package (money hooks in serde._scalars) ...
+        scalars = importlib.import_module("khachhang.serde._scalars")
+    except ImportError:  # ... or an older tree's single module
+        scalars = serde
+    cache = getattr(scalars, "_MONEY_CACHE", None)
     if cache is not None:
         cache.clear()
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khachhang.care._serde_service import PAYLOADS
 from khachhang.care.complaints import Resolution
 from khachhang.care.sla import ServiceLevel, SlaMetric, SlaTarget
 from khachhang.cli._demo import care_service as _demo_service
 from khachhang.errors import ConversionError
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.serde._care import PAYLOADS
 from khachhang.testing import _care_service as strategies
 
 MODELS = [

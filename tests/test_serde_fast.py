@@ -28,7 +28,9 @@ from khachhang.customers import Customer
 from khachhang.errors import ConversionError, ValidationError
 from khachhang.money import CURRENCIES, Money
 from khachhang.parties import Person, normalize_email
-from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.serde import _scalars, from_dict, from_json, to_dict, to_json
+from khachhang.serde._install import install
+from khachhang.serde._report import _problems
 from khachhang.testing import customers
 
 _T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
@@ -87,7 +89,7 @@ def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 # The library's hooks without the purchase shortcuts: what the shortcuts must agree with.
-_REFERENCE = serde._configure(
+_REFERENCE = install(
     cattrs.Converter(forbid_extra_keys=True, detailed_validation=True), shortcuts=False
 )
 
@@ -96,7 +98,7 @@ def _outcome(conv: Any, data: Any) -> tuple[str, Any]:
     try:
         return ("ok", conv.structure(data, Customer))
     except Exception as exc:  # compared by the report from_dict would give
-        return ("error", serde._problems(exc))
+        return ("error", _problems(exc))
 
 
 @settings(max_examples=40)
@@ -179,10 +181,10 @@ def test_money_cache_never_keeps_a_refusal() -> None:
 
 
 def test_money_cache_stays_bounded() -> None:
-    hook = serde._structure_money
-    for i in range(serde._MONEY_CACHE_SIZE + 10):
+    hook = _scalars._structure_money
+    for i in range(_scalars._MONEY_CACHE_SIZE + 10):
         assert hook({"amount": str(i), "currency": "VND"}, Money) == Money(i)
-    assert len(serde._MONEY_CACHE) <= serde._MONEY_CACHE_SIZE
+    assert len(_scalars._MONEY_CACHE) <= _scalars._MONEY_CACHE_SIZE
 
 
 def test_optional_fields_read_null_and_values() -> None:

@@ -21,6 +21,8 @@ from khachhang.errors import ConversionError, ValidationError
 from khachhang.money import Money
 from khachhang.parties import Person
 from khachhang.serde import from_dict, from_json, to_dict, to_json
+from khachhang.serde._install import install
+from khachhang.serde._scalars import _structure_money
 from khachhang.testing import customers
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
@@ -30,9 +32,7 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 def fresh_converter() -> Iterator[cattrs.Converter]:
     """Put a newly built library converter in ``serde.converter`` for the block."""
     saved = serde.converter
-    serde.converter = serde._configure(
-        cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    )
+    serde.converter = install(cattrs.Converter(forbid_extra_keys=True, detailed_validation=True))
     try:
         yield serde.converter
     finally:
@@ -139,7 +139,7 @@ def test_a_refusal_is_never_retried_into_a_result() -> None:
     def moody_money(value: object, cls: type) -> Money:
         if next(answers, "accept") == "refuse":
             raise ValidationError("", "refused on the first call")
-        return serde._structure_money(value, cls)
+        return _structure_money(value, cls)
 
     data = to_dict(_customer())
     with fresh_converter() as conv:

@@ -19,6 +19,7 @@ from khachhang.kinds import Lifecycle
 from khachhang.money import Money
 from khachhang.parties import Person
 from khachhang.serde import JSONValue, from_dict, from_json, to_dict, to_json
+from khachhang.serde._install import install
 from khachhang.testing import customers
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
@@ -48,7 +49,7 @@ def test_to_dict_has_a_precise_json_type_under_mypy_strict(
 ) -> None:
     """A model gives JSONObject, anything else JSONValue: never Any (no-any-return)."""
     api = pytest.importorskip("mypy.api")
-    monkeypatch.setenv("MYPYPATH", str(Path(serde.__file__).parents[1]))
+    monkeypatch.setenv("MYPYPATH", str(Path(serde.__file__).parents[2]))
     args = ["--config-file", "", "--strict", "--no-error-summary", "-c", _USES]
     out, err, status = api.run(args)
     assert (out, status) == ("", 0), out + err
@@ -100,9 +101,7 @@ class _Unknown:
 def test_a_model_written_as_something_else_than_an_object_is_refused() -> None:
     """to_dict promises a JSON object for a model; a hook that breaks that is named."""
     saved = serde.converter
-    serde.converter = serde._configure(
-        cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    )
+    serde.converter = install(cattrs.Converter(forbid_extra_keys=True, detailed_validation=True))
     try:
         serde.converter.register_unstructure_hook(Money, str)
         with pytest.raises(ConversionError, match="the hook for Money wrote str"):

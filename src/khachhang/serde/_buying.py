@@ -1,15 +1,11 @@
-"""Converter hooks for :mod:`khachhang.buying`, installed by :mod:`khachhang.serde`.
+"""The event payloads of :mod:`khachhang.buying` and their tags.
 
-:func:`configure` installs the package's hooks on the library's converter;
-:data:`PAYLOADS` lists the package's event payloads with their tags.
 Every buying model is a plain attrs class the converter handles without extra hooks; a
 :class:`~khachhang.buying.BuyingProcess` is rebuilt by its constructor, which replays
 its events and refuses fields that disagree with them.
 """
 
 from __future__ import annotations
-
-import cattrs
 
 from khachhang.buying.center import Participant
 from khachhang.buying.data import (
@@ -36,7 +32,3 @@ PAYLOADS: tuple[tuple[type[Payload], str], ...] = (
     (Abandonment, "buying_abandonment"),
 )
 """Event payload classes of this package and the tag each is written with."""
-
-
-def configure(conv: cattrs.Converter) -> None:
-    """Register this package's structure and unstructure hooks on ``conv`` (none needed)."""

@@ -1,7 +1,4 @@
-"""Converter hooks for :mod:`khachhang.segmentation`, installed by :mod:`khachhang.serde`.
-
-:func:`configure` installs the package's hooks on the library's converter;
-:data:`PAYLOADS` lists the package's event payloads with their tags.
+"""Converter hooks for :mod:`khachhang.segmentation`: rules and rule documents.
 
 Rules are written as a tagged tree, one object per node with an ``"op"`` key::
 
@@ -16,11 +13,13 @@ Rules are written as a tagged tree, one object per node with an ``"op"`` key::
 ``not_in``, ``contains``, ``is_null``, ``is_not_null``, ``within``, ``and``, ``or``
 (``children``), ``not`` (``child``), ``true``, ``false``. Values are written by the
 field's kind: integers, strings, enum values, money objects, ISO 8601 datetimes with
-offset. Loading is an allowlist walk — no ``eval``, no import by name — bounded in depth
-(:data:`~.rules.MAX_DEPTH`) and size (:data:`~.rules.MAX_NODES`) *before* recursing, so a
-10,000-deep document is a :class:`~khachhang.errors.RuleError`, never a ``RecursionError``;
-unknown keys are refused with their path, and the result is validated against the
-registry in force (:func:`~.fields.using_registry`).
+offset, by the library's own readers and writers of those values (:mod:`._scalars`),
+not by hooks an application registers: a rule document is a versioned format that reads
+the same everywhere. Loading is an allowlist walk — no ``eval``, no import by name —
+bounded in depth (:data:`~.rules.MAX_DEPTH`) and size (:data:`~.rules.MAX_NODES`)
+*before* recursing, so a 10,000-deep document is a :class:`~khachhang.errors.RuleError`,
+never a ``RecursionError``; unknown keys are refused with their path, and the result is
+validated against the registry in force (:func:`~.fields.using_registry`).
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import cattrs
 
 from khachhang._checks import shown
 from khachhang.errors import RuleError, ValidationError
-from khachhang.fsm import Payload
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
 from khachhang.segmentation.fields import Field, FieldKind, FieldRegistry, current_registry
@@ -58,22 +56,28 @@ from khachhang.segmentation.rules import (
     node_label,
     validate,
 )
-
-PAYLOADS: tuple[tuple[type[Payload], str], ...] = ()
-"""Event payload classes of this package and the tag each is written with."""
-
+from khachhang.serde._scalars import (
+    _enum_hook,
+    _enum_unstructure,
+    _structure_datetime,
+    _structure_int,
+    _structure_money,
+    _structure_str,
+    _unstructure_datetime,
+    _unstructure_money,
+)
 
 # --- writing ---------------------------------------------------------------------------
 
 
 def dump_value(value: object) -> Any:
-    """A literal as JSON-compatible data."""
+    """A literal as JSON-compatible data, written as the converter writes it by default."""
     if isinstance(value, BilingualEnum):
-        return value.value
+        return _enum_unstructure(value)
     if isinstance(value, Money):
-        return {"amount": str(value.amount), "currency": value.currency}
+        return _unstructure_money(value)
     if isinstance(value, datetime):
-        return value.isoformat()
+        return _unstructure_datetime(value)
     return value
 
 
@@ -133,40 +137,30 @@ def _join(path: str, step: str) -> str:
     return f"{path}.{step}" if path else step
 
 
+_READERS: dict[FieldKind, Callable[[object, type], Any]] = {
+    FieldKind.INT: _structure_int,
+    FieldKind.TEXT: _structure_str,
+    FieldKind.TEXT_SET: _structure_str,
+    FieldKind.MONEY: _structure_money,
+    FieldKind.DATETIME: _structure_datetime,
+}
+"""The converter's reader of a literal of each kind of field (enums: the field's enum's)."""
+
+
 def _load_value(field: Field, data: object, path: str) -> Value:
-    kind = field.kind
-    if kind in (FieldKind.ENUM, FieldKind.ENUM_SET) and field.enum is not None:
-        for member in field.enum:
-            if member.value == data and type(data) is str:
-                return member
-        accepted = ", ".join(m.value for m in field.enum)
-        raise RuleError(path, f"{shown(data)} is not a {field.enum.__name__}; one of: {accepted}")
-    if kind is FieldKind.MONEY:
-        if not isinstance(data, Mapping) or set(data) - {"amount", "currency"}:
-            raise RuleError(path, "expected an object with amount and currency only")
-        amount = data.get("amount")
-        if isinstance(amount, bool) or not isinstance(amount, (str, int)):
-            raise RuleError(path, "amount: expected a decimal string")
-        try:
-            return Money(amount, data.get("currency", "VND"))
-        except ValidationError as exc:
-            raise RuleError(_join(path, exc.path), exc.reason) from None
-    if kind is FieldKind.DATETIME:
-        if not isinstance(data, str) or len(data) > 40:
-            raise RuleError(path, f"expected an ISO 8601 datetime string, got {shown(data)}")
-        text = data[:-1] + "+00:00" if data.endswith(("Z", "z")) else data
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise RuleError(path, f"not an ISO 8601 datetime: {shown(data)}") from None
-        if parsed.utcoffset() is None:
-            raise RuleError(path, f"needs a UTC offset: {shown(data)}")
-        return parsed
-    if kind is FieldKind.INT and (type(data) is not int):
-        raise RuleError(path, f"expected an integer, got {type(data).__name__}")
-    if kind in (FieldKind.TEXT, FieldKind.TEXT_SET) and type(data) is not str:
-        raise RuleError(path, f"expected a string, got {type(data).__name__}")
-    return data  # type: ignore[return-value]
+    if field.enum is not None and field.kind in (FieldKind.ENUM, FieldKind.ENUM_SET):
+        return _literal(_enum_hook(field.enum), data, path)
+    read = _READERS.get(field.kind)
+    return data if read is None else _literal(read, data, path)  # type: ignore[return-value]
+
+
+def _literal(read: Callable[[object, type], Any], data: object, path: str) -> Value:
+    """``data`` read by one of the converter's own readers, a refusal as a RuleError."""
+    try:
+        value: Value = read(data, object)
+        return value
+    except ValidationError as exc:
+        raise RuleError(_join(path, exc.path) if exc.path else path, exc.reason) from None
 
 
 def _short(path: str) -> str:

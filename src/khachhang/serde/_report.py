@@ -1,0 +1,99 @@
+"""How a refusal is reported: every bad path with its reason, and advice for a missing hook."""
+
+from __future__ import annotations
+
+from typing import get_origin
+
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    StructureHandlerNotFoundError,
+)
+
+from khachhang.errors import KhachHangError, ValidationError
+from khachhang.serde._scalars import _keys
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _no_unstructure_hook(value: object) -> str:
+    name = type(value).__name__
+    return (
+        f"{name} is not JSON data and not a model this library writes; "
+        f"register an unstructure hook for {name} on khachhang.serde.converter"
+    )
+
+
+def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
+    """Collect the paths in ``data`` holding something the JSON encoder cannot write."""
+    if len(found) >= 10:
+        return
+    if isinstance(data, dict):
+        for key, item in data.items():
+            _not_json(item, f"{path}.{key}", found)
+    elif isinstance(data, (list, tuple)):
+        for index, item in enumerate(data):
+            _not_json(item, f"{path}[{index}]", found)
+    elif not isinstance(data, _JSON_SCALARS):
+        found.append((path, _no_unstructure_hook(data)))
+
+
+def _format(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, (ValidationError,)):
+        return exc.reason if not exc.path else f"{exc.reason} (at .{exc.path})"
+    if isinstance(exc, KhachHangError):
+        return str(exc)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown key(s): {_keys(exc.extra_fields)}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, StructureHandlerNotFoundError):
+        return _no_structure_hook(exc.type_)
+    if isinstance(exc, (TypeError, AttributeError)):
+        name = getattr(type_, "__name__", None) or repr(type_)
+        return f"expected data for {name}, got something else ({exc})"
+    return cattrs.v.format_exception(exc, type_)
+
+
+def _problems(exc: BaseException) -> list[tuple[str, str]]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        problems = []
+        for line in cattrs.transform_error(exc, "$", _format):
+            reason, _, path = line.rpartition(" @ ")
+            if reason.endswith(")") and " (at ." in reason:
+                reason, _, inner = reason[:-1].rpartition(" (at .")
+                path = f"{path}.{inner}"
+            problems.append((path, reason))
+        return sorted(problems)
+    if isinstance(exc, ValidationError):
+        return [(f"$.{exc.path}" if exc.path else "$", exc.reason)]
+    return [("$", _format(exc, None))]
+
+
+def _name(cls: object) -> str:
+    return getattr(cls, "__name__", None) or repr(cls)
+
+
+# How to name each generic model of the library with its type argument.
+_GENERIC_EXAMPLES = {
+    "Event": "Event[Lifecycle] (a customer's), Event[Stage] (a buying process's)",
+}
+
+
+def _unbound_generic(cls: object) -> str:
+    name = _name(cls)
+    params = ", ".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
+    example = _GENERIC_EXAMPLES.get(name, f"{name}[...]")
+    return f"{name} is generic in {params}: pass it with its type argument, e.g. {example}"
+
+
+def _no_structure_hook(type_: object) -> str:
+    name = _name(type_)
+    if not isinstance(type_, type) and get_origin(type_) is None:
+        return f"{type_!r} is not a type; pass the model class to build"
+    return (
+        f"no structure hook for {name}: pass a khachhang model, "
+        f"or register a structure hook for {name} on khachhang.serde.converter"
+    )

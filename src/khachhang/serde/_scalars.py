@@ -1,0 +1,249 @@
+"""Hooks for scalars: strings, numbers, enums, dates and times, durations and money.
+
+Each reader takes JSON data and raises :class:`~khachhang.errors.ValidationError` with the
+reason (the converter adds the path); each writer gives JSON data. They are the only
+datetime and money parsers and writers of the library's JSON: rule documents
+(:mod:`._segmentation`) use them too.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Context, Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from khachhang._checks import shown
+from khachhang.errors import ValidationError, naive_datetime_reason
+from khachhang.money import DEFAULT_CURRENCY, Money
+
+
+def _structure_str(value: object, _: type) -> str:
+    if type(value) is str:
+        return value
+    if not isinstance(value, str):
+        msg = f"expected a string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"expected an integer, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        msg = f"expected true or false, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    return value
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, Decimal):
+        value = str(value)
+    if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
+        msg = f"expected a decimal string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError("", f"not a decimal number: {shown(value)}") from None
+    if not result.is_finite():
+        raise ValidationError("", f"not a finite number: {shown(value)}")
+    return result
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    """ISO 8601 with the offset; a ``ZoneInfo`` time whose offset depends on ``fold`` (a
+    repeated or skipped hour) also keeps its zone, so it reads back equal."""
+    text = value.isoformat()
+    zone = value.tzinfo
+    if type(zone) is timezone or not isinstance(zone, ZoneInfo):
+        return text
+    if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
+        return text
+    return f"{text}[{zone.key}]"
+
+
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(key: str) -> ZoneInfo:
+    return ZoneInfo(key)
+
+
+def _in_zone(parsed: datetime, key: str, value: str) -> datetime:
+    """``parsed`` (a fixed offset) as the wall time and fold of zone ``key``."""
+    if len(key) > 64 or not _ZONE_KEY.fullmatch(key):
+        raise ValidationError("", f"not a time zone name: {shown(key)}")
+    try:
+        zone = _zone(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError("", f"unknown time zone {shown(key)}") from None
+    naive = parsed.replace(tzinfo=None)
+    for fold in (0, 1):
+        local = naive.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == parsed.utcoffset():
+            return local
+    raise ValidationError("", f"{shown(value)}: {key} has no such offset at that time")
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if not isinstance(value, str):
+        msg = f"expected an ISO 8601 string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    key = None
+    if value.endswith("]") and "[" in value:
+        head, _sep, tail = value.partition("[")
+        key, value = tail[:-1], head
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("", f"not an ISO 8601 datetime: {shown(value)}") from None
+    if parsed.tzinfo is None:  # fromisoformat gives a fixed offset or nothing
+        raise ValidationError("", naive_datetime_reason(parsed, value))
+    return parsed if key is None else _in_zone(parsed, key, value)
+
+
+def _structure_date(value: object, _: type) -> date:
+    if not isinstance(value, str):
+        msg = f"expected an ISO date string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"not an ISO date (YYYY-MM-DD): {shown(value)}") from None
+
+
+def _structure_time(value: object, _: type) -> time:
+    if not isinstance(value, str):
+        raise ValidationError("", f"expected an ISO time string, got {type(value).__name__}")
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"not an ISO time (HH:MM[:SS]): {shown(value)}") from None
+
+
+# Exact for every timedelta (at most 21 digits); never the caller's thread-local context.
+_SECONDS_CONTEXT = Context(prec=40, traps=[InvalidOperation])
+_MAX_SECONDS = Decimal(timedelta.max.total_seconds())
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    micros = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+    seconds = Decimal(micros).scaleb(-6, _SECONDS_CONTEXT)
+    return format(seconds.normalize(_SECONDS_CONTEXT), "f") if seconds else "0"
+
+
+def _structure_timedelta(value: object, _: type) -> timedelta:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        msg = f"expected a duration in seconds as a decimal string, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    try:
+        seconds = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError("", f"not a number of seconds: {shown(value)}") from None
+    if not seconds.is_finite() or seconds.copy_abs() >= _MAX_SECONDS:
+        raise ValidationError("", f"not a usable duration: {shown(value)}")
+    micros = seconds.scaleb(6, _SECONDS_CONTEXT)
+    if micros != micros.to_integral_value(context=_SECONDS_CONTEXT):
+        raise ValidationError("", f"finer than a microsecond: {shown(value)}")
+    return timedelta(microseconds=int(micros))
+
+
+def _unstructure_money(money: Money) -> dict[str, str]:
+    return {"amount": str(money.amount), "currency": money.currency}
+
+
+_MONEY_KEYS = frozenset({"amount", "currency"})
+
+
+# Money is immutable and Money(amount, currency) a pure function of two strings, so the
+# values read most recently are kept: catalogue prices and amounts repeat across orders.
+# Bounded in bytes, not only in entries: only short texts are kept (every amount in
+# range, written plainly, fits in 24 characters), so 4096 entries hold at most about
+# 1.5 MB, whatever the documents (longer, padded texts are built but never kept).
+_MONEY_CACHE: dict[tuple[str, str], Money] = {}
+_MONEY_CACHE_SIZE = 4096
+_MONEY_CACHE_TEXT = 24
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if type(value) is dict and len(value) == 2 and value.keys() == _MONEY_KEYS:
+        amount = value["amount"]
+        currency = value["currency"]
+        if type(amount) is str and type(currency) is str:
+            if len(amount) > _MONEY_CACHE_TEXT or len(currency) > 3:
+                return Money(amount, currency)  # refuses a text over MAX_AMOUNT_TEXT
+            key = (amount, currency)
+            money = _MONEY_CACHE.get(key)
+            if money is None:
+                money = Money(amount, currency)  # raises for bad input: never cached
+                if len(_MONEY_CACHE) >= _MONEY_CACHE_SIZE:
+                    _MONEY_CACHE.clear()
+                _MONEY_CACHE[key] = money
+            return money
+        if type(amount) is int:
+            return Money(amount, currency)
+    if not isinstance(value, Mapping):
+        msg = f"expected an object with amount and currency, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    extra = set(value) - {"amount", "currency"}
+    if extra:
+        raise ValidationError("", f"unknown key(s): {_keys(extra)}")
+    if "amount" not in value:
+        raise ValidationError("amount", "required field missing")
+    amount = value["amount"]
+    if isinstance(amount, (bool, float)) or not isinstance(amount, (str, int, Decimal)):
+        msg = f"expected a decimal string, got {type(amount).__name__}"
+        raise ValidationError("amount", msg)
+    currency = value.get("currency", DEFAULT_CURRENCY)
+    return Money(amount, currency)
+
+
+@functools.cache  # one hook per enum: the purchase shortcut recognises it
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    members = {member.value: member for member in cls}
+    accepted = ", ".join(str(v) for v in members)
+
+    def structure(value: object, _: type) -> enum.Enum:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            msg = f"{shown(value)} is not a valid {cls.__name__}; expected one of: {accepted}"
+            raise ValidationError("", msg) from None
+
+    return structure
+
+
+SCALARS: tuple[tuple[type, Callable[[Any], Any] | None, Callable[[object, type], Any]], ...] = (
+    (str, None, _structure_str),
+    (int, None, _structure_int),
+    (bool, None, _structure_bool),
+    (Decimal, str, _structure_decimal),
+    (datetime, _unstructure_datetime, _structure_datetime),
+    (date, date.isoformat, _structure_date),
+    (time, time.isoformat, _structure_time),
+    (timedelta, _unstructure_timedelta, _structure_timedelta),
+    (Money, _unstructure_money, _structure_money),
+)
+"""Each scalar type with its writer (``None``: cattrs writes it as is) and its reader."""
+
+
+# A C-level getter: called for every enum value written (``member._value_``).
+_enum_unstructure: Callable[[enum.Enum], Any] = operator.attrgetter("_value_")
+
+
+def _keys(keys: Iterable[object]) -> str:
+    names = [k if isinstance(k, str) else repr(k) for k in keys]
+    return ", ".join(sorted(names))
