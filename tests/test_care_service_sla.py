@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from khachhang.care.calendar import MON_SAT, BusinessCalendar
@@ -41,6 +41,7 @@ from khachhang.testing._strategies import aware_datetimes
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
+TICK = timedelta(microseconds=1)
 DAY = timedelta(days=1)
 VN = BusinessCalendar(holidays=TET_2026)
 GAPS = st.integers(0, 30 * 24 * 60).map(lambda m: timedelta(minutes=m))
@@ -315,14 +316,39 @@ def test_elapsed_never_decreases_and_never_beats_calendar_time(
     assert clock.elapsed(metric, b) <= wall.elapsed(metric, b) <= b - c.received_at
 
 
+def _asked_back() -> Complaint:
+    """Replied to, written to, asked for details a minute later, answered the next minute."""
+    t = at(2026, 3, 2, 10)
+    c = COMPLAINT.fire(complaint(t), "acknowledge", at=t)
+    c = COMPLAINT.fire(c, "begin_work", at=t)
+    c = COMPLAINT.fire(c, "customer_reply", at=t + MIN)
+    c = COMPLAINT.fire(c, "request_info", at=t + 2 * MIN)
+    return COMPLAINT.fire(c, "customer_reply", at=t + 3 * MIN)
+
+
+def test_a_customer_message_starts_a_fresh_next_reply_clock_even_from_a_pause() -> None:
+    """Next reply reports the latest cycle: at the customer's answer, a new one at zero."""
+    c = _asked_back()
+    clock = attrs.evolve(fixed(60), mode=ClockMode.CALENDAR).clock(c)
+    asked, answered = c.received_at + 2 * MIN, c.received_at + 3 * MIN
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, asked) == MIN  # the cycle our question closed
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, answered - TICK) == MIN  # paused since
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, answered) == timedelta(0)
+    assert clock.running(SlaMetric.NEXT_REPLY, answered)
+
+
 @settings(max_examples=30)
 @given(service_levels(), complaints(), GAPS, GAPS)
+@example(fixed(60), _asked_back(), 2 * MIN, 5 * MIN)  # the next move opens a new cycle
 def test_a_paused_clock_stands_still(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta
 ) -> None:
+    """From any instant up to (not including) the next move, in the status it is in."""
     a = c.received_at + g1
     following = [e.at for e in c.events if e.at > a]
-    b = min([a + g2, *following[:1]])
+    # At the next move's instant the status has changed (and a customer message there
+    # starts a fresh next-reply cycle), so the law holds until just before it.
+    b = min([a + g2, *(t - TICK for t in following[:1])])
     paused = attrs.evolve(policy, paused_in={c.status_at(a)})  # whatever status it is in
     clock = paused.clock(c)
     for metric in SlaMetric:
