@@ -58,3 +58,24 @@ def test_no_core_module_imports_io_or_randomness(path: Path) -> None:
 def test_the_clock_check_would_catch_a_clock_read() -> None:
     tree = ast.parse("from datetime import datetime\nx = datetime.now()\n")
     assert ("datetime", "now", 2) in _calls(tree)
+
+
+DATE_CHECKS = {"require_aware", "_instant"}
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_imports_the_state_machine_for_a_date_check(path: Path) -> None:
+    """A timezone check comes from the checks module; khachhang.fsm is for machines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "khachhang.fsm":
+            names = {alias.name for alias in node.names}
+            assert not names <= DATE_CHECKS, f"{path.name}:{node.lineno} imports only {names}"
+
+
+def test_the_state_machine_still_offers_the_date_check() -> None:
+    """``khachhang.fsm.require_aware`` stays importable: the same function, re-exported."""
+    from khachhang import _checks, fsm
+
+    assert fsm.require_aware is _checks.require_aware
+    assert "require_aware" in fsm.__all__

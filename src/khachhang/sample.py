@@ -28,6 +28,7 @@ from typing import TypeVar
 
 import attrs
 
+from khachhang._checks import require_aware
 from khachhang.customers import (
     AcquisitionSource,
     Customer,
@@ -37,7 +38,6 @@ from khachhang.customers import (
     PurchaseChannel,
 )
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import BusinessCategory, InternalUnit, Lifecycle, PartyType, Role, Scope
 from khachhang.money import Money
 from khachhang.parties import (

@@ -34,9 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text, shown
+from khachhang._checks import as_collection, check_type, clean_text, require_aware, shown
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 
 __all__ = ["MON_FRI", "MON_SAT", "BusinessCalendar"]
 

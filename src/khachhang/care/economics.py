@@ -33,10 +33,9 @@ from fractions import Fraction
 
 import attrs
 
-from khachhang._checks import check_optional, check_type
+from khachhang._checks import check_optional, check_type, require_aware
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import require_aware
 from khachhang.money import MONEY_CONTEXT, Money
 
 __all__ = [

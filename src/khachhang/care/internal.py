@@ -35,11 +35,17 @@ from datetime import date, datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    require_aware,
+)
 from khachhang.care.feedback import CsatSummary
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import InternalUnit, Scope
 from khachhang.labels import BilingualEnum
 from khachhang.parties import Organization

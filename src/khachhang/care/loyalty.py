@@ -51,10 +51,11 @@ from khachhang._checks import (
     check_optional,
     check_type,
     clean_text,
+    require_aware,
 )
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import MAX_EVENTS, _instant, require_aware
+from khachhang.fsm import MAX_EVENTS, _instant
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 

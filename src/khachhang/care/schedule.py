@@ -73,7 +73,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text, shown
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_type,
+    clean_text,
+    require_aware,
+    shown,
+)
 from khachhang._html import Printer, check_limit, esc, fields, table, view, weekday, word
 from khachhang.care.channels import Channel, Reach, _reach
 from khachhang.care.rules import (
@@ -101,7 +108,6 @@ from khachhang.care.touchpoints import (
 )
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import check_lang
 from khachhang.parties import ContactPoint, Person
 

@@ -61,7 +61,7 @@ from typing import Protocol
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_type, clean_text, require_aware
 from khachhang.care.calendar import BusinessCalendar, _instant
 from khachhang.care.complaints import (
     AGENT_REPLIES,
@@ -71,7 +71,6 @@ from khachhang.care.complaints import (
     Priority,
 )
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 
 __all__ = [

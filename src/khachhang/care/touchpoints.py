@@ -17,12 +17,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import attrs
 
-from khachhang._checks import check_key, check_type, clean_text
+from khachhang._checks import check_key, check_type, clean_text, require_aware
 from khachhang._html import fields, view, word
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [

@@ -32,10 +32,9 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import check_type
+from khachhang._checks import check_type, require_aware
 from khachhang._html import NO_MATH, md
 from khachhang.customers import Customer
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldKind, FieldRegistry

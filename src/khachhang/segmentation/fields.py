@@ -39,10 +39,9 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text
+from khachhang._checks import as_collection, check_type, clean_text, require_aware
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import RuleError, ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import MONEY_CONTEXT, Money

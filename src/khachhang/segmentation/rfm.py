@@ -49,10 +49,16 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    require_aware,
+)
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import MONEY_CONTEXT, Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY

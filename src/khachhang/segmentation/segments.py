@@ -35,12 +35,12 @@ from khachhang._checks import (
     check_key,
     check_type,
     clean_text,
+    require_aware,
     shown,
 )
 from khachhang._html import md_table, table, view, word
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation.evaluate import predicate
