@@ -207,13 +207,13 @@ def test_the_fast_ruler_agrees_with_the_slow_one(
     lo, hi = start.astimezone(UTC), (start + span).astimezone(UTC)
     fast, slow = cal._ruler(lo, hi), _SlowRuler(cal, lo, hi)
     mid = lo + span * data.draw(st.floats(0, 1))
-    assert fast.pos(hi) - fast.pos(lo) == slow.pos(hi) == cal.business_time(lo, hi)
-    assert fast.pos(mid) - fast.pos(lo) == slow.pos(mid)
-    total = slow.pos(hi)
+    assert fast.pos(at=hi) - fast.pos(at=lo) == slow.pos(at=hi) == cal.business_time(lo, hi)
+    assert fast.pos(at=mid) - fast.pos(at=lo) == slow.pos(at=mid)
+    total = slow.pos(at=hi)
     if total:
         tick = timedelta(microseconds=1)
         amount = min(total * data.draw(st.floats(0, 1)), total - tick)  # strictly inside
-        assert fast.at(fast.pos(lo) + amount) == slow.at(amount) == cal.passes(lo, hi, amount)
+        assert fast.at(fast.pos(at=lo) + amount) == slow.at(amount) == cal.passes(lo, hi, amount)
 
 
 # --- complaints and the SLA clock ------------------------------------------------------------
@@ -229,19 +229,19 @@ def test_resolution_accumulates_across_a_reopening_and_next_reply_restarts() -> 
     )
     clock = policy.clock(c)
     as_of = t + DAY + 2 * H
-    assert clock.elapsed(SlaMetric.RESOLUTION, as_of) == 3 * H
-    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of) == 2 * H
-    assert clock.escalation(SlaMetric.NEXT_REPLY, as_of) is EscalationLevel.REMINDER
-    (breach,) = clock.breaches(as_of)
+    assert clock.elapsed(SlaMetric.RESOLUTION, as_of=as_of) == 3 * H
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=as_of) == 2 * H
+    assert clock.escalation(SlaMetric.NEXT_REPLY, as_of=as_of) is EscalationLevel.REMINDER
+    (breach,) = clock.breaches(as_of=as_of)
     assert (breach.metric, breach.at) == (SlaMetric.RESOLUTION, t + DAY + H)
-    assert clock.breaches(t + DAY + H) == ()  # exceeded only after that instant
+    assert clock.breaches(as_of=t + DAY + H) == ()  # exceeded only after that instant
 
 
 def test_a_complaint_at_the_limits_of_datetime_is_a_validation_error() -> None:
     c = Complaint("k", "c", Channel.PHONE, "x", received_at=datetime(1, 1, 1, 8, tzinfo=UTC))
     policy = ServiceLevel("p", (SlaTarget(SlaMetric.FIRST_REPLY, H),), calendar=VN)
     with pytest.raises(ValidationError):
-        policy.clock(c).status(datetime(1, 1, 2, tzinfo=UTC))
+        policy.clock(c).status(as_of=datetime(1, 1, 2, tzinfo=UTC))
 
 
 def test_targets_and_status_lines_are_validated() -> None:

@@ -177,14 +177,14 @@ class _Ruler:
         self.totals = totals
         self.zone = calendar.zone
 
-    def pos(self, when: datetime) -> timedelta:
-        day = when.astimezone(self.zone).date()
+    def pos(self, *, at: datetime) -> timedelta:
+        day = at.astimezone(self.zone).date()
         total = self.totals[day.toordinal() - self.anchor]
         for a, b in self.calendar._segments(day):
-            if b <= when:
+            if b <= at:
                 total += b - a
-            elif a < when:
-                total += when - a
+            elif a < at:
+                total += at - a
         return total
 
     def at(self, position: timedelta) -> datetime:
@@ -205,8 +205,8 @@ class _SlowRuler:
     def __init__(self, calendar: BusinessCalendar, origin: datetime, end: datetime) -> None:
         self.calendar, self.origin, self.end = calendar, origin, end
 
-    def pos(self, when: datetime) -> timedelta:
-        return self.calendar.business_time(self.origin, when)
+    def pos(self, *, at: datetime) -> timedelta:
+        return self.calendar.business_time(self.origin, at)
 
     def at(self, position: timedelta) -> datetime:
         found = self.calendar.passes(self.origin, self.end + _ONE_DAY, position)
