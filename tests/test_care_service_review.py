@@ -297,7 +297,7 @@ def test_windows_at_the_limits_of_datetime_are_validation_errors() -> None:
     program = LoyaltyProgram("p")
     buyer = Customer("c-1", Person("Mai"), created_at=datetime(1, 1, 1, tzinfo=UTC))
     with pytest.raises(ValidationError):
-        program.tier_for(buyer, datetime(1, 3, 1, tzinfo=UTC))
+        program.tier_for(buyer, as_of=datetime(1, 3, 1, tzinfo=UTC))
     with pytest.raises(ValidationError):
         program.expiry(datetime(9999, 6, 1, tzinfo=UTC))
 
@@ -306,14 +306,14 @@ def test_points_are_gone_at_the_instant_they_expire() -> None:
     end = T + 30 * DAY
     ledger = PointsLedger("c").earn(100, at=T, expires_at=end).earn(50, at=T + DAY)
     ledger = ledger.redeem(60, at=T + 2 * DAY)  # FIFO: from the expiring lot
-    assert ledger.balance(end - timedelta(microseconds=1)) == 90
-    assert ledger.balance(end) == 50  # 40 left of the first lot expire at `end`
+    assert ledger.balance(as_of=end - timedelta(microseconds=1)) == 90
+    assert ledger.balance(as_of=end) == 50  # 40 left of the first lot expire at `end`
     with pytest.raises(InsufficientPointsError):
         ledger.redeem(51, at=end)
     after = ledger.redeem(50, at=end)  # redeeming after a partial expiry
-    assert after.balance(end) == 0
-    assert after.expired(end) == 40
-    assert ledger.balance(end) == 50  # the refused and the accepted call changed nothing
+    assert after.balance(as_of=end) == 0
+    assert after.expired(as_of=end) == 40
+    assert ledger.balance(as_of=end) == 50  # the refused and the accepted call changed nothing
 
 
 # --- internal care ----------------------------------------------------------------------------
@@ -428,7 +428,7 @@ def reference_balance(ledger: PointsLedger, as_of: datetime) -> int:
 def test_the_one_pass_ledger_agrees_with_the_obvious_one(ledger: PointsLedger, days: int) -> None:
     start = ledger.entries[0].at if ledger.entries else T
     as_of = start + days * DAY
-    assert ledger.balance(as_of) == reference_balance(ledger, as_of)
+    assert ledger.balance(as_of=as_of) == reference_balance(ledger, as_of)
 
 
 def test_a_ledger_that_goes_below_zero_names_the_entry() -> None:
