@@ -367,7 +367,7 @@ def test_economics_fail_at_construction_and_check_their_arguments() -> None:
     )
     nobody = Customer("c-1", Person("Mai"), created_at=T)
     with pytest.raises(ValidationError):
-        customer_clv(nobody, T, lifespan_years="forever")  # type: ignore[arg-type]
+        customer_clv(nobody, as_of=T, lifespan_years="forever")  # type: ignore[arg-type]
 
 
 def test_duration_strings_ignore_the_callers_decimal_context() -> None:

@@ -143,7 +143,7 @@ def _compiled(rule: Rule, as_of: datetime, registry: FieldRegistry | None) -> _C
     return compiled
 
 
-def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
+def predicate(rule: Rule, *, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
     """The compiled ``customer -> bool`` test for ``rule`` at ``as_of`` (TRUE selects).
 
     Compiled once per rule, registry and ``as_of``; the last :data:`CACHE_SIZE`
@@ -153,7 +153,7 @@ def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None
     >>> from khachhang import Customer, Person
     >>> from khachhang.segmentation.rules import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    >>> buyers = predicate(F.orders > 0, t)
+    >>> buyers = predicate(F.orders > 0, as_of=t)
     >>> [buyers(c) for c in [Customer("c-1", Person("An"), created_at=t)]]
     [False]
     """
@@ -231,7 +231,7 @@ def _compile(rule: Rule, reg: FieldRegistry, as_of: datetime, want: bool) -> Pre
     if isinstance(rule, Const):
         return _always if rule.value is want else _never
     field = reg[rule.field]  # type: ignore[attr-defined]
-    get = field.bind(as_of)
+    get = field.bind(as_of=as_of)
     if isinstance(rule, IsNull):
         if field.kind.is_set:
             return _never if want is not rule.negated else _always

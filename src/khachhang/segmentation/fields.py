@@ -162,7 +162,7 @@ class Field:
         """The description in ``lang``."""
         return self.label_vi if check_lang(lang) == "vi" else self.label_en
 
-    def bind(self, as_of: datetime) -> Callable[[Customer], Any]:
+    def bind(self, *, as_of: datetime) -> Callable[[Customer], Any]:
         """A one-argument reader for ``as_of`` (the fast path when the field has one)."""
         require_aware(as_of, "as_of")
         if self.binder is not None:

@@ -176,7 +176,7 @@ def customers_to_frame(
 
 
 def _read(field: Field, book: Sequence[Customer], as_of: datetime) -> list[Any]:
-    read = field.bind(as_of)
+    read = field.bind(as_of=as_of)
     return [read(c) for c in book]
 
 

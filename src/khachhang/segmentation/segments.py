@@ -121,7 +121,7 @@ class Segment:
     ) -> bool:
         """True when the segment's rule is TRUE for ``customer`` at ``as_of``."""
         check_type("customer", customer, Customer)
-        return predicate(self.rule, as_of, registry)(customer)
+        return predicate(self.rule, as_of=as_of, registry=registry)(customer)
 
     def to_html(self, lang: str = "en", registry: FieldRegistry | None = None) -> str:
         """A one-row table (see :meth:`Segmenter.to_html`).
@@ -331,7 +331,7 @@ def _currency_reader(field: Field, as_of: datetime) -> Callable[[Customer], str 
             return None if value is None else value[1]
 
         return from_pair
-    read = field.bind(as_of)
+    read = field.bind(as_of=as_of)
 
     def from_money(customer: Customer) -> str | None:
         value = read(customer)
@@ -485,7 +485,7 @@ class Segmenter:
 
     def _tests(self, as_of: datetime, registry: FieldRegistry | None) -> list[tuple[str, Any]]:
         require_aware(as_of, "as_of")
-        return [(s.key, predicate(s.rule, as_of, registry)) for s in self.segments]
+        return [(s.key, predicate(s.rule, as_of=as_of, registry=registry)) for s in self.segments]
 
     def assign(
         self,
