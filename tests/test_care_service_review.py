@@ -122,10 +122,10 @@ def test_spans_in_year_one_do_not_crash_the_running_totals() -> None:
     "call",
     [
         lambda c: c.add(datetime(9999, 12, 30, tzinfo=UTC), 30 * H),
-        lambda c: c.is_open(datetime.min.replace(tzinfo=UTC)),
+        lambda c: c.is_open(at=datetime.min.replace(tzinfo=UTC)),
         lambda c: c.business_time(datetime.min.replace(tzinfo=UTC), datetime(1, 1, 9, tzinfo=UTC)),
         lambda c: c.passes(datetime(2026, 1, 1, tzinfo=UTC), datetime.max.replace(tzinfo=UTC), H),
-        lambda c: c.is_open(datetime(1, 1, 1, tzinfo=ICT)),
+        lambda c: c.is_open(at=datetime(1, 1, 1, tzinfo=ICT)),
     ],
 )
 @pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/New_York"])

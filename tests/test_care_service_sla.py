@@ -87,8 +87,8 @@ def test_a_saturday_calendar_counts_saturday() -> None:
 
 def test_lunch_is_not_working_time() -> None:
     assert VN.business_time(at(2026, 1, 7, 11, 30), at(2026, 1, 7, 13, 30)) == H
-    assert not VN.is_open(at(2026, 1, 7, 12, 15))
-    assert VN.is_open(at(2026, 1, 7, 13))
+    assert not VN.is_open(at=at(2026, 1, 7, 12, 15))
+    assert VN.is_open(at=at(2026, 1, 7, 13))
 
 
 def test_tet_holidays_stop_the_clock_for_the_whole_week() -> None:
@@ -151,7 +151,7 @@ def test_no_business_time_passes_outside_working_hours(
     assert opening is not None
     inside = start + (opening - start) * share
     assert cal.business_time(start, inside) == timedelta(0)
-    assert inside == opening or not cal.is_open(inside)
+    assert inside == opening or not cal.is_open(at=inside)
 
 
 # --- the complaint machine ----------------------------------------------------------------

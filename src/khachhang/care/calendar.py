@@ -13,7 +13,7 @@ Tết and the national holidays:
 >>> monday_9am = datetime(2026, 1, 12, 9, tzinfo=ICT)
 >>> cal.business_time(friday_4pm, monday_9am)
 datetime.timedelta(seconds=7200)
->>> cal.is_open(datetime(2026, 1, 12, 12, 30, tzinfo=ICT))  # lunch
+>>> cal.is_open(at=datetime(2026, 1, 12, 12, 30, tzinfo=ICT))  # lunch
 False
 >>> cal.add(friday_4pm, timedelta(hours=2)).astimezone(ICT).isoformat()
 '2026-01-12T09:00:00+07:00'
@@ -395,11 +395,11 @@ class BusinessCalendar:
                 yield (max(a, start), b)
             day += _ONE_DAY
 
-    def is_open(self, at: datetime) -> bool:
+    def is_open(self, *, at: datetime) -> bool:
         """Whether the business is working at instant ``at``.
 
         >>> from datetime import datetime, timezone
-        >>> BusinessCalendar().is_open(datetime(2026, 1, 12, 3, tzinfo=timezone.utc))  # 10:00
+        >>> BusinessCalendar().is_open(at=datetime(2026, 1, 12, 3, tzinfo=timezone.utc))  # 10:00
         True
         """
         when = _instant(at, "at")

@@ -733,8 +733,8 @@ class _Run:
         utc = raw.astimezone(_UTC)
         local = utc.astimezone(zone)
         quiet = self.quiet
-        if quiet is not None and quiet.contains(local.time()):
-            local = quiet.move(local)
+        if quiet is not None and quiet.contains(at=local.time()):
+            local = quiet.move(at=local)
             utc = local.astimezone(_UTC)
         if self.lo <= utc < self.hi:
             return utc, local
