@@ -325,8 +325,8 @@ def test_internal_dates_do_not_depend_on_the_window(
     """They used to be anchored on January of ``start``'s year: every 5 months gave
     different dates for the same month depending on the window asked about."""
     end = start + timedelta(days=days)
-    wide = list(activity.dates(start - timedelta(days=800), end + timedelta(days=800)))
-    assert list(activity.dates(start, end)) == [d for d in wide if start <= d <= end]
+    wide = list(activity.dates(start=start - timedelta(days=800), end=end + timedelta(days=800)))
+    assert list(activity.dates(start=start, end=end)) == [d for d in wide if start <= d <= end]
     months = {12 * d.year + d.month - 1 for d in wide}
     assert all((m - 12 * 2000) % activity.every_months == 0 for m in months)
 
