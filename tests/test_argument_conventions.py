@@ -54,6 +54,7 @@ ELSEWHERE = {
 }
 
 T = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+D = T.date()
 
 
 def _public_functions() -> Iterator[tuple[str, str, Callable[..., Any]]]:
@@ -139,9 +140,7 @@ _OLD_SPELLINGS: dict[str, Callable[[], object]] = {
     "predicate(rule, as_of)": lambda: predicate(F.orders > 0, T),  # type: ignore[call-arg]
     "FieldSpec.bind(as_of)": lambda: DEFAULT_REGISTRY["orders"].bind(T),  # type: ignore[call-arg]
     "customer_clv(customer, as_of)": lambda: customer_clv(_buyer(), T, lifespan_years=Decimal(1)),  # type: ignore[call-arg]
-    "InternalActivity.dates(start, end)": lambda: _training().dates(
-        date(2026, 1, 1), date(2026, 2, 1)
-    ),  # type: ignore[call-arg]
+    "InternalActivity.dates(start, end)": lambda: _training().dates(D, D),  # type: ignore[call-arg]
 }
 
 

@@ -339,7 +339,7 @@ def test_sessions_are_validated() -> None:
         InternalSession("", InternalActivityKind.TRAINING, "d-1", InternalUnit.BRANCH, T.date())
     activity = InternalActivity("a", InternalActivityKind.TRAINING, "Đào tạo")
     with pytest.raises(ValidationError) as err:
-        list(activity.dates(date(2026, 1, 1), T))
+        list(activity.dates(start=date(2026, 1, 1), end=T))
     assert err.value.path == "end"
 
 
