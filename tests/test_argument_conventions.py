@@ -151,7 +151,7 @@ _OLD_SPELLINGS: dict[str, Callable[[], object]] = {
     "PointsLedger.expired(as_of)": lambda: _ledger().expired(T),  # type: ignore[call-arg]
     "LoyaltyProgram.tier_for(customer, as_of)": lambda: LoyaltyProgram().tier_for(_buyer(), T),  # type: ignore[call-arg]
     "predicate(rule, as_of)": lambda: predicate(F.orders > 0, T),  # type: ignore[call-arg]
-    "FieldSpec.bind(as_of)": lambda: DEFAULT_REGISTRY["orders"].bind(T),  # type: ignore[call-arg]
+    "Field.bind(as_of)": lambda: DEFAULT_REGISTRY["orders"].bind(T),  # type: ignore[call-arg]
     "customer_clv(customer, as_of)": lambda: customer_clv(_buyer(), T, lifespan_years=Decimal(1)),  # type: ignore[call-arg]
     "InternalActivity.dates(start, end)": lambda: _training().dates(D, D),  # type: ignore[call-arg]
 }
