@@ -101,10 +101,10 @@ def main() -> None:
     walking = [WALKING.clock(c) for c in book]
 
     def elapsed(clocks: list[SlaClock]) -> Callable[[], object]:
-        return lambda: [k.elapsed(SlaMetric.RESOLUTION, AS_OF) for k in clocks]
+        return lambda: [k.elapsed(SlaMetric.RESOLUTION, as_of=AS_OF) for k in clocks]
 
     def status(clocks: list[SlaClock]) -> Callable[[], object]:
-        return lambda: [k.status(AS_OF) for k in clocks]
+        return lambda: [k.status(as_of=AS_OF) for k in clocks]
 
     jobs = [
         ("elapsed(RESOLUTION), business hours", elapsed(business)),
@@ -121,7 +121,7 @@ def main() -> None:
             best[i] = min(best[i], timed(fn, 1))
     rows = [(name, seconds) for (name, _), seconds in zip(jobs, best, strict=True)]
     tracemalloc.start()
-    [k.status(AS_OF) for k in business[: min(args.n, 20_000)]]
+    [k.status(as_of=AS_OF) for k in business[: min(args.n, 20_000)]]
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     base = rows[1][1]

@@ -123,7 +123,7 @@ def tuned_by_hand() -> Callable[[Customer], bool]:
 
 
 def to_dicts(book: Sequence[Customer]) -> list[dict[str, Any]]:
-    getters = [(f.name, f.bind(AS_OF)) for f in DEFAULT_REGISTRY]
+    getters = [(f.name, f.bind(as_of=AS_OF)) for f in DEFAULT_REGISTRY]
     rows = []
     for c in book:
         row = {name: get(c) for name, get in getters}

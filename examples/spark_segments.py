@@ -156,7 +156,7 @@ def customers_to_spark(
     """
     reg = DEFAULT_REGISTRY if registry is None else registry
     book = list(customers)
-    readers = [(field, field.bind(as_of)) for field in reg]
+    readers = [(field, field.bind(as_of=as_of)) for field in reg]
     values = [[read(c) for c in book] for _, read in readers]
     currencies = {v.currency for column in values for v in column if isinstance(v, Money)}
     scale = max([0, *(CURRENCIES[code] for code in currencies)])

@@ -131,3 +131,24 @@ def test_the_markup_check_would_catch_a_table_in_a_model() -> None:
     found = [s for s, _ in _strings(tree) if "<table" in s]
     assert len(found) == 2
     assert len(skip) == 1
+
+
+DATE_CHECKS = {"require_aware", "_instant"}
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_imports_the_state_machine_for_a_date_check(path: Path) -> None:
+    """A timezone check comes from the checks module; khachhang.fsm is for machines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "khachhang.fsm":
+            names = {alias.name for alias in node.names}
+            assert not names <= DATE_CHECKS, f"{path.name}:{node.lineno} imports only {names}"
+
+
+def test_the_state_machine_still_offers_the_date_check() -> None:
+    """``khachhang.fsm.require_aware`` stays importable: the same function, re-exported."""
+    from khachhang import _checks, fsm
+
+    assert fsm.require_aware is _checks.require_aware
+    assert "require_aware" in fsm.__all__

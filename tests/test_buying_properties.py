@@ -56,9 +56,9 @@ def test_any_move_succeeds_or_refuses_and_changes_nothing(
     last = p.events[-1].at
     at = last + timedelta(hours=data.draw(st.integers(-48, 240)))
     moves: list[Callable[[], BuyingProcess]] = [
-        lambda: p.advance(at=at, data=data.draw(st.none() | kb.payloads(at))),
+        lambda: p.advance(at=at, data=data.draw(st.none() | kb.payloads(as_of=at))),
         lambda: p.skip(at=at),
-        lambda: p.record(data.draw(kb.payloads(at)), at=at),
+        lambda: p.record(data.draw(kb.payloads(as_of=at)), at=at),
         lambda: p.revisit(data.draw(st.sampled_from(Stage)), reason="vì sao", at=at),
         lambda: p.abandon(reason="dừng", at=at),
         lambda: p.complete(at=at, review=data.draw(st.none() | kb.reviews())),

@@ -122,10 +122,10 @@ def test_spans_in_year_one_do_not_crash_the_running_totals() -> None:
     "call",
     [
         lambda c: c.add(datetime(9999, 12, 30, tzinfo=UTC), 30 * H),
-        lambda c: c.is_open(datetime.min.replace(tzinfo=UTC)),
+        lambda c: c.is_open(at=datetime.min.replace(tzinfo=UTC)),
         lambda c: c.business_time(datetime.min.replace(tzinfo=UTC), datetime(1, 1, 9, tzinfo=UTC)),
         lambda c: c.passes(datetime(2026, 1, 1, tzinfo=UTC), datetime.max.replace(tzinfo=UTC), H),
-        lambda c: c.is_open(datetime(1, 1, 1, tzinfo=ICT)),
+        lambda c: c.is_open(at=datetime(1, 1, 1, tzinfo=ICT)),
     ],
 )
 @pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/New_York"])
@@ -207,13 +207,13 @@ def test_the_fast_ruler_agrees_with_the_slow_one(
     lo, hi = start.astimezone(UTC), (start + span).astimezone(UTC)
     fast, slow = cal._ruler(lo, hi), _SlowRuler(cal, lo, hi)
     mid = lo + span * data.draw(st.floats(0, 1))
-    assert fast.pos(hi) - fast.pos(lo) == slow.pos(hi) == cal.business_time(lo, hi)
-    assert fast.pos(mid) - fast.pos(lo) == slow.pos(mid)
-    total = slow.pos(hi)
+    assert fast.pos(at=hi) - fast.pos(at=lo) == slow.pos(at=hi) == cal.business_time(lo, hi)
+    assert fast.pos(at=mid) - fast.pos(at=lo) == slow.pos(at=mid)
+    total = slow.pos(at=hi)
     if total:
         tick = timedelta(microseconds=1)
         amount = min(total * data.draw(st.floats(0, 1)), total - tick)  # strictly inside
-        assert fast.at(fast.pos(lo) + amount) == slow.at(amount) == cal.passes(lo, hi, amount)
+        assert fast.at(fast.pos(at=lo) + amount) == slow.at(amount) == cal.passes(lo, hi, amount)
 
 
 # --- complaints and the SLA clock ------------------------------------------------------------
@@ -229,19 +229,19 @@ def test_resolution_accumulates_across_a_reopening_and_next_reply_restarts() -> 
     )
     clock = policy.clock(c)
     as_of = t + DAY + 2 * H
-    assert clock.elapsed(SlaMetric.RESOLUTION, as_of) == 3 * H
-    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of) == 2 * H
-    assert clock.escalation(SlaMetric.NEXT_REPLY, as_of) is EscalationLevel.REMINDER
-    (breach,) = clock.breaches(as_of)
+    assert clock.elapsed(SlaMetric.RESOLUTION, as_of=as_of) == 3 * H
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=as_of) == 2 * H
+    assert clock.escalation(SlaMetric.NEXT_REPLY, as_of=as_of) is EscalationLevel.REMINDER
+    (breach,) = clock.breaches(as_of=as_of)
     assert (breach.metric, breach.at) == (SlaMetric.RESOLUTION, t + DAY + H)
-    assert clock.breaches(t + DAY + H) == ()  # exceeded only after that instant
+    assert clock.breaches(as_of=t + DAY + H) == ()  # exceeded only after that instant
 
 
 def test_a_complaint_at_the_limits_of_datetime_is_a_validation_error() -> None:
     c = Complaint("k", "c", Channel.PHONE, "x", received_at=datetime(1, 1, 1, 8, tzinfo=UTC))
     policy = ServiceLevel("p", (SlaTarget(SlaMetric.FIRST_REPLY, H),), calendar=VN)
     with pytest.raises(ValidationError):
-        policy.clock(c).status(datetime(1, 1, 2, tzinfo=UTC))
+        policy.clock(c).status(as_of=datetime(1, 1, 2, tzinfo=UTC))
 
 
 def test_targets_and_status_lines_are_validated() -> None:
@@ -297,7 +297,7 @@ def test_windows_at_the_limits_of_datetime_are_validation_errors() -> None:
     program = LoyaltyProgram("p")
     buyer = Customer("c-1", Person("Mai"), created_at=datetime(1, 1, 1, tzinfo=UTC))
     with pytest.raises(ValidationError):
-        program.tier_for(buyer, datetime(1, 3, 1, tzinfo=UTC))
+        program.tier_for(buyer, as_of=datetime(1, 3, 1, tzinfo=UTC))
     with pytest.raises(ValidationError):
         program.expiry(datetime(9999, 6, 1, tzinfo=UTC))
 
@@ -306,14 +306,14 @@ def test_points_are_gone_at_the_instant_they_expire() -> None:
     end = T + 30 * DAY
     ledger = PointsLedger("c").earn(100, at=T, expires_at=end).earn(50, at=T + DAY)
     ledger = ledger.redeem(60, at=T + 2 * DAY)  # FIFO: from the expiring lot
-    assert ledger.balance(end - timedelta(microseconds=1)) == 90
-    assert ledger.balance(end) == 50  # 40 left of the first lot expire at `end`
+    assert ledger.balance(as_of=end - timedelta(microseconds=1)) == 90
+    assert ledger.balance(as_of=end) == 50  # 40 left of the first lot expire at `end`
     with pytest.raises(InsufficientPointsError):
         ledger.redeem(51, at=end)
     after = ledger.redeem(50, at=end)  # redeeming after a partial expiry
-    assert after.balance(end) == 0
-    assert after.expired(end) == 40
-    assert ledger.balance(end) == 50  # the refused and the accepted call changed nothing
+    assert after.balance(as_of=end) == 0
+    assert after.expired(as_of=end) == 40
+    assert ledger.balance(as_of=end) == 50  # the refused and the accepted call changed nothing
 
 
 # --- internal care ----------------------------------------------------------------------------
@@ -325,8 +325,8 @@ def test_internal_dates_do_not_depend_on_the_window(
     """They used to be anchored on January of ``start``'s year: every 5 months gave
     different dates for the same month depending on the window asked about."""
     end = start + timedelta(days=days)
-    wide = list(activity.dates(start - timedelta(days=800), end + timedelta(days=800)))
-    assert list(activity.dates(start, end)) == [d for d in wide if start <= d <= end]
+    wide = list(activity.dates(start=start - timedelta(days=800), end=end + timedelta(days=800)))
+    assert list(activity.dates(start=start, end=end)) == [d for d in wide if start <= d <= end]
     months = {12 * d.year + d.month - 1 for d in wide}
     assert all((m - 12 * 2000) % activity.every_months == 0 for m in months)
 
@@ -339,7 +339,7 @@ def test_sessions_are_validated() -> None:
         InternalSession("", InternalActivityKind.TRAINING, "d-1", InternalUnit.BRANCH, T.date())
     activity = InternalActivity("a", InternalActivityKind.TRAINING, "Đào tạo")
     with pytest.raises(ValidationError) as err:
-        list(activity.dates(date(2026, 1, 1), T))
+        list(activity.dates(start=date(2026, 1, 1), end=T))
     assert err.value.path == "end"
 
 
@@ -367,7 +367,7 @@ def test_economics_fail_at_construction_and_check_their_arguments() -> None:
     )
     nobody = Customer("c-1", Person("Mai"), created_at=T)
     with pytest.raises(ValidationError):
-        customer_clv(nobody, T, lifespan_years="forever")  # type: ignore[arg-type]
+        customer_clv(nobody, as_of=T, lifespan_years="forever")  # type: ignore[arg-type]
 
 
 def test_duration_strings_ignore_the_callers_decimal_context() -> None:
@@ -428,7 +428,7 @@ def reference_balance(ledger: PointsLedger, as_of: datetime) -> int:
 def test_the_one_pass_ledger_agrees_with_the_obvious_one(ledger: PointsLedger, days: int) -> None:
     start = ledger.entries[0].at if ledger.entries else T
     as_of = start + days * DAY
-    assert ledger.balance(as_of) == reference_balance(ledger, as_of)
+    assert ledger.balance(as_of=as_of) == reference_balance(ledger, as_of)
 
 
 def test_a_ledger_that_goes_below_zero_names_the_entry() -> None:

@@ -149,12 +149,12 @@ def buyer(*amounts_and_days: tuple[int, int]) -> Customer:
 
 def test_tiers_follow_spend_in_the_rolling_window() -> None:
     c = buyer((15_000_000, 400), (6_000_000, 100))
-    now, then = PROGRAM.tier_for(c, T), PROGRAM.tier_for(c, T - 100 * DAY)
+    now, then = PROGRAM.tier_for(c, as_of=T), PROGRAM.tier_for(c, as_of=T - 100 * DAY)
     assert now is not None
     assert now.key == "silver"  # the old order fell out of the 12-month window
     assert then is not None
     assert then.key == "gold"
-    assert PROGRAM.tier_for(buyer(), T) is None
+    assert PROGRAM.tier_for(buyer(), as_of=T) is None
     assert PROGRAM.tiers[0].key == "silver"  # kept sorted by threshold
 
 
@@ -170,7 +170,7 @@ def test_another_currency_is_an_error_never_ignored() -> None:
         PROGRAM.points_for(Money(10, "USD"))
     dollar = Customer("c-2", Person("John Smith"), created_at=T, currency="USD")
     with pytest.raises(CurrencyMismatchError):
-        PROGRAM.tier_for(dollar, T)
+        PROGRAM.tier_for(dollar, as_of=T)
 
 
 def test_rewards_open_by_tier() -> None:
@@ -185,17 +185,17 @@ def test_points_expire_first_in_first_out() -> None:
         .earn(100, at=T + DAY, expires_at=T + 120 * DAY)
         .redeem(150, at=T + 2 * DAY)
     )
-    assert ledger.balance(T + 2 * DAY) == 50
-    assert ledger.balance(T + 90 * DAY) == 50  # the first lot was used up, nothing to expire
-    assert ledger.balance(T + 120 * DAY) == 0
-    assert ledger.expired(T + 120 * DAY) == 50
+    assert ledger.balance(as_of=T + 2 * DAY) == 50
+    assert ledger.balance(as_of=T + 90 * DAY) == 50  # the first lot was used up, nothing to expire
+    assert ledger.balance(as_of=T + 120 * DAY) == 0
+    assert ledger.expired(as_of=T + 120 * DAY) == 50
 
 
 def test_redeeming_more_than_the_balance_is_refused_and_changes_nothing() -> None:
     ledger = PointsLedger("c-1").earn(100, at=T, expires_at=T + 30 * DAY)
     with pytest.raises(InsufficientPointsError):
         ledger.redeem(80, at=T + 31 * DAY)  # expired by then
-    assert ledger.balance(T + DAY) == 100
+    assert ledger.balance(as_of=T + DAY) == 100
     assert len(ledger.entries) == 1
 
 
@@ -210,10 +210,12 @@ def test_the_ledger_is_append_only() -> None:
 def test_balances_are_never_negative_and_add_up(ledger: PointsLedger, days: int) -> None:
     start = ledger.entries[0].at if ledger.entries else T
     as_of = start + days * DAY
-    balance = ledger.balance(as_of)
+    balance = ledger.balance(as_of=as_of)
     assert balance >= 0
-    assert balance + ledger.redeemed(as_of) + ledger.expired(as_of) == ledger.earned(as_of)
-    assert ledger.expired(as_of) >= 0
+    assert balance + ledger.redeemed(as_of=as_of) + ledger.expired(as_of=as_of) == ledger.earned(
+        as_of=as_of
+    )
+    assert ledger.expired(as_of=as_of) >= 0
 
 
 @settings(max_examples=60)
@@ -222,9 +224,9 @@ def test_earn_then_redeem_the_same_points_restores_the_balance(
     ledger: PointsLedger, points: int
 ) -> None:
     at = ledger.entries[-1].at + DAY if ledger.entries else T
-    before = ledger.balance(at)
+    before = ledger.balance(as_of=at)
     after = ledger.earn(points, at=at).redeem(points, at=at)
-    assert after.balance(at) == before
+    assert after.balance(as_of=at) == before
 
 
 # --- internal care ------------------------------------------------------------------------
@@ -301,9 +303,9 @@ def test_lifetime_values() -> None:
 @given(customers(scope=Scope.EXTERNAL, min_purchases=1, reviews=False))
 def test_a_customers_lifetime_value_scales_with_the_expected_lifespan(c: Customer) -> None:
     as_of = c.purchases[-1].at + DAY
-    one = customer_clv(c, as_of, lifespan_years=Decimal(1))
-    three = customer_clv(c, as_of, lifespan_years=Decimal(3))
+    one = customer_clv(c, as_of=as_of, lifespan_years=Decimal(1))
+    three = customer_clv(c, as_of=as_of, lifespan_years=Decimal(3))
     assert one is not None
     assert three is not None
     assert three >= one >= Money.zero(c.currency)
-    assert customer_clv(c, c.purchases[0].at - DAY, lifespan_years=Decimal(1)) is None
+    assert customer_clv(c, as_of=c.purchases[0].at - DAY, lifespan_years=Decimal(1)) is None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from khachhang.care.calendar import MON_SAT, BusinessCalendar
@@ -41,6 +41,7 @@ from khachhang.testing._strategies import aware_datetimes
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
+TICK = timedelta(microseconds=1)
 DAY = timedelta(days=1)
 VN = BusinessCalendar(holidays=TET_2026)
 GAPS = st.integers(0, 30 * 24 * 60).map(lambda m: timedelta(minutes=m))
@@ -86,8 +87,8 @@ def test_a_saturday_calendar_counts_saturday() -> None:
 
 def test_lunch_is_not_working_time() -> None:
     assert VN.business_time(at(2026, 1, 7, 11, 30), at(2026, 1, 7, 13, 30)) == H
-    assert not VN.is_open(at(2026, 1, 7, 12, 15))
-    assert VN.is_open(at(2026, 1, 7, 13))
+    assert not VN.is_open(at=at(2026, 1, 7, 12, 15))
+    assert VN.is_open(at=at(2026, 1, 7, 13))
 
 
 def test_tet_holidays_stop_the_clock_for_the_whole_week() -> None:
@@ -150,7 +151,7 @@ def test_no_business_time_passes_outside_working_hours(
     assert opening is not None
     inside = start + (opening - start) * share
     assert cal.business_time(start, inside) == timedelta(0)
-    assert inside == opening or not cal.is_open(inside)
+    assert inside == opening or not cal.is_open(at=inside)
 
 
 # --- the complaint machine ----------------------------------------------------------------
@@ -222,11 +223,13 @@ def test_first_reply_breach_waits_for_the_next_opening_after_a_target_met_at_clo
     """4 h from 13:00 ends at 17:00; the clock is only *exceeded* at 08:00 next day."""
     c = complaint(at(2026, 3, 2, 13))
     clock = fixed(4 * 60).clock(c)
-    assert clock.breaches(at(2026, 3, 2, 23)) == ()
-    (breach,) = [b for b in clock.breaches(at(2026, 3, 3, 9)) if b.metric is SlaMetric.FIRST_REPLY]
+    assert clock.breaches(as_of=at(2026, 3, 2, 23)) == ()
+    (breach,) = [
+        b for b in clock.breaches(as_of=at(2026, 3, 3, 9)) if b.metric is SlaMetric.FIRST_REPLY
+    ]
     assert breach.at == at(2026, 3, 3, 8)
     replied = COMPLAINT.fire(c, "acknowledge", at=at(2026, 3, 2, 20))  # after hours
-    later = fixed(4 * 60).clock(replied).breaches(at(2026, 3, 9, 9))
+    later = fixed(4 * 60).clock(replied).breaches(as_of=at(2026, 3, 9, 9))
     assert all(b.metric is not SlaMetric.FIRST_REPLY for b in later)
 
 
@@ -236,15 +239,15 @@ def test_waiting_on_the_customer_pauses_the_resolution_clock() -> None:
     c = COMPLAINT.fire(c, "request_info", at=at(2026, 3, 2, 11))
     c = COMPLAINT.fire(c, "customer_reply", at=at(2026, 3, 5, 9))
     clock = fixed(24 * 60).clock(c)
-    assert clock.elapsed(SlaMetric.RESOLUTION, at(2026, 3, 5, 10)) == 3 * H
-    assert clock.elapsed(SlaMetric.NEXT_REPLY, at(2026, 3, 5, 10)) == H
-    assert not clock.running(SlaMetric.RESOLUTION, at(2026, 3, 4, 9))
+    assert clock.elapsed(SlaMetric.RESOLUTION, as_of=at(2026, 3, 5, 10)) == 3 * H
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=at(2026, 3, 5, 10)) == H
+    assert not clock.running(SlaMetric.RESOLUTION, as_of=at(2026, 3, 4, 9))
 
 
 def test_a_calendar_clock_counts_nights_and_weekends() -> None:
     policy = attrs.evolve(fixed(60), mode=ClockMode.CALENDAR)
     c = complaint(at(2026, 1, 9, 16))
-    assert policy.clock(c).elapsed(SlaMetric.FIRST_REPLY, at(2026, 1, 12, 9)) == 65 * H
+    assert policy.clock(c).elapsed(SlaMetric.FIRST_REPLY, as_of=at(2026, 1, 12, 9)) == 65 * H
 
 
 def test_a_priority_target_wins_over_the_general_one() -> None:
@@ -262,7 +265,9 @@ def test_a_priority_target_wins_over_the_general_one() -> None:
 
 def test_escalation_climbs_at_half_three_quarters_and_the_full_target() -> None:
     clock = fixed(8 * 60).clock(complaint(at(2026, 3, 2, 8)))  # Monday 08:00, 8 h target
-    levels = [clock.escalation(SlaMetric.FIRST_REPLY, at(2026, 3, 2, h)) for h in (9, 13, 16, 17)]
+    levels = [
+        clock.escalation(SlaMetric.FIRST_REPLY, as_of=at(2026, 3, 2, h)) for h in (9, 13, 16, 17)
+    ]
     assert levels == [
         EscalationLevel.NONE,  # 1 h: 12.5 %
         EscalationLevel.REMINDER,  # 4 h (lunch excluded): 50 %
@@ -279,13 +284,13 @@ def test_next_reply_cycles_are_measured_and_breached_one_by_one() -> None:
     c = COMPLAINT.fire(c, "customer_reply", at=at(2026, 3, 2, 14))
     clock = fixed(60).clock(c)
     next_breaches = [
-        b for b in clock.breaches(at(2026, 3, 2, 16)) if b.metric.value == "next_reply"
+        b for b in clock.breaches(as_of=at(2026, 3, 2, 16)) if b.metric.value == "next_reply"
     ]
     assert [(b.cycle, b.at) for b in next_breaches] == [
         (0, at(2026, 3, 2, 10)),
         (1, at(2026, 3, 2, 15)),
     ]
-    assert clock.elapsed(SlaMetric.NEXT_REPLY, at(2026, 3, 2, 16)) == 2 * H
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=at(2026, 3, 2, 16)) == 2 * H
 
 
 def test_a_bad_policy_is_refused() -> None:
@@ -310,24 +315,49 @@ def test_elapsed_never_decreases_and_never_beats_calendar_time(
     a = c.received_at + g1
     b = a + g2
     clock = policy.clock(c)
-    assert clock.elapsed(metric, a) <= clock.elapsed(metric, b)
+    assert clock.elapsed(metric, as_of=a) <= clock.elapsed(metric, as_of=b)
     wall = attrs.evolve(policy, mode=ClockMode.CALENDAR).clock(c)
-    assert clock.elapsed(metric, b) <= wall.elapsed(metric, b) <= b - c.received_at
+    assert clock.elapsed(metric, as_of=b) <= wall.elapsed(metric, as_of=b) <= b - c.received_at
+
+
+def _asked_back() -> Complaint:
+    """Replied to, written to, asked for details a minute later, answered the next minute."""
+    t = at(2026, 3, 2, 10)
+    c = COMPLAINT.fire(complaint(t), "acknowledge", at=t)
+    c = COMPLAINT.fire(c, "begin_work", at=t)
+    c = COMPLAINT.fire(c, "customer_reply", at=t + MIN)
+    c = COMPLAINT.fire(c, "request_info", at=t + 2 * MIN)
+    return COMPLAINT.fire(c, "customer_reply", at=t + 3 * MIN)
+
+
+def test_a_customer_message_starts_a_fresh_next_reply_clock_even_from_a_pause() -> None:
+    """Next reply reports the latest cycle: at the customer's answer, a new one at zero."""
+    c = _asked_back()
+    clock = attrs.evolve(fixed(60), mode=ClockMode.CALENDAR).clock(c)
+    asked, answered = c.received_at + 2 * MIN, c.received_at + 3 * MIN
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=asked) == MIN  # the cycle our question closed
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=answered - TICK) == MIN  # paused since
+    assert clock.elapsed(SlaMetric.NEXT_REPLY, as_of=answered) == timedelta(0)
+    assert clock.running(SlaMetric.NEXT_REPLY, as_of=answered)
 
 
 @settings(max_examples=30)
 @given(service_levels(), complaints(), GAPS, GAPS)
+@example(fixed(60), _asked_back(), 2 * MIN, 5 * MIN)  # the next move opens a new cycle
 def test_a_paused_clock_stands_still(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta
 ) -> None:
+    """From any instant up to (not including) the next move, in the status it is in."""
     a = c.received_at + g1
     following = [e.at for e in c.events if e.at > a]
-    b = min([a + g2, *following[:1]])
+    # At the next move's instant the status has changed (and a customer message there
+    # starts a fresh next-reply cycle), so the law holds until just before it.
+    b = min([a + g2, *(t - TICK for t in following[:1])])
     paused = attrs.evolve(policy, paused_in={c.status_at(a)})  # whatever status it is in
     clock = paused.clock(c)
     for metric in SlaMetric:
-        assert clock.elapsed(metric, a) == clock.elapsed(metric, b)
-        assert not clock.running(metric, a)
+        assert clock.elapsed(metric, as_of=a) == clock.elapsed(metric, as_of=b)
+        assert not clock.running(metric, as_of=a)
 
 
 @settings(max_examples=30)
@@ -338,7 +368,7 @@ def test_breaches_are_never_back_dated(
     a = c.received_at + g1
     b = a + g2
     clock = policy.clock(c)
-    early, late = clock.breaches(a), clock.breaches(b)
+    early, late = clock.breaches(as_of=a), clock.breaches(as_of=b)
     assert all(breach.at < a for breach in early)
     assert set(early) <= set(late)
     assert all(breach.at < b for breach in late)
@@ -355,18 +385,18 @@ def test_a_breach_is_listed_exactly_when_the_target_is_exceeded(
         target = 2 * H
         policy = attrs.evolve(policy, targets=(*policy.targets, SlaTarget(metric, target)))
     clock = policy.clock(c)
-    mine = [b for b in clock.breaches(as_of) if b.metric is metric]
-    assert bool(mine) == (clock.elapsed(metric, as_of) > target)
+    mine = [b for b in clock.breaches(as_of=as_of) if b.metric is metric]
+    assert bool(mine) == (clock.elapsed(metric, as_of=as_of) > target)
     for breach in mine:
-        assert clock.elapsed(metric, breach.at) == target
+        assert clock.elapsed(metric, as_of=breach.at) == target
 
 
 def test_the_clock_ignores_events_after_as_of() -> None:
     c = resolve(complaint(at(2026, 3, 2, 9)), at(2026, 3, 4, 9))
     clock = fixed(60).clock(c)
-    assert clock.running(SlaMetric.RESOLUTION, at(2026, 3, 3, 9))
-    assert not clock.running(SlaMetric.RESOLUTION, at(2026, 3, 5, 9))
-    assert clock.elapsed(SlaMetric.RESOLUTION, at(2026, 3, 2, 8)) == timedelta(0)
+    assert clock.running(SlaMetric.RESOLUTION, as_of=at(2026, 3, 3, 9))
+    assert not clock.running(SlaMetric.RESOLUTION, as_of=at(2026, 3, 5, 9))
+    assert clock.elapsed(SlaMetric.RESOLUTION, as_of=at(2026, 3, 2, 8)) == timedelta(0)
 
 
 @settings(max_examples=30)
@@ -381,8 +411,8 @@ def test_a_complaint_that_arrives_after_hours_has_no_time_on_its_clock_until_ope
     as_of = received + (opening - received) * share
     clock = policy.clock(c)
     for metric in SlaMetric:
-        assert clock.elapsed(metric, as_of) == timedelta(0)
-    assert clock.breaches(as_of) == ()
+        assert clock.elapsed(metric, as_of=as_of) == timedelta(0)
+    assert clock.breaches(as_of=as_of) == ()
 
 
 def test_the_log_answers_when_the_firm_first_replied_and_resolved() -> None:

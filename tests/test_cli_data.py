@@ -492,7 +492,7 @@ def test_a_naive_datetime_in_a_line_is_told_to_write_its_offset(rules: Path) -> 
 
 
 def test_python_callers_keep_the_tzinfo_advice() -> None:
-    from khachhang.fsm import require_aware
+    from khachhang._checks import require_aware
 
     with pytest.raises(ValueError, match=r"tzinfo=ZoneInfo\('Asia/Ho_Chi_Minh'\)"):
         require_aware(datetime(2026, 7, 2, 21, 47), "created_at")

@@ -85,7 +85,7 @@ def _operations() -> Iterator[tuple[str, Callable[[], Any]]]:
     )
     yield (
         "customer clv",
-        lambda: [customer_clv(c, SAMPLE_AS_OF, lifespan_years=Decimal(5)) for c in BOOK],
+        lambda: [customer_clv(c, as_of=SAMPLE_AS_OF, lifespan_years=Decimal(5)) for c in BOOK],
     )
     yield "feedback score", lambda: round_score(Fraction(200, 3))
     yield "json", lambda: [from_json(to_json(c), Customer) for c in BOOK[:10]]

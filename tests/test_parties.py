@@ -805,34 +805,34 @@ def test_contact_prefers_the_primary_then_the_first() -> None:
 def test_age_counts_whole_years() -> None:
     """The age goes up on the birthday, not before."""
     person = Person(full_name="An", birth_date=datetime.date(1990, 5, 17))
-    assert person.age_on(datetime.date(2025, 5, 16)) == 34
-    assert person.age_on(datetime.date(2025, 5, 17)) == 35
-    assert person.age_on(datetime.date(1990, 5, 17)) == 0
+    assert person.age(as_of=datetime.date(2025, 5, 16)) == 34
+    assert person.age(as_of=datetime.date(2025, 5, 17)) == 35
+    assert person.age(as_of=datetime.date(1990, 5, 17)) == 0
 
 
 def test_someone_born_on_29_february_ages_on_1_march_in_common_years() -> None:
     """Documented rule: in a non-leap year the 29 February birthday counts as 1 March."""
     person = Person(full_name="Trần Thị Mai", birth_date=datetime.date(2004, 2, 29))
-    assert person.age_on(datetime.date(2025, 2, 28)) == 20
-    assert person.age_on(datetime.date(2025, 3, 1)) == 21
-    assert person.age_on(datetime.date(2028, 2, 28)) == 23
-    assert person.age_on(datetime.date(2028, 2, 29)) == 24
+    assert person.age(as_of=datetime.date(2025, 2, 28)) == 20
+    assert person.age(as_of=datetime.date(2025, 3, 1)) == 21
+    assert person.age(as_of=datetime.date(2028, 2, 28)) == 23
+    assert person.age(as_of=datetime.date(2028, 2, 29)) == 24
 
 
 def test_age_is_unknown_without_a_birth_date() -> None:
-    """age_on returns None when the birth date is not known."""
-    assert Person(full_name="An").age_on(datetime.date(2025, 1, 1)) is None
+    """age returns None when the birth date is not known."""
+    assert Person(full_name="An").age(as_of=datetime.date(2025, 1, 1)) is None
 
 
 def test_age_before_birth_or_on_a_datetime_is_refused() -> None:
-    """A date before birth, or a datetime, raises ValidationError at 'on'."""
+    """A date before birth, or a datetime, raises ValidationError at 'as_of'."""
     person = Person(full_name="An", birth_date=datetime.date(1990, 5, 17))
     with pytest.raises(ValidationError) as info:
-        person.age_on(datetime.date(1990, 5, 16))
-    assert info.value.path == "on"
+        person.age(as_of=datetime.date(1990, 5, 16))
+    assert info.value.path == "as_of"
     with pytest.raises(ValidationError) as info:
-        person.age_on(datetime.datetime(2025, 1, 1))
-    assert info.value.path == "on"
+        person.age(as_of=datetime.datetime(2025, 1, 1))
+    assert info.value.path == "as_of"
 
 
 @given(
@@ -842,13 +842,13 @@ def test_age_before_birth_or_on_a_datetime_is_refused() -> None:
 def test_age_never_decreases_and_matches_the_year_difference(
     born: datetime.date, days: int
 ) -> None:
-    """age_on is monotone and within one year of the year difference."""
+    """age is monotone and within one year of the year difference."""
     person = Person(full_name="An", birth_date=born)
     on = born + datetime.timedelta(days=days)
-    age = person.age_on(on)
+    age = person.age(as_of=on)
     assert age is not None
     assert on.year - born.year - 1 <= age <= on.year - born.year
-    assert person.age_on(on + datetime.timedelta(days=1)) >= age  # type: ignore[operator]
+    assert person.age(as_of=on + datetime.timedelta(days=1)) >= age  # type: ignore[operator]
 
 
 def test_building_a_person_again_gives_an_equal_object() -> None:

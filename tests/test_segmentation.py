@@ -109,7 +109,7 @@ def test_every_fast_field_reader_agrees_with_the_fields_definition(
     customer: Customer, as_of: datetime
 ) -> None:
     for field in DEFAULT_REGISTRY:
-        assert field.bind(as_of)(customer) == field.getter(customer, as_of), field.name
+        assert field.bind(as_of=as_of)(customer) == field.getter(customer, as_of), field.name
 
 
 @settings(max_examples=50)
@@ -133,7 +133,7 @@ def test_age_is_missing_before_birth_and_follows_the_leap_day_rule() -> None:
     age = DEFAULT_REGISTRY["age"]
     on = [datetime(2025, 2, 28, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC)]
     assert [age.getter(mai, t) for t in on] == [20, 21]
-    assert [age.bind(t)(mai) for t in on] == [20, 21]
+    assert [age.bind(as_of=t)(mai) for t in on] == [20, 21]
     assert age.getter(mai, datetime(2003, 1, 1, tzinfo=UTC)) is None
 
 
@@ -354,8 +354,8 @@ def test_within_counts_back_from_as_of_inclusively() -> None:
 
 def test_a_rule_compiles_once_per_as_of() -> None:
     rule = F.orders > 0
-    assert predicate(rule, T0) is predicate(rule, T0)
-    assert predicate(rule, T0) is not predicate(rule, T0 + timedelta(days=1))
+    assert predicate(rule, as_of=T0) is predicate(rule, as_of=T0)
+    assert predicate(rule, as_of=T0) is not predicate(rule, as_of=T0 + timedelta(days=1))
     assert rule == (F.orders > 0)  # the cache takes no part in equality
 
 
@@ -484,11 +484,11 @@ def test_the_compile_cache_is_bounded_and_keeps_the_last_few_instants() -> None:
 
     rule = (F.orders > 0) & (F.age >= 18)
     later = T0 + timedelta(days=30)
-    first = predicate(rule, T0)
-    predicate(rule, later)
-    assert predicate(rule, T0) is first  # alternating instants do not recompile
+    first = predicate(rule, as_of=T0)
+    predicate(rule, as_of=later)
+    assert predicate(rule, as_of=T0) is first  # alternating instants do not recompile
     for day in range(50):  # a loop over many instants keeps memory flat
-        predicate(rule, T0 + timedelta(days=day))
+        predicate(rule, as_of=T0 + timedelta(days=day))
     cache = rule._compiled  # type: ignore[attr-defined]
     assert len(cache) == CACHE_SIZE
     assert [entry.as_of for entry in cache] == [T0 + timedelta(days=d) for d in (49, 48, 47, 46)]

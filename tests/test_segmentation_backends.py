@@ -171,7 +171,7 @@ def selected_ids(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) ->
 def _pool(book: Sequence[Customer], as_of: datetime) -> dict[str, list[Any]]:
     pool = {}
     for field in DEFAULT_REGISTRY:
-        read = field.bind(as_of)
+        read = field.bind(as_of=as_of)
         pool[field.name] = [v for v in (read(c) for c in book) if v is not None]
     return pool
 

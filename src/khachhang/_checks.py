@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
-from khachhang.errors import ValidationError
+from khachhang.errors import ValidationError, naive_datetime_reason
 
 T = TypeVar("T")
 
@@ -153,3 +154,19 @@ def as_collection(path: str, values: object) -> tuple[object, ...]:
     except TypeError:
         msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
         raise ValidationError(path, msg) from None
+
+
+def require_aware(value: object, path: str = "at") -> datetime:
+    """Return ``value`` if it is a timezone-aware ``datetime``; raise otherwise.
+
+    >>> require_aware(datetime(2026, 1, 1))
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: at: naive datetime ...; pass a timezone-aware one ...
+    """
+    if not isinstance(value, datetime):
+        msg = f"expected a timezone-aware datetime, got {type(value).__name__}"
+        raise ValidationError(path, msg)
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise ValidationError(path, naive_datetime_reason(value))
+    return value

@@ -461,7 +461,7 @@ class Customer:
         if not isinstance(self.party, Person):
             return None
         day = require_aware(as_of, "as_of").date() if isinstance(as_of, datetime) else as_of
-        return self.party.age_on(day)
+        return self.party.age(as_of=day)
 
     # -- purchases --------------------------------------------------------------------
     @property

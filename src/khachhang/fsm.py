@@ -56,8 +56,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from khachhang._checks import check_key, clean_text
-from khachhang.errors import TransitionError, ValidationError, naive_datetime_reason
+from khachhang._checks import check_key, clean_text, require_aware
+from khachhang.errors import TransitionError, ValidationError
 
 __all__ = [
     "MAX_EVENTS",
@@ -96,22 +96,6 @@ def _instant(value: datetime) -> datetime:
     subtracting ``x - _instant(y)`` is then right whatever zone ``x`` is in.
     """
     return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)
-
-
-def require_aware(value: object, path: str = "at") -> datetime:
-    """Return ``value`` if it is a timezone-aware ``datetime``; raise otherwise.
-
-    >>> require_aware(datetime(2026, 1, 1))
-    Traceback (most recent call last):
-    ...
-    khachhang.errors.ValidationError: at: naive datetime ...; pass a timezone-aware one ...
-    """
-    if not isinstance(value, datetime):
-        msg = f"expected a timezone-aware datetime, got {type(value).__name__}"
-        raise ValidationError(path, msg)
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValidationError(path, naive_datetime_reason(value))
-    return value
 
 
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:

@@ -726,7 +726,7 @@ class Person:
     >>> p = Person(full_name="  nguyễn   Văn An ", birth_date=datetime.date(1990, 5, 17))
     >>> p.full_name, p.family_name, p.given_name
     ('nguyễn Văn An', 'nguyễn', 'An')
-    >>> p.age_on(datetime.date(2025, 5, 16))
+    >>> p.age(as_of=datetime.date(2025, 5, 16))
     34
     """
 
@@ -753,28 +753,29 @@ class Person:
         """The family name: the first word of the full name ("Nguyễn Văn An" -> "Nguyễn")."""
         return self.full_name.split(" ", 1)[0]
 
-    def age_on(self, on: datetime.date) -> int | None:
-        """Whole years of age on the date ``on``; ``None`` when the birth date is unknown.
+    def age(self, *, as_of: datetime.date) -> int | None:
+        """Whole years of age on the date ``as_of``; ``None`` when the birth date is unknown.
 
         Someone born on 29 February has their birthday on 1 March in a non-leap year
         (the usual legal reading: the age is reached when the day after 28 February
         begins).
 
         >>> leapling = Person(full_name="Trần Thị Mai", birth_date=datetime.date(2004, 2, 29))
-        >>> leapling.age_on(datetime.date(2025, 2, 28)), leapling.age_on(datetime.date(2025, 3, 1))
+        >>> feb_28, mar_1 = datetime.date(2025, 2, 28), datetime.date(2025, 3, 1)
+        >>> leapling.age(as_of=feb_28), leapling.age(as_of=mar_1)
         (20, 21)
         """
-        _check_date(on, "on", optional=False)
+        _check_date(as_of, "as_of", optional=False)
         born = self.birth_date
         if born is None:
             return None
-        if on < born:
-            msg = f"{on.isoformat()} is before the birth date {born.isoformat()}"
-            raise ValidationError("on", msg)
+        if as_of < born:
+            msg = f"{as_of.isoformat()} is before the birth date {born.isoformat()}"
+            raise ValidationError("as_of", msg)
         birthday = (born.month, born.day)
-        if birthday == (2, 29) and not calendar.isleap(on.year):
+        if birthday == (2, 29) and not calendar.isleap(as_of.year):
             birthday = (3, 1)
-        return on.year - born.year - ((on.month, on.day) < birthday)
+        return as_of.year - born.year - ((as_of.month, as_of.day) < birthday)
 
     def contact(self, kind: ContactKind) -> ContactPoint | None:
         """The primary contact point of ``kind``, else the first one, else ``None``.

@@ -27,10 +27,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from khachhang._checks import check_type
+from khachhang._checks import check_type, require_aware
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import DEFAULT_CURRENCY, MONEY_CONTEXT, Money

@@ -28,6 +28,7 @@ from typing import TypeVar
 
 import attrs
 
+from khachhang._checks import require_aware
 from khachhang.customers import (
     AcquisitionSource,
     Customer,
@@ -37,7 +38,6 @@ from khachhang.customers import (
     PurchaseChannel,
 )
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import BusinessCategory, InternalUnit, Lifecycle, PartyType, Role, Scope
 from khachhang.money import Money
 from khachhang.parties import (
@@ -592,7 +592,7 @@ class _Builder:
             total = price
         return items, total
 
-    def purchase(self, market: str, pid: str, at: datetime) -> Purchase:
+    def purchase(self, market: str, pid: str, *, at: datetime) -> Purchase:
         rng = self.rng
         if market == "b2c":
             items, total = self.lines(_CONSUMER, cap=20_000_000)
@@ -623,15 +623,15 @@ class _Builder:
                 end = start + (end - quiet - start) * rng.random()
             times = sorted(_when(rng, start, end) for _ in range(orders))
             for k, at in enumerate(times, 1):
-                customer = self.lapse_if_due(customer, at)
+                customer = self.lapse_if_due(customer, as_of=at)
                 customer = customer.review_lifecycle(self.policy, as_of=at)
-                purchase = self.purchase(market, f"{customer.id}-{k:03d}", at)
+                purchase = self.purchase(market, f"{customer.id}-{k:03d}", at=at)
                 customer = customer.add_purchase(purchase)
-        customer = self.lapse_if_due(customer, self.as_of)
+        customer = self.lapse_if_due(customer, as_of=self.as_of)
         return customer.review_lifecycle(self.policy, as_of=self.as_of)
 
-    def lapse_if_due(self, customer: Customer, until: datetime) -> Customer:
-        """Review on the day the customer went quiet, if that day comes by ``until``.
+    def lapse_if_due(self, customer: Customer, *, as_of: datetime) -> Customer:
+        """Review on the day the customer went quiet, if that day comes by ``as_of``.
 
         So the lapse is logged when it happened, not when someone next looked.
         """
@@ -639,7 +639,7 @@ class _Builder:
         if last is None or customer.lifecycle is Lifecycle.LAPSED:
             return customer
         quiet_since = last + timedelta(days=self.policy.lapse_after_days)
-        if quiet_since > until:
+        if quiet_since > as_of:
             return customer
         return customer.review_lifecycle(self.policy, as_of=quiet_since)
 

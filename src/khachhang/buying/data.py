@@ -27,12 +27,13 @@ from khachhang._checks import (
     check_optional_key,
     check_type,
     clean_text,
+    require_aware,
 )
 from khachhang.buying.center import BuyingCenter
 from khachhang.buying.stages import BuyClass, Buygrid, Influence, LossReason
 from khachhang.customers import LineItem
 from khachhang.errors import ValidationError
-from khachhang.fsm import Payload, require_aware
+from khachhang.fsm import Payload
 from khachhang.money import Money
 
 __all__ = [

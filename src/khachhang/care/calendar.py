@@ -13,7 +13,7 @@ Tết and the national holidays:
 >>> monday_9am = datetime(2026, 1, 12, 9, tzinfo=ICT)
 >>> cal.business_time(friday_4pm, monday_9am)
 datetime.timedelta(seconds=7200)
->>> cal.is_open(datetime(2026, 1, 12, 12, 30, tzinfo=ICT))  # lunch
+>>> cal.is_open(at=datetime(2026, 1, 12, 12, 30, tzinfo=ICT))  # lunch
 False
 >>> cal.add(friday_4pm, timedelta(hours=2)).astimezone(ICT).isoformat()
 '2026-01-12T09:00:00+07:00'
@@ -34,9 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text, shown
+from khachhang._checks import as_collection, check_type, clean_text, require_aware, shown
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 
 __all__ = ["MON_FRI", "MON_SAT", "BusinessCalendar"]
 
@@ -178,14 +177,14 @@ class _Ruler:
         self.totals = totals
         self.zone = calendar.zone
 
-    def pos(self, when: datetime) -> timedelta:
-        day = when.astimezone(self.zone).date()
+    def pos(self, *, at: datetime) -> timedelta:
+        day = at.astimezone(self.zone).date()
         total = self.totals[day.toordinal() - self.anchor]
         for a, b in self.calendar._segments(day):
-            if b <= when:
+            if b <= at:
                 total += b - a
-            elif a < when:
-                total += when - a
+            elif a < at:
+                total += at - a
         return total
 
     def at(self, position: timedelta) -> datetime:
@@ -206,8 +205,8 @@ class _SlowRuler:
     def __init__(self, calendar: BusinessCalendar, origin: datetime, end: datetime) -> None:
         self.calendar, self.origin, self.end = calendar, origin, end
 
-    def pos(self, when: datetime) -> timedelta:
-        return self.calendar.business_time(self.origin, when)
+    def pos(self, *, at: datetime) -> timedelta:
+        return self.calendar.business_time(self.origin, at)
 
     def at(self, position: timedelta) -> datetime:
         found = self.calendar.passes(self.origin, self.end + _ONE_DAY, position)
@@ -396,11 +395,11 @@ class BusinessCalendar:
                 yield (max(a, start), b)
             day += _ONE_DAY
 
-    def is_open(self, at: datetime) -> bool:
+    def is_open(self, *, at: datetime) -> bool:
         """Whether the business is working at instant ``at``.
 
         >>> from datetime import datetime, timezone
-        >>> BusinessCalendar().is_open(datetime(2026, 1, 12, 3, tzinfo=timezone.utc))  # 10:00
+        >>> BusinessCalendar().is_open(at=datetime(2026, 1, 12, 3, tzinfo=timezone.utc))  # 10:00
         True
         """
         when = _instant(at, "at")

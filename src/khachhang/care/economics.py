@@ -33,10 +33,9 @@ from fractions import Fraction
 
 import attrs
 
-from khachhang._checks import check_optional, check_type
+from khachhang._checks import check_optional, check_type, require_aware
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import require_aware
 from khachhang.money import MONEY_CONTEXT, Money
 
 __all__ = [
@@ -192,8 +191,8 @@ def margin_clv(annual_margin: Money, *, retention_rate: Decimal, discount_rate: 
 
 def customer_clv(
     customer: Customer,
-    as_of: datetime,
     *,
+    as_of: datetime,
     lifespan_years: Decimal,
     margin: Decimal = Decimal(1),
 ) -> Money | None:
@@ -209,7 +208,7 @@ def customer_clv(
     >>> c = Customer("c-1", Person("Phan Văn Tài"), created_at=t)
     >>> for i in range(4):
     ...     c = c.add_purchase(Purchase(f"o-{i}", t.replace(month=1 + 3 * i), Money(250_000)))
-    >>> customer_clv(c, datetime(2026, 1, 1, tzinfo=timezone.utc), lifespan_years=Decimal(5))
+    >>> customer_clv(c, as_of=datetime(2026, 1, 1, tzinfo=timezone.utc), lifespan_years=Decimal(5))
     Money('5000000', 'VND')
     """
     check_type("customer", customer, Customer)

@@ -44,9 +44,15 @@ from typing import TypeVar
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    require_aware,
+)
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 
 __all__ = [

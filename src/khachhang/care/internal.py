@@ -35,11 +35,17 @@ from datetime import date, datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    require_aware,
+)
 from khachhang.care.feedback import CsatSummary
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import InternalUnit, Scope
 from khachhang.labels import BilingualEnum
 from khachhang.parties import Organization
@@ -100,7 +106,7 @@ class InternalActivity:
     >>> from datetime import date
     >>> a = InternalActivity("kt", InternalActivityKind.TECHNICAL_SUPPORT, "Bảo trì",
     ...                      every_months=5, day=10)
-    >>> [d.isoformat() for d in a.dates(date(2026, 1, 1), date(2026, 12, 31))]
+    >>> [d.isoformat() for d in a.dates(start=date(2026, 1, 1), end=date(2026, 12, 31))]
     ['2026-04-10', '2026-09-10']
     """
 
@@ -120,7 +126,7 @@ class InternalActivity:
         if not 1 <= check_type("day", self.day, int) <= 28:
             raise ValidationError("day", "must be 1 to 28 (every month has it)")
 
-    def dates(self, start: date, end: date) -> Iterator[date]:
+    def dates(self, *, start: date, end: date) -> Iterator[date]:
         """The activity's dates from ``start`` to ``end``, both included (lazily)."""
         start, end = _window(start, end)
         every = self.every_months
@@ -214,7 +220,7 @@ class InternalCareProgram:
                 units.append((customer.id, party.internal_unit))
         out: list[InternalSession] = []
         for activity in self.activities:
-            days = list(activity.dates(start, end))
+            days = list(activity.dates(start=start, end=end))
             for customer_id, unit in units:
                 if unit in activity.units:
                     out.extend(

@@ -16,17 +16,17 @@ builds policies for loyal customers.
 ... )
 >>> c = Customer("c-1", Person("Vũ Thị Mai"), created_at=t)
 >>> c = c.add_purchase(Purchase("o-1", t, Money(6_500_000)))
->>> program.tier_for(c, datetime(2026, 6, 1, tzinfo=timezone.utc)).key
+>>> program.tier_for(c, as_of=datetime(2026, 6, 1, tzinfo=timezone.utc)).key
 'silver'
->>> program.tier_for(c, datetime(2027, 2, 1, tzinfo=timezone.utc)) is None  # window passed
+>>> program.tier_for(c, as_of=datetime(2027, 2, 1, tzinfo=timezone.utc)) is None  # window passed
 True
 >>> program.points_for(Money(6_500_000))
 650
 >>> ledger = PointsLedger("c-1").earn(650, at=t, expires_at=program.expiry(t), reference="o-1")
 >>> ledger = ledger.redeem(500, at=datetime(2026, 3, 1, tzinfo=timezone.utc), reference="r-1")
->>> ledger.balance(datetime(2026, 3, 1, tzinfo=timezone.utc))
+>>> ledger.balance(as_of=datetime(2026, 3, 1, tzinfo=timezone.utc))
 150
->>> ledger.balance(datetime(2027, 1, 10, tzinfo=timezone.utc))  # the rest expired
+>>> ledger.balance(as_of=datetime(2027, 1, 10, tzinfo=timezone.utc))  # the rest expired
 0
 >>> ledger.redeem(200, at=datetime(2026, 3, 2, tzinfo=timezone.utc))
 Traceback (most recent call last):
@@ -51,10 +51,11 @@ from khachhang._checks import (
     check_optional,
     check_type,
     clean_text,
+    require_aware,
 )
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import MAX_EVENTS, _instant, require_aware
+from khachhang.fsm import MAX_EVENTS, _instant
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 
@@ -252,7 +253,7 @@ class LoyaltyProgram:
         plus one month is 28 or 29 February)."""
         return _shifted(earned_at, "earned_at", relativedelta(months=self.expiry_months))
 
-    def spend(self, customer: Customer, as_of: datetime) -> Money:
+    def spend(self, customer: Customer, *, as_of: datetime) -> Money:
         """What ``customer`` spent in the window ending at ``as_of`` (start excluded)."""
         check_type("customer", customer, Customer)
         require_aware(as_of, "as_of")
@@ -262,9 +263,9 @@ class LoyaltyProgram:
         since = _shifted(as_of, "as_of", -self.window)
         return customer.spent(as_of, since=since)
 
-    def tier_for(self, customer: Customer, as_of: datetime) -> LoyaltyTier | None:
+    def tier_for(self, customer: Customer, *, as_of: datetime) -> LoyaltyTier | None:
         """The highest tier whose threshold the window's spend reaches; ``None`` below all."""
-        spent = self.spend(customer, as_of)
+        spent = self.spend(customer, as_of=as_of)
         reached = None
         for tier in self.tiers:
             if spent >= tier.min_spend:
@@ -429,27 +430,27 @@ class PointsLedger:
             InsufficientPointsError: the balance at ``at`` is smaller than ``points``.
         """
         entry = LedgerEntry(EntryKind.REDEEM, points, at, reference)
-        have = self.balance(at)
+        have = self.balance(as_of=at)
         if have < points:
             msg = f"balance is {have} at {at.isoformat()}, cannot redeem {points}"
             raise InsufficientPointsError("points", msg)
         return self._append(entry)
 
-    def balance(self, as_of: datetime) -> int:
+    def balance(self, *, as_of: datetime) -> int:
         """Points available at ``as_of``: earned, minus redeemed, minus expired."""
         require_aware(as_of, "as_of")
         return sum(points for _, points in _lots(self.entries, as_of))
 
-    def earned(self, as_of: datetime) -> int:
+    def earned(self, *, as_of: datetime) -> int:
         """All points earned up to ``as_of``."""
         as_of = _instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.EARN and e.at <= as_of)
 
-    def redeemed(self, as_of: datetime) -> int:
+    def redeemed(self, *, as_of: datetime) -> int:
         """All points redeemed up to ``as_of``."""
         as_of = _instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.REDEEM and e.at <= as_of)
 
-    def expired(self, as_of: datetime) -> int:
+    def expired(self, *, as_of: datetime) -> int:
         """Points that expired unused by ``as_of`` (earned − redeemed − balance)."""
-        return self.earned(as_of) - self.redeemed(as_of) - self.balance(as_of)
+        return self.earned(as_of=as_of) - self.redeemed(as_of=as_of) - self.balance(as_of=as_of)

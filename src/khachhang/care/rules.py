@@ -99,8 +99,8 @@ class LeapDay(BilingualEnum):
     """When someone born on 29 February is greeted in a common year.
 
     The default is 28 February: the greeting stays in the birth month and arrives
-    before the day rather than after it. Note that :meth:`Person.age_on
-    <khachhang.parties.Person.age_on>` counts the new year of age from 1 March, the
+    before the day rather than after it. Note that :meth:`Person.age
+    <khachhang.parties.Person.age>` counts the new year of age from 1 March, the
     legal reading; choose ``MARCH_1`` to greet on that day instead.
     """
 

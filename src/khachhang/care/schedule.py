@@ -73,7 +73,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text, shown
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_type,
+    clean_text,
+    require_aware,
+    shown,
+)
 from khachhang.care.channels import Channel, Reach, _reach
 from khachhang.care.rules import (
     Anniversary,
@@ -100,7 +107,6 @@ from khachhang.care.touchpoints import (
 )
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.parties import ContactPoint, Person
 
 if TYPE_CHECKING:
@@ -584,8 +590,8 @@ class _Run:
         utc = raw.astimezone(_UTC)
         local = utc.astimezone(zone)
         quiet = self.quiet
-        if quiet is not None and quiet.contains(local.time()):
-            local = quiet.move(local)
+        if quiet is not None and quiet.contains(at=local.time()):
+            local = quiet.move(at=local)
             utc = local.astimezone(_UTC)
         if self.lo <= utc < self.hi:
             return utc, local

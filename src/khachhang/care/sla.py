@@ -21,17 +21,18 @@ about the past gives the answer one would have had then.
 >>> c = Complaint("k-1", "c-1", Channel.EMAIL, "Sai hoá đơn", received_at=friday_3pm)
 >>> clock = policy.clock(c)
 >>> monday_11am = datetime(2026, 1, 12, 11, tzinfo=ICT)
->>> clock.elapsed(SlaMetric.FIRST_REPLY, monday_11am)    # 2 h Friday + 3 h Monday
+>>> clock.elapsed(SlaMetric.FIRST_REPLY, as_of=monday_11am)  # 2 h Friday + 3 h Monday
 datetime.timedelta(seconds=18000)
->>> clock.remaining(SlaMetric.FIRST_REPLY, monday_11am)  # negative: overdue
+>>> clock.remaining(SlaMetric.FIRST_REPLY, as_of=monday_11am)  # negative: overdue
 datetime.timedelta(days=-1, seconds=82800)
->>> [(b.metric.value, b.at.astimezone(ICT).isoformat()) for b in clock.breaches(monday_11am)]
+>>> late = clock.breaches(as_of=monday_11am)
+>>> [(b.metric.value, b.at.astimezone(ICT).isoformat()) for b in late]
 [('first_reply', '2026-01-12T10:00:00+07:00')]
->>> clock.escalation(SlaMetric.RESOLUTION, monday_11am)  # 5 h of 16 h: below 50 %
+>>> clock.escalation(SlaMetric.RESOLUTION, as_of=monday_11am)  # 5 h of 16 h: below 50 %
 EscalationLevel.NONE
 
 **A breach is never back-dated.** Its time is the instant the clock went past the target,
-and ``breaches(as_of)`` lists only breaches strictly before ``as_of``. A target met
+and ``breaches(as_of=...)`` lists only breaches strictly before ``as_of``. A target met
 exactly at closing time is exceeded only when work resumes (the next opening): nobody
 was working in between.
 
@@ -61,7 +62,7 @@ from typing import Protocol
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, clean_text
+from khachhang._checks import as_collection, check_items, check_type, clean_text, require_aware
 from khachhang.care.calendar import BusinessCalendar, _instant
 from khachhang.care.complaints import (
     AGENT_REPLIES,
@@ -71,7 +72,6 @@ from khachhang.care.complaints import (
     Priority,
 )
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 
 __all__ = [
@@ -277,7 +277,7 @@ class ServiceLevel:
 class _Ruler(Protocol):
     """Maps instants to positions on a clock (working time since some origin) and back."""
 
-    def pos(self, when: datetime) -> timedelta: ...
+    def pos(self, *, at: datetime) -> timedelta: ...
 
     def at(self, position: timedelta) -> datetime: ...
 
@@ -288,8 +288,8 @@ class _WallClock:
     __slots__ = ()
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
-    def pos(self, when: datetime) -> timedelta:
-        return when - self.epoch
+    def pos(self, *, at: datetime) -> timedelta:
+        return at - self.epoch
 
     def at(self, position: timedelta) -> datetime:
         return self.epoch + position
@@ -331,10 +331,10 @@ class _Timeline:
         if spells:
             self.ruler = clock.policy._ruler(c.received_at, as_of)
 
-    def pos(self, when: datetime) -> timedelta:
-        known = self._cache.get(when)
+    def pos(self, *, at: datetime) -> timedelta:
+        known = self._cache.get(at)
         if known is None:
-            known = self._cache[when] = self.ruler.pos(when)
+            known = self._cache[at] = self.ruler.pos(at=at)
         return known
 
 
@@ -397,7 +397,10 @@ class SlaClock:
         self, metric: SlaMetric, start: datetime, end: datetime, line: _Timeline
     ) -> timedelta:
         return sum(
-            (line.pos(b) - line.pos(a) for a, b in self._running(metric, start, end, line.spells)),
+            (
+                line.pos(at=b) - line.pos(at=a)
+                for a, b in self._running(metric, start, end, line.spells)
+            ),
             _ZERO,
         )
 
@@ -408,8 +411,8 @@ class SlaClock:
         at the instant after which the elapsed time exceeds the target."""
         left = target
         for a, b in self._running(metric, start, end, line.spells):
-            origin = line.pos(a)
-            span = line.pos(b) - origin
+            origin = line.pos(at=a)
+            span = line.pos(at=b) - origin
             if left < span:
                 return line.ruler.at(origin + left)
             left -= span
@@ -453,7 +456,7 @@ class SlaClock:
         """The policy's target for ``metric`` at this complaint's priority."""
         return self.policy.target(metric, self.complaint.priority)
 
-    def elapsed(self, metric: SlaMetric, as_of: datetime) -> timedelta:
+    def elapsed(self, metric: SlaMetric, *, as_of: datetime) -> timedelta:
         """Time on ``metric``'s clock at ``as_of`` (the latest cycle for next reply).
 
         Zero before arrival, while paused, outside working hours (business clock), and
@@ -462,17 +465,17 @@ class SlaClock:
         check_type("metric", metric, SlaMetric)
         return self._view(metric, self._line(as_of)).elapsed
 
-    def running(self, metric: SlaMetric, as_of: datetime) -> bool:
+    def running(self, metric: SlaMetric, *, as_of: datetime) -> bool:
         """Whether ``metric``'s clock is waiting for something at ``as_of`` (and not paused)."""
         check_type("metric", metric, SlaMetric)
         return self._view(metric, self._line(as_of)).running
 
-    def remaining(self, metric: SlaMetric, as_of: datetime) -> timedelta | None:
+    def remaining(self, metric: SlaMetric, *, as_of: datetime) -> timedelta | None:
         """``target - elapsed`` (negative when overdue); ``None`` without a target."""
         target = self.target(check_type("metric", metric, SlaMetric))
-        return None if target is None else target - self.elapsed(metric, as_of)
+        return None if target is None else target - self.elapsed(metric, as_of=as_of)
 
-    def breaches(self, as_of: datetime) -> tuple[Breach, ...]:
+    def breaches(self, *, as_of: datetime) -> tuple[Breach, ...]:
         """Every target exceeded strictly before ``as_of``, in time order."""
         line = self._line(as_of)
         found = []
@@ -482,12 +485,12 @@ class SlaClock:
                 found.extend(self._breaches(metric, cycles, line))
         return tuple(sorted(found, key=lambda b: (b.at, b.metric.value, b.cycle)))
 
-    def escalation(self, metric: SlaMetric, as_of: datetime) -> EscalationLevel:
+    def escalation(self, metric: SlaMetric, *, as_of: datetime) -> EscalationLevel:
         """The level a running clock has reached (see the module doc)."""
         check_type("metric", metric, SlaMetric)
         return self._level(metric, self._view(metric, self._line(as_of)))
 
-    def status(self, as_of: datetime) -> tuple[SlaStatus, ...]:
+    def status(self, *, as_of: datetime) -> tuple[SlaStatus, ...]:
         """One :class:`SlaStatus` per metric that has a target."""
         line = self._line(as_of)
         out = []

@@ -17,11 +17,10 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import attrs
 
-from khachhang._checks import check_key, check_type, clean_text
+from khachhang._checks import check_key, check_type, clean_text, require_aware
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.rules import Purpose
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [
@@ -184,9 +183,9 @@ class QuietHours:
     """Local hours with no contact; they may span midnight (the default, 21:00–08:00).
 
     >>> from datetime import datetime, timezone
-    >>> QuietHours().move(datetime(2026, 1, 5, 22, 30, tzinfo=timezone.utc))
+    >>> QuietHours().move(at=datetime(2026, 1, 5, 22, 30, tzinfo=timezone.utc))
     datetime.datetime(2026, 1, 6, 8, 0, tzinfo=datetime.timezone.utc)
-    >>> QuietHours(time(12), time(13, 30)).contains(time(13))
+    >>> QuietHours(time(12), time(13, 30)).contains(at=time(13))
     True
     """
 
@@ -199,43 +198,51 @@ class QuietHours:
         if self.start == self.end:
             raise ValidationError("end", "quiet hours must not be empty nor the whole day")
 
-    def contains(self, moment: time) -> bool:
-        """True if the local time ``moment`` is quiet."""
-        if type(moment) is not time or moment.tzinfo is not None:
-            _naive_time("moment", moment)
+    def contains(self, *, at: time) -> bool:
+        """True if the local time of day ``at`` is quiet."""
+        if type(at) is not time or at.tzinfo is not None:
+            _naive_time("at", at)
         if self.start < self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
+            return self.start <= at < self.end
+        return at >= self.start or at < self.end
 
-    def move(self, moment: datetime) -> datetime:
-        """``moment`` itself if allowed, else the end of its quiet hours (same tzinfo).
+    def move(self, *, at: datetime) -> datetime:
+        """``at`` itself if allowed, else the end of its quiet hours (same tzinfo).
 
-        The result is never earlier than ``moment``, also around DST changes: an end that
+        The result is never earlier than ``at``, also around DST changes: an end that
         does not exist that day (clocks going forward) moves forward by the gap, and an
-        end that occurs twice (clocks going back) is the occurrence after ``moment``.
+        end that occurs twice (clocks going back) is the occurrence after ``at``. When
+        the whole allowed window falls in the gap, the result is the next day's end.
 
         >>> from zoneinfo import ZoneInfo
         >>> berlin = ZoneInfo("Europe/Berlin")  # 02:00-03:00 is skipped on 29 March 2026
-        >>> QuietHours(time(0, 30), time(2, 30)).move(datetime(2026, 3, 29, 1, tzinfo=berlin))
+        >>> QuietHours(time(0, 30), time(2, 30)).move(at=datetime(2026, 3, 29, 1, tzinfo=berlin))
         datetime.datetime(2026, 3, 29, 3, 30, tzinfo=zoneinfo.ZoneInfo(key='Europe/Berlin'))
         """
-        check_type("moment", moment, datetime)
+        moment = check_type("at", at, datetime)
+        moved = self._move_once(moment)
+        if moved is not moment and self.contains(at=moved.time()):
+            # The allowed window fell in a DST gap: quiet again after the gap.
+            moved = self._move_once(moved)
+        return moved
+
+    def _move_once(self, moment: datetime) -> datetime:
         local = moment.time()
-        if not self.contains(local):
+        if not self.contains(at=local):
             return moment
         day = moment.date()
         if self.start > self.end and local >= self.start:
             if day == date.max:
-                raise ValidationError("moment", "the quiet hours end after the year 9999")
+                raise ValidationError("at", "the quiet hours end after the year 9999")
             day += _DAY
         zone = moment.tzinfo
         moved = datetime.combine(day, self.end, tzinfo=zone)
         if zone is None or moment.utcoffset() is None:
             return moved
         try:
-            at = moment.astimezone(_UTC)
+            utc = moment.astimezone(_UTC)
             settled = moved.astimezone(_UTC)
-            if settled < at:  # a repeated local time: take its second occurrence
+            if settled < utc:  # a repeated local time: take its second occurrence
                 settled = moved.replace(fold=1).astimezone(_UTC)
             return settled.astimezone(zone)
         except OverflowError:  # at the calendar's very ends: keep the wall-clock time

@@ -31,9 +31,8 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import check_type
+from khachhang._checks import check_type, require_aware
 from khachhang.customers import Customer
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldKind, FieldRegistry
@@ -142,7 +141,7 @@ def _compiled(rule: Rule, as_of: datetime, registry: FieldRegistry | None) -> _C
     return compiled
 
 
-def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
+def predicate(rule: Rule, *, as_of: datetime, registry: FieldRegistry | None = None) -> Predicate:
     """The compiled ``customer -> bool`` test for ``rule`` at ``as_of`` (TRUE selects).
 
     Compiled once per rule, registry and ``as_of``; the last :data:`CACHE_SIZE`
@@ -152,7 +151,7 @@ def predicate(rule: Rule, as_of: datetime, registry: FieldRegistry | None = None
     >>> from khachhang import Customer, Person
     >>> from khachhang.segmentation.rules import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    >>> buyers = predicate(F.orders > 0, t)
+    >>> buyers = predicate(F.orders > 0, as_of=t)
     >>> [buyers(c) for c in [Customer("c-1", Person("An"), created_at=t)]]
     [False]
     """
@@ -230,7 +229,7 @@ def _compile(rule: Rule, reg: FieldRegistry, as_of: datetime, want: bool) -> Pre
     if isinstance(rule, Const):
         return _always if rule.value is want else _never
     field = reg[rule.field]  # type: ignore[attr-defined]
-    get = field.bind(as_of)
+    get = field.bind(as_of=as_of)
     if isinstance(rule, IsNull):
         if field.kind.is_set:
             return _never if want is not rule.negated else _always

@@ -39,10 +39,9 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text
+from khachhang._checks import as_collection, check_type, clean_text, require_aware
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import RuleError, ValidationError
-from khachhang.fsm import require_aware
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import MONEY_CONTEXT, Money
@@ -163,7 +162,7 @@ class Field:
         """The description in ``lang``."""
         return self.label_vi if check_lang(lang) == "vi" else self.label_en
 
-    def bind(self, as_of: datetime) -> Callable[[Customer], Any]:
+    def bind(self, *, as_of: datetime) -> Callable[[Customer], Any]:
         """A one-argument reader for ``as_of`` (the fast path when the field has one)."""
         require_aware(as_of, "as_of")
         if self.binder is not None:

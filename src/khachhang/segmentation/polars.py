@@ -39,10 +39,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     _msg = "the Polars backend needs polars: pip install 'khachhang[polars]'"
     raise ImportError(_msg) from exc
 
-from khachhang._checks import check_items, check_type
+from khachhang._checks import check_items, check_type, require_aware
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
@@ -177,7 +176,7 @@ def customers_to_frame(
 
 
 def _read(field: Field, book: Sequence[Customer], as_of: datetime) -> list[Any]:
-    read = field.bind(as_of)
+    read = field.bind(as_of=as_of)
     return [read(c) for c in book]
 
 

@@ -49,10 +49,16 @@ from datetime import datetime
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    require_aware,
+)
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import MONEY_CONTEXT, Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY
@@ -363,9 +369,9 @@ def rfm_scores(
     if cut_points is not None and cut_points.bins != bins:
         raise ValidationError("cut_points", f"{cut_points.bins - 1} cut points for {bins} bins")
     book = list(check_items("customers", as_collection("customers", customers), Customer))
-    recency = DEFAULT_REGISTRY["recency_days"].bind(as_of)
-    orders = DEFAULT_REGISTRY["orders"].bind(as_of)
-    spent = DEFAULT_REGISTRY["total_spent"].bind(as_of)
+    recency = DEFAULT_REGISTRY["recency_days"].bind(as_of=as_of)
+    orders = DEFAULT_REGISTRY["orders"].bind(as_of=as_of)
+    spent = DEFAULT_REGISTRY["total_spent"].bind(as_of=as_of)
     raw: list[tuple[str, int | None, int, Money]] = []
     currencies: set[str] = set()
     for customer in book:

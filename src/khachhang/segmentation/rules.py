@@ -207,7 +207,7 @@ class Rule:
                 return result
         from khachhang.segmentation.evaluate import predicate
 
-        return predicate(self, as_of, reg)(customer)
+        return predicate(self, as_of=as_of, registry=reg)(customer)
 
     def compile(
         self, *, as_of: datetime, registry: FieldRegistry | None = None
@@ -223,7 +223,7 @@ class Rule:
         """
         from khachhang.segmentation.evaluate import predicate
 
-        return predicate(self, as_of, registry)
+        return predicate(self, as_of=as_of, registry=registry)
 
     def explain(
         self, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None

@@ -35,11 +35,11 @@ from khachhang._checks import (
     check_key,
     check_type,
     clean_text,
+    require_aware,
     shown,
 )
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import CURRENCIES, Money
 from khachhang.segmentation.evaluate import predicate
@@ -120,7 +120,7 @@ class Segment:
     ) -> bool:
         """True when the segment's rule is TRUE for ``customer`` at ``as_of``."""
         check_type("customer", customer, Customer)
-        return predicate(self.rule, as_of, registry)(customer)
+        return predicate(self.rule, as_of=as_of, registry=registry)(customer)
 
     # -- notebook views (khachhang.views) ----------------------------------------------
     def to_html(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
@@ -308,7 +308,7 @@ def _currency_reader(field: Field, as_of: datetime) -> Callable[[Customer], str 
             return None if value is None else value[1]
 
         return from_pair
-    read = field.bind(as_of)
+    read = field.bind(as_of=as_of)
 
     def from_money(customer: Customer) -> str | None:
         value = read(customer)
@@ -452,7 +452,7 @@ class Segmenter:
 
     def _tests(self, as_of: datetime, registry: FieldRegistry | None) -> list[tuple[str, Any]]:
         require_aware(as_of, "as_of")
-        return [(s.key, predicate(s.rule, as_of, registry)) for s in self.segments]
+        return [(s.key, predicate(s.rule, as_of=as_of, registry=registry)) for s in self.segments]
 
     def assign(
         self,

@@ -41,9 +41,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     _msg = "the SQL backend needs sqlglot: pip install 'khachhang[sql]'"
     raise ImportError(_msg) from exc
 
-from khachhang._checks import check_type, shown
+from khachhang._checks import check_type, require_aware, shown
 from khachhang.errors import RuleError
-from khachhang.fsm import require_aware
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
 from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window

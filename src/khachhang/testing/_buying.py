@@ -437,14 +437,15 @@ def visits() -> SearchStrategy[Visit]:
 # --- the state machine ---------------------------------------------------------------------
 
 
-def payloads(at: datetime) -> SearchStrategy[Payload]:
-    """Any stage data or note as of ``at``: valid values, often wrong for the stage (a
+def payloads(*, as_of: datetime) -> SearchStrategy[Payload]:
+    """Any stage data or note as of ``as_of``: valid values, often wrong for the stage (a
+    proposal may already have expired), to throw at a process and see it refuse.
 
-    Example: ``@given(payloads())``.
-    proposal may already have expired), to throw at a process and see it refuse."""
+    Example: ``@given(payloads(as_of=t))``.
+    """
     return st.one_of(
         candidate_lists(),
-        proposals(received=at - timedelta(days=1)),
+        proposals(received=as_of - timedelta(days=1)),
         selections(),
         orders(),
         reviews(),
@@ -538,7 +539,7 @@ class BuyingProcessMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def advance(self, data: st.DataObject) -> None:
         at = self._now(data, back=True)
-        payload = data.draw(st.none() | payloads(at), label="data")
+        payload = data.draw(st.none() | payloads(as_of=at), label="data")
         self._try(lambda p: p.advance(at=at, data=payload))
 
     @precondition(lambda self: self.process is not None and self.process.status is Status.OPEN)
@@ -564,7 +565,7 @@ class BuyingProcessMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def record(self, data: st.DataObject) -> None:
         at = self._now(data, back=True)
-        payload = data.draw(payloads(at), label="data")
+        payload = data.draw(payloads(as_of=at), label="data")
         self._try(lambda p: p.record(payload, at=at))
 
     @rule(data=st.data(), stage=st.sampled_from(Stage), reason=st.sampled_from(["", "Đổi spec"]))

@@ -479,7 +479,7 @@ def _ledger(draw: st.DrawFn, max_entries: int) -> PointsLedger:
     at = draw(_received())
     for i in range(draw(st.integers(0, max_entries))):
         at = at + draw(_GAPS) + timedelta(days=draw(st.integers(0, 120)))
-        have = ledger.balance(at)
+        have = ledger.balance(as_of=at)
         if have and draw(st.booleans()):
             ledger = ledger.redeem(draw(st.integers(1, have)), at=at, reference=f"r-{i}")
         else:

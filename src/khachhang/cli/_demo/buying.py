@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from khachhang._checks import require_aware
 from khachhang.buying.data import Candidates, InfluenceNote, Order, Proposal, Review, Selection
 from khachhang.buying.process import BuyingProcess
 from khachhang.buying.stages import BuyClass, Influence, Stage
 from khachhang.customers import Customer, LineItem
-from khachhang.fsm import require_aware
 from khachhang.kinds import Market
 from khachhang.labels import check_lang
 from khachhang.money import Money

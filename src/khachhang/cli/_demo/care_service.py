@@ -175,7 +175,7 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
             f" · {complaint.status.label(code)}"
         )
         clock = DEMO_POLICY.clock(complaint)
-        for status in clock.status(as_of):
+        for status in clock.status(as_of=as_of):
             never_started = not (status.elapsed or status.running or status.breached_at)
             if status.metric is SlaMetric.NEXT_REPLY and never_started:
                 continue
