@@ -84,13 +84,36 @@ NOT_STRATEGIES = {"generated_check", "BuyingProcessMachine"}
 
 def test_every_public_strategy_is_exported_documented_and_typed() -> None:
     """Each name in __all__ resolves, has a docstring with an example and a return type."""
-    assert set(kt.__all__) == set(kt._SOURCES)
     for name in kt.__all__:
         strategy = getattr(kt, name)
         doc = inspect.getdoc(strategy) or ""
         assert "Example" in doc, name
         if name not in NOT_STRATEGIES:
             assert "SearchStrategy" in str(inspect.signature(strategy).return_annotation), name
+
+
+def test_the_face_is_the_union_of_what_its_modules_list_once() -> None:
+    """khachhang.testing lists no name itself: its face is its modules' __all__, disjoint."""
+    listed = [n for m in kt._MODULES for n in importlib.import_module(m).__all__]
+    assert sorted(listed) == sorted(set(listed)) == kt.__all__
+
+
+def test_every_strategy_the_hook_registers_is_public() -> None:
+    """What st.from_type draws for a model, a user can also draw by name."""
+    named = {name for models in _MODELS.values() for pairs in models.values() for _, name in pairs}
+    assert named <= set(kt.__all__)
+    for strategies, models in _MODELS.items():
+        module = importlib.import_module(strategies)
+        for pairs in models.values():
+            assert {name for _, name in pairs} <= set(module.__all__), strategies
+
+
+def test_an_unknown_name_is_refused_without_importing_the_strategies() -> None:
+    """A dunder probe (doctest's __test__) or a typo raises AttributeError naming it."""
+    with pytest.raises(AttributeError, match="'__test__'"):
+        kt.__getattr__("__test__")
+    with pytest.raises(AttributeError, match="'custmers'"):
+        kt.__getattr__("custmers")
 
 
 def test_the_strategies_import_in_a_fresh_interpreter_without_warnings() -> None:
