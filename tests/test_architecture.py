@@ -58,3 +58,32 @@ def test_no_core_module_imports_io_or_randomness(path: Path) -> None:
 def test_the_clock_check_would_catch_a_clock_read() -> None:
     tree = ast.parse("from datetime import datetime\nx = datetime.now()\n")
     assert ("datetime", "now", 2) in _calls(tree)
+
+
+def _type_checking_imports(path: Path) -> dict[str, str]:
+    """Name -> module, for the imports under ``if TYPE_CHECKING:`` of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: node.module or ""
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def test_the_package_face_is_one_list_that_the_type_checker_sees_whole() -> None:
+    """khachhang's __all__ is the list; what mypy imports names it, and each name resolves
+    to the very object of the module mypy takes it from."""
+    import importlib
+
+    import khachhang
+
+    typed = _type_checking_imports(SRC / "__init__.py")
+    assert sorted(typed) == sorted(set(khachhang.__all__) - {"__version__"})
+    for name, module in typed.items():
+        assert getattr(khachhang, name) is getattr(importlib.import_module(module), name), name
+    with pytest.raises(AttributeError, match="'Custmer'"):
+        khachhang.__getattr__("Custmer")
