@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.care import (
     Anniversary,
@@ -366,7 +367,7 @@ def _schedule(plan: CarePlan, book: list[Customer], window: Window) -> list[Any]
     return list(plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}))
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(scenarios())
 def test_the_schedule_keeps_its_guarantees(
     scenario: tuple[CarePlan, list[Customer], Window],
@@ -399,7 +400,7 @@ def test_the_schedule_keeps_its_guarantees(
     assert kept == list(again)
 
 
-@settings(max_examples=12)
+@settings(max_examples=scaled(12))
 @given(scenarios(), st.sampled_from(ContactChannel))
 def test_withdrawing_consent_removes_the_channel_from_the_plan(
     scenario: tuple[CarePlan, list[Customer], Window], withdrawn: ContactChannel
@@ -427,7 +428,7 @@ def test_withdrawing_consent_removes_the_channel_from_the_plan(
     }
 
 
-@settings(max_examples=12)
+@settings(max_examples=scaled(12))
 @given(scenarios(), st.integers(1, 60))
 def test_windows_cut_at_local_midnight_tile(
     scenario: tuple[CarePlan, list[Customer], Window], day: int
@@ -470,14 +471,14 @@ PLAN_MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 
 
 @pytest.mark.parametrize(("cls", "strategy"), PLAN_MODELS, ids=lambda v: getattr(v, "__name__", ""))
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(data=st.data())
 def test_plan_models_round_trip(cls: type[Any], strategy: Any, data: st.DataObject) -> None:
     value = data.draw(strategy)
     assert from_dict(to_dict(value), cls) == value
 
 
-@settings(max_examples=5)
+@settings(max_examples=scaled(5))
 @given(data=st.data())
 def test_registered_strategies_reach_from_type(data: st.DataObject) -> None:
     kc.register_types()
@@ -550,7 +551,7 @@ def test_hours_after_a_purchase_are_elapsed_time_across_a_dst_change() -> None:
 DST_DAYS = st.sampled_from([SPRING, AUTUMN, date(2027, 3, 28), date(2027, 10, 31)])
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(
     kc.quiet_hours(),
     DST_DAYS,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang.care.calendar import MON_SAT, BusinessCalendar
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
@@ -30,13 +31,8 @@ from khachhang.care.sla import (
 )
 from khachhang.errors import ConversionError, TransitionError, ValidationError
 from khachhang.serde import from_dict, to_dict
-from khachhang.testing._care_service import (
-    TET_2026,
-    business_calendars,
-    complaints,
-    service_levels,
-)
-from khachhang.testing._strategies import aware_datetimes
+from khachhang.testing import aware_datetimes, business_calendars, complaints, service_levels
+from khachhang.testing._care_service import TET_2026
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
@@ -119,7 +115,7 @@ def test_a_bad_calendar_is_refused_with_the_field_named() -> None:
 
 
 # --- the calendar: laws -------------------------------------------------------------------
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, GAPS, GAPS)
 def test_business_time_adds_up_and_never_beats_the_wall_clock(
     cal: BusinessCalendar, a: datetime, g1: timedelta, g2: timedelta
@@ -130,7 +126,7 @@ def test_business_time_adds_up_and_never_beats_the_wall_clock(
     assert timedelta(0) <= ac <= c - a
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, st.integers(0, 80 * 60).map(lambda m: m * MIN))
 def test_add_lands_where_exactly_that_much_business_time_has_passed(
     cal: BusinessCalendar, start: datetime, amount: timedelta
@@ -140,7 +136,7 @@ def test_add_lands_where_exactly_that_much_business_time_has_passed(
     assert amount == timedelta(0) or cal.business_time(start, end - MIN) < amount
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, st.floats(0, 1))
 def test_no_business_time_passes_outside_working_hours(
     cal: BusinessCalendar, start: datetime, share: float
@@ -302,7 +298,7 @@ def test_a_bad_policy_is_refused() -> None:
 MONOTONE = (SlaMetric.FIRST_REPLY, SlaMetric.RESOLUTION)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS, st.sampled_from(MONOTONE))
 def test_elapsed_never_decreases_and_never_beats_calendar_time(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta, metric: SlaMetric
@@ -315,7 +311,7 @@ def test_elapsed_never_decreases_and_never_beats_calendar_time(
     assert clock.elapsed(metric, b) <= wall.elapsed(metric, b) <= b - c.received_at
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS)
 def test_a_paused_clock_stands_still(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta
@@ -330,7 +326,7 @@ def test_a_paused_clock_stands_still(
         assert not clock.running(metric, a)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS)
 def test_breaches_are_never_back_dated(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta
@@ -344,7 +340,7 @@ def test_breaches_are_never_back_dated(
     assert all(breach.at < b for breach in late)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, st.sampled_from(MONOTONE))
 def test_a_breach_is_listed_exactly_when_the_target_is_exceeded(
     policy: ServiceLevel, c: Complaint, gap: timedelta, metric: SlaMetric
@@ -369,7 +365,7 @@ def test_the_clock_ignores_events_after_as_of() -> None:
     assert clock.elapsed(SlaMetric.RESOLUTION, at(2026, 3, 2, 8)) == timedelta(0)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(mode=ClockMode.BUSINESS), complaints(max_moves=0), st.floats(0, 1))
 def test_a_complaint_that_arrives_after_hours_has_no_time_on_its_clock_until_opening(
     policy: ServiceLevel, c: Complaint, share: float

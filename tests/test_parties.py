@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang import _provinces
 from khachhang.errors import ValidationError
 from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
@@ -175,7 +176,7 @@ def test_an_unknown_phone_region_is_refused() -> None:
     assert info.value.path == "region"
 
 
-@settings(max_examples=200)
+@settings(max_examples=scaled(200))
 @given(vn_mobiles())
 def test_building_a_phone_again_from_its_value_gives_an_equal_object(number: str) -> None:
     """Construction is idempotent: ContactPoint(kind, p.value) == p."""
@@ -273,7 +274,7 @@ def test_an_accepted_email_is_the_same_text_up_to_composition(local: str, domain
     assert got == unicodedata.normalize("NFC", written)
 
 
-@settings(max_examples=200)
+@settings(max_examples=scaled(200))
 @given(emails())
 def test_building_an_email_again_from_its_value_gives_an_equal_object(address: str) -> None:
     """Construction is idempotent for e-mails, and normalisation is a projection."""
@@ -570,7 +571,7 @@ def test_a_non_string_province_is_a_validation_error() -> None:
     assert info.value.path == "province"
 
 
-@settings(max_examples=300)
+@settings(max_examples=scaled(300))
 @given(st.text(max_size=30))
 def test_province_lookup_never_raises_anything_but_validation_error(text: str) -> None:
     """Arbitrary text either resolves to a canonical name or raises ValidationError."""

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang import serde
 from khachhang._checks import as_collection, clean_text
 from khachhang.customers import Customer
@@ -99,7 +100,7 @@ def _outcome(conv: Any, data: Any) -> tuple[str, Any]:
         return ("error", serde._problems(exc))
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(customers())
 def test_shortcuts_build_what_the_generated_hooks_build(customer: Customer) -> None:
     """On valid data, the converter with shortcuts builds what the reference builds."""
@@ -110,7 +111,7 @@ def test_shortcuts_build_what_the_generated_hooks_build(customer: Customer) -> N
     assert from_json(to_json(customer), Customer) == customer
 
 
-@settings(max_examples=150)
+@settings(max_examples=scaled(150))
 @given(customers(), st.data())
 def test_shortcuts_refuse_what_the_generated_hooks_refuse_with_the_same_report(
     customer: Customer, data: st.DataObject

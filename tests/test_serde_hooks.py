@@ -15,6 +15,7 @@ import cattrs
 import pytest
 from hypothesis import given, settings
 
+from conftest import scaled
 from khachhang import serde
 from khachhang.customers import Customer, LineItem, Purchase
 from khachhang.errors import ConversionError, ValidationError
@@ -111,7 +112,7 @@ def test_a_registered_hook_is_used_by_from_dict_and_from_json_for_nested_values(
     assert from_json(to_json(customer), Customer) == customer  # the library's form again
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(customers())
 def test_every_customer_round_trips_through_an_applications_hooks(customer: Customer) -> None:
     """The round-trip law holds with an application's hooks for nested types."""

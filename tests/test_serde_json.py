@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError
 from khachhang.parties import Person
@@ -71,7 +72,7 @@ def _with_repeat(value: Any, target: dict[str, Any], key: str, again: Any) -> An
     return value
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(customers(), st.data())
 def test_a_key_written_twice_anywhere_is_refused_with_its_path(
     customer: Customer, data: st.DataObject

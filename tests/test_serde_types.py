@@ -11,6 +11,7 @@ import cattrs
 import pytest
 from hypothesis import given, settings
 
+from conftest import scaled
 from khachhang import serde
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError, ValidationError
@@ -62,7 +63,7 @@ def _is_json(value: object) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(customers())
 def test_to_dict_gives_json_data_only(customer: Customer) -> None:
     """What the type says holds at run time: str keys, lists, strings, numbers."""

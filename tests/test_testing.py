@@ -17,12 +17,13 @@ from pathlib import Path
 import attrs
 import phonenumbers
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from stdnum.vn import mst as stdnum_mst
 
 import khachhang.testing as kt
+from conftest import SLOW_EXAMPLES, scaled
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.fsm import Event
 from khachhang.kinds import (
@@ -476,7 +477,9 @@ def test_the_setup_hook_lets_from_type_build_every_model() -> None:
     """
     _hypothesis_setup_hook()
 
-    @settings(max_examples=20)  # a smoke test of the wiring; the strategies are tested above
+    @settings(
+        max_examples=scaled(20)
+    )  # a smoke test of the wiring; the strategies are tested above
     @given(
         st.from_type(Customer),
         st.tuples(
@@ -579,7 +582,7 @@ def test_the_hook_teaches_from_type_the_package_models(target: str) -> None:
     module, _, name = target.partition(":")
     cls = getattr(importlib.import_module(module), name)
 
-    @settings(max_examples=5, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=scaled(5), suppress_health_check=SLOW_EXAMPLES)
     @given(st.from_type(cls))
     def check(value: object) -> None:
         assert isinstance(value, cls)
