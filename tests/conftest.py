@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 
@@ -57,6 +58,9 @@ def scaled(examples: int) -> int:
 UTC = timezone.utc
 ICT = timezone(timedelta(hours=7))
 """Vietnam time as a fixed offset (UTC+7, no daylight saving)."""
+
+HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Vietnam time as the IANA zone."""
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 """A Monday morning: the start of most tests' stories."""

@@ -16,7 +16,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import HO_CHI_MINH as VN
+from conftest import UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.care import (
     Anniversary,
@@ -45,9 +46,7 @@ from khachhang.serde import from_dict, to_dict
 from khachhang.testing import _care as kc
 from khachhang.testing import aware_datetimes, customers
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
 SPRING = date(2026, 3, 29)  # Berlin: 02:00 CET -> 03:00 CEST (01:00 UTC)
 AUTUMN = date(2026, 10, 25)  # Berlin: 03:00 CEST -> 02:00 CET (01:00 UTC)
 JAN = datetime(2026, 1, 1, tzinfo=VN)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as ICT
 from conftest import scaled
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
@@ -26,7 +26,6 @@ from khachhang.fsm import Event
 from khachhang.serde import from_dict, to_dict
 from khachhang.testing import complaints
 
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 T = datetime(2026, 3, 2, 9, tzinfo=ICT)
 H = timedelta(hours=1)
 S = ComplaintStatus

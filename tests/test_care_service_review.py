@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import HO_CHI_MINH as ICT
+from conftest import UTC, scaled
 from khachhang.care import calendar as calendar_module
 from khachhang.care.calendar import BusinessCalendar, _SlowRuler
 from khachhang.care.channels import Channel
@@ -51,8 +52,6 @@ from khachhang.testing import _care_service as strategies
 from khachhang.testing import aware_datetimes, business_calendars, internal_activities
 from khachhang.testing._care_service import TET_2026
 
-UTC = timezone.utc
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 DAY = timedelta(days=1)
 VN = BusinessCalendar(holidays=TET_2026)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as ICT
 from conftest import scaled
 from khachhang.care.calendar import MON_SAT, BusinessCalendar
 from khachhang.care.channels import Channel
@@ -34,7 +34,6 @@ from khachhang.serde import from_dict, to_dict
 from khachhang.testing import aware_datetimes, business_calendars, complaints, service_levels
 from khachhang.testing._care_service import TET_2026
 
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
 DAY = timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ICT as VN
 from conftest import scaled
 from khachhang.care import (
     POST_SALE,
@@ -39,7 +40,6 @@ from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import _care as kc
 from khachhang.testing import aware_datetimes, contact_points
 
-VN = timezone(timedelta(hours=7))
 T0 = datetime(2026, 3, 2, 9, tzinfo=VN)
 
 

@@ -52,7 +52,7 @@ def test_the_strategies_need_nothing_but_the_core_and_hypothesis() -> None:
         "from hypothesis import given, settings\n"
         "from khachhang.testing import customers\n"
         "seen = []\n"
-        "@settings(max_examples=scaled(5), database=None)\n"
+        "@settings(max_examples=5, database=None)\n"
         "@given(customers())\n"
         "def draw(customer):\n"
         "    seen.append(customer.id)\n"

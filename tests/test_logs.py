@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import khachhang.care.loyalty as loyalty_module
 import khachhang.fsm as fsm_module
-from conftest import SLOW_EXAMPLES, scaled
+from conftest import SLOW_EXAMPLES, T0, UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import BUYING, BuyClass, BuyingProcess, Stage
 from khachhang.care.channels import Channel
@@ -34,9 +34,7 @@ from khachhang.testing import _care_service as ks
 from khachhang.testing import customers
 
 T = TypeVar("T")
-UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
-T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 _SLOW = settings(max_examples=scaled(40), deadline=None, suppress_health_check=SLOW_EXAMPLES)
 
 

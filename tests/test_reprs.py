@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import MARCH_MONDAY as T0
 from conftest import SLOW_EXAMPLES, scaled
 from khachhang import Customer, Money, Organization, Person
 from khachhang.buying import BuyClass, BuyingProcess, Stage
@@ -56,7 +57,6 @@ from khachhang.testing import (
     workflow_runs,
 )
 
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 VOID = frozenset({"br"})
 TAGS = frozenset(
     {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul", "li", "b", "small"}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import T0
 from khachhang import (
     Address,
     BusinessCategory,
@@ -35,7 +36,6 @@ from khachhang.report import BookSummary, render_summary, summarize
 from khachhang.sample import SAMPLE_AS_OF, SAMPLE_SEED, sample_book
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import AS_OFS, UTC, scaled
+from conftest import NEW_YEAR as T0
 from khachhang import Customer, Money, Organization, Person
 from khachhang.customers import Purchase
 from khachhang.errors import ConversionError, RuleError, ValidationError
@@ -46,11 +47,8 @@ from khachhang.segmentation import (
 )
 from khachhang.segmentation.evaluate import predicate
 from khachhang.serde import from_dict, from_json, to_dict, to_json
-from khachhang.testing import aware_datetimes, customers, rules
+from khachhang.testing import customers, rules
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
 BOOKS = customers(max_purchases=4)
 
 

@@ -27,7 +27,8 @@ import sqlglot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import WHOLE_BOOKS, scaled
+from conftest import NEW_YEAR as T0
+from conftest import UTC, WHOLE_BOOKS, scaled
 from khachhang import Customer, Money, Organization, Person, Purchase
 from khachhang.errors import RuleError, ValidationError
 from khachhang.kinds import Lifecycle, PartyType, Role, Scope
@@ -68,8 +69,6 @@ from khachhang.segmentation.sql import (
 from khachhang.testing import aware_datetimes, customers, rules, segmenters
 from khachhang.testing._strategies import OFFSETS
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2026, 11, 1, tzinfo=timezone(timedelta(hours=7)))
 TABLE = "book"
 

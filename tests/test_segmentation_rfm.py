@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import NEW_YEAR as T0
+from conftest import UTC, scaled
 from khachhang import Customer, Money, Person
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
@@ -26,8 +27,6 @@ from khachhang.segmentation.rfm import (
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import customers, rfm_cut_points, rfm_grids, rfm_results
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2036, 12, 31, tzinfo=UTC)  # after every generated purchase
 BOOKS = st.lists(customers(max_purchases=3), max_size=8)
 

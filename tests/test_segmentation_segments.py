@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import AS_OFS, scaled
+from conftest import NEW_YEAR as T0
 from khachhang import Customer, Money, Organization, Person
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
@@ -32,7 +33,6 @@ from khachhang.segmentation.standard import (
 )
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import (
-    aware_datetimes,
     currency_gaps,
     customers,
     generated_check,
@@ -42,9 +42,6 @@ from khachhang.testing import (
 )
 from khachhang.testing._segmentation import register_types
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
 BOOKS = st.lists(customers(max_purchases=3), max_size=6)
 
 

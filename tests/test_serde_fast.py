@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import sys
 import unicodedata
-from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import T0 as _T0
 from conftest import scaled
 from khachhang import serde
 from khachhang._checks import as_collection, clean_text
@@ -31,8 +31,6 @@ from khachhang.money import CURRENCIES, Money
 from khachhang.parties import Person, normalize_email
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import customers
-
-_T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 # Leaves a mutation may put anywhere in a valid document: wrong types, edge values,
 # text that needs cleaning or is invalid, amounts with too many digits.

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 import cattrs
 import pytest
 from hypothesis import given, settings
 
-from conftest import scaled
+from conftest import T0, scaled
 from khachhang import serde
 from khachhang.customers import Customer, LineItem, Purchase
 from khachhang.errors import ConversionError, ValidationError
@@ -23,8 +23,6 @@ from khachhang.money import Money
 from khachhang.parties import Person
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 @contextmanager

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import scaled
+from conftest import T0, scaled
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError
 from khachhang.parties import Person
 from khachhang.serde import from_json, to_dict, to_json
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 def _customer() -> Customer:

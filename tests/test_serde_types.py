@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import cattrs
 import pytest
 from hypothesis import given, settings
 
-from conftest import scaled
+from conftest import T0, scaled
 from khachhang import serde
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError, ValidationError
@@ -21,8 +20,6 @@ from khachhang.money import Money
 from khachhang.parties import Person
 from khachhang.serde import JSONValue, from_dict, from_json, to_dict, to_json
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 _USES = """
 from typing import Any, assert_type

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import WHOLE_BOOKS, scaled
+from conftest import UTC, WHOLE_BOOKS, scaled
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,6 @@ from khachhang.segmentation.segments import Segmenter  # noqa: E402
 from khachhang.testing import aware_datetimes, customers, rules, segmenters  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "spark_segments.py"
-UTC = timezone.utc
 
 
 def _load_example() -> ModuleType:

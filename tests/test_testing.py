@@ -23,7 +23,7 @@ from hypothesis.errors import InvalidArgument
 from stdnum.vn import mst as stdnum_mst
 
 import khachhang.testing as kt
-from conftest import SLOW_EXAMPLES, scaled
+from conftest import SLOW_EXAMPLES, UTC, scaled
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.fsm import Event
 from khachhang.kinds import (
@@ -68,7 +68,6 @@ from khachhang.testing._hook import _MODELS, _hypothesis_setup_hook
 
 HOOK = "khachhang.testing._hook:_hypothesis_setup_hook"
 TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
-UTC = timezone.utc
 
 
 def revalidates(value: object) -> None:

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import khachhang
-from conftest import SLOW_EXAMPLES, scaled
+from conftest import SLOW_EXAMPLES, T0, scaled
 from khachhang.errors import KhachHangError, RuleError, ValidationError
 from khachhang.money import Money
 from khachhang.segmentation import DEFAULT_REGISTRY, RFMGridSegment, RFMScore
@@ -146,7 +146,6 @@ def test_a_text_field_refuses_nul_and_lone_surrogates(
 
 # --- keys are opaque, names are normalised --------------------------------------------
 
-T0 = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.timezone.utc)
 keys = st.text(
     st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1, max_size=40
 ).filter(lambda s: not s.isspace())
