@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import scaled
 from khachhang import _provinces
+from khachhang._vocabulary import MOBILE_PREFIXES
 from khachhang.errors import ValidationError
 from khachhang.kinds import BusinessCategory, InternalUnit, PartyType
 from khachhang.parties import (
@@ -36,15 +37,6 @@ from khachhang.parties import (
 )
 
 HCMC = "TP. Hồ Chí Minh"
-
-# Mobile prefixes phonenumbers (9.x metadata) accepts for every 7-digit subscriber number:
-# Viettel 086, 096-098, 032-039; MobiFone 090, 093, 070, 076-079; VinaPhone 088, 091, 094,
-# 081-085. (089 and 099 are only partly allocated in the metadata, so they are left out.)
-MOBILE_PREFIXES = (
-    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039",
-    "090", "093", "070", "076", "077", "078", "079",
-    "088", "091", "094", "081", "082", "083", "084", "085",
-)  # fmt: skip
 
 
 def vn_mobiles() -> st.SearchStrategy[str]:

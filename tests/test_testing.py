@@ -24,6 +24,7 @@ from stdnum.vn import mst as stdnum_mst
 
 import khachhang.testing as kt
 from conftest import SLOW_EXAMPLES, UTC, scaled
+from khachhang._vocabulary import BUSINESS_FORMS, FAMILY_NAMES
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.fsm import Event
 from khachhang.kinds import (
@@ -223,7 +224,7 @@ def test_persons_have_vietnamese_names_that_fit_their_gender(
     """Family name first, one or two middle names, a given name; gender as asked."""
     gender, person = pair
     family, *middles, given_name = person.full_name.split(" ")
-    assert family in vocab.FAMILY_NAMES
+    assert family in FAMILY_NAMES
     assert 1 <= len(middles) <= 2
     if gender is not None:
         assert person.gender is gender
@@ -252,7 +253,8 @@ ORG_TYPES = [t for t in PartyType if t.is_organization]
 def test_organizations_have_the_type_asked_for_and_a_fitting_name_and_category(
     pair: tuple[PartyType, Organization],
 ) -> None:
-    """Companies are 'Công ty ...', agencies 'Sở/UBND/...', non-profits 'Hội/Quỹ/...'."""
+    """Companies are named by a legal form ('Công ty ...'), agencies 'Sở/UBND/...',
+    non-profits 'Hội/Quỹ/...'."""
     kind, org = pair
     assert org.party_type is kind
     assert org.internal_unit is None
@@ -260,7 +262,7 @@ def test_organizations_have_the_type_asked_for_and_a_fitting_name_and_category(
     if org.tax_code is not None and len(org.tax_code) != 12:
         assert stdnum_mst.is_valid(org.tax_code), org.tax_code
     if kind is PartyType.BUSINESS:
-        assert org.legal_name.startswith("Công ty")
+        assert org.legal_name.startswith(BUSINESS_FORMS)
         assert org.category not in (BusinessCategory.GOVERNMENT, BusinessCategory.NONPROFIT)
     elif kind is PartyType.GOVERNMENT:
         assert org.legal_name.startswith(vocab._AGENCIES)
