@@ -50,7 +50,7 @@ from khachhang.segmentation import (
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import aware_datetimes, customers
 
-AS_OF = "2026-11-01T00:00:00+07:00"
+AS_OF = SAMPLE_AS_OF.isoformat()  # the --as-of the CLI tests pass
 STANDARD = Segmenter(standard_segments(), mode="all")
 BOOK = list(sample_book(40))
 BOOK_LINES = [to_json(c) for c in BOOK]
