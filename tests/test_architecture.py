@@ -152,3 +152,32 @@ def test_the_state_machine_still_offers_the_date_check() -> None:
 
     assert fsm.require_aware is _checks.require_aware
     assert "require_aware" in fsm.__all__
+
+
+def _type_checking_imports(path: Path) -> dict[str, str]:
+    """Name -> module, for the imports under ``if TYPE_CHECKING:`` of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: node.module or ""
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def test_the_package_face_is_one_list_that_the_type_checker_sees_whole() -> None:
+    """khachhang's __all__ is the list; what mypy imports names it, and each name resolves
+    to the very object of the module mypy takes it from."""
+    import importlib
+
+    import khachhang
+
+    typed = _type_checking_imports(SRC / "__init__.py")
+    assert sorted(typed) == sorted(set(khachhang.__all__) - {"__version__"})
+    for name, module in typed.items():
+        assert getattr(khachhang, name) is getattr(importlib.import_module(module), name), name
+    with pytest.raises(AttributeError, match="'Custmer'"):
+        khachhang.__getattr__("Custmer")

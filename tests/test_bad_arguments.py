@@ -5,16 +5,13 @@ Not a bare TypeError or AttributeError from deep inside (issue 18.8).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
+from conftest import NEW_YEAR as T
 from khachhang import ContactChannel, ContactPoint, Customer, Money, Person
 from khachhang.errors import ValidationError
 from khachhang.report import summarize
 from khachhang.sample import SAMPLE_AS_OF, sample_book
-
-T = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("book", [None, 42, "c-1", {"c-1": 1}, b"x"])

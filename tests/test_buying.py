@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from conftest import MARCH_MONDAY as T0
 from khachhang.buying import (
     BUYGRID,
     BUYING,
@@ -37,7 +38,6 @@ from khachhang.money import Money
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.views import to_html
 
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
 US, THEM = "NCC-ChungToi", "NCC-AnPhat"
 ORDER = Order([LineItem("SKU-1", "Máy nén khí", 2, Money("60000000"))], "FOB Hải Phòng", "30 ngày")

@@ -7,10 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from conftest import SLOW_EXAMPLES, scaled
 from khachhang.buying import (
     BuyClass,
     BuyingProcess,
@@ -26,7 +27,7 @@ from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import _buying as kb
 
 # Each drawn process is built by 10-40 real moves: fewer examples keep the file fast.
-_SLOW = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+_SLOW = settings(max_examples=scaled(25), suppress_health_check=SLOW_EXAMPLES)
 
 
 @_SLOW
@@ -130,7 +131,7 @@ def test_time_in_stage_adds_up_to_the_life_of_the_process(
         assert p.stage_entered_at(stage) is not None
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(
     st.sampled_from(BuyClass),
     st.sampled_from(Stage),
@@ -175,7 +176,7 @@ _MODELS: list[tuple[str, Callable[[], SearchStrategy[Any]]]] = [
 def test_every_buying_model_round_trips_through_the_converter(
     name: str, strategy: Callable[[], SearchStrategy[Any]]
 ) -> None:
-    @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=scaled(25), suppress_health_check=SLOW_EXAMPLES)
     @given(strategy())
     def check(value: Any) -> None:
         assert from_dict(to_dict(value), type(value)) == value
@@ -184,7 +185,7 @@ def test_every_buying_model_round_trips_through_the_converter(
     check()
 
 
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(kb.buying_processes())
 def test_events_stored_one_row_each_replay_to_the_process(p: BuyingProcess) -> None:
     from khachhang.fsm import Event
@@ -196,7 +197,7 @@ def test_events_stored_one_row_each_replay_to_the_process(p: BuyingProcess) -> N
 def test_register_types_teaches_from_type() -> None:
     kb.register_types()
 
-    @settings(max_examples=5)
+    @settings(max_examples=scaled(5))
     @given(st.from_type(BuyingProcess), st.from_type(Proposal))
     def check(p: BuyingProcess, proposal: Proposal) -> None:
         assert isinstance(p, BuyingProcess)
@@ -209,7 +210,7 @@ def test_register_types_teaches_from_type() -> None:
 
 TestBuyingProcessMachine = kb.BuyingProcessMachine.TestCase
 TestBuyingProcessMachine.settings = settings(
-    max_examples=20, stateful_step_count=25, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=scaled(20), stateful_step_count=25, suppress_health_check=SLOW_EXAMPLES
 )
 
 
@@ -227,7 +228,7 @@ class JsonStoredMachine(kb.BuyingProcessMachine):
 
 TestJsonStoredMachine = JsonStoredMachine.TestCase
 TestJsonStoredMachine.settings = settings(
-    max_examples=10, stateful_step_count=20, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=scaled(10), stateful_step_count=20, suppress_health_check=SLOW_EXAMPLES
 )
 
 
@@ -242,7 +243,7 @@ def test_the_machine_catches_a_storage_that_loses_events() -> None:
     from hypothesis.stateful import run_state_machine_as_test
 
     quick = settings(
-        max_examples=50,
+        max_examples=scaled(50),
         stateful_step_count=30,
         phases=[Phase.generate],  # finding it is the point; shrinking would take minutes
         database=None,
@@ -297,7 +298,7 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     return [*value[:head], _replaced(value[head], rest, new), *value[head + 1 :]]
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(30), suppress_health_check=SLOW_EXAMPLES)
 @given(kb.buying_processes(), st.data())
 def test_hostile_json_is_refused_with_a_conversion_error_or_loads_equal(
     p: BuyingProcess, data: st.DataObject

@@ -16,6 +16,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as VN
+from conftest import UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.care import (
     Anniversary,
@@ -44,9 +46,7 @@ from khachhang.serde import from_dict, to_dict
 from khachhang.testing import _care as kc
 from khachhang.testing import aware_datetimes, customers
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
 SPRING = date(2026, 3, 29)  # Berlin: 02:00 CET -> 03:00 CEST (01:00 UTC)
 AUTUMN = date(2026, 10, 25)  # Berlin: 03:00 CEST -> 02:00 CET (01:00 UTC)
 JAN = datetime(2026, 1, 1, tzinfo=VN)
@@ -366,7 +366,7 @@ def _schedule(plan: CarePlan, book: list[Customer], window: Window) -> list[Any]
     return list(plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}))
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(scenarios())
 def test_the_schedule_keeps_its_guarantees(
     scenario: tuple[CarePlan, list[Customer], Window],
@@ -399,7 +399,7 @@ def test_the_schedule_keeps_its_guarantees(
     assert kept == list(again)
 
 
-@settings(max_examples=12)
+@settings(max_examples=scaled(12))
 @given(scenarios(), st.sampled_from(ContactChannel))
 def test_withdrawing_consent_removes_the_channel_from_the_plan(
     scenario: tuple[CarePlan, list[Customer], Window], withdrawn: ContactChannel
@@ -427,7 +427,7 @@ def test_withdrawing_consent_removes_the_channel_from_the_plan(
     }
 
 
-@settings(max_examples=12)
+@settings(max_examples=scaled(12))
 @given(scenarios(), st.integers(1, 60))
 def test_windows_cut_at_local_midnight_tile(
     scenario: tuple[CarePlan, list[Customer], Window], day: int
@@ -470,14 +470,14 @@ PLAN_MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 
 
 @pytest.mark.parametrize(("cls", "strategy"), PLAN_MODELS, ids=lambda v: getattr(v, "__name__", ""))
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(data=st.data())
 def test_plan_models_round_trip(cls: type[Any], strategy: Any, data: st.DataObject) -> None:
     value = data.draw(strategy)
     assert from_dict(to_dict(value), cls) == value
 
 
-@settings(max_examples=5)
+@settings(max_examples=scaled(5))
 @given(data=st.data())
 def test_registered_strategies_reach_from_type(data: st.DataObject) -> None:
     kc.register_types()
@@ -550,7 +550,7 @@ def test_hours_after_a_purchase_are_elapsed_time_across_a_dst_change() -> None:
 DST_DAYS = st.sampled_from([SPRING, AUTUMN, date(2027, 3, 28), date(2027, 10, 31)])
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(
     kc.quiet_hours(),
     DST_DAYS,

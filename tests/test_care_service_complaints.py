@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as ICT
+from conftest import scaled
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
     COMPLAINT,
@@ -23,9 +24,8 @@ from khachhang.care.complaints import (
 from khachhang.errors import ConversionError, TransitionError, ValidationError
 from khachhang.fsm import Event
 from khachhang.serde import from_dict, to_dict
-from khachhang.testing._care_service import complaints
+from khachhang.testing import complaints
 
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 T = datetime(2026, 3, 2, 9, tzinfo=ICT)
 H = timedelta(hours=1)
 S = ComplaintStatus
@@ -151,7 +151,7 @@ def test_a_status_the_log_contradicts_is_refused() -> None:
         assert conv.value.paths == ("$.status",)
 
 
-@settings(max_examples=50)
+@settings(max_examples=scaled(50))
 @given(complaints())
 def test_valid_complaints_rebuild_and_round_trip(c: Complaint) -> None:
     rebuilt = Complaint(c.id, c.customer_id, c.channel, c.subject, c.received_at,
@@ -162,7 +162,7 @@ def test_valid_complaints_rebuild_and_round_trip(c: Complaint) -> None:
     assert Complaint.replay(c.events, onto=c.opening()) == c
 
 
-@settings(max_examples=50)
+@settings(max_examples=scaled(50))
 @given(complaints(), st.data())
 def test_a_log_cut_short_is_still_valid_but_a_later_status_is_not(
     c: Complaint, data: st.DataObject
@@ -196,7 +196,7 @@ def test_there_is_a_method_for_every_move_of_the_machine() -> None:
         assert callable(getattr(Complaint, name))
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(complaints(), st.sampled_from(sorted(METHODS)))
 def test_each_method_is_the_machine_firing_that_move(c: Complaint, move: str) -> None:
     later = (c.events[-1].at if c.events else c.received_at) + H
@@ -214,7 +214,7 @@ def test_each_method_is_the_machine_firing_that_move(c: Complaint, move: str) ->
         assert method_said_no.value.reason == refused.reason
 
 
-@settings(max_examples=50)
+@settings(max_examples=scaled(50))
 @given(complaints())
 def test_allowed_moves_is_the_machines_answer(c: Complaint) -> None:
     assert c.allowed_moves() == COMPLAINT.allowed(c)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -16,6 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as ICT
+from conftest import UTC, scaled
 from khachhang.care import calendar as calendar_module
 from khachhang.care.calendar import BusinessCalendar, _SlowRuler
 from khachhang.care.channels import Channel
@@ -47,11 +49,9 @@ from khachhang.money import Money
 from khachhang.parties import Person
 from khachhang.serde import from_dict, to_dict
 from khachhang.testing import _care_service as strategies
-from khachhang.testing._care_service import TET_2026, business_calendars, internal_activities
-from khachhang.testing._strategies import aware_datetimes
+from khachhang.testing import aware_datetimes, business_calendars, internal_activities
+from khachhang.testing._care_service import TET_2026
 
-UTC = timezone.utc
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 DAY = timedelta(days=1)
 VN = BusinessCalendar(holidays=TET_2026)
@@ -79,7 +79,7 @@ def reference_business_time(cal: BusinessCalendar, start: datetime, end: datetim
 
 
 # --- the calendar ---------------------------------------------------------------------------
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(business_calendars(), INSTANTS, SPANS)
 def test_business_time_matches_counting_day_by_day(
     cal: BusinessCalendar, start: datetime, span: timedelta
@@ -199,7 +199,7 @@ def test_threads_sharing_a_calendar_get_the_answers_of_a_fresh_one() -> None:
     assert all(got == expected for got in results.values())
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(business_calendars(), INSTANTS, SPANS, st.data())
 def test_the_fast_ruler_agrees_with_the_slow_one(
     cal: BusinessCalendar, start: datetime, span: timedelta, data: st.DataObject
@@ -317,7 +317,7 @@ def test_points_are_gone_at_the_instant_they_expire() -> None:
 
 
 # --- internal care ----------------------------------------------------------------------------
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(internal_activities(), st.dates(date(1990, 1, 1), date(2060, 1, 1)), st.integers(0, 800))
 def test_internal_dates_do_not_depend_on_the_window(
     activity: InternalActivity, start: date, days: int
@@ -385,7 +385,7 @@ HOSTILE = [None, True, -1, 10**100, "", "NaN", "1e999999", [], {}, [None], {"x":
 
 
 @pytest.mark.parametrize("name", MODELS)
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(data=st.data())
 def test_loading_refuses_unknown_keys_and_hostile_values(name: str, data: st.DataObject) -> None:
     value: Any = data.draw(getattr(strategies, name)())
@@ -423,7 +423,7 @@ def reference_balance(ledger: PointsLedger, as_of: datetime) -> int:
     return sum(p for e, p in lots if e is None or e > as_of)
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(strategies.points_ledgers(max_entries=20), st.integers(-10, 1500))
 def test_the_one_pass_ledger_agrees_with_the_obvious_one(ledger: PointsLedger, days: int) -> None:
     start = ledger.entries[0].at if ledger.entries else T

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang.care.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
@@ -49,12 +50,7 @@ from khachhang.errors import CurrencyMismatchError, ValidationError
 from khachhang.kinds import InternalUnit, Scope
 from khachhang.money import Money
 from khachhang.parties import Organization, Person
-from khachhang.testing._care_service import (
-    nps_responses,
-    points_ledgers,
-    retention_economics,
-)
-from khachhang.testing._strategies import customers
+from khachhang.testing import customers, nps_responses, points_ledgers, retention_economics
 
 T = datetime(2026, 5, 4, 9, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -205,7 +201,7 @@ def test_the_ledger_is_append_only() -> None:
         ledger.earn(5, at=T - DAY)
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(points_ledgers(), st.integers(-30, 3000))
 def test_balances_are_never_negative_and_add_up(ledger: PointsLedger, days: int) -> None:
     start = ledger.entries[0].at if ledger.entries else T
@@ -218,7 +214,7 @@ def test_balances_are_never_negative_and_add_up(ledger: PointsLedger, days: int)
     assert ledger.expired(as_of=as_of) >= 0
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(points_ledgers(), st.integers(1, 10_000))
 def test_earn_then_redeem_the_same_points_restores_the_balance(
     ledger: PointsLedger, points: int
@@ -299,7 +295,7 @@ def test_lifetime_values() -> None:
         margin_clv(Money(1), retention_rate=Decimal(1), discount_rate=Decimal(0))
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(customers(scope=Scope.EXTERNAL, min_purchases=1, reviews=False))
 def test_a_customers_lifetime_value_scales_with_the_expected_lifespan(c: Customer) -> None:
     as_of = c.purchases[-1].at + DAY

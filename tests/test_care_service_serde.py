@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang.care.complaints import Resolution
 from khachhang.care.sla import ServiceLevel, SlaMetric, SlaTarget
 from khachhang.cli._demo import care_service as _demo_service
@@ -26,7 +27,7 @@ MODELS = [
 
 
 @pytest.mark.parametrize("name", MODELS)
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(data=st.data())
 def test_every_model_round_trips(name: str, data: st.DataObject) -> None:
     value: Any = data.draw(getattr(strategies, name)())
@@ -37,7 +38,7 @@ def test_every_model_round_trips(name: str, data: st.DataObject) -> None:
 def test_register_types_teaches_from_type() -> None:
     strategies.register_types()
 
-    @settings(max_examples=5)
+    @settings(max_examples=scaled(5))
     @given(st.from_type(ServiceLevel), st.from_type(Resolution))
     def check(policy: ServiceLevel, resolution: Resolution) -> None:
         assert isinstance(policy, ServiceLevel)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import HO_CHI_MINH as ICT
+from conftest import scaled
 from khachhang.care.calendar import MON_SAT, BusinessCalendar
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
@@ -30,15 +31,9 @@ from khachhang.care.sla import (
 )
 from khachhang.errors import ConversionError, TransitionError, ValidationError
 from khachhang.serde import from_dict, to_dict
-from khachhang.testing._care_service import (
-    TET_2026,
-    business_calendars,
-    complaints,
-    service_levels,
-)
-from khachhang.testing._strategies import aware_datetimes
+from khachhang.testing import aware_datetimes, business_calendars, complaints, service_levels
+from khachhang.testing._care_service import TET_2026
 
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
 TICK = timedelta(microseconds=1)
@@ -120,7 +115,7 @@ def test_a_bad_calendar_is_refused_with_the_field_named() -> None:
 
 
 # --- the calendar: laws -------------------------------------------------------------------
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, GAPS, GAPS)
 def test_business_time_adds_up_and_never_beats_the_wall_clock(
     cal: BusinessCalendar, a: datetime, g1: timedelta, g2: timedelta
@@ -131,7 +126,7 @@ def test_business_time_adds_up_and_never_beats_the_wall_clock(
     assert timedelta(0) <= ac <= c - a
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, st.integers(0, 80 * 60).map(lambda m: m * MIN))
 def test_add_lands_where_exactly_that_much_business_time_has_passed(
     cal: BusinessCalendar, start: datetime, amount: timedelta
@@ -141,7 +136,7 @@ def test_add_lands_where_exactly_that_much_business_time_has_passed(
     assert amount == timedelta(0) or cal.business_time(start, end - MIN) < amount
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(business_calendars(), INSTANTS, st.floats(0, 1))
 def test_no_business_time_passes_outside_working_hours(
     cal: BusinessCalendar, start: datetime, share: float
@@ -307,7 +302,7 @@ def test_a_bad_policy_is_refused() -> None:
 MONOTONE = (SlaMetric.FIRST_REPLY, SlaMetric.RESOLUTION)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS, st.sampled_from(MONOTONE))
 def test_elapsed_never_decreases_and_never_beats_calendar_time(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta, metric: SlaMetric
@@ -341,7 +336,7 @@ def test_a_customer_message_starts_a_fresh_next_reply_clock_even_from_a_pause() 
     assert clock.running(SlaMetric.NEXT_REPLY, as_of=answered)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS)
 @example(fixed(60), _asked_back(), 2 * MIN, 5 * MIN)  # the next move opens a new cycle
 def test_a_paused_clock_stands_still(
@@ -360,7 +355,7 @@ def test_a_paused_clock_stands_still(
         assert not clock.running(metric, as_of=a)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, GAPS)
 def test_breaches_are_never_back_dated(
     policy: ServiceLevel, c: Complaint, g1: timedelta, g2: timedelta
@@ -374,7 +369,7 @@ def test_breaches_are_never_back_dated(
     assert all(breach.at < b for breach in late)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(), complaints(), GAPS, st.sampled_from(MONOTONE))
 def test_a_breach_is_listed_exactly_when_the_target_is_exceeded(
     policy: ServiceLevel, c: Complaint, gap: timedelta, metric: SlaMetric
@@ -399,7 +394,7 @@ def test_the_clock_ignores_events_after_as_of() -> None:
     assert clock.elapsed(SlaMetric.RESOLUTION, as_of=at(2026, 3, 2, 8)) == timedelta(0)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(service_levels(mode=ClockMode.BUSINESS), complaints(max_moves=0), st.floats(0, 1))
 def test_a_complaint_that_arrives_after_hours_has_no_time_on_its_clock_until_opening(
     policy: ServiceLevel, c: Complaint, share: float

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -11,6 +11,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ICT as VN
+from conftest import scaled
 from khachhang.care import (
     POST_SALE,
     PRE_SALE,
@@ -38,7 +40,6 @@ from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import _care as kc
 from khachhang.testing import aware_datetimes, contact_points
 
-VN = timezone(timedelta(hours=7))
 T0 = datetime(2026, 3, 2, 9, tzinfo=VN)
 
 
@@ -67,7 +68,7 @@ def test_every_channel_that_reaches_one_customer_maps_to_a_consent_channel() -> 
         assert channel.contact_kinds == kinds
 
 
-@settings(max_examples=50)
+@settings(max_examples=scaled(50))
 @given(st.lists(contact_points(), max_size=4), st.sampled_from(Channel))
 def test_reach_is_reachable_exactly_when_a_contact_point_consents(
     points: list[ContactPoint], channel: Channel
@@ -203,13 +204,13 @@ def test_the_run_machine_draws_as_mermaid() -> None:
 # --- laws -----------------------------------------------------------------------------------
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(kc.workflow_runs())
 def test_replay_equals_the_run(run: WorkflowRun) -> None:
     assert WORKFLOW_RUN.replay(run.events) == run
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(kc.workflow_runs())
 def test_a_run_is_done_exactly_when_no_step_is_open(run: WorkflowRun) -> None:
     progress = run.progress
@@ -220,7 +221,7 @@ def test_a_run_is_done_exactly_when_no_step_is_open(run: WorkflowRun) -> None:
     assert all(not p.step.required for p in skipped)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(kc.workflow_runs(), aware_datetimes())
 def test_overdue_steps_are_due_steps(run: WorkflowRun, as_of: datetime) -> None:
     due = run.due(as_of)
@@ -228,7 +229,7 @@ def test_overdue_steps_are_due_steps(run: WorkflowRun, as_of: datetime) -> None:
     assert all(p.state is StepState.OPEN and p.due_at <= as_of for p in due)
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(kc.workflow_runs())
 def test_a_tampered_log_does_not_build_a_run(run: WorkflowRun) -> None:
     """Dropping the creation event, or replaying a completion twice, is refused."""
@@ -254,7 +255,7 @@ MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 
 
 @pytest.mark.parametrize(("cls", "strategy"), MODELS, ids=lambda v: getattr(v, "__name__", ""))
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(data=st.data())
 def test_workflow_models_round_trip(cls: type[Any], strategy: Any, data: st.DataObject) -> None:
     value = data.draw(strategy)
@@ -338,7 +339,7 @@ _JSON = st.recursive(
 _FIELDS = st.sampled_from(["years", "months", "days", "hours", "minutes", "weeks", "day", ""])
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(_JSON | st.dictionaries(_FIELDS, _JSON | st.integers(-(10**12), 10**12), max_size=4))
 def test_hostile_json_offsets_raise_conversion_errors_only(value: object) -> None:
     """Unknown keys, floats, bools, huge or negative numbers: a ConversionError naming the

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import to_mermaid
 from khachhang.care import Touchpoint
@@ -49,7 +50,7 @@ from khachhang.segmentation import (
 from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import aware_datetimes, customers
 
-AS_OF = "2026-11-01T00:00:00+07:00"
+AS_OF = SAMPLE_AS_OF.isoformat()  # the --as-of the CLI tests pass
 STANDARD = Segmenter(standard_segments(), mode="all")
 BOOK = list(sample_book(40))
 BOOK_LINES = [to_json(c) for c in BOOK]
@@ -162,7 +163,7 @@ def test_segment_equals_the_segmenter_in_memory(rules: Path, mode: str) -> None:
     ]
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(
     book=st.lists(customers(max_purchases=3), max_size=6),
     as_of=aware_datetimes(
@@ -194,7 +195,7 @@ CORRUPTIONS = st.sampled_from(
 )
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(
     book=st.lists(customers(max_purchases=2), min_size=1, max_size=5),
     data=st.data(),
@@ -305,7 +306,7 @@ def test_hostile_lines_name_their_line_and_path(rules: Path, line: str, problem:
 GOOD, BAD, BLANK = "good", "bad", "blank"
 
 
-@settings(max_examples=25)
+@settings(max_examples=scaled(25))
 @given(st.lists(st.sampled_from([GOOD, BAD, BLANK]), max_size=30))
 def test_skip_accounts_for_every_line(rules: Path, kinds: list[str]) -> None:
     """read = written + skipped + blank, and each skipped line was reported."""

@@ -19,7 +19,7 @@ from khachhang.segmentation import Segmenter, standard_segments
 from khachhang.serde import from_json, to_json
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-AS_OF = "2026-11-01T00:00:00+07:00"
+AS_OF = SAMPLE_AS_OF.isoformat()  # the --as-of the CLI tests pass
 ENV = {**os.environ, "PYTHONPATH": str(SRC)}
 KHACHHANG = [sys.executable, "-m", "khachhang"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import ICT
 from khachhang import (
     LIFECYCLE,
     Customer,
@@ -29,7 +30,6 @@ from khachhang import (
     ValidationError,
 )
 
-ICT = timezone(timedelta(hours=7))
 T0 = datetime(2025, 1, 10, 9, tzinfo=ICT)
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import khachhang.care.loyalty as loyalty_module
 import khachhang.fsm as fsm_module
+from conftest import SLOW_EXAMPLES, T0, UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import BUYING, BuyClass, BuyingProcess, Stage
 from khachhang.care.channels import Channel
@@ -33,10 +34,8 @@ from khachhang.testing import _care_service as ks
 from khachhang.testing import customers
 
 T = TypeVar("T")
-UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
-T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
-_SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SLOW = settings(max_examples=scaled(40), deadline=None, suppress_health_check=SLOW_EXAMPLES)
 
 
 def _lifecycle_event(move: str, source: Lifecycle, target: Lifecycle, at: datetime) -> Any:
@@ -463,7 +462,7 @@ def _instants(value: object) -> list[datetime]:
     return [_utc(e.at) for e in value.events]  # type: ignore[attr-defined]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(150), deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(_dst_values())
 def test_every_log_round_trips_with_ambiguous_and_skipped_local_times(value: object) -> None:
     """``from_json(to_json(x)) == x``, and every log is in instant order, in any DST zone."""

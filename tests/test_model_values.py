@@ -13,9 +13,10 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SLOW_EXAMPLES, scaled
 from khachhang.report import BookSummary, summarize
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.testing._hook import _MODELS, _strategy
@@ -41,7 +42,7 @@ def _is_frozen(cls: type[Any]) -> bool:
 
 
 @pytest.mark.parametrize(("cls", "values"), MODELS, ids=[cls.__name__ for cls, _ in MODELS])
-@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(10), suppress_health_check=SLOW_EXAMPLES)
 @given(data=st.data())
 def test_every_public_model_pickles_copies_and_hashes(
     cls: type[Any], values: st.SearchStrategy[Any], data: st.DataObject

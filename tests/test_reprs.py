@@ -17,9 +17,11 @@ from html.parser import HTMLParser
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import MARCH_MONDAY as T0
+from conftest import SLOW_EXAMPLES, scaled
 from khachhang import Customer, Money, Organization, Person
 from khachhang.buying import BuyClass, BuyingProcess, Stage
 from khachhang.care import (
@@ -43,14 +45,19 @@ from khachhang.segmentation import Segment, Segmenter
 from khachhang.segmentation.rules import F, RuleDocument
 from khachhang.segmentation.standard import standard_segments
 from khachhang.serde import from_dict, to_dict
-from khachhang.testing._buying import buying_processes
-from khachhang.testing._care import agendas, care_plans, workflow_runs
-from khachhang.testing._care_service import complaints
-from khachhang.testing._segmentation import rule_documents, rules, segmenters
-from khachhang.testing._strategies import customers
+from khachhang.testing import (
+    agendas,
+    buying_processes,
+    care_plans,
+    complaints,
+    customers,
+    rule_documents,
+    rules,
+    segmenters,
+    workflow_runs,
+)
 from khachhang.views import to_html, to_markdown
 
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 VOID = frozenset({"br"})
 TAGS = frozenset(
     {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul", "li", "b", "small"}
@@ -118,7 +125,7 @@ hostile_text = st.text(alphabet="<>&\"'/ab=;#x", min_size=1, max_size=30).filter
 # --- the laws -------------------------------------------------------------------------
 
 
-@settings(max_examples=40, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(40), suppress_health_check=SLOW_EXAMPLES)
 @given(customers(max_purchases=8), hostile_text, st.sampled_from(["en", "vi"]))
 def test_a_customer_card_is_well_formed_and_shows_hostile_names_as_text(
     customer: Customer, name: str, lang: str
@@ -130,7 +137,7 @@ def test_a_customer_card_is_well_formed_and_shows_hostile_names_as_text(
     assert markup == c.to_html(lang)  # pure: same value, same view
 
 
-@settings(max_examples=40, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(40), suppress_health_check=SLOW_EXAMPLES)
 @given(rules(max_depth=3), hostile_text, customers(max_purchases=3), st.sampled_from(["en", "vi"]))
 def test_rules_and_explanations_are_well_formed_and_escaped(
     rule: object, tag: str, customer: Customer, lang: str
@@ -146,7 +153,7 @@ def test_rules_and_explanations_are_well_formed_and_escaped(
     assert hostile_rule.to_html(lang) == hostile_rule.to_html(lang)
 
 
-@settings(max_examples=25, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(25), suppress_health_check=SLOW_EXAMPLES)
 @given(segmenters(), hostile_text)
 def test_segmenter_tables_are_well_formed_and_escaped(seg: Segmenter, label: str) -> None:
     first = attrs.evolve(seg.segments[0], label_en=label, description=label)
@@ -156,7 +163,7 @@ def test_segmenter_tables_are_well_formed_and_escaped(seg: Segmenter, label: str
     assert "<" not in table._repr_markdown_()
 
 
-@settings(max_examples=15, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(15), suppress_health_check=SLOW_EXAMPLES)
 @given(buying_processes(), workflow_runs(), complaints(), agendas(), rule_documents())
 def test_every_other_view_is_well_formed(
     p: BuyingProcess, run: object, complaint: Complaint, agenda: Agenda, doc: RuleDocument
@@ -167,7 +174,7 @@ def test_every_other_view_is_well_formed(
     assert "<" not in doc._repr_markdown_()
 
 
-@settings(max_examples=25, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(25), suppress_health_check=SLOW_EXAMPLES)
 @given(agendas())
 def test_an_agenda_round_trips_and_counts_what_it_holds(agenda: Agenda) -> None:
     assert from_dict(to_dict(agenda), Agenda) == agenda
@@ -501,7 +508,7 @@ hostile_md = st.text(alphabet="<>&\"'|`$*_#\\ab\n-", min_size=1, max_size=20).fi
 )
 
 
-@settings(max_examples=30, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(30), suppress_health_check=SLOW_EXAMPLES)
 @given(st.one_of(hostile_text, hostile_md), st.sampled_from(["en", "vi"]))
 def test_every_view_shows_user_text_as_text_in_one_mathjax_free_root(x: str, lang: str) -> None:
     for name, value in hostile_views(x).items():
@@ -512,7 +519,7 @@ def test_every_view_shows_user_text_as_text_in_one_mathjax_free_root(x: str, lan
         assert value._repr_html_() == to_html(value)  # type: ignore[attr-defined]
 
 
-@settings(max_examples=30, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(30), suppress_health_check=SLOW_EXAMPLES)
 @given(st.one_of(hostile_text, hostile_md, st.just("a\nb | `c` $d$")))
 def test_markdown_views_keep_their_shape_whatever_the_user_wrote(x: str) -> None:
     views = hostile_views(x)
@@ -658,7 +665,7 @@ def test_views_are_the_same_in_every_process() -> None:
     assert len(digests) == 1, digests
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=scaled(25), deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(
     care_plans(max_rules=3) | st.just(demo_plan([2025, 2026, 2027])),
     st.lists(st.sampled_from(BOOK), min_size=5, max_size=30, unique_by=lambda c: c.id),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import T0
 from khachhang import (
     Address,
     BusinessCategory,
@@ -35,7 +36,6 @@ from khachhang.report import BookSummary, render_summary, summarize
 from khachhang.sample import SAMPLE_AS_OF, SAMPLE_SEED, sample_book
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -319,3 +319,55 @@ def test_an_organisation_without_an_address_counts_as_no_address() -> None:
     org = Customer("o", Organization("Công ty TNHH Ánh Dương"), created_at=T0)
     summary = summarize([org], as_of=SAMPLE_AS_OF)
     assert (summary.no_address, dict(summary.top_provinces)) == (1, {})
+
+
+# --- one vocabulary -------------------------------------------------------------------
+
+
+def test_the_sample_draws_its_words_from_the_shared_vocabulary(
+    book: tuple[Customer, ...],
+) -> None:
+    """Every family name, street and mobile prefix of the sample book is in
+    khachhang._vocabulary, the lists the strategies draw from too (test_testing)."""
+    from khachhang import _vocabulary as vocab
+
+    persons = [c.party for c in book if isinstance(c.party, Person)]
+    assert {p.full_name.split(" ")[0] for p in persons} <= set(vocab.FAMILY_NAMES)
+    addresses = [c.party.address for c in book if c.party.address]
+    assert {a.street.split(" ", 1)[1] for a in addresses if a.street} <= set(vocab.STREETS)
+    phones = {p.value for c in book for p in c.party.contacts if p.kind is ContactKind.PHONE}
+    mobiles = {"0" + p[3:5] for p in phones if len(p) == len("+84901234567")}
+    assert mobiles <= set(vocab.SAMPLE_MOBILE_PREFIXES)
+    assert len(mobiles) > 20
+
+
+def test_the_vocabulary_is_stored_as_the_models_store_text() -> None:
+    """Every word is NFC and free of outer spaces; no list repeats a word."""
+    import unicodedata
+
+    from khachhang import _vocabulary as vocab
+
+    lists = [
+        vocab.FAMILY_NAMES, *vocab.MIDDLE_NAMES.values(), *vocab.GIVEN_NAMES.values(),
+        vocab.BRANDS, vocab.BUSINESS_FORMS, vocab.DEPARTMENTS, *vocab.FORMER_DISTRICTS.values(),
+        *vocab.CURRENT_WARDS.values(), vocab.WARDS, vocab.STREETS, vocab.MOBILE_PREFIXES,
+    ]  # fmt: skip
+    for words in lists:
+        assert len(set(words)) == len(words), words
+        for word in words:
+            assert word == unicodedata.normalize("NFC", word).strip(), word
+
+
+def test_every_mobile_prefix_takes_any_subscriber_number() -> None:
+    """Each prefix followed by any seven digits is a valid Vietnamese mobile; the sample
+    book draws from a leading part of the same list."""
+    import phonenumbers
+
+    from khachhang._vocabulary import MOBILE_PREFIXES, SAMPLE_MOBILE_PREFIXES
+
+    assert MOBILE_PREFIXES[: len(SAMPLE_MOBILE_PREFIXES)] == SAMPLE_MOBILE_PREFIXES
+    for prefix in MOBILE_PREFIXES:
+        for rest in ("0000000", "4567890", "9999999"):
+            number = phonenumbers.parse(prefix + rest, "VN")
+            assert phonenumbers.is_valid_number(number), prefix + rest
+            assert phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE

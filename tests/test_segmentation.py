@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import AS_OFS, UTC, scaled
+from conftest import NEW_YEAR as T0
 from khachhang import Customer, Money, Organization, Person
 from khachhang.customers import Purchase
 from khachhang.errors import ConversionError, RuleError, ValidationError
@@ -45,12 +47,8 @@ from khachhang.segmentation import (
 )
 from khachhang.segmentation.evaluate import predicate
 from khachhang.serde import from_dict, from_json, to_dict, to_json
-from khachhang.testing._segmentation import rules
-from khachhang.testing._strategies import aware_datetimes, customers
+from khachhang.testing import customers, rules
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
 BOOKS = customers(max_purchases=4)
 
 
@@ -112,7 +110,7 @@ def test_every_fast_field_reader_agrees_with_the_fields_definition(
         assert field.bind(as_of=as_of)(customer) == field.getter(customer, as_of), field.name
 
 
-@settings(max_examples=50)
+@settings(max_examples=scaled(50))
 @given(BOOKS, AS_OFS)
 def test_purchase_fields_are_a_snapshot_at_as_of(customer: Customer, as_of: datetime) -> None:
     before = customer.purchases_until(as_of)
@@ -299,7 +297,6 @@ def test_a_document_in_another_schema_version_is_refused() -> None:
 # --- evaluation ------------------------------------------------------------------------------
 
 
-@settings(max_examples=100)
 @given(rules(), BOOKS, AS_OFS)
 def test_compiled_evaluation_agrees_with_a_reference_interpreter(
     rule: Rule, customer: Customer, as_of: datetime
@@ -310,7 +307,7 @@ def test_compiled_evaluation_agrees_with_a_reference_interpreter(
     assert rule.explain(customer, as_of=as_of).result is _TRUTH[expected]
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(rules(max_depth=3), rules(max_depth=3), BOOKS, AS_OFS)
 def test_kleene_laws_hold(a: Rule, b: Rule, customer: Customer, as_of: datetime) -> None:
     def t(rule: Rule) -> Truth:
@@ -555,7 +552,7 @@ _JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(_JSONISH)
 def test_hostile_rule_data_is_loaded_or_refused_with_a_conversion_error(data: object) -> None:
     try:

@@ -24,9 +24,11 @@ import duckdb
 import polars as pl
 import pytest
 import sqlglot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import NEW_YEAR as T0
+from conftest import UTC, WHOLE_BOOKS, scaled
 from khachhang import Customer, Money, Organization, Person, Purchase
 from khachhang.errors import RuleError, ValidationError
 from khachhang.kinds import Lifecycle, PartyType, Role, Scope
@@ -64,12 +66,9 @@ from khachhang.segmentation.sql import (
     segmenter_to_sql,
     sqlite_value,
 )
-from khachhang.testing import aware_datetimes, customers
-from khachhang.testing._segmentation import rules, segmenters
+from khachhang.testing import aware_datetimes, customers, rules, segmenters
 from khachhang.testing._strategies import OFFSETS
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2026, 11, 1, tzinfo=timezone(timedelta(hours=7)))
 TABLE = "book"
 
@@ -294,7 +293,10 @@ AS_OFS = st.builds(
 )
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=scaled(40),
+    suppress_health_check=WHOLE_BOOKS,
+)
 @given(book=BOOKS, data=st.data())
 def test_backends_agree_with_in_memory_evaluation(
     con: duckdb.DuckDBPyConnection, book: list[Customer], data: st.DataObject
@@ -307,7 +309,10 @@ def test_backends_agree_with_in_memory_evaluation(
 SMALL_BOOKS = st.lists(customers(max_purchases=3), min_size=1, max_size=6)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=scaled(25),
+    suppress_health_check=WHOLE_BOOKS,
+)
 @given(book=SMALL_BOOKS, as_of=AS_OFS, rule=rules(max_depth=3))
 def test_backends_agree_on_the_shared_rule_strategy(
     con: duckdb.DuckDBPyConnection, book: list[Customer], as_of: datetime, rule: Rule
@@ -315,7 +320,10 @@ def test_backends_agree_on_the_shared_rule_strategy(
     by_every_backend(con, rule, book, as_of)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=scaled(25),
+    suppress_health_check=WHOLE_BOOKS,
+)
 @given(book=SMALL_BOOKS, as_of=AS_OFS, segmenter=segmenters(max_segments=3, max_depth=2))
 def test_segment_columns_agree_with_assign(
     con: duckdb.DuckDBPyConnection, book: list[Customer], as_of: datetime, segmenter: Segmenter
@@ -340,7 +348,10 @@ def test_segment_columns_agree_with_assign(
         assert [tuple(json.loads(r[0])) for r in lite_rows] == expected
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=scaled(10),
+    suppress_health_check=WHOLE_BOOKS,
+)
 @given(book=BOOKS, as_of=AS_OFS)
 def test_frame_columns_hold_each_fields_value_as_of(book: list[Customer], as_of: datetime) -> None:
     frame = customers_to_frame(book, as_of=as_of)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import NEW_YEAR as T0
+from conftest import UTC, scaled
 from khachhang import Customer, Money, Person
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
@@ -23,11 +25,8 @@ from khachhang.segmentation.rfm import (
     rfm_scores,
 )
 from khachhang.serde import from_dict, from_json, to_dict, to_json
-from khachhang.testing._segmentation import rfm_cut_points, rfm_grids, rfm_results
-from khachhang.testing._strategies import customers
+from khachhang.testing import customers, rfm_cut_points, rfm_grids, rfm_results
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2036, 12, 31, tzinfo=UTC)  # after every generated purchase
 BOOKS = st.lists(customers(max_purchases=3), max_size=8)
 
@@ -91,7 +90,7 @@ def test_quantile_scores_split_distinct_values_evenly() -> None:
     assert result.segments()[-1] == "cant_lose"  # long ago, many orders
 
 
-@settings(max_examples=25)
+@settings(max_examples=scaled(25))
 @given(BOOKS, st.randoms(use_true_random=False), st.sampled_from(list(Monetary)))
 def test_scores_are_deterministic_tie_consistent_and_order_free(
     book: list[Customer], rnd: object, monetary: Monetary
@@ -165,7 +164,7 @@ def test_mixed_currencies_are_refused() -> None:
         rfm_scores([], as_of=T0, bins=1)
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(BOOKS)
 def test_rfm_results_round_trip(book: list[Customer]) -> None:
     book = [c for c in book if c.currency == "VND"]
@@ -173,7 +172,7 @@ def test_rfm_results_round_trip(book: list[Customer]) -> None:
     assert from_json(to_json(result), RFMResult) == result
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(rfm_results())
 def test_generated_rfm_results_round_trip(result: RFMResult) -> None:
     assert from_dict(to_dict(result), RFMResult) == result
@@ -213,7 +212,7 @@ def test_cut_points_of_the_wrong_shape_are_refused_naming_the_field(
     assert caught.value.path == path
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(st.integers(2, 10), st.integers(1, 3), st.randoms(use_true_random=False))
 def test_quantiles_split_distinct_values_evenly_for_any_number_of_bins(
     bins: int, per_score: int, rnd: Any

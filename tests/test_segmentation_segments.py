@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import AS_OFS, scaled
+from conftest import NEW_YEAR as T0
 from khachhang import Customer, Money, Organization, Person
 from khachhang.cli._demo import segmentation as _demo
 from khachhang.customers import Purchase
@@ -30,19 +32,16 @@ from khachhang.segmentation.standard import (
     standard_segments,
 )
 from khachhang.serde import from_dict, from_json, to_dict, to_json
-from khachhang.testing._segmentation import (
+from khachhang.testing import (
     currency_gaps,
+    customers,
     generated_check,
-    register_types,
     segment_checks,
     segmenters,
     segments,
 )
-from khachhang.testing._strategies import aware_datetimes, customers
+from khachhang.testing._segmentation import register_types
 
-UTC = timezone.utc
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
 BOOKS = st.lists(customers(max_purchases=3), max_size=6)
 
 
@@ -69,7 +68,7 @@ def test_segments_are_kept_in_priority_order_and_keys_are_unique() -> None:
     assert Segmenter([_seg("a")], "all").mode is AssignMode.ALL
 
 
-@settings(max_examples=25)
+@settings(max_examples=scaled(25))
 @given(segmenters(), BOOKS, AS_OFS)
 def test_first_mode_assigns_the_first_of_all_matches(
     segmenter: Segmenter, book: list[Customer], as_of: datetime
@@ -83,7 +82,7 @@ def test_first_mode_assigns_the_first_of_all_matches(
     assert sum(counts.values()) == len(book)
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(segmenters())
 def test_segmenters_round_trip_through_json(segmenter: Segmenter) -> None:
     assert from_json(to_json(segmenter), Segmenter) == segmenter
@@ -173,14 +172,14 @@ def test_an_application_money_field_is_checked_for_currencies_too() -> None:
 
 
 def test_the_kind_segmenter_puts_every_generated_customer_in_exactly_one_kind() -> None:
-    report = generated_check(kind_segmenter(), as_of=T0, max_examples=60)
+    report = generated_check(kind_segmenter(), as_of=T0, max_examples=scaled(60))
     assert report.uncovered == 0
     assert not report.unreachable
     assert not report.duplicates
 
 
 def test_the_lifecycle_segments_partition_customers_without_overlap() -> None:
-    report = generated_check(lifecycle_segmenter(), as_of=T0, max_examples=60)
+    report = generated_check(lifecycle_segmenter(), as_of=T0, max_examples=scaled(60))
     assert report.ok, report.to_text("en")
 
 
@@ -232,7 +231,7 @@ def test_the_demo_shows_segments_rfm_and_an_explanation() -> None:
     assert _demo.render([], as_of=SAMPLE_AS_OF, lang="en").count("\n") > 5
 
 
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(segment_checks())
 def test_segment_checks_round_trip(report: SegmentCheck) -> None:
     assert from_dict(to_dict(report), SegmentCheck) == report
@@ -249,7 +248,7 @@ def test_segment_checks_round_trip(report: SegmentCheck) -> None:
 def test_from_type_knows_the_segmentation_models() -> None:
     register_types()
 
-    @settings(max_examples=5)
+    @settings(max_examples=scaled(5))
     @given(st.from_type(Segmenter), st.from_type(SegmentCheck))
     def drawn(segmenter: Segmenter, report: SegmentCheck) -> None:
         assert isinstance(segmenter, Segmenter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import T0
 from khachhang.customers import Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.errors import ConversionError
 from khachhang.fsm import Event
@@ -35,7 +36,6 @@ from khachhang.testing import (
     purchases,
 )
 
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 OFFSET = re.compile(r"[+-]\d\d:\d\d(:\d\d(\.\d+)?)?$")
 
 # Each public model with a strategy for it. Customers carry real lifecycle events, with

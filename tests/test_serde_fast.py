@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import sys
 import unicodedata
-from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import T0 as _T0
+from conftest import scaled
 from khachhang import serde
 from khachhang._checks import as_collection, clean_text
 from khachhang.customers import Customer
@@ -32,8 +33,6 @@ from khachhang.serde import _scalars, from_dict, from_json, to_dict, to_json
 from khachhang.serde._install import install
 from khachhang.serde._report import _problems
 from khachhang.testing import customers
-
-_T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 # Leaves a mutation may put anywhere in a valid document: wrong types, edge values,
 # text that needs cleaning or is invalid, amounts with too many digits.
@@ -101,7 +100,7 @@ def _outcome(conv: Any, data: Any) -> tuple[str, Any]:
         return ("error", _problems(exc))
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(customers())
 def test_shortcuts_build_what_the_generated_hooks_build(customer: Customer) -> None:
     """On valid data, the converter with shortcuts builds what the reference builds."""
@@ -112,7 +111,7 @@ def test_shortcuts_build_what_the_generated_hooks_build(customer: Customer) -> N
     assert from_json(to_json(customer), Customer) == customer
 
 
-@settings(max_examples=150)
+@settings(max_examples=scaled(150))
 @given(customers(), st.data())
 def test_shortcuts_refuse_what_the_generated_hooks_refuse_with_the_same_report(
     customer: Customer, data: st.DataObject

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 import cattrs
 import pytest
 from hypothesis import given, settings
 
+from conftest import T0, scaled
 from khachhang import serde
 from khachhang.customers import Customer, LineItem, Purchase
 from khachhang.errors import ConversionError, ValidationError
@@ -24,8 +25,6 @@ from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.serde._install import install
 from khachhang.serde._scalars import _structure_money
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 @contextmanager
@@ -111,7 +110,7 @@ def test_a_registered_hook_is_used_by_from_dict_and_from_json_for_nested_values(
     assert from_json(to_json(customer), Customer) == customer  # the library's form again
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(customers())
 def test_every_customer_round_trips_through_an_applications_hooks(customer: Customer) -> None:
     """The round-trip law holds with an application's hooks for nested types."""

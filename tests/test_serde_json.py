@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import T0, scaled
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError
 from khachhang.parties import Person
 from khachhang.serde import from_json, to_dict, to_json
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 
 def _customer() -> Customer:
@@ -71,7 +69,7 @@ def _with_repeat(value: Any, target: dict[str, Any], key: str, again: Any) -> An
     return value
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(customers(), st.data())
 def test_a_key_written_twice_anywhere_is_refused_with_its_path(
     customer: Customer, data: st.DataObject

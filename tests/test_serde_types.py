@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import cattrs
 import pytest
 from hypothesis import given, settings
 
+from conftest import T0, scaled
 from khachhang import serde
 from khachhang.customers import Customer
 from khachhang.errors import ConversionError, ValidationError
@@ -21,8 +21,6 @@ from khachhang.parties import Person
 from khachhang.serde import JSONValue, from_dict, from_json, to_dict, to_json
 from khachhang.serde._install import install
 from khachhang.testing import customers
-
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
 _USES = """
 from typing import Any, assert_type
@@ -63,7 +61,7 @@ def _is_json(value: object) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(customers())
 def test_to_dict_gives_json_data_only(customer: Customer) -> None:
     """What the type says holds at run time: str keys, lists, strings, numbers."""

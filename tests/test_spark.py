@@ -22,8 +22,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import UTC, WHOLE_BOOKS, scaled
 
 pytestmark = pytest.mark.slow
 
@@ -44,11 +46,9 @@ from khachhang.kinds import Role  # noqa: E402
 from khachhang.sample import SAMPLE_AS_OF, sample_book  # noqa: E402
 from khachhang.segmentation.rules import F, In, Rule  # noqa: E402
 from khachhang.segmentation.segments import Segmenter  # noqa: E402
-from khachhang.testing import aware_datetimes, customers  # noqa: E402
-from khachhang.testing._segmentation import rules, segmenters  # noqa: E402
+from khachhang.testing import aware_datetimes, customers, rules, segmenters  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "spark_segments.py"
-UTC = timezone.utc
 
 
 def _load_example() -> ModuleType:
@@ -208,9 +208,9 @@ AS_OFS = aware_datetimes(datetime(2020, 1, 1, tzinfo=UTC), datetime(2036, 1, 1, 
 
 
 @settings(
-    max_examples=25,
+    max_examples=scaled(25),
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=WHOLE_BOOKS,
 )
 @given(
     book=BOOKS,

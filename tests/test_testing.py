@@ -17,12 +17,14 @@ from pathlib import Path
 import attrs
 import phonenumbers
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from stdnum.vn import mst as stdnum_mst
 
 import khachhang.testing as kt
+from conftest import SLOW_EXAMPLES, UTC, scaled
+from khachhang._vocabulary import BUSINESS_FORMS, FAMILY_NAMES
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.fsm import Event
 from khachhang.kinds import (
@@ -67,7 +69,6 @@ from khachhang.testing._hook import _MODELS, _hypothesis_setup_hook
 
 HOOK = "khachhang.testing._hook:_hypothesis_setup_hook"
 TAX_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
-UTC = timezone.utc
 
 
 def revalidates(value: object) -> None:
@@ -84,13 +85,36 @@ NOT_STRATEGIES = {"generated_check", "BuyingProcessMachine"}
 
 def test_every_public_strategy_is_exported_documented_and_typed() -> None:
     """Each name in __all__ resolves, has a docstring with an example and a return type."""
-    assert set(kt.__all__) == set(kt._SOURCES)
     for name in kt.__all__:
         strategy = getattr(kt, name)
         doc = inspect.getdoc(strategy) or ""
         assert "Example" in doc, name
         if name not in NOT_STRATEGIES:
             assert "SearchStrategy" in str(inspect.signature(strategy).return_annotation), name
+
+
+def test_the_face_is_the_union_of_what_its_modules_list_once() -> None:
+    """khachhang.testing lists no name itself: its face is its modules' __all__, disjoint."""
+    listed = [n for m in kt._MODULES for n in importlib.import_module(m).__all__]
+    assert sorted(listed) == sorted(set(listed)) == kt.__all__
+
+
+def test_every_strategy_the_hook_registers_is_public() -> None:
+    """What st.from_type draws for a model, a user can also draw by name."""
+    named = {name for models in _MODELS.values() for pairs in models.values() for _, name in pairs}
+    assert named <= set(kt.__all__)
+    for strategies, models in _MODELS.items():
+        module = importlib.import_module(strategies)
+        for pairs in models.values():
+            assert {name for _, name in pairs} <= set(module.__all__), strategies
+
+
+def test_an_unknown_name_is_refused_without_importing_the_strategies() -> None:
+    """A dunder probe (doctest's __test__) or a typo raises AttributeError naming it."""
+    with pytest.raises(AttributeError, match="'__test__'"):
+        kt.__getattr__("__test__")
+    with pytest.raises(AttributeError, match="'custmers'"):
+        kt.__getattr__("custmers")
 
 
 def test_the_strategies_import_in_a_fresh_interpreter_without_warnings() -> None:
@@ -200,7 +224,7 @@ def test_persons_have_vietnamese_names_that_fit_their_gender(
     """Family name first, one or two middle names, a given name; gender as asked."""
     gender, person = pair
     family, *middles, given_name = person.full_name.split(" ")
-    assert family in vocab.FAMILY_NAMES
+    assert family in FAMILY_NAMES
     assert 1 <= len(middles) <= 2
     if gender is not None:
         assert person.gender is gender
@@ -229,7 +253,8 @@ ORG_TYPES = [t for t in PartyType if t.is_organization]
 def test_organizations_have_the_type_asked_for_and_a_fitting_name_and_category(
     pair: tuple[PartyType, Organization],
 ) -> None:
-    """Companies are 'Công ty ...', agencies 'Sở/UBND/...', non-profits 'Hội/Quỹ/...'."""
+    """Companies are named by a legal form ('Công ty ...'), agencies 'Sở/UBND/...',
+    non-profits 'Hội/Quỹ/...'."""
     kind, org = pair
     assert org.party_type is kind
     assert org.internal_unit is None
@@ -237,7 +262,7 @@ def test_organizations_have_the_type_asked_for_and_a_fitting_name_and_category(
     if org.tax_code is not None and len(org.tax_code) != 12:
         assert stdnum_mst.is_valid(org.tax_code), org.tax_code
     if kind is PartyType.BUSINESS:
-        assert org.legal_name.startswith("Công ty")
+        assert org.legal_name.startswith(BUSINESS_FORMS)
         assert org.category not in (BusinessCategory.GOVERNMENT, BusinessCategory.NONPROFIT)
     elif kind is PartyType.GOVERNMENT:
         assert org.legal_name.startswith(vocab._AGENCIES)
@@ -453,7 +478,9 @@ def test_the_setup_hook_lets_from_type_build_every_model() -> None:
     """
     _hypothesis_setup_hook()
 
-    @settings(max_examples=20)  # a smoke test of the wiring; the strategies are tested above
+    @settings(
+        max_examples=scaled(20)
+    )  # a smoke test of the wiring; the strategies are tested above
     @given(
         st.from_type(Customer),
         st.tuples(
@@ -556,7 +583,7 @@ def test_the_hook_teaches_from_type_the_package_models(target: str) -> None:
     module, _, name = target.partition(":")
     cls = getattr(importlib.import_module(module), name)
 
-    @settings(max_examples=5, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=scaled(5), suppress_health_check=SLOW_EXAMPLES)
     @given(st.from_type(cls))
     def check(value: object) -> None:
         assert isinstance(value, cls)

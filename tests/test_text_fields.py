@@ -19,10 +19,11 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import khachhang
+from conftest import SLOW_EXAMPLES, T0, scaled
 from khachhang.errors import KhachHangError, RuleError, ValidationError
 from khachhang.money import Money
 from khachhang.segmentation import DEFAULT_REGISTRY, RFMGridSegment, RFMScore
@@ -121,9 +122,9 @@ def test_the_introspection_finds_the_fields_the_issue_names() -> None:
 )
 @pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b"], ids=["nul", "surrogate"])
 @settings(
-    max_examples=3,
+    max_examples=scaled(3),
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=SLOW_EXAMPLES,
 )
 @given(data=st.data())
 def test_a_text_field_refuses_nul_and_lone_surrogates(
@@ -145,7 +146,6 @@ def test_a_text_field_refuses_nul_and_lone_surrogates(
 
 # --- keys are opaque, names are normalised --------------------------------------------
 
-T0 = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.timezone.utc)
 keys = st.text(
     st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1, max_size=40
 ).filter(lambda s: not s.isspace())

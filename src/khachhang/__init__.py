@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from khachhang._version import __version__
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # where each name of __all__ comes from (test_architecture checks)
     from khachhang.customers import (
         LIFECYCLE,
         AcquisitionSource,
@@ -56,48 +56,18 @@ if TYPE_CHECKING:
     )
     from khachhang.serde import from_dict, from_json, to_dict, to_json
 
-_EXPORTS = {
-    "khachhang.customers": (
-        "LIFECYCLE",
-        "AcquisitionSource",
-        "Customer",
-        "LifecyclePolicy",
-        "LineItem",
-        "Purchase",
-        "PurchaseChannel",
-    ),
-    "khachhang.errors": (
-        "ConversionError",
-        "CurrencyMismatchError",
-        "KhachHangError",
-        "RuleError",
-        "TransitionError",
-        "ValidationError",
-    ),
-    "khachhang.kinds": (
-        "BusinessCategory",
-        "InternalUnit",
-        "Lifecycle",
-        "Market",
-        "PartyType",
-        "Role",
-        "Scope",
-    ),
-    "khachhang.labels": ("BilingualEnum",),
-    "khachhang.money": ("Money",),
-    "khachhang.parties": (
-        "Address",
-        "ContactChannel",
-        "ContactKind",
-        "ContactPoint",
-        "Gender",
-        "Organization",
-        "Party",
-        "Person",
-    ),
-    "khachhang.serde": ("from_dict", "from_json", "to_dict", "to_json"),
-}
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_MISSING = object()
+_LAYERS = (
+    "khachhang.errors",
+    "khachhang.labels",
+    "khachhang.money",
+    "khachhang.kinds",
+    "khachhang.parties",
+    "khachhang.customers",
+    "khachhang.serde",
+)
+"""Where the names of ``__all__`` live, lowest layer first: a name is taken from the first
+module that has it, so ``from khachhang import Money`` imports no more than ``money`` needs."""
 
 __all__ = [
     "LIFECYCLE",
@@ -139,13 +109,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        msg = f"module 'khachhang' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for layer in _LAYERS:
+            value = getattr(importlib.import_module(layer), name, _MISSING)
+            if value is not _MISSING:
+                globals()[name] = value
+                return value
+    msg = f"module 'khachhang' has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def __dir__() -> list[str]:

@@ -29,6 +29,20 @@ from typing import TypeVar
 import attrs
 
 from khachhang._checks import require_aware
+from khachhang._vocabulary import (
+    BRANDS,
+    BUSINESS_FORMS,
+    CURRENT_WARDS,
+    DEPARTMENTS,
+    FAMILY_NAME_WEIGHTS,
+    FORMER_DISTRICTS,
+    GIVEN_NAMES,
+    LANDLINE_AREA_CODES,
+    MIDDLE_NAMES,
+    SAMPLE_MOBILE_PREFIXES,
+    STREETS,
+    WARDS,
+)
 from khachhang.customers import (
     AcquisitionSource,
     Customer,
@@ -147,35 +161,7 @@ _BUYING: dict[str, tuple[float, float, int]] = {
     "branch": (0.2, 6, 24),
 }
 
-# --- names --------------------------------------------------------------------------
-_FAMILY = (
-    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 3), ("Huỳnh", 2.1),
-    ("Phan", 4.5), ("Vũ", 2.5), ("Võ", 1.5), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4),
-    ("Hồ", 1.3), ("Ngô", 1.3), ("Dương", 1), ("Lý", 0.5), ("Đinh", 0.8), ("Trương", 0.8),
-    ("Mai", 0.5), ("Lâm", 0.4), ("Tạ", 0.3), ("Cao", 0.4), ("Châu", 0.2), ("Lương", 0.3),
-)  # fmt: skip
-_MIDDLE = {
-    Gender.MALE: ("Văn", "Đức", "Minh", "Quốc", "Hữu", "Công", "Thành", "Gia", "Anh", "Đình"),
-    Gender.FEMALE: ("Thị", "Ngọc", "Thu", "Thanh", "Phương", "Minh", "Bảo", "Kim", "Hồng", "Mỹ"),
-}
-_GIVEN = {
-    Gender.MALE: (
-        "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khang", "Khoa",
-        "Long", "Minh", "Nam", "Phong", "Phúc", "Quân", "Sơn", "Thắng", "Trung", "Tuấn",
-        "Việt", "Vinh", "Hoàng", "Kiên", "Lộc", "Tài", "Thịnh", "Toàn", "Bảo",
-    ),
-    Gender.FEMALE: (
-        "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Linh",
-        "Mai", "My", "Ngân", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Trang", "Vy",
-        "Yến", "Ngọc", "Thư", "Diệp", "Hiền", "Nhi", "Trâm", "Uyên",
-    ),
-}  # fmt: skip
-_BRAND = (
-    "Ánh Dương", "Minh Phát", "Thành Công", "Tân Tiến", "Hưng Thịnh", "Phú Gia", "Đại Việt",
-    "Sao Mai", "Bình Minh", "Hoàng Long", "An Khang", "Trường Sơn", "Kim Ngân", "Phương Đông",
-    "Việt Tiến", "Hòa Bình", "Nam Á", "Thái Sơn", "Lộc Phát", "Quang Minh", "Hồng Hà",
-    "Cửu Long", "Sông Hàn", "Tây Nguyên", "Bảo Tín", "Thiên Phúc", "Đông Á", "Hải Âu",
-)  # fmt: skip
+# --- organizations (names, places and phones: khachhang._vocabulary) ----------------
 _SECTOR = {
     "manufacturer": ("Sản xuất Bao bì", "Cơ khí", "Thực phẩm", "Dệt may", "Nhựa", "Gỗ"),
     "trader": ("Thương mại Dịch vụ", "Xây dựng", "Công nghệ", "Logistics", "Du lịch"),
@@ -184,7 +170,6 @@ _SECTOR = {
     "competitor": ("Thương mại Dịch vụ", "Sản xuất", "Phân phối"),
     "partner": ("Tư vấn", "Truyền thông", "Giải pháp Doanh nghiệp"),
 }
-_FORMS = ("Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV", "Doanh nghiệp tư nhân")
 _GOVERNMENT = (
     "UBND {ward}", "Sở Y tế {prov}", "Sở Giáo dục và Đào tạo {prov}", "Bệnh viện Đa khoa {prov}",
     "Trường THPT {brand}", "Trung tâm Y tế {ward}", "Công an {ward}", "Thư viện {prov}",
@@ -194,12 +179,6 @@ _NONPROFIT = (
     "Hội Chữ thập đỏ {prov}", "Quỹ Bảo trợ trẻ em {prov}", "Hội Doanh nhân trẻ {prov}",
     "Hiệp hội Doanh nghiệp nhỏ và vừa {prov}", "Trung tâm Phát triển cộng đồng {brand}",
     "Câu lạc bộ Thiện nguyện {brand}", "Hội Khuyến học {prov}",
-)  # fmt: skip
-_DEPARTMENTS = (
-    "Phòng Kế toán", "Phòng Nhân sự", "Phòng Kinh doanh", "Phòng Marketing",
-    "Phòng Công nghệ thông tin", "Phòng Chăm sóc khách hàng", "Phòng Mua hàng",
-    "Phòng Pháp chế", "Phòng Hành chính", "Phòng Kho vận", "Phòng Kiểm soát chất lượng",
-    "Phòng Nghiên cứu và Phát triển",
 )  # fmt: skip
 
 # --- where --------------------------------------------------------------------------
@@ -221,59 +200,6 @@ _PROVINCE_CUM = tuple(
 _MEMBERS: dict[str, tuple[str, ...]] = {
     p: tuple(old for old, new in FORMER_PROVINCES.items() if new == p) for p in _PROVINCE_LIST
 }
-_OLD_DISTRICTS = {
-    "Hà Nội": (
-        "Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Đống Đa", "Quận Cầu Giấy", "Quận Hai Bà Trưng",
-        "Quận Thanh Xuân", "Quận Long Biên", "Quận Hà Đông", "Huyện Đông Anh",
-    ),
-    "TP. Hồ Chí Minh": (
-        "Quận 1", "Quận 3", "Quận 7", "Quận 10", "Quận Bình Thạnh", "Quận Phú Nhuận",
-        "Quận Tân Bình", "Quận Gò Vấp", "TP. Thủ Đức", "Huyện Củ Chi",
-    ),
-    "Bình Dương": ("TP. Thủ Dầu Một", "TP. Dĩ An", "TP. Thuận An"),
-    "Bà Rịa - Vũng Tàu": ("TP. Vũng Tàu", "TP. Bà Rịa"),
-    "Hải Phòng": ("Quận Lê Chân", "Quận Ngô Quyền", "Quận Hồng Bàng"),
-    "Hải Dương": ("TP. Hải Dương", "TP. Chí Linh"),
-    "Đà Nẵng": ("Quận Hải Châu", "Quận Thanh Khê", "Quận Sơn Trà"),
-    "Quảng Nam": ("TP. Hội An", "TP. Tam Kỳ"),
-    "Cần Thơ": ("Quận Ninh Kiều", "Quận Cái Răng"),
-    "Bắc Giang": ("TP. Bắc Giang",),
-    "Vĩnh Phúc": ("TP. Vĩnh Yên", "TP. Phúc Yên"),
-    "Đồng Nai": ("TP. Biên Hòa", "TP. Long Khánh"),
-    "Long An": ("TP. Tân An",),
-    "Khánh Hòa": ("TP. Nha Trang", "TP. Cam Ranh"),
-    "Nam Định": ("TP. Nam Định",),
-    "Thừa Thiên Huế": ("TP. Huế",),
-    "Quảng Ninh": ("TP. Hạ Long", "TP. Cẩm Phả"),
-    "Nghệ An": ("TP. Vinh",),
-}  # fmt: skip
-_NEW_WARDS = {
-    "Hà Nội": (
-        "Phường Ba Đình", "Phường Hoàn Kiếm", "Phường Cầu Giấy", "Phường Đống Đa",
-        "Phường Hai Bà Trưng", "Phường Thanh Xuân", "Phường Long Biên", "Phường Hà Đông",
-        "Xã Sóc Sơn",
-    ),
-    "TP. Hồ Chí Minh": (
-        "Phường Sài Gòn", "Phường Bến Thành", "Phường Tân Định", "Phường Bình Thạnh",
-        "Phường Gia Định", "Phường Tân Sơn Nhất", "Phường Thủ Dầu Một", "Phường Vũng Tàu",
-        "Phường Dĩ An", "Xã Củ Chi",
-    ),
-}  # fmt: skip
-_WARDS = (
-    "Phường Hòa Bình", "Phường An Phú", "Xã Tân Phú", "Xã Phú Lợi", "Phường Quang Trung",
-    "Xã Hòa Thành", "Phường Trần Phú", "Xã Tân Lập", "Phường Bình Minh", "Xã Thanh Sơn",
-)  # fmt: skip
-_STREETS = (
-    "Lê Lợi", "Nguyễn Huệ", "Trần Hưng Đạo", "Hai Bà Trưng", "Lý Thường Kiệt", "Nguyễn Trãi",
-    "Quang Trung", "Hùng Vương", "Lê Duẩn", "Điện Biên Phủ", "Phan Chu Trinh",
-    "Nguyễn Văn Linh", "Võ Văn Kiệt", "Trần Phú", "Hoàng Văn Thụ", "Cách Mạng Tháng Tám",
-)  # fmt: skip
-_MOBILE_PREFIXES = (
-    "090", "091", "093", "094", "096", "097", "098", "086", "088", "032", "033",
-    "034", "035", "036", "037", "038", "039", "070", "076", "077", "078", "079", "081",
-    "082", "083", "084", "085", "056", "058",
-)  # fmt: skip
-_LANDLINE = {"Hà Nội": "024", "TP. Hồ Chí Minh": "028"}
 # Reserved for documentation (RFC 2606), so no sample address can reach a real inbox.
 _MAIL_DOMAINS = ("example.com", "example.net", "example.org")
 
@@ -368,7 +294,7 @@ def _cum(pairs: Sequence[tuple[_K, float]]) -> tuple[tuple[_K, ...], tuple[float
     return keys, tuple(cum)
 
 
-_FAMILY_CUM = _cum(_FAMILY)
+_FAMILY_CUM = _cum(FAMILY_NAME_WEIGHTS)
 _SOURCES_CUM = {k: _cum(v) for k, v in _SOURCES.items()}
 _CHANNELS_CUM = {k: _cum(v) for k, v in _CHANNELS.items()}
 
@@ -431,12 +357,14 @@ class _Builder:
     # -- parties ----------------------------------------------------------------------
     def person_name(self, gender: Gender) -> str:
         rng = self.rng
-        key = gender if gender in _MIDDLE else rng.choice((Gender.MALE, Gender.FEMALE))
+        key = gender if gender in MIDDLE_NAMES else rng.choice((Gender.MALE, Gender.FEMALE))
         family = _pick(rng, _FAMILY_CUM)
-        given = rng.choice(_GIVEN[key])
+        given = rng.choice(GIVEN_NAMES[key])
         if rng.random() < 0.12:  # a two-word given name: "Nguyễn Ngọc Bảo Anh"
-            return f"{family} {rng.choice(_MIDDLE[key])} {rng.choice(_GIVEN[key])} {given}"
-        return f"{family} {rng.choice(_MIDDLE[key])} {given}"
+            return (
+                f"{family} {rng.choice(MIDDLE_NAMES[key])} {rng.choice(GIVEN_NAMES[key])} {given}"
+            )
+        return f"{family} {rng.choice(MIDDLE_NAMES[key])} {given}"
 
     def province(self) -> str:
         return self.rng.choices(_PROVINCE_LIST, cum_weights=_PROVINCE_CUM)[0]
@@ -444,18 +372,18 @@ class _Builder:
     def address(self, province: str | None = None) -> Address:
         rng = self.rng
         current = province or self.province()
-        street = f"{rng.randint(1, 350)} {rng.choice(_STREETS)}"
+        street = f"{rng.randint(1, 350)} {rng.choice(STREETS)}"
         if rng.random() < 0.3:  # written the pre-July-2025 way
             old = rng.choice(_MEMBERS[current])
-            districts = _OLD_DISTRICTS.get(old)
+            districts = FORMER_DISTRICTS.get(old)
             district = rng.choice(districts) if districts and rng.random() < 0.7 else None
-            ward = f"Phường {rng.randint(1, 15)}" if district else rng.choice(_WARDS)
+            ward = f"Phường {rng.randint(1, 15)}" if district else rng.choice(WARDS)
             return Address(province=old, ward=ward, district=district, street=street)
-        ward = rng.choice(_NEW_WARDS.get(current, _WARDS))
+        ward = rng.choice(CURRENT_WARDS.get(current, WARDS))
         return Address(province=current, ward=ward, street=street)
 
     def mobile(self) -> str:
-        return f"{self.rng.choice(_MOBILE_PREFIXES)}{self.rng.randrange(10_000_000):07d}"
+        return f"{self.rng.choice(SAMPLE_MOBILE_PREFIXES)}{self.rng.randrange(10_000_000):07d}"
 
     def consents(self, *channels: ContactChannel) -> list[ContactChannel]:
         return [c for c in channels if self.rng.random() < 0.4]
@@ -504,7 +432,7 @@ class _Builder:
 
     def org_contacts(self, province: str, domain_hint: str) -> list[ContactPoint]:
         rng = self.rng
-        area = _LANDLINE.get(province)
+        area = LANDLINE_AREA_CODES.get(province)
         number = f"{area}3{rng.randrange(10_000_000):07d}" if area else self.mobile()
         contacts = [
             ContactPoint.phone(
@@ -523,8 +451,8 @@ class _Builder:
     def organization(self, archetype: str) -> Organization:
         rng = self.rng
         province = self.province()
-        brand = rng.choice(_BRAND)
-        ward = rng.choice(_NEW_WARDS.get(province, _WARDS))
+        brand = rng.choice(BRANDS)
+        ward = rng.choice(CURRENT_WARDS.get(province, WARDS))
         tax: str | None = self.tax_code(province)
         unit = None
         party_type = PartyType.BUSINESS
@@ -548,7 +476,7 @@ class _Builder:
         elif archetype in ("department", "branch"):
             category, tax = None, None
             if archetype == "department":
-                unit, name = InternalUnit.DEPARTMENT, rng.choice(_DEPARTMENTS)
+                unit, name = InternalUnit.DEPARTMENT, rng.choice(DEPARTMENTS)
             else:
                 unit, name = InternalUnit.BRANCH, f"Chi nhánh {province}"
         else:
@@ -561,7 +489,7 @@ class _Builder:
             if archetype == "distributor" and rng.random() < 0.3:
                 category = BusinessCategory.WHOLESALE_RETAIL
             sector = rng.choice(_SECTOR.get(archetype, _SECTOR["trader"]))
-            name = f"{rng.choice(_FORMS)} {sector} {brand}"
+            name = f"{rng.choice(BUSINESS_FORMS)} {sector} {brand}"
         return Organization(
             legal_name=name,
             party_type=party_type,

@@ -57,11 +57,10 @@ from khachhang.buying import (
 from khachhang.errors import KhachHangError
 from khachhang.fsm import Payload
 from khachhang.money import Money
+from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import aware_datetimes, line_items
 
 __all__ = [
-    "SELLER",
-    "SUPPLIERS",
     "BuyingProcessMachine",
     "abandonments",
     "buygrids",
@@ -74,7 +73,6 @@ __all__ = [
     "participants",
     "payloads",
     "proposals",
-    "register_types",
     "reviews",
     "selections",
     "stage_data",
@@ -653,21 +651,4 @@ class BuyingProcessMachine(RuleBasedStateMachine):
 
 def register_types() -> None:
     """Teach ``st.from_type`` every model of :mod:`khachhang.buying`."""
-    pairs: list[tuple[type, SearchStrategy[Any]]] = [
-        (Participant, participants()),
-        (BuyingCenter, buying_centers()),
-        (Buygrid, buygrids()),
-        (Candidates, candidate_lists()),
-        (Proposal, proposals()),
-        (Selection, selections()),
-        (Order, orders()),
-        (Review, reviews()),
-        (InfluenceNote, influence_notes()),
-        (Abandonment, abandonments()),
-        (Opening, openings()),
-        (StageData, stage_data()),
-        (Visit, visits()),
-        (BuyingProcess, buying_processes()),
-    ]
-    for cls, strategy in pairs:
-        st.register_type_strategy(cls, strategy)
+    register_module(__name__)

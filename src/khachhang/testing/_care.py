@@ -51,6 +51,7 @@ from khachhang.care.workflows import (
     WorkflowRun,
     WorkflowStep,
 )
+from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import aware_datetimes
 
 __all__ = [
@@ -69,7 +70,6 @@ __all__ = [
     "offsets",
     "progresses",
     "quiet_hours",
-    "register_types",
     "run_cancellations",
     "run_starts",
     "step_completions",
@@ -457,28 +457,4 @@ def agendas(max_size: int = 6) -> SearchStrategy[Agenda]:
 
 def register_types() -> None:
     """Teach ``st.from_type`` every model of the care plan."""
-    pairs: list[tuple[type, SearchStrategy[object]]] = [
-        (WorkflowStep, workflow_steps()),
-        (CareWorkflow, care_workflows()),
-        (WorkflowRun, workflow_runs()),
-        (RunStarted, run_starts()),
-        (StepCompleted, step_completions()),
-        (StepSkipped, step_skips()),
-        (RunCancelled, run_cancellations()),
-        (StepProgress, step_progresses()),
-        (Progress, progresses()),
-        (FollowUp, follow_ups()),
-        (BirthdayGreeting, birthday_greetings()),
-        (Anniversary, anniversaries()),
-        (Holiday, holidays()),
-        (HolidayGreeting, holiday_greetings()),
-        (CheckIn, check_ins()),
-        (QuietHours, quiet_hours()),
-        (Cap, caps()),
-        (CarePlan, care_plans()),
-        (Touchpoint, touchpoints()),
-        (Drop, drops()),
-        (Agenda, agendas()),
-    ]
-    for cls, strategy in pairs:
-        st.register_type_strategy(cls, strategy)
+    register_module(__name__)

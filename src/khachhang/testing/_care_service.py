@@ -61,10 +61,10 @@ from khachhang.care.sla import (
 )
 from khachhang.kinds import InternalUnit
 from khachhang.money import Money
+from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import aware_datetimes
 
 __all__ = [
-    "TET_2026",
     "breaches",
     "business_calendars",
     "ces_responses",
@@ -82,7 +82,6 @@ __all__ = [
     "nps_responses",
     "nps_summaries",
     "points_ledgers",
-    "register_types",
     "resolutions",
     "retention_economics",
     "rewards",
@@ -573,31 +572,4 @@ def retention_economics() -> SearchStrategy[RetentionEconomics]:
 
 def register_types() -> None:
     """Teach ``st.from_type`` every service-side care model."""
-    pairs: list[tuple[type, SearchStrategy[object]]] = [
-        (BusinessCalendar, business_calendars()),
-        (SlaTarget, sla_targets()),
-        (ServiceLevel, service_levels()),
-        (Resolution, resolutions()),
-        (Complaint, complaints()),
-        (SlaClock, sla_clocks()),
-        (Breach, breaches()),
-        (SlaStatus, sla_statuses()),
-        (NpsResponse, nps_responses()),
-        (CsatResponse, csat_responses()),
-        (CesResponse, ces_responses()),
-        (NpsSummary, nps_summaries()),
-        (CsatSummary, csat_summaries()),
-        (CesSummary, ces_summaries()),
-        (LoyaltyTier, loyalty_tiers()),
-        (Reward, rewards()),
-        (LoyaltyProgram, loyalty_programs()),
-        (LedgerEntry, ledger_entries()),
-        (PointsLedger, points_ledgers()),
-        (InternalActivity, internal_activities()),
-        (InternalCareProgram, internal_care_programs()),
-        (InternalSession, internal_sessions()),
-        (InternalSurveyResponse, internal_survey_responses()),
-        (RetentionEconomics, retention_economics()),
-    ]
-    for cls, strategy in pairs:
-        st.register_type_strategy(cls, strategy)
+    register_module(__name__)

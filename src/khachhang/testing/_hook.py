@@ -126,7 +126,8 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         ),
     },
 }
-"""Strategy module -> model module -> (model class, strategy function) pairs."""
+"""Strategy module -> model module -> (model class, strategy function) pairs: the one
+table of which strategy builds which model (each module's ``register_types()`` reads it)."""
 
 
 _BY_TYPE = frozenset({"rule_nodes"})
@@ -146,13 +147,18 @@ def _resolver(module: str, name: str) -> Any:
     return resolve
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every public model with ``st.register_type_strategy``."""
+def register_module(strategies: str) -> None:
+    """Register the strategies of one strategy module (its ``register_types()``)."""
     from hypothesis import strategies as st
 
-    for strategies, models in _MODELS.items():
-        for model_module, pairs in models.items():
-            module = importlib.import_module(model_module)
-            for cls_name, strategy in pairs:
-                cls = getattr(module, cls_name)
-                st.register_type_strategy(cls, _resolver(strategies, strategy))
+    for model_module, pairs in _MODELS[strategies].items():
+        module = importlib.import_module(model_module)
+        for cls_name, strategy in pairs:
+            cls = getattr(module, cls_name)
+            st.register_type_strategy(cls, _resolver(strategies, strategy))
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register a strategy for every public model with ``st.register_type_strategy``."""
+    for strategies in _MODELS:
+        register_module(strategies)

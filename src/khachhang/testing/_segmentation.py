@@ -57,11 +57,12 @@ from khachhang.segmentation.segments import (
     SegmentCheck,
     Segmenter,
 )
+from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import _TAGS, aware_datetimes, customers, money
 
 __all__ = [
+    "currency_gaps",
     "generated_check",
-    "register_types",
     "rfm_cut_points",
     "rfm_grids",
     "rfm_results",
@@ -362,14 +363,4 @@ def generated_check(
 
 def register_types() -> None:
     """Teach ``st.from_type`` the segmentation models."""
-    st.register_type_strategy(Rule, rules())
-    for node in (And, Or, Not, Const, *_LEAF_TYPES):
-        st.register_type_strategy(node, rule_nodes(node))
-    st.register_type_strategy(RuleDocument, rule_documents())
-    st.register_type_strategy(Segment, segments())
-    st.register_type_strategy(Segmenter, segmenters())
-    st.register_type_strategy(RFMCutPoints, rfm_cut_points())
-    st.register_type_strategy(RFMResult, rfm_results())
-    st.register_type_strategy(RFMGrid, rfm_grids())
-    st.register_type_strategy(SegmentCheck, segment_checks())
-    st.register_type_strategy(CurrencyGap, currency_gaps())
+    register_module(__name__)

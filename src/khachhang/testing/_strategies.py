@@ -18,6 +18,18 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
+from khachhang._vocabulary import (
+    BRANDS,
+    BUSINESS_FORMS,
+    DEPARTMENTS,
+    FAMILY_NAMES,
+    FORMER_DISTRICTS,
+    MOBILE_PREFIXES,
+    STREETS,
+    WARDS,
+)
+from khachhang._vocabulary import GIVEN_NAMES as GIVEN_NAMES_BY_GENDER
+from khachhang._vocabulary import MIDDLE_NAMES as MIDDLE_NAMES_BY_GENDER
 from khachhang.customers import (
     LIFECYCLE,
     AcquisitionSource,
@@ -93,22 +105,10 @@ def _words(text: str) -> tuple[str, ...]:
     return _nfc(text.split())
 
 
-FAMILY_NAMES = _words(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý "
-    "Đinh Trịnh Mai Lâm Tô Hà Cao Lương"
-)
-"""Common Vietnamese family names (họ), the most frequent first."""
-
-MALE_MIDDLE_NAMES = _words("Văn Đức Hữu Minh Quang Công Thành Xuân Gia Anh")
-FEMALE_MIDDLE_NAMES = _words("Thị Ngọc Thu Thanh Minh Bảo Phương Kim Diệu Hồng")
-MALE_GIVEN_NAMES = _words(
-    "An Bình Dũng Hải Hùng Long Minh Nam Quân Sơn Tuấn Khoa Phúc Thắng Trung Việt Đạt Hiếu "
-    "Khánh Lâm Tâm"
-)
-FEMALE_GIVEN_NAMES = _words(
-    "An Chi Hà Hạnh Hoa Lan Linh Mai Phương Thảo Trang Vy Ngân Nhung Yến Hương Quyên Anh "
-    "Hằng Khánh Tâm"
-)
+MALE_MIDDLE_NAMES = MIDDLE_NAMES_BY_GENDER[Gender.MALE]
+FEMALE_MIDDLE_NAMES = MIDDLE_NAMES_BY_GENDER[Gender.FEMALE]
+MALE_GIVEN_NAMES = GIVEN_NAMES_BY_GENDER[Gender.MALE]
+FEMALE_GIVEN_NAMES = GIVEN_NAMES_BY_GENDER[Gender.FEMALE]
 MIDDLE_NAMES = tuple(sorted(set(MALE_MIDDLE_NAMES) | set(FEMALE_MIDDLE_NAMES)))
 """Middle names (tên đệm) for either gender."""
 GIVEN_NAMES = tuple(sorted(set(MALE_GIVEN_NAMES) | set(FEMALE_GIVEN_NAMES)))
@@ -119,18 +119,12 @@ def _phrases(text: str) -> tuple[str, ...]:
     return _nfc(text.split("|"))
 
 
-_BRANDS = _phrases(
-    "Ánh Dương|Hoàng Long|Phú Thịnh|Minh Phát|Sao Mai|Thành Công|Việt Tiến|Đại Phát|"
-    "Hưng Thịnh|An Khang|Bình Minh|Tân Phú|Trường Sơn|Sông Hồng|Mekong Xanh|Lạc Hồng|"
-    "Kim Ngân|Hải Âu"
-)
 _ACTIVITIES: dict[BusinessCategory | None, tuple[str, ...]] = {
     BusinessCategory.MANUFACTURER: _nfc(["Sản xuất", "Chế biến Thực phẩm", "Cơ khí", "Dệt may"]),
     BusinessCategory.COMMERCIAL: _nfc(["Thương mại", "Thương mại Dịch vụ", "Xuất nhập khẩu"]),
     BusinessCategory.WHOLESALE_RETAIL: _nfc(["Bán lẻ", "Phân phối", "Bán buôn"]),
     None: _nfc(["Công nghệ", "Xây dựng", "Dịch vụ", "Đầu tư", "Vận tải", "Du lịch"]),
 }
-_BUSINESS_FORMS = _nfc(["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"])
 _AGENCIES = _phrases(
     "Sở Công Thương|Sở Y tế|Sở Giáo dục và Đào tạo|Sở Tài chính|Sở Xây dựng|"
     "Sở Nông nghiệp và Môi trường|Sở Khoa học và Công nghệ|Bệnh viện Đa khoa|"
@@ -140,19 +134,8 @@ _NONPROFITS = _phrases(
     "Hội Chữ thập đỏ|Hội Doanh nhân trẻ|Hội Liên hiệp Phụ nữ|Quỹ Bảo trợ trẻ em|"
     "Quỹ Khuyến học|Trung tâm Hỗ trợ Phát triển Cộng đồng"
 )
-_DEPARTMENTS = _phrases(
-    "Phòng Kinh doanh|Phòng Kế toán|Phòng Nhân sự|Phòng Marketing|Phòng Công nghệ thông tin|"
-    "Phòng Chăm sóc khách hàng|Ban Giám đốc"
-)
-_STREETS = _phrases(
-    "Lê Lợi|Nguyễn Huệ|Trần Hưng Đạo|Hai Bà Trưng|Lý Thường Kiệt|Nguyễn Trãi|Điện Biên Phủ|"
-    "Cách Mạng Tháng Tám|Phan Chu Trinh|Võ Văn Tần|Hùng Vương|Quang Trung"
-)
-_WARD_NAMES = _phrases("Bến Thành|Hoàn Kiếm|Tân Định|Hải Châu|Ninh Kiều|Vĩnh Hải|An Phú")
-_DISTRICTS = _phrases(
-    "Quận 1|Quận 3|Quận Ba Đình|Quận Hoàn Kiếm|Quận Hải Châu|Huyện Củ Chi|Huyện Gia Lâm|"
-    "Thành phố Thủ Đức|Thị xã Sơn Tây"
-)
+_WARD_NAMES = tuple(ward.split(" ", 1)[1] for ward in WARDS)  # without Phường / Xã
+_DISTRICTS = tuple(sorted({d for ds in FORMER_DISTRICTS.values() for d in ds}))
 _PRODUCTS = _phrases(
     "Gạo ST25 5kg|Cà phê rang xay 500g|Nước mắm Phú Quốc 500ml|Trà Thái Nguyên 200g|"
     "Bàn làm việc gỗ|Máy lọc nước|Giấy in A4|Dịch vụ bảo trì năm|"
@@ -176,16 +159,6 @@ _EMAIL_DOMAINS = (
 )
 _SOCIAL_HOSTS = ("zalo.me/", "facebook.com/", "m.me/", "@")
 
-MOBILE_PREFIXES = (
-    # Viettel, MobiFone, VinaPhone, Vietnamobile, Gmobile, iTel: every 7-digit subscriber
-    # number after these is a valid mobile in phonenumbers' metadata. 089 and 099 are
-    # only partly allocated there, so they are left out.
-    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039",
-    "090", "093", "070", "076", "077", "078", "079",
-    "088", "091", "094", "081", "082", "083", "084", "085",
-    "092", "056", "058", "059", "087",
-)  # fmt: skip
-"""Vietnamese mobile prefixes (national format, with the trunk 0)."""
 
 _TAX_PREFIXES = ("01", "02", "03", "04", "05", "06", "08", "31", "36", "37", "38", "40", "60")
 
@@ -401,7 +374,7 @@ def _wards(prefixes: Sequence[str]) -> SearchStrategy[str]:
 
 
 _STREET_LINES = st.just("") | st.builds(
-    lambda n, name: f"{n} {name}", st.integers(1, 500), st.sampled_from(_STREETS)
+    lambda n, name: f"{n} {name}", st.integers(1, 500), st.sampled_from(STREETS)
 )
 _ADDRESSES_NEW = st.builds(
     Address,
@@ -538,9 +511,9 @@ def _org_names(party_type: PartyType, category: BusinessCategory | None) -> Sear
         )
     return st.builds(
         lambda form, activity, brand: f"{form} {activity} {brand}",
-        st.sampled_from(_BUSINESS_FORMS),
+        st.sampled_from(BUSINESS_FORMS),
         st.sampled_from(_ACTIVITIES.get(category, _ACTIVITIES[None])),
-        st.sampled_from(_BRANDS),
+        st.sampled_from(BRANDS),
     )
 
 
@@ -574,7 +547,7 @@ def _organizations(
         if internal_unit is InternalUnit.BRANCH:
             names = st.sampled_from(PROVINCES).map(lambda p: f"Chi nhánh {p}")
         else:
-            names = st.sampled_from(_DEPARTMENTS)
+            names = st.sampled_from(DEPARTMENTS)
         return st.builds(
             Organization,
             legal_name=names,
