@@ -26,13 +26,13 @@ def shown(value: object, limit: int = 60) -> str:
 def check_type(path: str, value: object, expected: type[T] | tuple[type[Any], ...]) -> T:
     """Return ``value`` if it is an instance of ``expected`` (bools are not ints)."""
     if type(value) is expected:
-        return value  # type: ignore[return-value,unused-ignore]
+        return value  # type: ignore[return-value,unused-ignore]  # checked above: value is a T
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         names = " or ".join(k.__name__ for k in kinds)
         msg = f"expected {names}, got {type(value).__name__}"
         raise ValidationError(path, msg)
-    return value  # type: ignore[return-value,unused-ignore]
+    return value  # type: ignore[return-value,unused-ignore]  # checked above: value is a T
 
 
 def check_optional(path: str, value: object, expected: type[T]) -> T | None:
@@ -132,7 +132,7 @@ def check_items(path: str, values: Iterable[object], expected: type[T]) -> tuple
     for i, value in enumerate(items):
         if type(value) is not expected and not isinstance(value, expected):
             check_type(f"{path}[{i}]", value, expected)
-    return items  # type: ignore[return-value]
+    return items  # type: ignore[return-value]  # every item checked above
 
 
 def as_collection(path: str, values: object) -> tuple[object, ...]:
@@ -143,14 +143,14 @@ def as_collection(path: str, values: object) -> tuple[object, ...]:
     """
     kind = type(values)
     if kind is tuple:
-        return values  # type: ignore[return-value]
+        return values  # type: ignore[return-value]  # type(values) is tuple
     if kind is list or kind is frozenset or kind is set:
-        return tuple(values)  # type: ignore[arg-type]
+        return tuple(values)  # type: ignore[arg-type]  # a list or set, so iterable
     if values is None or isinstance(values, (str, bytes, Mapping)):
         msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
         raise ValidationError(path, msg)
     try:
-        return tuple(values)  # type: ignore[arg-type]
+        return tuple(values)  # type: ignore[arg-type]  # not iterable: TypeError, below
     except TypeError:
         msg = f"expected a collection (list, tuple or set), got {type(values).__name__}"
         raise ValidationError(path, msg) from None

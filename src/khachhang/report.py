@@ -158,7 +158,7 @@ def _iterate(path: str, values: object) -> Iterator[Any]:
         msg = f"expected a collection of customers, got {type(values).__name__}"
         raise ValidationError(path, msg)
     try:
-        return iter(values)  # type: ignore[call-overload,no-any-return]
+        return iter(values)  # type: ignore[call-overload,no-any-return]  # TypeError caught
     except TypeError:
         msg = f"expected a collection of customers, got {type(values).__name__}"
         raise ValidationError(path, msg) from None

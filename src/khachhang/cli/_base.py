@@ -229,7 +229,7 @@ class Guarded(io.TextIOBase):
             return False
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # TextIO declares an attribute
         return getattr(self.stream, "encoding", None) or "utf-8"
 
     def close(self) -> None:  # the wrapped stream is not ours to close
@@ -278,7 +278,7 @@ class Output(io.TextIOBase):
         return self.stream.fileno()
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # TextIO declares an attribute
         return getattr(self.stream, "encoding", None) or "utf-8"
 
     def close(self) -> None:  # the wrapped stream is not ours to close

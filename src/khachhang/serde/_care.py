@@ -76,7 +76,7 @@ def _structure_relativedelta(value: object, _: type) -> relativedelta:
             raise ValidationError(key, f"out of range: {amount}")
         fields[key] = amount
     try:
-        return relativedelta(**fields)  # type: ignore[arg-type]
+        return relativedelta(**fields)  # type: ignore[arg-type]  # keys checked above
     except (OverflowError, ValueError) as exc:
         raise ValidationError("", f"not a usable offset: {exc}") from None
 

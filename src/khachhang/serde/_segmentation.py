@@ -151,7 +151,7 @@ def _load_value(field: Field, data: object, path: str) -> Value:
     if field.enum is not None and field.kind in (FieldKind.ENUM, FieldKind.ENUM_SET):
         return _literal(_enum_hook(field.enum), data, path)
     read = _READERS.get(field.kind)
-    return data if read is None else _literal(read, data, path)  # type: ignore[return-value]
+    return data if read is None else _literal(read, data, path)  # type: ignore[return-value]  # the kind's reader
 
 
 def _literal(read: Callable[[object, type], Any], data: object, path: str) -> Value:

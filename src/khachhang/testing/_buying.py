@@ -244,7 +244,7 @@ class _Walk:
         self.p = process
 
     def now(self) -> datetime:
-        return self.draw(_times(self.p.events[-1].at))  # type: ignore[no-any-return]
+        return self.draw(_times(self.p.events[-1].at))  # type: ignore[no-any-return]  # draw() is untyped
 
     def data_for(self, stage: Stage) -> Payload | None:
         """Valid data to leave ``stage`` by ``advance``, or ``None`` when there is none."""
