@@ -10,7 +10,7 @@ closure calls, never a walk over the tree.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Money
->>> from khachhang.segmentation.rules import F
+>>> from khachhang.segmentation import F
 >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
 >>> c = Customer("c-1", Person("Lê Văn Minh"), created_at=t)
 >>> rule = (F.income < Money("10000000")) | F.tags.contains("vip")
@@ -49,10 +49,9 @@ from khachhang.segmentation.rules import (
     Or,
     Rule,
     Within,
-    describe,
-    show_value,
-    validate,
 )
+from khachhang.segmentation.validation import validate
+from khachhang.segmentation.wording import describe, show_value, value_word
 
 __all__ = ["Explanation", "Predicate", "Truth", "explain", "predicate", "truth"]
 
@@ -149,7 +148,7 @@ def predicate(rule: Rule, *, as_of: datetime, registry: FieldRegistry | None = N
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> buyers = predicate(F.orders > 0, as_of=t)
     >>> [buyers(c) for c in [Customer("c-1", Person("An"), created_at=t)]]
@@ -165,7 +164,7 @@ def truth(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> c = Customer("c-1", Person("An"), created_at=t)          # no birth date: age missing
     >>> truth(F.age >= 18, c, as_of=t), truth(F.age.is_null(), c, as_of=t)
@@ -450,7 +449,7 @@ class Explanation:
         text = describe(self.node, lang, registry)
         line = f"{'  ' * depth}{label.ljust(width)}{text}"
         if self.field is not None:
-            line += f"  [{_value_word(lang)}: {show_value(self.value, lang)}]"
+            line += f"  [{value_word(lang)}: {show_value(self.value, lang)}]"
         lines = [line.rstrip()]
         for child in self.children:
             lines.extend(child._lines(lang, depth + 1, registry))
@@ -481,10 +480,6 @@ class Explanation:
         return self.to_markdown()
 
 
-def _value_word(lang: str) -> str:
-    return "giá trị" if lang == "vi" else "value"
-
-
 def explain(
     rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
 ) -> Explanation:
@@ -492,7 +487,7 @@ def explain(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> why = explain(F.orders > 0, Customer("c-1", Person("An"), created_at=t), as_of=t)
     >>> why.result, why.value

@@ -10,7 +10,7 @@ customers ``rule.evaluate`` selects.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Purchase, Money
->>> from khachhang.segmentation.rules import F
+>>> from khachhang.segmentation import F
 >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
 >>> lan = Customer("c-1", Person("Trần Thị Lan"), created_at=t).add_purchase(
 ...     Purchase("o-1", t, Money("25000000")))
@@ -44,7 +44,7 @@ from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, Money
-from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.backends.columns import CURRENCY_SUFFIX, resolve_columns, window
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
     And,
@@ -59,9 +59,9 @@ from khachhang.segmentation.rules import (
     Or,
     Rule,
     Within,
-    validate,
 )
 from khachhang.segmentation.segments import AssignMode, Segmenter
+from khachhang.segmentation.validation import validate
 
 __all__ = [
     "CURRENCY_DTYPE",
@@ -446,7 +446,7 @@ def rule_to_polars(
     ``within(days=N)`` compares with literals computed from ``as_of``.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
     >>> print(rule_to_polars(F.age.between(25, 40), as_of=t, columns={"age": "tuoi"}))
     col("tuoi").is_between([dyn int: 25, dyn int: 40])
@@ -474,7 +474,7 @@ def segmenter_to_polars(
     Keys are an ``Enum`` of the segmenter's keys.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F, TRUE
+    >>> from khachhang.segmentation import F, TRUE
     >>> from khachhang.segmentation.segments import Segment, Segmenter
     >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought", priority=1),
     ...                Segment("others", TRUE, "Khác", "Others")])
