@@ -31,7 +31,7 @@ class FieldRef:
     """``F.<field>``: builds validated leaf nodes for one field."""
 
     __slots__ = ("_field", "_registry")
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # == builds a rule, so no hash
 
     def __init__(self, field: Field, registry: FieldRegistry) -> None:
         self._field = field
@@ -53,12 +53,12 @@ class FieldRef:
     __and__ = __rand__ = __or__ = __ror__ = __invert__ = __bool__ = _misuse
 
     def _compare(self, op: Op, value: object) -> Rule:
-        return self._leaf(Compare(self._field.name, op, value))  # type: ignore[arg-type]
+        return self._leaf(Compare(self._field.name, op, value))  # type: ignore[arg-type]  # _leaf checks it
 
-    def __eq__(self, value: object) -> Rule:  # type: ignore[override]
+    def __eq__(self, value: object) -> Rule:  # type: ignore[override]  # builds a rule, not a bool
         return self._compare(Op.EQ, value)
 
-    def __ne__(self, value: object) -> Rule:  # type: ignore[override]
+    def __ne__(self, value: object) -> Rule:  # type: ignore[override]  # builds a rule, not a bool
         return self._compare(Op.NE, value)
 
     def __lt__(self, value: object) -> Rule:

@@ -98,6 +98,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FALSE",
+    "LEAF_TYPES",
     "MAX_DAYS",
     "MAX_DEPTH",
     "MAX_NODES",
@@ -497,6 +498,9 @@ FALSE = Const(False)
 
 Leaf: TypeAlias = Compare | Between | In | Contains | IsNull | Within
 """A node that reads one field (it has a ``field``)."""
+
+LEAF_TYPES = (Compare, Between, In, Contains, IsNull, Within)
+"""Every leaf class: ``isinstance(rule, LEAF_TYPES)`` tells a leaf from any other node."""
 
 NODE_TYPES: tuple[type[Rule], ...] = (
     Compare,

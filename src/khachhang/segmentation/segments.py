@@ -148,9 +148,7 @@ def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
 
 def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
     items = as_collection("segments", values)
-    for i, item in enumerate(items):
-        check_type(f"segments[{i}]", item, Segment)
-    segments: list[Segment] = list(items)  # type: ignore[arg-type]
+    segments = [check_type(f"segments[{i}]", item, Segment) for i, item in enumerate(items)]
     return tuple(sorted(segments, key=lambda s: -s.priority))
 
 

@@ -18,8 +18,10 @@ from khachhang.errors import RuleError, ValidationError
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
+    LEAF_TYPES,
     MAX_DEPTH,
     MAX_NODES,
+    NODE_TYPES,
     And,
     Between,
     Compare,
@@ -38,6 +40,7 @@ from khachhang.segmentation.rules import (
 
 __all__ = ["check_leaf", "check_literal", "validate"]
 
+_NODE_NAMES = ", ".join(node.__name__ for node in NODE_TYPES)
 _MAX_INT = 10**18
 _MAX_TEXT = 200
 
@@ -73,7 +76,7 @@ def check_literal(field: Field, value: object, path: str, *, element: bool = Fal
         ok = isinstance(value, Money)
     elif kind is FieldKind.DATETIME:
         ok = isinstance(value, datetime) and value.utcoffset() is not None
-        if ok and not _in_utc_range(value):  # type: ignore[arg-type]
+        if ok and isinstance(value, datetime) and not _in_utc_range(value):
             msg = f"{shown(value)} is outside the years 1 to 9999 in UTC"
             raise RuleError(path, msg)
     else:
@@ -86,7 +89,7 @@ def check_literal(field: Field, value: object, path: str, *, element: bool = Fal
             value = field.normalize(value)
         except ValidationError as exc:
             raise RuleError(path, exc.reason) from None
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # of the field's kind: checked above
 
 
 def _in_utc_range(value: datetime) -> bool:
@@ -112,7 +115,10 @@ def _kind_of(value: object) -> str:
 
 def check_leaf(rule: Rule, registry: FieldRegistry, path: str) -> Rule:
     here = _join(path, node_label(rule))
-    field = registry.get(rule.field, here)  # type: ignore[attr-defined]
+    if not isinstance(rule, LEAF_TYPES):  # a Rule subclass of the caller's own
+        msg = f"unknown rule node {type(rule).__name__}; known: {_NODE_NAMES}"
+        raise RuleError(here, msg)
+    field = registry.get(rule.field, here)
     kind = field.kind
     if isinstance(rule, Compare):
         if kind.is_set:
@@ -128,9 +134,9 @@ def check_leaf(rule: Rule, registry: FieldRegistry, path: str) -> Rule:
             raise RuleError(here, msg)
         low = check_literal(field, rule.low, _join(here, "low"))
         high = check_literal(field, rule.high, _join(here, "high"))
-        if isinstance(low, Money) and low.currency != high.currency:  # type: ignore[union-attr]
+        if isinstance(low, Money) and isinstance(high, Money) and low.currency != high.currency:
             raise RuleError(here, "between bounds must share one currency")
-        if low > high:  # type: ignore[operator]
+        if low > high:  # type: ignore[operator]  # check_literal gave both the field's kind
             raise RuleError(here, f"empty range: low {low} is above high {high}")
         return rule if (low, high) == (rule.low, rule.high) else Between(rule.field, low, high)
     if isinstance(rule, In):

@@ -14,6 +14,7 @@ from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
 from khachhang.segmentation.rules import (
+    LEAF_TYPES,
     MAX_DEPTH,
     And,
     Between,
@@ -116,7 +117,9 @@ def _describe(rule: Rule, lang: str, reg: FieldRegistry, words: dict[str, str], 
         return words["not"].format(_describe(rule.child, lang, reg, words, depth + 1))
     if isinstance(rule, Const):
         return words["true" if rule.value else "false"]
-    name: str = rule.field  # type: ignore[attr-defined]
+    if not isinstance(rule, LEAF_TYPES):
+        return repr(rule)
+    name = rule.field
     label = reg[name].label(lang) if name in reg else name
     if isinstance(rule, Compare):
         return f"{label} {rule.op.symbol} {show_value(rule.value, lang)}"

@@ -222,7 +222,11 @@ def _decimal(amount: Decimal, sqlite: bool = False) -> exp.Expr:
     text = format(amount, "f")
     if sqlite:
         return exp.Literal.number(text)
-    scale = -amount.as_tuple().exponent  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: Money refuses both
+        msg = f"{amount} is not a finite amount"
+        raise RuleError("value", msg)
+    scale = -exponent
     digits = len(text.replace("-", "").replace(".", "").lstrip("0")) or 1
     precision = _AMOUNT_DIGITS if digits <= _AMOUNT_DIGITS else 38
     return exp.cast(exp.Literal.string(text), exp.DataType.build(f"DECIMAL({precision}, {scale})"))
