@@ -84,3 +84,12 @@ def test_a_rule_node_of_the_callers_own_is_described_by_its_repr() -> None:
     """Words need no field: an unknown node reads as its repr, the rest in words."""
     assert describe(Custom() & (F.orders == 0), "en").startswith("<")
     assert describe(Custom() & (F.orders == 0), "en").endswith(" and Number of orders = 0")
+
+
+def test_the_window_start_refuses_a_naive_instant_by_name() -> None:
+    """``window_start`` is public: a naive ``as_of`` is a ValidationError, not a TypeError."""
+    from khachhang.errors import ValidationError
+    from khachhang.segmentation.evaluate import window_start
+
+    with pytest.raises(ValidationError, match=r"^as_of: "):
+        window_start(datetime(2026, 1, 1), 30)
