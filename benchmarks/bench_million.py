@@ -44,7 +44,7 @@ from khachhang import Customer, Lifecycle, Money, from_json, to_json  # noqa: E4
 from khachhang.kinds import PartyType  # noqa: E402
 from khachhang.sample import SAMPLE_AS_OF, sample_book  # noqa: E402
 from khachhang.segmentation import TRUE, F, Segment, Segmenter  # noqa: E402
-from khachhang.segmentation.polars import customers_to_frame, frame_schema  # noqa: E402
+from khachhang.segmentation.backends.polars_backend import customers_to_frame, frame_schema  # noqa: E402
 
 PROVINCES = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Nghệ An", "Đắk Lắk"]
 TARGET = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng"]

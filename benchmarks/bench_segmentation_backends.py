@@ -45,8 +45,8 @@ import polars as pl  # noqa: E402
 from khachhang import Money  # noqa: E402
 from khachhang.kinds import PartyType  # noqa: E402
 from khachhang.sample import SAMPLE_AS_OF, SAMPLE_SEED, sample_book  # noqa: E402
-from khachhang.segmentation.polars import customers_to_frame  # noqa: E402
-from khachhang.segmentation.rules import F  # noqa: E402
+from khachhang.segmentation import F  # noqa: E402
+from khachhang.segmentation.backends.polars_backend import customers_to_frame  # noqa: E402
 
 PROVINCES = ("Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng")
 

@@ -48,12 +48,11 @@ from khachhang import Customer, KhachHangError, Money
 from khachhang.kinds import PartyType, Role
 from khachhang.money import CURRENCIES
 from khachhang.sample import SAMPLE_AS_OF, SAMPLE_SEED, sample_book
-from khachhang.segmentation import standard_segments
+from khachhang.segmentation import F, Rule, standard_segments
+from khachhang.segmentation.backends.sql_backend import CURRENCY_SUFFIX
 from khachhang.segmentation.evaluate import Truth, truth
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
-from khachhang.segmentation.rules import F, Rule
 from khachhang.segmentation.segments import AssignMode, Segment, Segmenter
-from khachhang.segmentation.sql import CURRENCY_SUFFIX
 
 ID_COLUMN = "id"
 ROW_COLUMN = "_row"
@@ -105,7 +104,7 @@ def spark_schema(
     """The Spark schema of a book frame: what the SQL backend expects, column by column.
 
     ``money_scale`` is the money columns' number of decimals (0 for a đồng-only book,
-    2 once dollars appear), as in ``khachhang.segmentation.polars.frame_schema``.
+    2 once dollars appear), as in ``khachhang.segmentation.backends.polars_backend.frame_schema``.
     """
     reg = DEFAULT_REGISTRY if registry is None else registry
     fields = [st.StructField(ID_COLUMN, st.StringType(), nullable=False)]

@@ -41,8 +41,7 @@ from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
 from khachhang.parties import ContactChannel, ContactPoint
 from khachhang.sample import SAMPLE_AS_OF, sample_book
-from khachhang.segmentation import Segment, Segmenter
-from khachhang.segmentation.rules import F, RuleDocument
+from khachhang.segmentation import F, RuleDocument, Segment, Segmenter
 from khachhang.segmentation.standard import standard_segments
 from khachhang.serde import from_dict, to_dict
 from khachhang.testing import (

@@ -486,7 +486,7 @@ def test_the_compile_cache_is_bounded_and_keeps_the_last_few_instants() -> None:
     assert predicate(rule, as_of=T0) is first  # alternating instants do not recompile
     for day in range(50):  # a loop over many instants keeps memory flat
         predicate(rule, as_of=T0 + timedelta(days=day))
-    cache = rule._compiled  # type: ignore[attr-defined]
+    cache = rule._compiled
     assert len(cache) == CACHE_SIZE
     assert [entry.as_of for entry in cache] == [T0 + timedelta(days=d) for d in (49, 48, 47, 46)]
 

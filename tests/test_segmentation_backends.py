@@ -33,15 +33,7 @@ from khachhang import Customer, Money, Organization, Person, Purchase
 from khachhang.errors import RuleError, ValidationError
 from khachhang.kinds import Lifecycle, PartyType, Role, Scope
 from khachhang.parties import PROVINCES, Address, Gender
-from khachhang.segmentation.evaluate import Truth, truth
-from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
-from khachhang.segmentation.polars import (
-    customers_to_frame,
-    frame_schema,
-    rule_to_polars,
-    segmenter_to_polars,
-)
-from khachhang.segmentation.rules import (
+from khachhang.segmentation import (
     FALSE,
     TRUE,
     And,
@@ -58,14 +50,22 @@ from khachhang.segmentation.rules import (
     Rule,
     Within,
 )
-from khachhang.segmentation.segments import Segment, Segmenter
-from khachhang.segmentation.sql import (
+from khachhang.segmentation.backends.polars_backend import (
+    customers_to_frame,
+    frame_schema,
+    rule_to_polars,
+    segmenter_to_polars,
+)
+from khachhang.segmentation.backends.sql_backend import (
     DIALECTS,
     rule_to_expression,
     rule_to_sql,
     segmenter_to_sql,
     sqlite_value,
 )
+from khachhang.segmentation.evaluate import Truth, truth
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
+from khachhang.segmentation.segments import Segment, Segmenter
 from khachhang.testing import aware_datetimes, customers, rules, segmenters
 from khachhang.testing._strategies import OFFSETS
 
@@ -824,9 +824,9 @@ def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch
     import importlib
 
     monkeypatch.setitem(sys.modules, "polars", None)
-    monkeypatch.delitem(sys.modules, "khachhang.segmentation.polars")
+    monkeypatch.delitem(sys.modules, "khachhang.segmentation.backends.polars_backend")
     with pytest.raises(ImportError, match=r"pip install 'khachhang\[polars\]'"):
-        importlib.import_module("khachhang.segmentation.polars")
+        importlib.import_module("khachhang.segmentation.backends.polars_backend")
 
 
 # --- segmenters ---------------------------------------------------------------------------

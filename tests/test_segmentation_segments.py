@@ -17,8 +17,8 @@ from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
 from khachhang.kinds import InternalUnit, PartyType, Role, Scope
 from khachhang.sample import SAMPLE_AS_OF, sample_book
+from khachhang.segmentation import FALSE, TRUE, Compare, F, Op
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind
-from khachhang.segmentation.rules import FALSE, TRUE, Compare, F, Op
 from khachhang.segmentation.segments import (
     AssignMode,
     CurrencyGap,

@@ -44,7 +44,7 @@ from pyspark.sql import SparkSession  # noqa: E402
 from khachhang import Customer, Money, Person, Purchase  # noqa: E402
 from khachhang.kinds import Role  # noqa: E402
 from khachhang.sample import SAMPLE_AS_OF, sample_book  # noqa: E402
-from khachhang.segmentation.rules import F, In, Rule  # noqa: E402
+from khachhang.segmentation import F, In, Rule  # noqa: E402
 from khachhang.segmentation.segments import Segmenter  # noqa: E402
 from khachhang.testing import aware_datetimes, customers, rules, segmenters  # noqa: E402
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from khachhang.segmentation.builder import F, FieldRef, Fields
 from khachhang.segmentation.evaluate import Explanation, Predicate, Truth, explain, truth
 from khachhang.segmentation.fields import (
     DEFAULT_REGISTRY,
@@ -47,9 +48,6 @@ from khachhang.segmentation.rules import (
     Compare,
     Const,
     Contains,
-    F,
-    FieldRef,
-    Fields,
     In,
     IsNull,
     Not,
@@ -58,8 +56,6 @@ from khachhang.segmentation.rules import (
     Rule,
     RuleDocument,
     Within,
-    describe,
-    validate,
 )
 from khachhang.segmentation.segments import (
     AssignMode,
@@ -75,6 +71,8 @@ from khachhang.segmentation.standard import (
     lifecycle_segmenter,
     standard_segments,
 )
+from khachhang.segmentation.validation import validate
+from khachhang.segmentation.wording import describe
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -132,7 +130,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from khachhang.segmentation.polars import customers_to_frame as customers_to_frame
+    from khachhang.segmentation.backends.polars_backend import (
+        customers_to_frame as customers_to_frame,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -140,7 +140,7 @@ def __getattr__(name: str) -> Any:
     # and kept out of __all__ so that ``from khachhang.segmentation import *`` works
     # without the extra.
     if name == "customers_to_frame":
-        from khachhang.segmentation.polars import customers_to_frame
+        from khachhang.segmentation.backends.polars_backend import customers_to_frame
 
         return customers_to_frame
     msg = f"module 'khachhang.segmentation' has no attribute {name!r}"

@@ -10,7 +10,7 @@ closure calls, never a walk over the tree.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Money
->>> from khachhang.segmentation.rules import F
+>>> from khachhang.segmentation import F
 >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
 >>> c = Customer("c-1", Person("Lê Văn Minh"), created_at=t)
 >>> rule = (F.income < Money("10000000")) | F.tags.contains("vip")
@@ -33,10 +33,12 @@ import attrs
 
 from khachhang._checks import check_type, require_aware
 from khachhang.customers import Customer
+from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
+    LEAF_TYPES,
     And,
     Between,
     Compare,
@@ -49,10 +51,9 @@ from khachhang.segmentation.rules import (
     Or,
     Rule,
     Within,
-    describe,
-    show_value,
-    validate,
 )
+from khachhang.segmentation.validation import validate
+from khachhang.segmentation.wording import describe, show_value, value_word
 
 __all__ = ["Explanation", "Predicate", "Truth", "explain", "predicate", "truth"]
 
@@ -149,7 +150,7 @@ def predicate(rule: Rule, *, as_of: datetime, registry: FieldRegistry | None = N
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> buyers = predicate(F.orders > 0, as_of=t)
     >>> [buyers(c) for c in [Customer("c-1", Person("An"), created_at=t)]]
@@ -165,7 +166,7 @@ def truth(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> c = Customer("c-1", Person("An"), created_at=t)          # no birth date: age missing
     >>> truth(F.age >= 18, c, as_of=t), truth(F.age.is_null(), c, as_of=t)
@@ -228,7 +229,9 @@ def _compile(rule: Rule, reg: FieldRegistry, as_of: datetime, want: bool) -> Pre
         return _compile(rule.child, reg, as_of, not want)
     if isinstance(rule, Const):
         return _always if rule.value is want else _never
-    field = reg[rule.field]  # type: ignore[attr-defined]
+    if not isinstance(rule, LEAF_TYPES):  # unreachable: validate() ran first
+        raise RuleError("", f"no test for {type(rule).__name__}")
+    field = reg[rule.field]
     get = field.bind(as_of=as_of)
     if isinstance(rule, IsNull):
         if field.kind.is_set:
@@ -365,7 +368,9 @@ def window_start(as_of: datetime, days: int) -> datetime | None:
     True
     """
     wall = as_of.replace(tzinfo=None)
-    offset: timedelta = as_of.utcoffset()  # type: ignore[assignment]
+    offset = as_of.utcoffset()
+    if offset is None:  # the callers checked as_of where it entered; a naive one is a bug
+        raise ValidationError("as_of", "expected a timezone-aware datetime")
     for zone in _ARITHMETIC_ZONES:
         # by hand: astimezone() passes through UTC, which overflows near the ends
         shift = zone.utcoffset(None) - offset - timedelta(days=days)
@@ -382,16 +387,24 @@ def _cost(rule: Rule, reg: FieldRegistry) -> int:
         return sum(_cost(child, reg) for child in rule.children)
     if isinstance(rule, Not):
         return _cost(rule.child, reg)
-    if isinstance(rule, Const):
-        return 0
-    return reg[rule.field].cost  # type: ignore[attr-defined]
+    if isinstance(rule, LEAF_TYPES):
+        return reg[rule.field].cost
+    return 0
+
+
+def _currency(rule: Rule) -> str:
+    """The currency of a money leaf's literal (``Compare.value`` or ``Between.low``)."""
+    literal = rule.value if isinstance(rule, Compare) else getattr(rule, "low", None)
+    if not isinstance(literal, Money):  # unreachable: validate() ran first
+        raise RuleError("", f"{type(rule).__name__} has no Money literal")
+    return literal.currency
 
 
 def _amount_leaf(
     get: Callable[[Customer], Any], rule: Rule, test: Callable[[Any], bool], want: bool
 ) -> Predicate:
     """Money through the field's ``(amount, currency)`` reader: no ``Money`` is built."""
-    currency = rule.value.currency if isinstance(rule, Compare) else rule.low.currency  # type: ignore[attr-defined,union-attr]
+    currency = _currency(rule)
     if want:
 
         def is_true(c: Customer) -> bool:
@@ -411,7 +424,7 @@ def _money_leaf(
     get: Callable[[Customer], Any], rule: Rule, test: Callable[[Any], bool], want: bool
 ) -> Predicate:
     """Money: UNKNOWN when missing or in another currency; else ``test`` on the amount."""
-    currency = rule.value.currency if isinstance(rule, Compare) else rule.low.currency  # type: ignore[attr-defined,union-attr]
+    currency = _currency(rule)
     if want:
 
         def is_true(c: Customer) -> bool:
@@ -450,7 +463,7 @@ class Explanation:
         text = describe(self.node, lang, registry)
         line = f"{'  ' * depth}{label.ljust(width)}{text}"
         if self.field is not None:
-            line += f"  [{_value_word(lang)}: {show_value(self.value, lang)}]"
+            line += f"  [{value_word(lang)}: {show_value(self.value, lang)}]"
         lines = [line.rstrip()]
         for child in self.children:
             lines.extend(child._lines(lang, depth + 1, registry))
@@ -481,10 +494,6 @@ class Explanation:
         return self.to_markdown()
 
 
-def _value_word(lang: str) -> str:
-    return "giá trị" if lang == "vi" else "value"
-
-
 def explain(
     rule: Rule, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
 ) -> Explanation:
@@ -492,7 +501,7 @@ def explain(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> why = explain(F.orders > 0, Customer("c-1", Person("An"), created_at=t), as_of=t)
     >>> why.result, why.value
@@ -527,7 +536,9 @@ def _explain(
         return Explanation(rule, flipped, None, (kid,))
     if isinstance(rule, Const):
         return Explanation(rule, Truth.TRUE if rule.value else Truth.FALSE)
-    name: str = rule.field  # type: ignore[attr-defined]
+    if not isinstance(rule, LEAF_TYPES):  # unreachable: validate() ran first
+        raise RuleError("", f"no test for {type(rule).__name__}")
+    name = rule.field
     value = reg[name].getter(customer, as_of)
     return Explanation(rule, leaf_truth(rule, value, as_of), value, (), name)
 
@@ -537,7 +548,7 @@ def leaf_truth(rule: Rule, value: object, as_of: datetime) -> Truth:
     if isinstance(rule, IsNull):
         return Truth.TRUE if (value is None) is not rule.negated else Truth.FALSE
     if isinstance(rule, Contains):
-        return Truth.TRUE if rule.value in value else Truth.FALSE  # type: ignore[operator]
+        return Truth.TRUE if rule.value in value else Truth.FALSE  # type: ignore[operator]  # a set field's value: a frozenset
     if value is None:
         return Truth.UNKNOWN
     if isinstance(value, Money):

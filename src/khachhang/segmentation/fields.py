@@ -242,9 +242,7 @@ class FieldRegistry:
 def check_items_fields(values: Iterable[object]) -> tuple[Field, ...]:
     """Every item a :class:`Field` (the error names the index)."""
     items = as_collection("fields", values)
-    for i, value in enumerate(items):
-        check_type(f"fields[{i}]", value, Field)
-    return items  # type: ignore[return-value]
+    return tuple(check_type(f"fields[{i}]", value, Field) for i, value in enumerate(items))
 
 
 # --- built-in getters ------------------------------------------------------------------
@@ -477,7 +475,7 @@ def _bind_tenure(as_of: datetime) -> Callable[[Customer], int]:
 
 def _static(getter: Getter) -> Binder:
     """A binder that passes ``as_of`` along (``partial`` is a C call: no extra frame)."""
-    return lambda as_of: functools.partial(getter, as_of=as_of)  # type: ignore[call-arg]
+    return lambda as_of: functools.partial(getter, as_of=as_of)  # type: ignore[call-arg]  # Getter cannot name as_of
 
 
 def _bind_party_type(as_of: datetime) -> Callable[[Customer], PartyType]:

@@ -46,6 +46,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -110,9 +111,8 @@ class RFMCutPoints:
         if not 1 <= len(money) <= _MAX_BINS - 1:
             msg = f"expected 1 to {_MAX_BINS - 1} cut points each (2 to {_MAX_BINS} scores)"
             raise ValidationError("recency", msg)
-        for i, v in enumerate(money):
-            check_type(f"monetary[{i}]", v, Money)
-        if len({m.currency for m in money}) > 1:  # type: ignore[attr-defined]
+        cuts = [check_type(f"monetary[{i}]", v, Money) for i, v in enumerate(money)]
+        if len({m.currency for m in cuts}) > 1:
             raise ValidationError("monetary", "cut points must share one currency")
         object.__setattr__(self, "monetary", tuple(money))
         for name in ("recency", "frequency", "monetary"):
@@ -208,18 +208,18 @@ class RFMGrid:
         owner: dict[tuple[int, int], RFMGridSegment] = {}
         clashes: list[str] = []
         keys: set[str] = set()
-        for i, segment in enumerate(items):
-            check_type(f"segments[{i}]", segment, RFMGridSegment)
-            if segment.key in keys:  # type: ignore[attr-defined]
+        for i, item in enumerate(items):
+            segment = check_type(f"segments[{i}]", item, RFMGridSegment)
+            if segment.key in keys:
                 raise ValidationError(f"segments[{i}].key", "duplicate key")
-            keys.add(segment.key)  # type: ignore[attr-defined]
-            for cell in segment.cells:  # type: ignore[attr-defined]
+            keys.add(segment.key)
+            for cell in segment.cells:
                 if not all(1 <= s <= self.bins for s in cell):
                     raise ValidationError(f"segments[{i}]", f"cell {cell} outside 1..{self.bins}")
                 if cell in owner:
-                    clashes.append(f"{cell} in {owner[cell].key!r} and {segment.key!r}")  # type: ignore[attr-defined]
+                    clashes.append(f"{cell} in {owner[cell].key!r} and {segment.key!r}")
                 else:
-                    owner[cell] = segment  # type: ignore[assignment]
+                    owner[cell] = segment
         if clashes:
             raise ValidationError("segments", "cells in two segments: " + "; ".join(clashes))
         scores = range(1, self.bins + 1)
@@ -315,20 +315,23 @@ class RFMResult:
         return counts
 
 
-def _cuts(values: Sequence[object], bins: int, descending: bool) -> list[object]:
+_Measure = TypeVar("_Measure", int, Money)
+
+
+def _cuts(values: Sequence[_Measure], bins: int, descending: bool) -> list[_Measure]:
     """Nearest-rank quantile cut points, ascending."""
-    ordered = sorted(values, reverse=descending)  # type: ignore[type-var]
+    ordered = sorted(values, reverse=descending)
     n = len(ordered)
     cuts = [ordered[max(math.ceil(k * n / bins) - 1, 0)] for k in range(1, bins)]
-    return sorted(cuts)  # type: ignore[type-var]
+    return sorted(cuts)
 
 
-def _score_up(value: object, cuts: Sequence[object]) -> int:
-    return 1 + len([c for c in cuts if value > c])  # type: ignore[operator]
+def _score_up(value: _Measure, cuts: Sequence[_Measure]) -> int:
+    return 1 + len([c for c in cuts if value > c])
 
 
-def _score_down(value: object, cuts: Sequence[object]) -> int:
-    return 1 + len([c for c in cuts if value < c])  # type: ignore[operator]
+def _score_down(value: _Measure, cuts: Sequence[_Measure]) -> int:
+    return 1 + len([c for c in cuts if value < c])
 
 
 def rfm_scores(
@@ -389,7 +392,7 @@ def rfm_scores(
     buyers = [row for row in raw if row[2]]
     if cut_points is None:
         cut_points = _quantile_cuts(buyers, bins)
-    m_cuts: list[object] = list(cut_points.monetary)
+    m_cuts = list(cut_points.monetary)
     if buyers and cut_points.monetary and cut_points.monetary[0].currency not in currencies:
         raise ValidationError("cut_points.monetary", "in another currency than the purchases")
     scores = []
@@ -416,9 +419,9 @@ def _quantile_cuts(buyers: list[tuple[str, int | None, int, Money]], bins: int) 
         return RFMCutPoints((0,) * (bins - 1), (0,) * (bins - 1), (Money.zero(),) * (bins - 1))
     recency: list[int] = [r[1] for r in buyers if r[1] is not None]
     return RFMCutPoints(
-        tuple(_cuts(recency, bins, True)),  # type: ignore[arg-type]
-        tuple(_cuts([r[2] for r in buyers], bins, False)),  # type: ignore[arg-type]
-        tuple(_cuts([r[3] for r in buyers], bins, False)),  # type: ignore[arg-type]
+        tuple(_cuts(recency, bins, True)),
+        tuple(_cuts([r[2] for r in buyers], bins, False)),
+        tuple(_cuts([r[3] for r in buyers], bins, False)),
     )
 
 

@@ -1,6 +1,11 @@
 """Segmentation rules: a small typed tree of frozen nodes, built with ``F``.
 
+This module holds the nodes; the builder ``F`` lives in
+:mod:`khachhang.segmentation.builder`, the checks in :mod:`~khachhang.segmentation.validation`
+and the words in :mod:`~khachhang.segmentation.wording` (all re-exported by the package).
+
 >>> from khachhang import Money
+>>> from khachhang.segmentation import F
 >>> from khachhang.kinds import PartyType
 >>> rule = (F.party_type == PartyType.INDIVIDUAL) & F.age.between(25, 40) & (
 ...     F.province.isin({"HCM", "Hà Nội", "Bình Dương"})
@@ -73,19 +78,18 @@ out a customer without a known income; ask ``F.income.is_null()`` to find them.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TypeAlias
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
 from khachhang._checks import check_key, check_type, refused_in_text, shown
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
-from khachhang.labels import BilingualEnum, check_lang
+from khachhang.labels import BilingualEnum
 from khachhang.money import Money
-from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
+from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
 
 if TYPE_CHECKING:
     import polars
@@ -94,8 +98,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FALSE",
+    "LEAF_TYPES",
+    "MAX_DAYS",
     "MAX_DEPTH",
     "MAX_NODES",
+    "NODE_TYPES",
     "SCHEMA_VERSION",
     "TRUE",
     "And",
@@ -103,11 +110,9 @@ __all__ = [
     "Compare",
     "Const",
     "Contains",
-    "F",
-    "FieldRef",
-    "Fields",
     "In",
     "IsNull",
+    "Leaf",
     "Not",
     "Op",
     "Or",
@@ -115,7 +120,9 @@ __all__ = [
     "RuleDocument",
     "Value",
     "Within",
-    "validate",
+    "check_shape",
+    "node_label",
+    "sorted_values",
 ]
 
 MAX_DEPTH = 64
@@ -126,9 +133,6 @@ MAX_NODES = 10_000
 
 MAX_DAYS = 36_600
 """Largest ``within(days=...)`` window (about a century)."""
-
-_MAX_INT = 10**18
-_MAX_TEXT = 200
 
 Value: TypeAlias = int | str | Money | datetime | BilingualEnum
 """A literal in a rule: an int, a string, Money, an aware datetime or an enum member."""
@@ -161,6 +165,8 @@ class Rule:
     """
 
     __slots__ = ("_compiled",)
+    # Set by khachhang.segmentation.evaluate: the last few compiled closures, newest first.
+    _compiled: tuple[Any, ...]
 
     def __and__(self, other: Rule) -> And:
         if not isinstance(other, Rule):
@@ -190,6 +196,7 @@ class Rule:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation import F
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> (F.orders == 0).evaluate(Customer("c-1", Person("An"), created_at=t), as_of=t)
         True
@@ -198,7 +205,7 @@ class Rule:
             check_type("customer", customer, Customer)
         reg = DEFAULT_REGISTRY if registry is None else registry
         try:
-            cached = self._compiled[0]  # type: ignore[attr-defined]
+            cached = self._compiled[0]
         except AttributeError:
             pass
         else:  # the hot path: same as_of object, same registry as the last call
@@ -216,6 +223,7 @@ class Rule:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation import F
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> select = F.tags.contains("vip").compile(as_of=t)
         >>> select(Customer("c-1", Person("An"), created_at=t, tags={"vip"}))
@@ -232,6 +240,7 @@ class Rule:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
+        >>> from khachhang.segmentation import F
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> c = Customer("c-1", Person("An"), created_at=t)
         >>> print((F.orders == 0).explain(c, as_of=t).to_text("en"))
@@ -243,6 +252,8 @@ class Rule:
 
     def describe(self, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
         """The rule in words, in ``lang``."""
+        from khachhang.segmentation.wording import describe
+
         return describe(self, lang, registry)
 
     # -- notebook views (khachhang.views) ----------------------------------------------
@@ -264,7 +275,7 @@ class Rule:
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    # -- push-down (SEG-BACK's modules, imported lazily) --------------------------------
+    # -- push-down (khachhang.segmentation.backends: optional extras, imported lazily) ---
     def to_polars(
         self,
         *,
@@ -273,12 +284,9 @@ class Rule:
         registry: FieldRegistry | None = None,
     ) -> polars.Expr:
         """A boolean ``polars.Expr`` (null = UNKNOWN); needs ``khachhang[polars]``."""
-        from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
+        from khachhang.segmentation.backends.polars_backend import rule_to_polars
 
-        expr: polars.Expr = backend.rule_to_polars(
-            self, as_of=as_of, columns=columns, registry=registry
-        )
-        return expr
+        return rule_to_polars(self, as_of=as_of, columns=columns, registry=registry)
 
     def to_sql(
         self,
@@ -295,9 +303,9 @@ class Rule:
         also NULL exactly where the rule is UNKNOWN (for embedding under your own ``NOT``);
         the default is cheaper for money compared across currencies.
         """
-        from khachhang.segmentation import sql as backend  # type: ignore[attr-defined,unused-ignore]
+        from khachhang.segmentation.backends.sql_backend import rule_to_sql
 
-        result: str = backend.rule_to_sql(
+        return rule_to_sql(
             self,
             dialect=dialect,
             as_of=as_of,
@@ -305,7 +313,6 @@ class Rule:
             registry=registry,
             three_valued=three_valued,
         )
-        return result
 
 
 def _flat(rule: Rule, kind: type[And] | type[Or]) -> tuple[Rule, ...]:
@@ -489,6 +496,12 @@ TRUE = Const(True)
 FALSE = Const(False)
 """The rule that selects no one."""
 
+Leaf: TypeAlias = Compare | Between | In | Contains | IsNull | Within
+"""A node that reads one field (it has a ``field``)."""
+
+LEAF_TYPES = (Compare, Between, In, Contains, IsNull, Within)
+"""Every leaf class: ``isinstance(rule, LEAF_TYPES)`` tells a leaf from any other node."""
+
 NODE_TYPES: tuple[type[Rule], ...] = (
     Compare,
     Between,
@@ -547,7 +560,7 @@ class RuleDocument:
         return self.to_markdown()
 
 
-# --- validation ------------------------------------------------------------------------
+# --- shape ------------------------------------------------------------------------------
 
 
 def check_shape(rule: Rule, path: str = "") -> None:
@@ -589,383 +602,6 @@ def node_label(rule: Rule) -> str:
     return f"{type(rule).__name__.lower()}({field})"
 
 
-_KIND_WORDS = {
-    FieldKind.INT: "an integer",
-    FieldKind.MONEY: "Money",
-    FieldKind.DATETIME: "a timezone-aware datetime",
-    FieldKind.TEXT: "a string",
-    FieldKind.TEXT_SET: "a string",
-}
-
-
-def _join(path: str, step: str) -> str:
-    return f"{path}.{step}" if path else step
-
-
-def check_literal(field: Field, value: object, path: str, *, element: bool = False) -> Value:
-    """``value`` checked (and normalised) for ``field``; a :class:`RuleError` at ``path``."""
-    kind = field.kind
-    if kind.is_set and not element:
-        raise RuleError(path, f"field {field.name!r} is a set: use contains(...)")
-    if kind in (FieldKind.ENUM, FieldKind.ENUM_SET):
-        enum_cls = field.enum
-        if enum_cls is None or not isinstance(value, enum_cls):
-            expected = enum_cls.__name__ if enum_cls is not None else "an enum"
-            msg = f"field {field.name!r} takes a {expected} member, got {_kind_of(value)}"
-            raise RuleError(path, msg)
-        return value
-    ok: bool
-    if kind is FieldKind.INT:
-        ok = type(value) is int and -_MAX_INT < value < _MAX_INT
-    elif kind is FieldKind.MONEY:
-        ok = isinstance(value, Money)
-    elif kind is FieldKind.DATETIME:
-        ok = isinstance(value, datetime) and value.utcoffset() is not None
-        if ok and not _in_utc_range(value):  # type: ignore[arg-type]
-            msg = f"{shown(value)} is outside the years 1 to 9999 in UTC"
-            raise RuleError(path, msg)
-    else:
-        ok = type(value) is str and 0 < len(value) <= _MAX_TEXT
-    if not ok:
-        msg = f"field {field.name!r} takes {_KIND_WORDS[kind]}, got {_kind_of(value)}"
-        raise RuleError(path, msg)
-    if field.normalize is not None:
-        try:
-            value = field.normalize(value)
-        except ValidationError as exc:
-            raise RuleError(path, exc.reason) from None
-    return value  # type: ignore[return-value]
-
-
-def _in_utc_range(value: datetime) -> bool:
-    """Whether the instant exists in UTC (``0001-01-01T00:00+05:00`` does not)."""
-    try:
-        value.astimezone(timezone.utc)
-    except OverflowError:
-        return False
-    return True
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, str) and not 0 < len(value) <= _MAX_TEXT:
-        return f"a string of {len(value)} characters (1 to {_MAX_TEXT} allowed)"
-    if isinstance(value, datetime) and value.utcoffset() is None:
-        return "a naive datetime"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_INT:
-        return f"{shown(value, 30)} (out of range)"
-    if isinstance(value, enum.Enum):
-        return type(value).__name__
-    return type(value).__name__
-
-
-def _check_leaf(rule: Rule, registry: FieldRegistry, path: str) -> Rule:
-    here = _join(path, node_label(rule))
-    field = registry.get(rule.field, here)  # type: ignore[attr-defined]
-    kind = field.kind
-    if isinstance(rule, Compare):
-        if kind.is_set:
-            raise RuleError(here, f"field {field.name!r} is a set: use contains(...)")
-        if rule.op not in (Op.EQ, Op.NE) and not kind.is_ordered:
-            msg = f"{rule.op.symbol} needs an ordered field; {field.name!r} is {kind.value}"
-            raise RuleError(here, msg)
-        value = check_literal(field, rule.value, _join(here, "value"))
-        return rule if value is rule.value else Compare(rule.field, rule.op, value)
-    if isinstance(rule, Between):
-        if not kind.is_ordered:
-            msg = f"between needs an ordered field; {field.name!r} is {kind.value}"
-            raise RuleError(here, msg)
-        low = check_literal(field, rule.low, _join(here, "low"))
-        high = check_literal(field, rule.high, _join(here, "high"))
-        if isinstance(low, Money) and low.currency != high.currency:  # type: ignore[union-attr]
-            raise RuleError(here, "between bounds must share one currency")
-        if low > high:  # type: ignore[operator]
-            raise RuleError(here, f"empty range: low {low} is above high {high}")
-        return rule if (low, high) == (rule.low, rule.high) else Between(rule.field, low, high)
-    if isinstance(rule, In):
-        if kind not in (FieldKind.INT, FieldKind.ENUM, FieldKind.TEXT):
-            msg = f"isin/not_in need an integer, enum or text field; {field.name!r} is {kind.value}"
-            raise RuleError(here, msg)
-        values = frozenset(
-            check_literal(field, v, _join(here, "values")) for v in _sorted_values(rule.values)
-        )
-        if values == rule.values:
-            return rule
-        return In(rule.field, values, rule.negated)
-    if isinstance(rule, Contains):
-        if not kind.is_set:
-            msg = f"contains needs a set field (roles, tags); {field.name!r} is {kind.value}"
-            raise RuleError(here, msg)
-        item = check_literal(field, rule.value, _join(here, "value"), element=True)
-        return rule if item == rule.value else Contains(rule.field, item)
-    if isinstance(rule, Within):
-        if kind is not FieldKind.DATETIME:
-            msg = f"within(days=...) needs a datetime field; {field.name!r} is {kind.value}"
-            raise RuleError(here, msg)
-        return rule
-    return rule  # IsNull fits every field
-
-
-def _sorted_values(values: frozenset[Value]) -> list[Value]:
+def sorted_values(values: frozenset[Value]) -> list[Value]:
     """Values in a stable order, so the first bad one reported is always the same."""
     return sorted(values, key=lambda v: (type(v).__name__, str(v)))
-
-
-def validate(rule: Rule, registry: FieldRegistry | None = None) -> Rule:
-    """Check ``rule`` against ``registry``; return it with literals normalised.
-
-    Raises :class:`~khachhang.errors.RuleError` naming the node's path (``and[1].or[0]``)
-    for an unknown field, a literal of the wrong type, an operator that does not fit the
-    field, a tree deeper than :data:`MAX_DEPTH` or larger than :data:`MAX_NODES`.
-
-    >>> validate(In("province", {"Sài Gòn"})).values
-    frozenset({'TP. Hồ Chí Minh'})
-    >>> validate(And((F.age > 1, Within("gender", 3))))
-    Traceback (most recent call last):
-    ...
-    khachhang.errors.RuleError: and[1].within(gender): within(days=...) needs a datetime field; ...
-    """
-    reg = DEFAULT_REGISTRY if registry is None else registry
-    if not isinstance(reg, FieldRegistry):
-        raise RuleError("registry", f"expected a FieldRegistry, got {type(reg).__name__}")
-    budget = [MAX_NODES]
-    return _validate(rule, reg, "", 1, budget)
-
-
-def _validate(
-    rule: Rule, registry: FieldRegistry, path: str, depth: int, budget: list[int]
-) -> Rule:
-    if not isinstance(rule, Rule):
-        raise RuleError(path, f"expected a Rule, got {type(rule).__name__}")
-    if depth > MAX_DEPTH:
-        raise RuleError(path, f"nested deeper than {MAX_DEPTH} levels")
-    budget[0] -= 1 + (len(rule.values) if isinstance(rule, In) else 0)
-    if budget[0] < 0:
-        raise RuleError(path, f"more than {MAX_NODES} nodes and values")
-    if isinstance(rule, (And, Or)):
-        tag = type(rule).__name__.lower()
-        kids = tuple(
-            _validate(child, registry, _join(path, f"{tag}[{i}]"), depth + 1, budget)
-            for i, child in enumerate(rule.children)
-        )
-        if all(a is b for a, b in zip(kids, rule.children, strict=True)):
-            return rule
-        return type(rule)(kids)
-    if isinstance(rule, Not):
-        child = _validate(rule.child, registry, _join(path, "not"), depth + 1, budget)
-        return rule if child is rule.child else Not(child)
-    if isinstance(rule, Const):
-        return rule
-    return _check_leaf(rule, registry, path)
-
-
-# --- the builder -----------------------------------------------------------------------
-
-
-class FieldRef:
-    """``F.<field>``: builds validated leaf nodes for one field."""
-
-    __slots__ = ("_field", "_registry")
-    __hash__ = None  # type: ignore[assignment]
-
-    def __init__(self, field: Field, registry: FieldRegistry) -> None:
-        self._field = field
-        self._registry = registry
-
-    def __repr__(self) -> str:
-        return f"F.{self._field.name}"
-
-    def _leaf(self, rule: Rule) -> Rule:
-        return _check_leaf(rule, self._registry, "")
-
-    def _misuse(self, *_: object) -> Rule:
-        msg = (
-            f"F.{self._field.name} is a field, not a rule: compare it first and put each "
-            "comparison in parentheses, e.g. (F.age >= 25) & (F.orders > 1)"
-        )
-        raise RuleError(self._field.name, msg)
-
-    __and__ = __rand__ = __or__ = __ror__ = __invert__ = __bool__ = _misuse
-
-    def _compare(self, op: Op, value: object) -> Rule:
-        return self._leaf(Compare(self._field.name, op, value))  # type: ignore[arg-type]
-
-    def __eq__(self, value: object) -> Rule:  # type: ignore[override]
-        return self._compare(Op.EQ, value)
-
-    def __ne__(self, value: object) -> Rule:  # type: ignore[override]
-        return self._compare(Op.NE, value)
-
-    def __lt__(self, value: object) -> Rule:
-        return self._compare(Op.LT, value)
-
-    def __le__(self, value: object) -> Rule:
-        return self._compare(Op.LE, value)
-
-    def __gt__(self, value: object) -> Rule:
-        return self._compare(Op.GT, value)
-
-    def __ge__(self, value: object) -> Rule:
-        return self._compare(Op.GE, value)
-
-    def between(self, low: Value, high: Value) -> Rule:
-        """``low <= field <= high``, both ends included."""
-        return self._leaf(Between(self._field.name, low, high))
-
-    def isin(self, values: Iterable[Value]) -> Rule:
-        """The value is one of ``values``."""
-        return self._leaf(In(self._field.name, _values(values)))
-
-    def not_in(self, values: Iterable[Value]) -> Rule:
-        """The value is present and none of ``values``."""
-        return self._leaf(In(self._field.name, _values(values), negated=True))
-
-    def contains(self, value: Value) -> Rule:
-        """A set field (roles, tags) holds ``value``."""
-        return self._leaf(Contains(self._field.name, value))
-
-    def is_null(self) -> Rule:
-        """The value is missing."""
-        return self._leaf(IsNull(self._field.name))
-
-    def is_not_null(self) -> Rule:
-        """The value is present."""
-        return self._leaf(IsNull(self._field.name, negated=True))
-
-    def within(self, *, days: int) -> Rule:
-        """``as_of - days <= value <= as_of`` for a datetime field."""
-        return self._leaf(Within(self._field.name, days))
-
-
-class Fields:
-    """A builder namespace over a registry: ``Fields(registry).age >= 18``.
-
-    :data:`F` is the one over :data:`~khachhang.segmentation.fields.DEFAULT_REGISTRY`.
-    A field whose name is also an attribute here (``registry``) is reached as
-    ``Fields(reg)["registry"]``.
-    """
-
-    __slots__ = ("_registry",)
-    _registry: FieldRegistry
-
-    def __init__(self, registry: FieldRegistry) -> None:
-        object.__setattr__(self, "_registry", registry)
-
-    @property
-    def registry(self) -> FieldRegistry:
-        """The registry the builder checks against."""
-        return self._registry
-
-    def __getattr__(self, name: str) -> FieldRef:
-        if name.startswith("_"):  # never a field name; keeps hasattr() and tools working
-            raise AttributeError(name)
-        return FieldRef(self._registry.get(name), self._registry)
-
-    def __getitem__(self, name: str) -> FieldRef:
-        return FieldRef(self._registry.get(name), self._registry)
-
-    def __dir__(self) -> list[str]:
-        return sorted(self._registry.names)
-
-
-F = Fields(DEFAULT_REGISTRY)
-"""The builder over the built-in fields: ``F.age.between(25, 40)``."""
-
-
-# --- describing rules in words -----------------------------------------------------------
-
-
-def show_value(value: object, lang: str = "vi") -> str:
-    """A value as people read it: labels for enums, formatted money, ISO datetimes.
-
-    >>> show_value(Money("20000000"), "vi"), show_value(None, "en")
-    ('20.000.000 ₫', 'missing')
-    """
-    if value is None:
-        return "không có" if lang == "vi" else "missing"
-    if isinstance(value, BilingualEnum):
-        return value.label(lang)
-    if isinstance(value, Money):
-        return value.format(lang)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, frozenset):
-        items = sorted(show_value(v, lang) for v in value)
-        return "{" + ", ".join(items) + "}"
-    return str(value)
-
-
-_WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "and": " và ",
-        "or": " hoặc ",
-        "not": "không phải ({})",
-        "between": "{f} từ {lo} đến {hi}",
-        "in": "{f} thuộc {{{vs}}}",
-        "not_in": "{f} không thuộc {{{vs}}}",
-        "contains": "{f} có {v}",
-        "is_null": "{f} không có dữ liệu",
-        "is_not_null": "{f} có dữ liệu",
-        "within": "{f} trong {d} ngày qua",
-        "true": "mọi khách hàng",
-        "false": "không khách hàng nào",
-    },
-    "en": {
-        "and": " and ",
-        "or": " or ",
-        "not": "not ({})",
-        "between": "{f} between {lo} and {hi}",
-        "in": "{f} in {{{vs}}}",
-        "not_in": "{f} not in {{{vs}}}",
-        "contains": "{f} contains {v}",
-        "is_null": "{f} is missing",
-        "is_not_null": "{f} is known",
-        "within": "{f} within the last {d} days",
-        "true": "every customer",
-        "false": "no customer",
-    },
-}
-
-
-def describe(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
-    """``rule`` in words (Vietnamese or English).
-
-    >>> print(describe(F.age.between(25, 40) & ~F.income.is_null(), "vi"))
-    Tuổi từ 25 đến 40 và không phải (Thu nhập hằng tháng không có dữ liệu)
-    """
-    check_type("rule", rule, Rule)
-    words = _WORDS[check_lang(lang)]
-    reg = DEFAULT_REGISTRY if registry is None else registry
-    return _describe(rule, lang, reg, words, 0)
-
-
-def _describe(rule: Rule, lang: str, reg: FieldRegistry, words: dict[str, str], depth: int) -> str:
-    if depth > MAX_DEPTH:
-        return "…"
-    if isinstance(rule, (And, Or)):
-        sep = words["and"] if isinstance(rule, And) else words["or"]
-        parts = []
-        for child in rule.children:
-            text = _describe(child, lang, reg, words, depth + 1)
-            parts.append(f"({text})" if isinstance(child, (And, Or)) else text)
-        return sep.join(parts)
-    if isinstance(rule, Not):
-        return words["not"].format(_describe(rule.child, lang, reg, words, depth + 1))
-    if isinstance(rule, Const):
-        return words["true" if rule.value else "false"]
-    name: str = rule.field  # type: ignore[attr-defined]
-    label = reg[name].label(lang) if name in reg else name
-    if isinstance(rule, Compare):
-        return f"{label} {rule.op.symbol} {show_value(rule.value, lang)}"
-    if isinstance(rule, Between):
-        lo, hi = show_value(rule.low, lang), show_value(rule.high, lang)
-        return words["between"].format(f=label, lo=lo, hi=hi)
-    if isinstance(rule, In):
-        shown_values = ", ".join(show_value(v, lang) for v in _sorted_values(rule.values))
-        return words["not_in" if rule.negated else "in"].format(f=label, vs=shown_values)
-    if isinstance(rule, Contains):
-        return words["contains"].format(f=label, v=show_value(rule.value, lang))
-    if isinstance(rule, IsNull):
-        return words["is_not_null" if rule.negated else "is_null"].format(f=label)
-    if isinstance(rule, Within):
-        return words["within"].format(f=label, d=rule.days)
-    return repr(rule)

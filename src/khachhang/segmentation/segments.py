@@ -8,7 +8,7 @@ the first matching segment (``mode="first"``, by priority) or every matching one
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Money
->>> from khachhang.segmentation.rules import F, TRUE
+>>> from khachhang.segmentation import F, TRUE
 >>> vip = Segment("vip", F.total_spent >= Money("20000000"), "Khách VIP", "VIP", priority=10)
 >>> rest = Segment("other", TRUE, "Khách khác", "Other customers")
 >>> seg = Segmenter((rest, vip))
@@ -148,9 +148,7 @@ def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
 
 def _segments(values: Iterable[Segment]) -> tuple[Segment, ...]:
     items = as_collection("segments", values)
-    for i, item in enumerate(items):
-        check_type(f"segments[{i}]", item, Segment)
-    segments: list[Segment] = list(items)  # type: ignore[arg-type]
+    segments = [check_type(f"segments[{i}]", item, Segment) for i, item in enumerate(items)]
     return tuple(sorted(segments, key=lambda s: -s.priority))
 
 
@@ -258,7 +256,7 @@ class CurrencyTally:
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Money, Person, Purchase
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> s = Segmenter([Segment("big", F.total_spent >= Money("20000000"), "Lớn", "Big")])
     >>> tally = s.currency_tally(as_of=t)
@@ -468,7 +466,7 @@ class Segmenter:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
-        >>> from khachhang.segmentation.rules import F, TRUE
+        >>> from khachhang.segmentation import F, TRUE
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> new = Segment("new", F.orders == 0, "Chưa mua", "No order yet", priority=1)
         >>> anyone = Segment("anyone", TRUE, "Mọi khách", "Anyone")
@@ -492,7 +490,7 @@ class Segmenter:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
-        >>> from khachhang.segmentation.rules import F, TRUE
+        >>> from khachhang.segmentation import F, TRUE
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> new = Segment("new", F.orders == 0, "Chưa mua", "No order yet", priority=1)
         >>> label = Segmenter([new], mode="all").assigner(as_of=t)
@@ -522,7 +520,7 @@ class Segmenter:
         whose customers are seen once (``counts`` and ``check`` do this for a book).
 
         >>> from datetime import datetime, timezone
-        >>> from khachhang.segmentation.rules import F
+        >>> from khachhang.segmentation import F
         >>> s = Segmenter([Segment("new", F.orders == 0, "Chưa mua", "No order yet")])
         >>> s.currency_tally(as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)).gaps()
         ()
@@ -544,7 +542,7 @@ class Segmenter:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Money, Person, Purchase
-        >>> from khachhang.segmentation.rules import F
+        >>> from khachhang.segmentation import F
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> s = Segmenter([Segment("big", F.total_spent >= Money("20000000"), "Lớn", "Big")])
         >>> john = Customer("c-1", Person("John Smith"), created_at=t, currency="USD")
@@ -582,7 +580,7 @@ class Segmenter:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Customer, Person
-        >>> from khachhang.segmentation.rules import F
+        >>> from khachhang.segmentation import F
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> buyers = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought")])
         >>> report = buyers.check([Customer("c-1", Person("An"), created_at=t)], as_of=t)
@@ -646,7 +644,7 @@ class Segmenter:
                 catch_all = segment.key
         return duplicates, unreachable
 
-    # -- push-down (SEG-BACK's modules, imported lazily) --------------------------------
+    # -- push-down (khachhang.segmentation.backends: optional extras, imported lazily) ---
     def to_polars(
         self,
         *,
@@ -656,12 +654,9 @@ class Segmenter:
         registry: FieldRegistry | None = None,
     ) -> polars.Expr:
         """A ``polars.Expr`` with each row's segment key; needs ``khachhang[polars]``."""
-        from khachhang.segmentation import polars as backend  # type: ignore[attr-defined,unused-ignore]
+        from khachhang.segmentation.backends.polars_backend import segmenter_to_polars
 
-        expr: polars.Expr = backend.segmenter_to_polars(
-            self, as_of=as_of, columns=columns, name=name, registry=registry
-        )
-        return expr
+        return segmenter_to_polars(self, as_of=as_of, columns=columns, name=name, registry=registry)
 
     def to_sql(
         self,
@@ -672,9 +667,8 @@ class Segmenter:
         registry: FieldRegistry | None = None,
     ) -> str:
         """A SQL ``CASE`` expression giving each row's segment key; needs ``khachhang[sql]``."""
-        from khachhang.segmentation import sql as backend  # type: ignore[attr-defined,unused-ignore]
+        from khachhang.segmentation.backends.sql_backend import segmenter_to_sql
 
-        result: str = backend.segmenter_to_sql(
+        return segmenter_to_sql(
             self, dialect=dialect, as_of=as_of, columns=columns, registry=registry
         )
-        return result

@@ -19,7 +19,8 @@ from khachhang._checks import check_type
 from khachhang.errors import ValidationError
 from khachhang.kinds import Lifecycle, PartyType, Role, Scope
 from khachhang.money import Money
-from khachhang.segmentation.rules import F, Rule
+from khachhang.segmentation.builder import F
+from khachhang.segmentation.rules import Rule
 from khachhang.segmentation.segments import AssignMode, Segment, Segmenter
 
 __all__ = [

@@ -54,8 +54,8 @@ from khachhang.segmentation.rules import (
     Value,
     Within,
     node_label,
-    validate,
 )
+from khachhang.segmentation.validation import validate
 from khachhang.serde._scalars import (
     _enum_hook,
     _enum_unstructure,

@@ -48,7 +48,6 @@ from khachhang.segmentation.rules import (
     RuleDocument,
     Value,
     Within,
-    validate,
 )
 from khachhang.segmentation.segments import (
     AssignMode,
@@ -57,6 +56,7 @@ from khachhang.segmentation.segments import (
     SegmentCheck,
     Segmenter,
 )
+from khachhang.segmentation.validation import validate
 from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import _TAGS, aware_datetimes, customers, money
 

@@ -6,19 +6,11 @@ import html
 
 from khachhang._checks import check_type
 from khachhang.labels import check_lang
-from khachhang.segmentation.evaluate import Explanation, Truth, _value_word
+from khachhang.segmentation.evaluate import Explanation, Truth
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
-from khachhang.segmentation.rules import (
-    MAX_DEPTH,
-    And,
-    Not,
-    Or,
-    Rule,
-    RuleDocument,
-    describe,
-    show_value,
-)
+from khachhang.segmentation.rules import MAX_DEPTH, And, Not, Or, Rule, RuleDocument
 from khachhang.segmentation.segments import Segment, Segmenter
+from khachhang.segmentation.wording import describe, show_value, value_word
 from khachhang.views._html import NO_MATH, esc, md, md_table, table, view, word
 
 
@@ -35,7 +27,7 @@ def _registry(registry: object) -> FieldRegistry:
 def rule_html(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
     """The rule as a nested list (``and``/``or``/``not`` as branches), HTML-escaped.
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> print(rule_html(F.orders > 0, "en"))
     <ul class="khachhang-rule ..."><li>Number of orders &gt; 0</li></ul>
     """
@@ -49,7 +41,7 @@ def rule_html(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = Non
 def rule_markdown(rule: Rule, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
     """The rule as a nested Markdown list (text escaped for Markdown).
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> print(rule_markdown((F.orders > 0) | ~F.income.is_null(), "en"))
     - **any of**
       - Number of orders &gt; 0
@@ -65,7 +57,7 @@ def document_html(
 ) -> str:
     """The schema version and the rule's tree (see :func:`rule_html`).
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> "phiên bản lược đồ 1" in document_html(RuleDocument(F.orders > 0))
     True
     """
@@ -78,7 +70,7 @@ def document_markdown(
 ) -> str:
     """The schema version and the rule's tree in Markdown (see :func:`rule_markdown`).
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> print(document_markdown(RuleDocument(F.orders > 0), "en"))
     *Rule document, schema version 1*
     <BLANKLINE>
@@ -130,7 +122,7 @@ def explanation_html(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> why = F.tags.contains("<vip>").explain(Customer("c", Person("An"), created_at=t),
     ...                                        as_of=t)
@@ -149,7 +141,7 @@ def _explanation_html(why: Explanation, lang: str, registry: FieldRegistry) -> s
     seen = ""
     if why.field is not None:
         shown = html.escape(show_value(why.value, lang))
-        seen = f" <small>[{html.escape(_value_word(lang))}: <code>{shown}</code>]</small>"
+        seen = f" <small>[{html.escape(value_word(lang))}: <code>{shown}</code>]</small>"
     inner = "".join(f"<li>{_explanation_html(c, lang, registry)}</li>" for c in why.children)
     nested = f"<ul>{inner}</ul>" if inner else ""
     return f"{badge} {text}{seen}{nested}"
@@ -162,7 +154,7 @@ def explanation_markdown(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Customer, Person
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> why = (F.orders > 0).explain(Customer("c", Person("An"), created_at=t), as_of=t)
     >>> print(explanation_markdown(why, "en"))
@@ -176,7 +168,7 @@ def _explanation_md(why: Explanation, lang: str, registry: FieldRegistry, depth:
     text = md(describe(why.node, lang, registry))
     line = f"{'  ' * depth}- **{md(why.result.label(lang))}** {text}"
     if why.field is not None:
-        line += f" \\[{md(_value_word(lang))}: *{md(show_value(why.value, lang))}*\\]"
+        line += f" \\[{md(value_word(lang))}: *{md(show_value(why.value, lang))}*\\]"
     lines = [line]
     for child in why.children:
         lines.extend(_explanation_md(child, lang, registry, depth + 1))
@@ -189,7 +181,7 @@ def _explanation_md(why: Explanation, lang: str, registry: FieldRegistry, depth:
 def segment_html(segment: Segment, lang: str = "vi", registry: FieldRegistry | None = None) -> str:
     """A one-row table (see :func:`segmenter_html`).
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> "Đã mua" in segment_html(Segment("a", F.orders > 0, "Đã mua", "Bought"))
     True
     """
@@ -208,7 +200,7 @@ def segmenter_html(
 ) -> str:
     """The segments as a table: priority, key, label, the rule in words, the note.
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> seg = Segmenter([Segment("a-b", F.orders > 0, "Đã mua", "Bought <once>")])
     >>> "Bought &lt;once&gt;" in segmenter_html(seg, "en"), "Đã mua" in segmenter_html(seg)
     (True, True)
@@ -224,7 +216,7 @@ def segmenter_markdown(
 ) -> str:
     """The same table in Markdown (``|`` and other Markdown characters escaped).
 
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> print(segmenter_markdown(Segmenter([Segment("a", F.orders > 0, "Đã mua", "A|B")]), "en"))
     | Priority | Key | Label | Rule |
     |---|---|---|---|

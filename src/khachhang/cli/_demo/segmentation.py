@@ -9,8 +9,9 @@ from khachhang.customers import Customer
 from khachhang.kinds import PartyType
 from khachhang.labels import check_lang
 from khachhang.money import Money
+from khachhang.segmentation.builder import F
 from khachhang.segmentation.rfm import RFM_GRID, rfm_scores
-from khachhang.segmentation.rules import F, Rule
+from khachhang.segmentation.rules import Rule
 from khachhang.segmentation.segments import AssignMode, Segmenter
 from khachhang.segmentation.standard import standard_segments
 

@@ -3,15 +3,16 @@
 Expressions are built as sqlglot trees — every value becomes a sqlglot literal, quoted by
 the dialect's own rules, so a tag or name ``O'Reilly'; DROP TABLE x;--`` stays data —
 and rendered for the dialect you name (``duckdb``, ``postgres``, ``spark``, ``bigquery``,
-``snowflake``, ``trino``, ...). Columns are the ones :func:`~khachhang.segmentation.polars.
-customers_to_frame` produces (or yours, through ``columns=``). SQL's own three-valued
+``snowflake``, ``trino``, ...). Columns are the ones
+:func:`~khachhang.segmentation.backends.polars_backend.customers_to_frame` produces (or
+yours, through ``columns=``). SQL's own three-valued
 logic is the rules' (NULL = UNKNOWN), so ``WHERE <clause>`` selects exactly the customers
 ``rule.evaluate`` selects.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Money
 >>> from khachhang.kinds import PartyType
->>> from khachhang.segmentation.rules import F
+>>> from khachhang.segmentation import F
 >>> t = datetime(2026, 11, 1, 7, tzinfo=timezone.utc)
 >>> rule = (F.party_type == PartyType.INDIVIDUAL) & F.last_purchase_at.within(days=180)
 >>> print(rule_to_sql(rule, as_of=t))  # doctest: +NORMALIZE_WHITESPACE
@@ -45,7 +46,7 @@ from khachhang._checks import check_type, require_aware, shown
 from khachhang.errors import RuleError
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
-from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.backends.columns import CURRENCY_SUFFIX, resolve_columns, window
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
 from khachhang.segmentation.rules import (
     And,
@@ -60,9 +61,9 @@ from khachhang.segmentation.rules import (
     Or,
     Rule,
     Within,
-    validate,
 )
 from khachhang.segmentation.segments import AssignMode, Segmenter
+from khachhang.segmentation.validation import validate
 
 __all__ = [
     "CURRENCY_SUFFIX",
@@ -221,7 +222,11 @@ def _decimal(amount: Decimal, sqlite: bool = False) -> exp.Expr:
     text = format(amount, "f")
     if sqlite:
         return exp.Literal.number(text)
-    scale = -amount.as_tuple().exponent  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: Money refuses both
+        msg = f"{amount} is not a finite amount"
+        raise RuleError("value", msg)
+    scale = -exponent
     digits = len(text.replace("-", "").replace(".", "").lstrip("0")) or 1
     precision = _AMOUNT_DIGITS if digits <= _AMOUNT_DIGITS else 38
     return exp.cast(exp.Literal.string(text), exp.DataType.build(f"DECIMAL({precision}, {scale})"))
@@ -413,7 +418,7 @@ def rule_to_expression(
     the query in: SQLite gets text instants and JSON arrays, the others one tree.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
     >>> condition = rule_to_expression(F.age >= 18, as_of=t, columns={"age": "c.tuoi"})
     >>> exp.select("c.id").from_("khach_hang AS c").where(condition).sql("postgres")
@@ -463,7 +468,7 @@ def rule_to_sql(
 
     >>> from datetime import datetime, timezone
     >>> from khachhang import Money
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
     >>> rich = F.total_spent >= Money("20000000")
     >>> print(rule_to_sql(rich, dialect="postgres", as_of=t))
@@ -583,7 +588,7 @@ def segmenter_to_sql(
     Snowflake; in SQLite, JSON array text such as ``'["vip","new"]'``).
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F, TRUE
+    >>> from khachhang.segmentation import F, TRUE
     >>> from khachhang.segmentation.segments import Segment, Segmenter
     >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought", priority=1),
     ...                Segment("others", TRUE, "Khác", "Others")])

@@ -10,7 +10,7 @@ customers ``rule.evaluate`` selects.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Purchase, Money
->>> from khachhang.segmentation.rules import F
+>>> from khachhang.segmentation import F
 >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
 >>> lan = Customer("c-1", Person("Trần Thị Lan"), created_at=t).add_purchase(
 ...     Purchase("o-1", t, Money("25000000")))
@@ -44,7 +44,7 @@ from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, Money
-from khachhang.segmentation._backend import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.backends.columns import CURRENCY_SUFFIX, resolve_columns, window
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rules import (
     And,
@@ -59,9 +59,9 @@ from khachhang.segmentation.rules import (
     Or,
     Rule,
     Within,
-    validate,
 )
 from khachhang.segmentation.segments import AssignMode, Segmenter
+from khachhang.segmentation.validation import validate
 
 __all__ = [
     "CURRENCY_DTYPE",
@@ -332,7 +332,8 @@ def _combine(parts: list[pl.Expr], op: Callable[[Any, Any], Any]) -> pl.Expr:
     if len(parts) <= 16:
         return functools.reduce(op, parts)
     mid = len(parts) // 2
-    return op(_combine(parts[:mid], op), _combine(parts[mid:], op))  # type: ignore[no-any-return]
+    combined: pl.Expr = op(_combine(parts[:mid], op), _combine(parts[mid:], op))
+    return combined
 
 
 class _ToPolars:
@@ -363,10 +364,10 @@ class _ToPolars:
 
     def compare(self, rule: Compare) -> pl.Expr:
         field, column = self._field(rule.field)
-        expr = _COMPARE[rule.op](column, _lit(rule.value))
+        expr: pl.Expr = _COMPARE[rule.op](column, _lit(rule.value))
         if isinstance(rule.value, Money):
             return self._same_currency(field, rule.value, expr)
-        return expr  # type: ignore[no-any-return]
+        return expr
 
     def between(self, rule: Between) -> pl.Expr:
         field, column = self._field(rule.field)
@@ -377,7 +378,7 @@ class _ToPolars:
 
     def is_in(self, rule: In) -> pl.Expr:
         _, column = self._field(rule.field)
-        values = sorted(_plain(v) for v in rule.values)  # type: ignore[type-var]
+        values = sorted(_plain(v) for v in rule.values)  # type: ignore[type-var]  # one field, one kind
         expr = column.is_in(values)
         return ~expr if rule.negated else expr
 
@@ -446,7 +447,7 @@ def rule_to_polars(
     ``within(days=N)`` compares with literals computed from ``as_of``.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F
+    >>> from khachhang.segmentation import F
     >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
     >>> print(rule_to_polars(F.age.between(25, 40), as_of=t, columns={"age": "tuoi"}))
     col("tuoi").is_between([dyn int: 25, dyn int: 40])
@@ -474,7 +475,7 @@ def segmenter_to_polars(
     Keys are an ``Enum`` of the segmenter's keys.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.segmentation.rules import F, TRUE
+    >>> from khachhang.segmentation import F, TRUE
     >>> from khachhang.segmentation.segments import Segment, Segmenter
     >>> s = Segmenter([Segment("buyers", F.orders > 0, "Đã mua", "Bought", priority=1),
     ...                Segment("others", TRUE, "Khác", "Others")])
@@ -501,4 +502,5 @@ def segmenter_to_polars(
     chain: Any = pl
     for segment in segments:
         chain = chain.when(translate(validate(segment.rule, reg))).then(pl.lit(segment.key))
-    return chain.otherwise(pl.lit(None)).cast(keys).alias(name)  # type: ignore[no-any-return]
+    expr: pl.Expr = chain.otherwise(pl.lit(None)).cast(keys).alias(name)
+    return expr
