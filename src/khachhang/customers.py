@@ -31,7 +31,15 @@ from dateutil.relativedelta import relativedelta
 from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang._html import Html, Printer, check_limit, esc, fields, mask, table, view, word
 from khachhang.errors import ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Payload,
+    Transition,
+    _instant,
+    _rebuild,
+    require_aware,
+)
 from khachhang.kinds import (
     EXTERNAL_ONLY_ROLES,
     ORGANIZATION_ONLY_ROLES,
@@ -368,47 +376,16 @@ class Customer:
         they saw when the move was made: a purchase is never added before the last
         lifecycle event (:meth:`add_purchase` refuses it), so later purchases are later.
         """
-        events = self.lifecycle_events
-        if not events:
-            if self.lifecycle is not Lifecycle.PROSPECT:
-                msg = (
-                    f"is {self.lifecycle.value!r} with an empty lifecycle log; a customer "
-                    "starts as a prospect and only the lifecycle machine moves it "
-                    "(add_purchase, review_lifecycle, LIFECYCLE.fire)"
-                )
-                raise ValidationError("lifecycle", msg)
-            return
-        previous: Event[Lifecycle] | None = None
-        for i, event in enumerate(events):
-            path = f"lifecycle_events[{i}]"
-            if not isinstance(event.source, Lifecycle) or not isinstance(event.target, Lifecycle):
-                raise ValidationError(path, "source and target must be Lifecycle states")
-            if previous is None and event.source is not Lifecycle.PROSPECT:
-                msg = f"starts from {event.source.value!r}; a lifecycle log starts from 'prospect'"
-                raise ValidationError(f"{path}.source", msg)
-            if previous is not None and event.source is not previous.target:
-                msg = f"starts from {event.source.value!r}, not {previous.target.value!r}"
-                raise ValidationError(f"{path}.source", msg)
-            if previous is not None and event.at < _instant(previous.at):
-                raise ValidationError(f"{path}.at", "is earlier than the event before it")
-            if not any(
-                t.name == event.transition and t.target is event.target
-                for t in LIFECYCLE.moves_from(event.source)
-            ):
-                msg = (
-                    f"{event.transition!r} from {event.source.value!r} to "
-                    f"{event.target.value!r} is not a lifecycle move"
-                )
-                raise ValidationError(f"{path}.transition", msg)
-            previous = event
-        if previous is not None and previous.target is not self.lifecycle:
-            said = previous.target.value
-            msg = f"is {self.lifecycle.value!r} but the last event says {said!r}"
+        if not self.lifecycle_events and self.lifecycle is not Lifecycle.PROSPECT:
+            msg = (
+                f"is {self.lifecycle.value!r} with an empty lifecycle log; a customer "
+                "starts as a prospect and only the lifecycle machine moves it "
+                "(add_purchase, review_lifecycle, LIFECYCLE.fire)"
+            )
             raise ValidationError("lifecycle", msg)
-        # The guards, each as of its event: one linear replay onto the prospect.
-        LIFECYCLE.replay(
-            events, onto=_relife(self, Lifecycle.PROSPECT, ()), path="lifecycle_events"
-        )
+        # The machine's one log check: a linear replay onto the prospect (table, time
+        # order, each guard as of its event), and ``lifecycle`` where the log ends.
+        LIFECYCLE.check_log(self, path="lifecycle_events")
 
     def _check_kind(self) -> None:
         party = self.party
@@ -768,30 +745,19 @@ def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     return None if upto > start else "no purchase since the customer lapsed"
 
 
-# The slots' own setters: a lifecycle move builds the next customer with them; the
+# A lifecycle move builds the next customer with the fsm's trusted rebuild; the
 # constructor would check every field and replay the whole log again on every move.
-_c_names = tuple(a.name for a in attrs.fields(Customer))
-_c_set = {name: Customer.__dict__[name].__set__ for name in _c_names}
-
-
-def _relife(
-    customer: Customer, lifecycle: Lifecycle, events: tuple[Event[Lifecycle], ...]
-) -> Customer:
-    """``customer`` with another lifecycle and log, nothing else changed or checked."""
-    new: Customer = object.__new__(Customer)
-    for name in _c_names:
-        _c_set[name](new, getattr(customer, name))
-    _c_set["lifecycle"](new, lifecycle)
-    _c_set["lifecycle_events"](new, events)
-    return new
+def _opening(customer: Customer) -> Customer:
+    return _rebuild(customer, lifecycle=Lifecycle.PROSPECT, lifecycle_events=())
 
 
 def _evolve(customer: Customer, event: Event[Lifecycle]) -> Customer:
-    return _relife(customer, event.target, (*customer.lifecycle_events, event))
+    events = (*customer.lifecycle_events, event)
+    return _rebuild(customer, lifecycle=event.target, lifecycle_events=events)
 
 
 def _relog(customer: Customer, events: tuple[Event[Lifecycle], ...]) -> Customer:
-    return _relife(customer, customer.lifecycle, events)
+    return _rebuild(customer, lifecycle_events=events)
 
 
 LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
@@ -832,6 +798,7 @@ LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
     events_of=lambda customer: customer.lifecycle_events,
     evolve=_evolve,
     relog=_relog,
+    opening=_opening,
 )
 """The customer lifecycle: prospect → current → loyal, lapsing and won back.
 

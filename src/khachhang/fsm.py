@@ -50,14 +50,18 @@ from __future__ import annotations
 
 import enum
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
+from itertools import repeat as _repeat
+from operator import attrgetter
+from operator import call as _call
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from khachhang._checks import check_key, clean_text
-from khachhang.errors import TransitionError, ValidationError, naive_datetime_reason
+from khachhang.errors import LogError, TransitionError, ValidationError, naive_datetime_reason
 
 __all__ = [
     "MAX_EVENTS",
@@ -67,10 +71,7 @@ __all__ = [
     "Move",
     "Payload",
     "Transition",
-    "allowed",
-    "replay",
     "require_aware",
-    "to_mermaid",
 ]
 
 S = TypeVar("S", bound=enum.Enum)
@@ -80,6 +81,8 @@ _UTC = timezone.utc
 _END_OF_TIME = datetime.max.replace(tzinfo=_UTC)
 _MOVE_LEN, _ACTOR_LEN, _NOTE_LEN = 100, 200, 10_000
 _new = object.__new__
+_setattr = object.__setattr__
+_drain: Callable[[Iterable[Any]], None] = deque[Any](maxlen=0).extend  # an iterator run out, in C
 
 MAX_EVENTS = 100_000
 """The most events one log may hold: a move past it and a stored log longer than it are
@@ -218,6 +221,35 @@ def _state_name(state: object) -> str:
     return str(getattr(state, "value", state))
 
 
+def _shown(value: object) -> str:
+    return repr(value.value) if isinstance(value, enum.Enum) else repr(value)
+
+
+_SLOTS: dict[type[Any], tuple[Callable[[Any], Any], tuple[Any, ...]]] = {}
+
+
+def _slots(cls: Any) -> tuple[Callable[[Any], Any], tuple[Any, ...]]:
+    names = [a.name for a in attrs.fields(cls)]
+    read_all = attrgetter(*names) if len(names) > 1 else lambda o: (getattr(o, names[0]),)
+    _SLOTS[cls] = spec = (read_all, tuple(cls.__dict__[name].__set__ for name in names))
+    return spec
+
+
+def _rebuild(instance: I, /, **changes: Any) -> I:
+    """``attrs.evolve`` for a value whose changes its machine has checked: the slots are
+    copied and the given ones replaced; the constructor (and its log check) is not run.
+
+    The one trusted rebuild step of every machine's fold; never for untrusted values.
+    """
+    cls = type(instance)
+    read_all, setters = _SLOTS.get(cls) or _slots(cls)
+    new: I = _new(cls)
+    _drain(map(_call, setters, _repeat(new), read_all(instance)))  # every slot, in C
+    for name, value in changes.items():
+        _setattr(new, name, value)
+    return new
+
+
 @attrs.frozen
 class Definition(Generic[I, S]):
     """A state machine: states, transitions and how instances hold state and events.
@@ -252,6 +284,7 @@ class Definition(Generic[I, S]):
     final: frozenset[S] = attrs.field(default=frozenset(), converter=_frozen_states)
     start_name: str = "start"
     relog: Callable[[I, tuple[Event[S], ...]], I] | None = attrs.field(default=None, eq=False)
+    opening: Callable[[I], I] | None = attrs.field(default=None, eq=False)
     # Lookup tables built once from ``transitions`` (private; keyed by the state's id,
     # because an enum member's hash is computed in Python and is the hot spot of fire).
     _by_state: dict[int, tuple[Transition[I, S], ...]] = attrs.field(
@@ -409,24 +442,7 @@ class Definition(Generic[I, S]):
         found = self._by_move.get((id(state), move)) if type(move) is str else None
         if found is not None and len(found) == 1 and (target is None or found[0].target is target):
             transition = found[0]
-            if actor is not None:
-                actor = check_key("actor", actor, max_len=_ACTOR_LEN)
-            note = _note(note)
-            if (  # the parts the caller passes, checked as Event's validators would
-                self._enum_states
-                and (payload is None or isinstance(payload, Payload))
-                and len(move) <= _MOVE_LEN
-            ):
-                event = _new(Event)
-                _e_transition(event, move)
-                _e_source(event, state)
-                _e_target(event, transition.target)
-                _e_at(event, at)
-                _e_actor(event, actor)
-                _e_note(event, note)
-                _e_payload(event, payload)
-            else:
-                event = Event(move, state, transition.target, at, actor, note, payload)
+            event = self._event(move, state, transition.target, at, actor, note, payload)
         else:  # rare: ambiguous, unknown, or a state found by equality only — validate all
             transition = self._pick(state, move, target)
             event = Event(move, state, transition.target, at, actor, note, payload)
@@ -480,7 +496,7 @@ class Definition(Generic[I, S]):
         return tuple(moves)
 
     def replay(
-        self, events: Iterable[Event[S]], *, onto: I | None = None, path: str | None = None
+        self, events: Iterable[Event[S]], *, onto: I | None = None, path: str = "events"
     ) -> I:
         """Rebuild an instance by folding ``events``, checking each against the table.
 
@@ -495,44 +511,32 @@ class Definition(Generic[I, S]):
         once at the end); without it each step copies the log.
 
         Raises:
-            TransitionError: a refused event (with ``path``: a
-                :class:`~khachhang.errors.ValidationError` naming ``path[i]``).
+            LogError: a refused event, naming it: ``path[i]`` (a guard or the creation
+                refused it), ``path[i].source`` (not the state the instance is in),
+                ``path[i].at`` (earlier than the event before it) or
+                ``path[i].transition`` (no such move from there). Both a
+                :class:`~khachhang.errors.ValidationError` and a
+                :class:`~khachhang.errors.TransitionError`.
             ValidationError: ``events`` is not a sequence of :class:`Event`, or too long.
         """
-        where = "events" if path is None else path
         if isinstance(events, (str, bytes)) or not isinstance(events, Iterable):
             msg = f"expected an iterable of events, got {type(events).__name__}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
         items = list(itertools.islice(events, MAX_EVENTS + 1))
         if len(items) > MAX_EVENTS:
             msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
         for i, item in enumerate(items):
             if not isinstance(item, Event):
                 msg = f"expected an Event, got {type(item).__name__}"
-                raise ValidationError(f"{where}[{i}]", msg)
-        try:
-            return self._fold(items, onto, where)
-        except _Refused as refused:
-            if path is None:
-                raise refused.error from None
-            raise ValidationError(f"{path}[{refused.index}]", str(refused.error)) from None
+                raise ValidationError(f"{path}[{i}]", msg)
+        return self._fold(items, onto, path)
 
-    def _fold(self, items: list[Event[S]], onto: I | None, where: str) -> I:
+    def _fold(self, items: list[Event[S]], onto: I | None, path: str) -> I:
         relog = self.relog
         start = 0
         if onto is None:
-            first = items[0] if items else None
-            if first is None or first.source is not None or self.create is None:
-                reason = "replay needs a creation event first (or onto=an instance)"
-                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
-            if first.target != self.initial or first.transition != self.start_name:
-                reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
-                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
-            try:
-                instance = self.create(first)
-            except TransitionError as err:
-                raise _Refused(0, err) from None
+            instance = self._created(items[0] if items else None, path)
             before: tuple[Event[S], ...] = ()
             start = 1
         else:
@@ -542,24 +546,72 @@ class Definition(Generic[I, S]):
                 instance = relog(instance, before[-1:])
         if len(before) + len(items) > MAX_EVENTS:
             msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
+        last = _instant(before[-1].at) if before else None
         for i in range(start, len(items)):
             event = items[i]
             state = self.state_of(instance)
+            move = event.transition
+            if event.source is not state and event.source != state:
+                said = f"starts from {_state_name(event.source)!r}, not {_state_name(state)!r}"
+                raise LogError(f"{path}[{i}].source", self.name, state, move, said)
+            previous = _instant(items[i - 1].at) if i > 0 else last
+            if previous is not None and event.at < previous:
+                late = f"at={event.at.isoformat()} is earlier than the event before it"
+                raise LogError(f"{path}[{i}].at", self.name, state, move, late)
             try:
-                if event.source != state:
-                    reason = f"event says from {event.source!r}, instance is in {state!r}"
-                    raise TransitionError(self.name, state, event.transition, reason)
-                transition = self._pick(state, event.transition, event.target)
-                self._check(instance, transition, event)
+                transition = self._pick(state, move, event.target)
             except TransitionError as err:
-                raise _Refused(i, err) from None
+                where = f"{path}[{i}].transition"
+                raise LogError(where, self.name, state, move, err.reason) from None
+            guard = transition.guard
+            refusal = guard(instance, event) if guard is not None else None
+            if refusal is not None:
+                raise LogError(f"{path}[{i}]", self.name, state, move, refusal)
             instance = self.evolve(instance, event)
             if relog is not None:
                 instance = relog(instance, (event,))
         if relog is not None and len(before) + len(items) > 1:
             instance = relog(instance, (*before, *items))
         return instance
+
+    def _created(self, first: Event[S] | None, path: str) -> I:
+        """The instance a creation event builds (replay without ``onto``)."""
+        where = f"{path}[0]"
+        if first is None or first.source is not None or self.create is None:
+            reason = "replay needs a creation event first (or onto=an instance)"
+            raise LogError(where, self.name, None, "replay", reason)
+        if first.target != self.initial or first.transition != self.start_name:
+            reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
+            raise LogError(where, self.name, None, "replay", reason)
+        try:
+            return self.create(first)
+        except TransitionError as err:
+            raise LogError(where, self.name, None, first.transition, err.reason) from None
+
+    def check_log(self, instance: I, *, path: str = "events") -> I:
+        """The one log check of an instance built directly (its constructor, ``attrs.evolve``,
+        the converter): replay its log from its creation event (or, with ``opening``, from
+        the instance as it began) and require every compared field to be what the log says.
+
+        Returns the rebuilt instance (equal to ``instance``), so a constructor can copy
+        what the fold derived (fields that do not take part in equality).
+
+        Raises:
+            LogError: an event the machine refuses (see :meth:`replay`).
+            ValidationError: a field the log contradicts, named.
+        """
+        onto = self.opening(instance) if self.opening is not None else None
+        rebuilt = self.replay(self.events_of(instance), onto=onto, path=path)
+        kind: Any = type(instance)
+        for field in attrs.fields(kind):
+            if not field.eq:
+                continue
+            mine, theirs = getattr(instance, field.name), getattr(rebuilt, field.name)
+            if mine != theirs:
+                msg = f"is {_shown(mine)} but the events say {_shown(theirs)}"
+                raise ValidationError(field.name, msg)
+        return rebuilt
 
     # -- drawing ----------------------------------------------------------------------
     def to_mermaid(self, current: S | None = None, *, lang: str = "vi") -> str:
@@ -601,27 +653,3 @@ class Definition(Generic[I, S]):
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
             lines.append(f"    class {_state_name(current)} current")
         return "\n".join(lines)
-
-
-class _Refused(Exception):  # noqa: N818  (internal carrier, never escapes replay)
-    """A refusal during replay, with the index of the event refused."""
-
-    def __init__(self, index: int, error: TransitionError) -> None:
-        super().__init__(index)
-        self.index = index
-        self.error = error
-
-
-def allowed(definition: Definition[I, S], instance: I) -> tuple[Move[S], ...]:
-    """Module-level spelling of :meth:`Definition.allowed`."""
-    return definition.allowed(instance)
-
-
-def replay(definition: Definition[I, S], events: Iterable[Event[S]], *, onto: I | None = None) -> I:
-    """Module-level spelling of :meth:`Definition.replay`."""
-    return definition.replay(events, onto=onto)
-
-
-def to_mermaid(definition: Definition[I, S], current: S | None = None, *, lang: str = "vi") -> str:
-    """Module-level spelling of :meth:`Definition.to_mermaid`."""
-    return definition.to_mermaid(current, lang=lang)

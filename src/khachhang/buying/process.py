@@ -61,7 +61,16 @@ from khachhang.buying.stages import (
     Status,
 )
 from khachhang.errors import TransitionError, ValidationError
-from khachhang.fsm import Definition, Event, Move, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Move,
+    Payload,
+    Transition,
+    _instant,
+    _rebuild,
+    require_aware,
+)
 from khachhang.labels import check_lang
 
 __all__ = ["BUYING", "BuyingProcess", "StageData", "Visit", "to_mermaid"]
@@ -142,12 +151,7 @@ class BuyingProcess:
         # the events are the truth, every other field must be what they say.
         if not self.events:
             raise ValidationError("events", "a process has at least its creation event")
-        # One linear replay; a refusal names the bad row (``events[i]``).
-        rebuilt = BUYING.replay(self.events, path="events")
-        for name in _FIELDS:
-            if getattr(rebuilt, name) != getattr(self, name):
-                msg = f"is {getattr(self, name)!r} but the events say {getattr(rebuilt, name)!r}"
-                raise ValidationError(name, msg)
+        BUYING.check_log(self)
 
     # -- what it started with, and what the stages recorded --------------------------
     @property
@@ -543,32 +547,14 @@ class BuyingProcess:
         return self.to_markdown("en")
 
 
-_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(BuyingProcess))
 _STAGE_MOVES = frozenset({"advance", "skip", "revisit"})
 _CLOSING = frozenset({"abandon", "complete"})
 _NO_DECISION = LossReason.NO_DECISION
 
 # -- building values fast -------------------------------------------------------------
 # The moves build processes from parts the library made and checked itself, so they skip
-# the constructor (whose full check is a replay). One generated function copies the slots.
+# the constructor (whose full check is a replay).
 _new = object.__new__
-_set = object.__setattr__
-
-
-def _copier(cls: type[Any]) -> Any:
-    """``copy(obj, changes)`` for a slotted attrs class, unrolled over its fields."""
-    names = [a.name for a in attrs.fields(cls)]
-    lines = ["def copy(o, changes):", "    n = _new(_cls)"]
-    lines += [f"    _s_{name}(n, o.{name})" for name in names]
-    lines += ["    for name, value in changes.items():", "        _set(n, name, value)"]
-    lines.append("    return n")
-    scope: dict[str, Any] = {"_new": _new, "_set": _set, "_cls": cls}
-    scope.update({f"_s_{name}": cls.__dict__[name].__set__ for name in names})
-    exec("\n".join(lines), scope)
-    return scope["copy"]
-
-
-_copy_data = _copier(StageData)
 _p_opening, _p_stage, _p_status, _p_events, _p_data = (
     BuyingProcess.__dict__[name].__set__
     for name in ("opening", "stage", "status", "events", "data")
@@ -637,13 +623,7 @@ _CLEARED: dict[Stage, dict[str, Any]] = {
 
 def _relog(p: BuyingProcess, events: tuple[Event[Stage], ...]) -> BuyingProcess:
     """The same process with another log (replay's linear fold; nothing is checked)."""
-    n: BuyingProcess = _new(BuyingProcess)
-    _p_opening(n, p.opening)
-    _p_stage(n, p.stage)
-    _p_status(n, p.status)
-    _p_events(n, events)
-    _p_data(n, p.data)
-    return n
+    return _rebuild(p, events=events)
 
 
 def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
@@ -681,7 +661,7 @@ def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
     _p_stage(n, event.target)
     _p_status(n, status)
     _p_events(n, (*p.events, event))
-    _p_data(n, _copy_data(p.data, changes) if changes else p.data)
+    _p_data(n, _rebuild(p.data, **changes) if changes else p.data)
     return n
 
 
