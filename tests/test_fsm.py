@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from khachhang.errors import TransitionError, ValidationError
+from khachhang.errors import LogError, TransitionError, ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition
 
 T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
@@ -132,6 +132,41 @@ def test_replay_refuses_a_tampered_log() -> None:
     unguarded = (job.events[0], Event("begin", Ticket.NEW, Ticket.WORKING, T0))
     with pytest.raises(TransitionError, match="estimate"):
         JOB.replay(unguarded)
+
+
+@pytest.mark.parametrize(
+    ("row", "where", "reason"),
+    [
+        (Event("finish", Ticket.WORKING, Ticket.DONE, T0), "events[1].source", "not 'new'"),
+        (Event("finish", Ticket.NEW, Ticket.DONE, T0), "events[1].transition", "no 'finish'"),
+        (
+            Event("jump", Ticket.NEW, Ticket.DONE, T0 - timedelta(hours=1)),
+            "events[1].at",
+            "earlier",
+        ),
+        (Event("begin", Ticket.NEW, Ticket.WORKING, T0), "events[1]", "an estimate is required"),
+    ],
+)
+def test_replay_names_the_refused_event_as_a_log_error(
+    row: Event[Ticket], where: str, reason: str
+) -> None:
+    """Without ``path`` too: the error says which event, and is both kinds of error."""
+    start = JOB.start(at=T0).events
+    with pytest.raises(LogError) as refused:
+        JOB.replay([*start, row])
+    assert refused.value.path == where
+    assert reason in refused.value.refusal
+    assert isinstance(refused.value, TransitionError)
+    assert isinstance(refused.value, ValidationError)
+    assert refused.value.machine == "job"
+    assert str(refused.value).startswith(f"{where}: job: cannot {row.transition!r}")
+    assert refused.value.at("$").path == f"$.{where}"
+
+
+def test_a_missing_creation_event_is_named_as_the_first_event() -> None:
+    with pytest.raises(LogError) as refused:
+        JOB.replay([])
+    assert refused.value.path == "events[0]"
 
 
 def test_a_definition_with_an_unknown_state_is_refused() -> None:

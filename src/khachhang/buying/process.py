@@ -60,7 +60,7 @@ from khachhang.buying.stages import (
     Stage,
     Status,
 )
-from khachhang.errors import TransitionError, ValidationError
+from khachhang.errors import TransitionError
 from khachhang.fsm import (
     Definition,
     Event,
@@ -149,8 +149,6 @@ class BuyingProcess:
     def __attrs_post_init__(self) -> None:
         # Only reached by direct construction (the moves build processes without it):
         # the events are the truth, every other field must be what they say.
-        if not self.events:
-            raise ValidationError("events", "a process has at least its creation event")
         BUYING.check_log(self)
 
     # -- what it started with, and what the stages recorded --------------------------

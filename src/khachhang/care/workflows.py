@@ -23,7 +23,7 @@ event, and replaying the events rebuilds an equal run.
 ['respond_and_check_in']
 >>> run.progress
 Progress(completed=1, skipped=1, open=2, total=4)
->>> WORKFLOW_RUN.replay(run.events) == run
+>>> WorkflowRun.replay(run.events) == run
 True
 """
 
@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import cast
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -48,7 +47,15 @@ from khachhang._checks import (
 from khachhang._html import fields, table, view, word
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Payload,
+    Transition,
+    _instant,
+    _rebuild,
+    require_aware,
+)
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [
@@ -364,18 +371,8 @@ def _events(values: Iterable[Event[RunStatus]]) -> tuple[Event[RunStatus], ...]:
     return check_items("events", as_collection("events", values), Event)
 
 
-def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
-    """The steps' progress after ``events``; ``ValidationError`` for a log no run can have."""
-    if not events:
-        raise ValidationError("events", "a run needs its creation event")
-    first = events[0]
-    if first.source is not None or not isinstance(first.payload, RunStarted):
-        raise ValidationError("events[0]", "the first event must start the run (RunStarted)")
-    if first.transition != WORKFLOW_RUN.start_name or first.target is not RunStatus.ACTIVE:
-        msg = f"the creation event is {WORKFLOW_RUN.start_name!r} into 'active'"
-        raise ValidationError("events[0]", msg)
-    workflow = first.payload.workflow
-    trigger = first.at
+def _opened(workflow: CareWorkflow, trigger: datetime) -> dict[str, StepProgress]:
+    """Every step of ``workflow`` open, due from ``trigger``."""
     steps: dict[str, StepProgress] = {}
     for i, s in enumerate(workflow.steps):
         try:
@@ -384,32 +381,6 @@ def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
             msg = f"step {s.key!r} would be due after the year 9999 (steps[{i}].due)"
             raise ValidationError("trigger_at", msg) from None
         steps[s.key] = StepProgress(s, StepState.OPEN, due_at)
-    previous = first
-    for i, event in enumerate(events[1:], start=1):
-        if event.source is not previous.target:
-            said = getattr(previous.target, "value", previous.target)
-            msg = f"starts from {getattr(event.source, 'value', event.source)!r}, not {said!r}"
-            raise ValidationError(f"events[{i}].source", msg)
-        if event.at < _instant(previous.at):
-            raise ValidationError(f"events[{i}].at", "is earlier than the event before it")
-        if not any(
-            t.name == event.transition and t.target is event.target
-            for t in WORKFLOW_RUN.moves_from(RunStatus.ACTIVE)
-        ):
-            target = getattr(event.target, "value", event.target)
-            msg = f"{event.transition!r} to {target!r} is not a move of a workflow run"
-            raise ValidationError(f"events[{i}].transition", msg)
-        previous = event
-        payload = event.payload
-        if event.transition == "cancel":
-            if not isinstance(payload, RunCancelled):
-                raise ValidationError(f"events[{i}].payload", "a cancellation needs a reason")
-            continue
-        refusal = _step_refusal(steps, workflow, event)
-        if refusal is not None:
-            raise ValidationError(f"events[{i}]", refusal)
-        assert isinstance(payload, (StepCompleted, StepSkipped))  # checked by _step_refusal
-        steps[payload.step] = _resolved(steps[payload.step], event)
     return steps
 
 
@@ -458,20 +429,32 @@ class WorkflowRun:
     """One customer's run of a :class:`CareWorkflow`: its status and its event log.
 
     Build one with :meth:`CareWorkflow.start`; every move returns a new run. The run is
-    its log: ``WORKFLOW_RUN.replay(run.events) == run``, and building a run from a log
+    its log: ``WorkflowRun.replay(run.events) == run``, and building a run from a log
     that no sequence of moves could produce raises :class:`ValidationError`.
     """
 
     status: RunStatus
     events: tuple[Event[RunStatus], ...] = attrs.field(converter=_events)
+    # What the fold derives from the log (the guards read these, never the whole log).
     _steps: dict[str, StepProgress] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _started: RunStarted = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_type("status", self.status, RunStatus)
-        object.__setattr__(self, "_steps", _fold(self.events))
-        if self.events[-1].target is not self.status:
-            msg = f"status {self.status.value!r} disagrees with the last event's target"
-            raise ValidationError("status", msg)
+        # The machine's one log check (a linear replay from the creation event); the
+        # steps' progress is what that fold derived.
+        rebuilt = WORKFLOW_RUN.check_log(self)
+        object.__setattr__(self, "_steps", rebuilt._steps)
+        object.__setattr__(self, "_started", rebuilt._started)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[RunStatus]]) -> WorkflowRun:
+        """Rebuild a run from its events, re-checking every move and guard.
+
+        Raises:
+            LogError: an event the machine refuses, named (``events[i]``).
+        """
+        return WORKFLOW_RUN.replay(events)
 
     # -- what the run is about --------------------------------------------------------
     @property
@@ -488,10 +471,6 @@ class WorkflowRun:
     def trigger_at(self) -> datetime:
         """When the run started; every due time counts from here."""
         return self.events[0].at
-
-    @property
-    def _started(self) -> RunStarted:
-        return cast(RunStarted, self.events[0].payload)  # checked by _fold
 
     # -- queries ---------------------------------------------------------------------
     @property
@@ -618,15 +597,35 @@ def _cancel_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
     return None if isinstance(event.payload, RunCancelled) else "a cancellation needs a reason"
 
 
+_r_status, _r_events, _r_steps, _r_started = (
+    WorkflowRun.__dict__[name].__set__ for name in ("status", "events", "_steps", "_started")
+)
+
+
 def _create(event: Event[RunStatus]) -> WorkflowRun:
-    if not isinstance(event.payload, RunStarted):
+    payload = event.payload
+    if not isinstance(payload, RunStarted):
         reason = "start a run with CareWorkflow.start (a RunStarted payload)"
         raise TransitionError("workflow_run", None, "start", reason)
-    return WorkflowRun(status=event.target, events=(event,))
+    run: WorkflowRun = object.__new__(WorkflowRun)
+    _r_status(run, event.target)
+    _r_events(run, (event,))
+    _r_steps(run, _opened(payload.workflow, event.at))
+    _r_started(run, payload)
+    return run
 
 
 def _evolve(run: WorkflowRun, event: Event[RunStatus]) -> WorkflowRun:
-    return WorkflowRun(status=event.target, events=(*run.events, event))
+    payload = event.payload
+    steps = run._steps
+    if isinstance(payload, (StepCompleted, StepSkipped)):
+        steps = {**steps, payload.step: _resolved(steps[payload.step], event)}
+    events = (*run.events, event)
+    return _rebuild(run, status=event.target, events=events, _steps=steps)
+
+
+def _relog(run: WorkflowRun, events: tuple[Event[RunStatus], ...]) -> WorkflowRun:
+    return _rebuild(run, events=events)
 
 
 _ACTIVE = {RunStatus.ACTIVE}
@@ -649,6 +648,7 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
     evolve=_evolve,
     create=_create,
     final=frozenset({RunStatus.DONE, RunStatus.CANCELLED}),
+    relog=_relog,
 )
 """The machine behind :class:`WorkflowRun`: active until every step is resolved (done)
 or the run is cancelled."""
