@@ -323,7 +323,7 @@ def test_a_paused_clock_stands_still(
     a = c.received_at + g1
     following = [e.at for e in c.events if e.at > a]
     b = min([a + g2, *following[:1]])
-    paused = attrs.evolve(policy, paused_in={c.status_at(a)})  # whatever status it is in
+    paused = attrs.evolve(policy, paused_in={c.status_at(as_of=a)})  # whatever status it is in
     clock = paused.clock(c)
     for metric in SlaMetric:
         assert clock.elapsed(metric, a) == clock.elapsed(metric, b)
@@ -394,7 +394,7 @@ def test_the_log_answers_when_the_firm_first_replied_and_resolved() -> None:
     c = resolve(c, at(2026, 3, 3, 9))
     assert c.first_reply_at() == at(2026, 3, 2, 11)
     assert c.resolved_at() == at(2026, 3, 3, 9)
-    assert c.status_at(at(2026, 3, 2, 10, 30)) is ComplaintStatus.IN_PROGRESS
+    assert c.status_at(as_of=at(2026, 3, 2, 10, 30)) is ComplaintStatus.IN_PROGRESS
     assert not c.is_open
 
 

@@ -383,3 +383,38 @@ def test_fire_accepts_every_aware_time_and_refuses_a_zone_without_offset() -> No
         JOB.fire(Job(Ticket.WORKING), "finish", at=datetime(2026, 1, 1, tzinfo=_NoOffset()))
     with pytest.raises(ValidationError, match="naive"):
         JOB.fire(Job(Ticket.WORKING), "finish", at=_Stamp(2026, 1, 1))
+
+
+# --- one spelling: moves take at=, queries as_of=, keyword-only ------------------------
+
+
+def _aggregate_methods() -> list[tuple[str, object, str]]:
+    from khachhang.buying import BuyingProcess
+    from khachhang.care.complaints import Complaint
+    from khachhang.care.workflows import CareWorkflow, WorkflowRun
+    from khachhang.customers import Customer, LifecyclePolicy
+
+    queries = [
+        (Customer, ("age", "spent", "purchases_until", "recency_days", "lifecycle_at")),
+        (Customer, ("tenure", "tenure_days", "review_lifecycle")),
+        (LifecyclePolicy, ("qualifies_as_loyal", "is_quiet")),
+        (Complaint, ("status_at",)),
+        (WorkflowRun, ("due", "overdue")),
+        (BuyingProcess, ("time_in_stage", "allowed_moves")),
+    ]
+    found = [(f"{c.__name__}.{m}", getattr(c, m), "as_of") for c, ms in queries for m in ms]
+    found[-1] = ("BuyingProcess.allowed_moves", BuyingProcess.allowed_moves, "at")
+    found.append(("CareWorkflow.start", CareWorkflow.start, "at"))
+    found.append(("BuyingProcess.start", BuyingProcess.start, "at"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "method", "when"), _aggregate_methods())
+def test_the_aggregates_take_their_time_by_keyword_only(
+    name: str, method: object, when: str
+) -> None:
+    """``start(customer_id, at=...)``, ``recency_days(as_of=...)``: never positional."""
+    import inspect
+
+    parameter = inspect.signature(method).parameters[when]  # type: ignore[arg-type]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name

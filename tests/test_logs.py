@@ -321,8 +321,8 @@ def test_purchases_are_ordered_by_instant_so_the_last_one_is_the_latest() -> Non
     assert [p.id for p in c.purchases] == ["o-1", "o-2"]
     assert c.last_purchase_at is second.at
     as_of = datetime(2026, 10, 25, 2, 20, fold=1, tzinfo=BERLIN)  # 01:20 UTC
-    assert [p.id for p in c.purchases_until(as_of)] == ["o-1", "o-2"]
-    assert c.spent(as_of).amount == 2
+    assert [p.id for p in c.purchases_until(as_of=as_of)] == ["o-1", "o-2"]
+    assert c.spent(as_of=as_of).amount == 2
 
 
 def test_the_zone_of_a_repeated_hour_survives_json() -> None:
@@ -452,7 +452,7 @@ def _dst_values(draw: st.DrawFn) -> object:
             else:
                 ledger = _attempt(ledger, ledger.redeem, 3, at=at)
         return ledger
-    run = POST_SALE.start("c-1", times[0])
+    run = POST_SALE.start("c-1", at=times[0])
     for at in times[1:]:
         open_steps = [s.step.key for s in run.steps if s.state.value == "open"]
         if open_steps:

@@ -13,7 +13,7 @@ Everything derived from it is a pure function of the value and an ``as_of`` time
 >>> lan = lan.add_purchase(Purchase("o-1", t0, Money("1500000")))
 >>> lan.lifecycle, lan.orders, lan.total_spent.format()
 (Lifecycle.CURRENT, 1, '1.500.000 ₫')
->>> lan.recency_days(datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
+>>> lan.recency_days(as_of=datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
 60
 """
 
@@ -192,7 +192,7 @@ class LifecyclePolicy(Payload):
         if spent is not None and _money("loyal_min_spent", spent).amount < 0:
             raise ValidationError("loyal_min_spent", "must not be negative")
 
-    def qualifies_as_loyal(self, customer: Customer, as_of: datetime) -> str | None:
+    def qualifies_as_loyal(self, customer: Customer, *, as_of: datetime) -> str | None:
         """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
         check_type("customer", customer, Customer)
         when = _instant(require_aware(as_of, "as_of"))
@@ -209,7 +209,7 @@ class LifecyclePolicy(Payload):
             return f"customer for {tenure} day(s), loyalty needs {self.loyal_min_tenure_days}"
         return None
 
-    def is_quiet(self, customer: Customer, as_of: datetime) -> str | None:
+    def is_quiet(self, customer: Customer, *, as_of: datetime) -> str | None:
         """``None`` when ``customer`` has gone quiet long enough to lapse, else why not.
 
         Only purchases strictly before ``as_of`` count: a purchase at the very instant of
@@ -430,7 +430,7 @@ class Customer:
         party = self.party
         return party.full_name if isinstance(party, Person) else party.legal_name
 
-    def age(self, as_of: datetime | date) -> int | None:
+    def age(self, *, as_of: datetime | date) -> int | None:
         """Age in whole years on ``as_of``'s date; ``None`` for organisations or unknown."""
         if not isinstance(self.party, Person):
             return None
@@ -471,7 +471,7 @@ class Customer:
         """When the latest purchase was made, if any."""
         return self.purchases[-1].at if self.purchases else None
 
-    def spent(self, as_of: datetime, *, since: datetime | None = None) -> Money:
+    def spent(self, *, as_of: datetime, since: datetime | None = None) -> Money:
         """What the customer spent up to and including ``as_of`` (after ``since``, if given).
 
         >>> from datetime import datetime, timezone
@@ -479,9 +479,9 @@ class Customer:
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t).add_purchases(
         ...     [Purchase(f"o{m}", t.replace(month=m), Money(100000)) for m in (2, 5, 9)])
-        >>> c.spent(t.replace(month=6)).amount
+        >>> c.spent(as_of=t.replace(month=6)).amount
         Decimal('200000')
-        >>> c.spent(t.replace(month=9), since=t.replace(month=2)).amount
+        >>> c.spent(as_of=t.replace(month=9), since=t.replace(month=2)).amount
         Decimal('200000')
         """
         as_of = _instant(require_aware(as_of, "as_of"))
@@ -496,20 +496,20 @@ class Customer:
                 total = add(total, purchase.amount.amount)
         return Money(total, self.currency)
 
-    def purchases_until(self, as_of: datetime) -> tuple[Purchase, ...]:
+    def purchases_until(self, *, as_of: datetime) -> tuple[Purchase, ...]:
         """Purchases made at or before ``as_of``."""
         as_of = _instant(require_aware(as_of, "as_of"))
         return tuple(p for p in self.purchases if p.at <= as_of)
 
-    def recency_days(self, as_of: datetime) -> int | None:
+    def recency_days(self, *, as_of: datetime) -> int | None:
         """Whole days from the last purchase at or before ``as_of`` to ``as_of``.
 
         Counted as elapsed 24-hour periods; ``None`` when nothing was bought by then.
         """
-        before = self.purchases_until(as_of)
+        before = self.purchases_until(as_of=as_of)
         return (_instant(as_of) - before[-1].at) // timedelta(days=1) if before else None
 
-    def lifecycle_at(self, as_of: datetime) -> Lifecycle:
+    def lifecycle_at(self, *, as_of: datetime) -> Lifecycle:
         """The lifecycle state the customer was in at ``as_of``, read from the log.
 
         Before the first logged move that is the move's source; without a log, the
@@ -526,12 +526,12 @@ class Customer:
             state = event.target
         return state if state is not None else self.lifecycle
 
-    def tenure(self, as_of: datetime) -> relativedelta:
+    def tenure(self, *, as_of: datetime) -> relativedelta:
         """How long the customer has been in the book, as a calendar duration."""
         require_aware(as_of, "as_of")
         return relativedelta(as_of, self.created_at)
 
-    def tenure_days(self, as_of: datetime) -> int:
+    def tenure_days(self, *, as_of: datetime) -> int:
         """Whole days since ``created_at``."""
         require_aware(as_of, "as_of")
         return (_instant(as_of) - self.created_at) // timedelta(days=1)
@@ -620,9 +620,12 @@ class Customer:
         check_type("policy", policy, LifecyclePolicy)
         require_aware(as_of, "as_of")
         state = self.lifecycle
-        if state in (Lifecycle.CURRENT, Lifecycle.LOYAL) and policy.is_quiet(self, as_of) is None:
+        if (
+            state in (Lifecycle.CURRENT, Lifecycle.LOYAL)
+            and policy.is_quiet(self, as_of=as_of) is None
+        ):
             return LIFECYCLE.fire(self, "lapse", at=as_of, actor=actor, payload=policy)
-        if state is Lifecycle.CURRENT and policy.qualifies_as_loyal(self, as_of) is None:
+        if state is Lifecycle.CURRENT and policy.qualifies_as_loyal(self, as_of=as_of) is None:
             return LIFECYCLE.fire(self, "promote", at=as_of, actor=actor, payload=policy)
         return self
 
@@ -724,13 +727,13 @@ def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
 def _promote_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     refusal = _has_purchase(customer, event)
     if refusal is None and isinstance(event.payload, LifecyclePolicy):
-        refusal = event.payload.qualifies_as_loyal(customer, event.at)
+        refusal = event.payload.qualifies_as_loyal(customer, as_of=event.at)
     return refusal
 
 
 def _lapse_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     if isinstance(event.payload, LifecyclePolicy):
-        return event.payload.is_quiet(customer, event.at)
+        return event.payload.is_quiet(customer, as_of=event.at)
     return _has_purchase(customer, event)
 
 

@@ -404,7 +404,7 @@ class BuyingProcess:
                 visits[-1] = Visit(last.stage, last.entered_at, event.at, event.transition)
         return tuple(visits)
 
-    def time_in_stage(self, as_of: datetime | None = None) -> dict[Stage, timedelta]:
+    def time_in_stage(self, *, as_of: datetime | None = None) -> dict[Stage, timedelta]:
         """Time spent in each stage visited, summed over revisits, as ``timedelta``.
 
         Durations are elapsed time, computed between instants (in UTC, so a stay across

@@ -272,7 +272,7 @@ class Complaint:
         """This complaint as it arrived: received, with an empty log (the ``onto`` of replay)."""
         return _opening(self)
 
-    def status_at(self, as_of: datetime) -> ComplaintStatus:
+    def status_at(self, *, as_of: datetime) -> ComplaintStatus:
         """The status the complaint was in at ``as_of`` (received before it arrived)."""
         as_of = _instant(require_aware(as_of, "as_of"))
         state = ComplaintStatus.RECEIVED

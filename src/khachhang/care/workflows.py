@@ -14,12 +14,12 @@ event, and replaying the events rebuilds an equal run.
 >>> from datetime import datetime, timedelta, timezone
 >>> from khachhang.care.templates import POST_SALE
 >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=7)))
->>> run = POST_SALE.start("c-1", t)
->>> [s.step.key for s in run.due(t + timedelta(days=3))]
+>>> run = POST_SALE.start("c-1", at=t)
+>>> [s.step.key for s in run.due(as_of=t + timedelta(days=3))]
 ['track_feedback']
 >>> run = run.complete_step("track_feedback", at=t + timedelta(days=2), outcome="5 sao")
 >>> run = run.skip("loyalty_policy", "chưa đủ điều kiện", at=t + timedelta(days=2))
->>> [s.step.key for s in run.overdue(t + timedelta(days=9))]
+>>> [s.step.key for s in run.overdue(as_of=t + timedelta(days=9))]
 ['respond_and_check_in']
 >>> run.progress
 Progress(completed=1, skipped=1, open=2, total=4)
@@ -229,20 +229,18 @@ class CareWorkflow:
         keys = ", ".join(s.key for s in self.steps)
         raise ValidationError("step", f"no step {str(key)[:70]!r} in {self.key}; steps: {keys}")
 
-    def start(
-        self, customer_id: str, trigger_at: datetime, *, actor: str | None = None
-    ) -> WorkflowRun:
-        """Start a run of this workflow for ``customer_id``; due times count from ``trigger_at``.
+    def start(self, customer_id: str, *, at: datetime, actor: str | None = None) -> WorkflowRun:
+        """Start a run of this workflow for ``customer_id``; due times count from ``at``.
 
         >>> from datetime import datetime, timezone
         >>> from khachhang.care.templates import PRE_SALE
-        >>> run = PRE_SALE.start("c-7", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
+        >>> run = PRE_SALE.start("c-7", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
         >>> run.status, run.customer_id, run.trigger_at.day
         (RunStatus.ACTIVE, 'c-7', 5)
         """
-        require_aware(trigger_at, "trigger_at")
+        require_aware(at, "at")
         payload = RunStarted(self, customer_id)
-        return WORKFLOW_RUN.start(at=trigger_at, actor=actor, payload=payload)
+        return WORKFLOW_RUN.start(at=at, actor=actor, payload=payload)
 
 
 # --- the run --------------------------------------------------------------------------
@@ -478,7 +476,7 @@ class WorkflowRun:
         """Every step's progress, in the workflow's order."""
         return tuple(self._steps[s.key] for s in self.workflow.steps)
 
-    def due(self, as_of: datetime) -> tuple[StepProgress, ...]:
+    def due(self, *, as_of: datetime) -> tuple[StepProgress, ...]:
         """Open steps whose due time has come by ``as_of`` (overdue ones included).
 
         A finished or cancelled run has nothing due.
@@ -488,7 +486,7 @@ class WorkflowRun:
             return ()
         return tuple(p for p in self.steps if p.state is StepState.OPEN and p.due_at <= as_of)
 
-    def overdue(self, as_of: datetime) -> tuple[StepProgress, ...]:
+    def overdue(self, *, as_of: datetime) -> tuple[StepProgress, ...]:
         """Open steps past their due time plus the workflow's ``grace`` at ``as_of``."""
         require_aware(as_of, "as_of")
         if self.status is not RunStatus.ACTIVE:
@@ -554,7 +552,7 @@ class WorkflowRun:
 
         >>> from datetime import datetime, timezone
         >>> from khachhang.care.templates import PRE_SALE
-        >>> run = PRE_SALE.start("<c-7>", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
+        >>> run = PRE_SALE.start("<c-7>", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
         >>> "&lt;c-7&gt;" in run.to_html(), "Tiến độ" in run.to_html("vi")
         (True, True)
         """
