@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 import attrs
 import pytest
@@ -186,7 +187,7 @@ def test_a_definition_with_an_unknown_state_is_refused() -> None:
 
 
 def test_mermaid_draws_every_edge_and_marks_the_current_state() -> None:
-    text = JOB.to_mermaid(current=Ticket.WORKING)
+    text = JOB.to_mermaid(current=Ticket.WORKING, lang="en")
     assert text.startswith("stateDiagram-v2\n")
     assert "    [*] --> new" in text
     assert "    new --> working: begin [guarded]" in text
@@ -418,3 +419,53 @@ def test_the_aggregates_take_their_time_by_keyword_only(
 
     parameter = inspect.signature(method).parameters[when]  # type: ignore[arg-type]
     assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
+
+
+# --- bilingual move labels --------------------------------------------------------------
+
+
+def _machines() -> list[Definition[Any, Any]]:
+    from khachhang.buying import BUYING
+    from khachhang.care.complaints import COMPLAINT
+    from khachhang.care.workflows import WORKFLOW_RUN
+    from khachhang.customers import LIFECYCLE
+
+    return [LIFECYCLE, BUYING, COMPLAINT, WORKFLOW_RUN]
+
+
+@pytest.mark.parametrize("machine", _machines(), ids=lambda d: d.name)
+def test_every_move_of_the_four_machines_has_a_vietnamese_and_an_english_label(
+    machine: Definition[Any, Any],
+) -> None:
+    """So a Vietnamese view or diagram shows no English move name (``win_back``, ``[guarded]``)."""
+    for name in {t.name for t in machine.transitions}:
+        vi, en = machine.move_label(name, "vi"), machine.move_label(name, "en")
+        assert vi != en
+        assert vi != name
+    drawn = machine.to_mermaid(lang="vi")
+    arrows = [line for line in drawn.splitlines() if "-->" in line and ":" in line]
+    assert arrows
+    for line in arrows:
+        words = line.split(": ", 1)[1]
+        for name in {t.name for t in machine.transitions}:
+            assert name not in words.replace(machine.move_label(name, "vi"), "")
+        assert "guarded" not in words
+
+
+def test_the_buying_drawing_is_the_machine_s_own_with_the_loops_in_a_note() -> None:
+    from khachhang.buying import BUYING, BuyClass, to_mermaid
+
+    text = to_mermaid(buy_class=BuyClass.MODIFIED_REBUY, lang="vi")
+    assert text.splitlines()[:10] == BUYING.to_mermaid(lang="vi").splitlines()[:10]
+    assert "Quay lại: về bất kỳ bước nào trước đó" in text
+    assert "performance_review --> [*]: Hoàn tất" in text
+    for english in ("advance", "skip", "revisit", "abandon", "complete"):
+        assert english not in text
+
+
+def test_move_labels_must_name_moves_of_the_machine_in_two_languages() -> None:
+    with pytest.raises(ValidationError, match="not a move"):
+        attrs.evolve(JOB, labels={"fly": ("Bay", "fly")})
+    with pytest.raises(ValidationError, match="pair"):
+        attrs.evolve(JOB, labels={"begin": ("Bắt đầu", "")})
+    assert JOB.move_label("begin", "en") == "begin"  # no label: the move's name

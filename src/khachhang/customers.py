@@ -802,6 +802,12 @@ LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
     evolve=_evolve,
     relog=_relog,
     opening=_opening,
+    labels={
+        "convert": ("Chuyển thành khách hàng", "convert"),
+        "promote": ("Nâng lên trung thành", "promote"),
+        "lapse": ("Rời bỏ", "lapse"),
+        "win_back": ("Giành lại khách hàng", "win back"),
+    },
 )
 """The customer lifecycle: prospect → current → loyal, lapsing and won back.
 

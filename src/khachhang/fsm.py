@@ -51,17 +51,19 @@ from __future__ import annotations
 import enum
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from itertools import repeat as _repeat
 from operator import attrgetter
 from operator import call as _call
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from khachhang._checks import check_key, clean_text
 from khachhang.errors import LogError, TransitionError, ValidationError, naive_datetime_reason
+from khachhang.labels import check_lang
 
 __all__ = [
     "MAX_EVENTS",
@@ -221,6 +223,14 @@ def _state_name(state: object) -> str:
     return str(getattr(state, "value", state))
 
 
+def _labels(value: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, str]]:
+    """attrs converter: our own read-only copy of a definition's move labels."""
+    return MappingProxyType({move: tuple(pair) for move, pair in dict(value).items()})  # type: ignore[misc]
+
+
+_GUARDED = {"vi": " [có điều kiện]", "en": " [guarded]"}
+
+
 def _shown(value: object) -> str:
     return repr(value.value) if isinstance(value, enum.Enum) else repr(value)
 
@@ -285,6 +295,7 @@ class Definition(Generic[I, S]):
     start_name: str = "start"
     relog: Callable[[I, tuple[Event[S], ...]], I] | None = attrs.field(default=None, eq=False)
     opening: Callable[[I], I] | None = attrs.field(default=None, eq=False)
+    labels: Mapping[str, tuple[str, str]] = attrs.field(factory=dict, converter=_labels, eq=False)
     # Lookup tables built once from ``transitions`` (private; keyed by the state's id,
     # because an enum member's hash is computed in Python and is the hot spot of fire).
     _by_state: dict[int, tuple[Transition[I, S], ...]] = attrs.field(
@@ -318,6 +329,12 @@ class Definition(Generic[I, S]):
         if self.start_name in {t.name for t in self.transitions}:
             msg = f"{self.start_name!r} is reserved for creation events"
             raise ValidationError("transitions", msg)
+        named = {self.start_name, *(t.name for t in self.transitions)}
+        for move, pair in self.labels.items():
+            if move not in named:
+                raise ValidationError(f"labels[{move!r}]", "is not a move of this machine")
+            if len(pair) != 2 or not all(type(x) is str and x.strip() for x in pair):
+                raise ValidationError(f"labels[{move!r}]", "must be a (vi, en) pair of words")
         by_state: dict[int, tuple[Transition[I, S], ...]] = {}
         by_move: dict[tuple[int, str], tuple[Transition[I, S], ...]] = {}
         for state in self.states:
@@ -614,8 +631,39 @@ class Definition(Generic[I, S]):
         return rebuilt
 
     # -- drawing ----------------------------------------------------------------------
-    def to_mermaid(self, current: S | None = None, *, lang: str = "vi") -> str:
+    def move_label(self, move: str, lang: str = "vi") -> str:
+        """``move``'s label in ``lang`` (from ``labels``), or its name if the machine gives none.
+
+        >>> from khachhang.customers import LIFECYCLE
+        >>> LIFECYCLE.move_label("win_back"), LIFECYCLE.move_label("win_back", "en")
+        ('Giành lại khách hàng', 'win back')
+        """
+        pair = self.labels.get(move)
+        vi = check_lang(lang) == "vi"
+        if pair is None:
+            return move
+        return pair[0] if vi else pair[1]
+
+    def to_mermaid(
+        self,
+        current: S | None = None,
+        *,
+        lang: str = "vi",
+        edge: Callable[[Transition[I, S], S], str | None] | None = None,
+        note: Sequence[str] = (),
+    ) -> str:
         """Mermaid ``stateDiagram-v2`` text for this machine; ``current`` is highlighted.
+
+        States and moves are drawn with their labels in ``lang``; moves between the same
+        two states share one arrow (``advance | skip``), and a move that stays in a final
+        state is drawn as the way out (``performance_review --> [*]: complete``).
+
+        Args:
+            current: the state to highlight.
+            lang: ``"vi"`` (the default) or ``"en"``.
+            edge: what to write on the arrow for ``transition`` from ``source``, or
+                ``None`` to leave it out; by default the move's label, marked when guarded.
+            note: lines of a note beside the initial state.
 
         >>> class Light(enum.Enum):
         ...     ON = "on"
@@ -632,6 +680,8 @@ class Definition(Generic[I, S]):
             classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px
             class on current
         """
+        lang = check_lang(lang)
+        guarded = _GUARDED[lang]
         lines = ["stateDiagram-v2"]
         for state in self.states:
             label_of = getattr(state, "label", None)
@@ -639,16 +689,35 @@ class Definition(Generic[I, S]):
             text = str(shown).replace('"', "'")
             lines.append(f'    state "{text}" as {_state_name(state)}')
         lines.append(f"    [*] --> {_state_name(self.initial)}")
+        arrows: dict[tuple[S, S], list[str]] = {}
         for transition in self.transitions:
             for source in sorted(transition.sources, key=self.states.index):
-                guard = " [guarded]" if transition.guard is not None else ""
-                lines.append(
-                    f"    {_state_name(source)} --> {_state_name(transition.target)}: "
-                    f"{transition.name}{guard}"
-                )
-        for state in self.states:
-            if state in self.final:
-                lines.append(f"    {_state_name(state)} --> [*]")
+                if edge is not None:
+                    label = edge(transition, source)
+                else:
+                    label = self.move_label(transition.name, lang)
+                    label += guarded if transition.guard is not None else ""
+                words = arrows.setdefault((source, transition.target), [])
+                if label is not None and label not in words:
+                    words.append(label)
+        exits = set()
+        for (source, target), words in arrows.items():
+            if not words:
+                continue
+            there = _state_name(target)
+            if source is target and source in self.final:
+                there = "[*]"
+                exits.add(source)
+            lines.append(f"    {_state_name(source)} --> {there}: {' | '.join(words)}")
+        lines.extend(
+            f"    {_state_name(state)} --> [*]"
+            for state in self.states
+            if state in self.final and state not in exits
+        )
+        if note:
+            lines.append(f"    note right of {_state_name(self.initial)}")
+            lines.extend(f"        {line}" for line in note)
+            lines.append("    end note")
         if current is not None:
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
             lines.append(f"    class {_state_name(current)} current")

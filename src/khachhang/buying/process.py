@@ -705,12 +705,29 @@ BUYING: Definition[BuyingProcess, Stage] = Definition(
     create=_create,
     final=frozenset({Stage.PERFORMANCE_REVIEW}),
     relog=_relog,
+    labels={
+        "start": ("Bắt đầu", "start"),
+        "advance": ("Tiếp tục", "advance"),
+        "skip": ("Bỏ qua", "skip"),
+        "record": ("Ghi nhận", "record"),
+        "revisit": ("Quay lại", "revisit"),
+        "abandon": ("Từ bỏ", "abandon"),
+        "complete": ("Hoàn tất", "complete"),
+    },
 )
 """The eight-stage machine: ``advance``/``skip`` to the next stage, ``record`` data,
 ``revisit`` an earlier stage, ``abandon`` anywhere, ``complete`` after the review."""
 
 
 _EMPTY = StageData()
+
+
+_DRAWN = frozenset({"advance", "skip", "complete"})
+_LEFT_OUT = {Requirement.REQUIRED: "skip", Requirement.SKIPPED: "advance"}
+_NOTE = {
+    "vi": ("về bất kỳ bước nào trước đó", "từ bất kỳ bước nào"),
+    "en": ("back to any earlier stage", "from any stage"),
+}
 
 
 def to_mermaid(
@@ -720,35 +737,34 @@ def to_mermaid(
     grid: Buygrid = BUYGRID,
     lang: str = "vi",
 ) -> str:
-    """Mermaid ``stateDiagram-v2`` text of the buying machine.
+    """Mermaid ``stateDiagram-v2`` text of the buying machine (:meth:`BUYING.to_mermaid
+    <khachhang.fsm.Definition.to_mermaid>`, with the loops in a note).
 
     With ``buy_class`` each step says whether it may be skipped (the buygrid);
-    ``current`` is highlighted.
+    ``current`` is highlighted. Every word is in ``lang``.
 
     >>> print(to_mermaid(lang="en").splitlines()[1])
         state "Problem recognition" as problem_recognition
+    >>> print(to_mermaid(buy_class=BuyClass.NEW_TASK).splitlines()[10])
+        problem_recognition --> general_need_description: Tiếp tục
     """
     lang = check_lang(lang)
-    lines = ["stateDiagram-v2"]
-    for stage in _STAGES:
-        lines.append(f'    state "{stage.label(lang)}" as {stage.value}')
-    lines.append(f"    [*] --> {_STAGES[0].value}")
-    for here, there in itertools.pairwise(_STAGES):
-        label = "advance | skip"
-        if buy_class is not None:
-            cell = grid.requirement(buy_class, here)
-            label = {
-                Requirement.REQUIRED: "advance",
-                Requirement.OPTIONAL: "advance | skip",
-                Requirement.SKIPPED: "skip",
-            }[cell]
-        lines.append(f"    {here.value} --> {there.value}: {label}")
-    lines.append(f"    {_STAGES[-1].value} --> [*]: complete")
-    lines.append(f"    note right of {_STAGES[0].value}")
-    lines.append("        revisit: back to any earlier stage")
-    lines.append("        abandon: from any stage")
-    lines.append("    end note")
     if current is not None:
-        lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
-        lines.append(f"    class {check_type('current', current, Stage).value} current")
-    return "\n".join(lines)
+        check_type("current", current, Stage)
+    if buy_class is not None:
+        check_type("buy_class", buy_class, BuyClass)
+
+    def edge(transition: Transition[BuyingProcess, Stage], source: Stage) -> str | None:
+        move = transition.name
+        if move not in _DRAWN:
+            return None  # record, revisit and abandon: in the note
+        if buy_class is not None and _LEFT_OUT.get(grid.requirement(buy_class, source)) == move:
+            return None
+        return BUYING.move_label(move, lang)
+
+    revisit, abandon = _NOTE[lang]
+    note = (
+        f"{BUYING.move_label('revisit', lang)}: {revisit}",
+        f"{BUYING.move_label('abandon', lang)}: {abandon}",
+    )
+    return BUYING.to_mermaid(current, lang=lang, edge=edge, note=note)

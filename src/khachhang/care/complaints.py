@@ -421,6 +421,16 @@ COMPLAINT: Definition[Complaint, ComplaintStatus] = Definition(
     final=frozenset({_S.CLOSED}),
     relog=_relog,
     opening=_opening,
+    labels={
+        "acknowledge": ("Xác nhận tiếp nhận", "acknowledge"),
+        "begin_work": ("Bắt đầu xử lý", "begin work"),
+        "reply": ("Trả lời", "reply"),
+        "request_info": ("Yêu cầu bổ sung thông tin", "request info"),
+        "customer_reply": ("Khách hàng phản hồi", "customer reply"),
+        "resolve": ("Giải quyết", "resolve"),
+        "close": ("Đóng", "close"),
+        "reopen": ("Mở lại", "reopen"),
+    },
 )
 """The complaint machine. ``COMPLAINT.fire(complaint, "acknowledge", at=..., actor=...)``.
 

@@ -647,6 +647,12 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
     create=_create,
     final=frozenset({RunStatus.DONE, RunStatus.CANCELLED}),
     relog=_relog,
+    labels={
+        "start": ("Bắt đầu", "start"),
+        "complete_step": ("Hoàn thành bước", "complete step"),
+        "skip": ("Bỏ qua bước", "skip step"),
+        "cancel": ("Huỷ", "cancel"),
+    },
 )
 """The machine behind :class:`WorkflowRun`: active until every step is resolved (done)
 or the run is cancelled."""
