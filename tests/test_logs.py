@@ -621,3 +621,18 @@ def test_every_machine_checks_a_tampered_log_through_the_one_shared_path(
         else:
             assert from_dict(stored, cls) == replayed
             assert checked == [definition.name]
+
+
+@pytest.mark.parametrize("name", sorted(_MACHINES))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_aggregate_replays_its_own_log_into_itself(name: str, data: st.DataObject) -> None:
+    """``cls.replay(events)`` (``onto=value.opening()`` where there is no creation event)."""
+    definition, values, cls, log = _MACHINES[name]
+    value = data.draw(values, label="value")
+    events = getattr(value, log)
+    if definition.opening is None:
+        assert cls.replay(events) == value
+    else:
+        assert value.opening() == definition.opening(value)
+        assert cls.replay(events, onto=value.opening()) == value

@@ -629,6 +629,30 @@ class Customer:
             return LIFECYCLE.fire(self, "promote", at=as_of, actor=actor, payload=policy)
         return self
 
+    def opening(self) -> Customer:
+        """This customer as a prospect with an empty lifecycle log (the ``onto`` of replay)."""
+        return _opening(self)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[Lifecycle]], *, onto: Customer) -> Customer:
+        """Rebuild a customer's lifecycle by replaying ``events`` onto ``onto`` (a customer
+        with an empty log, usually ``c.opening()``), re-checking every move and guard.
+
+        A lifecycle has no creation event (a customer starts as a prospect), hence ``onto``.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Person
+        >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t)
+        >>> c = c.add_purchase(Purchase("o1", t, Money(100000)))
+        >>> Customer.replay(c.lifecycle_events, onto=c.opening()) == c
+        True
+
+        Raises:
+            LogError: an event the machine refuses, named (``lifecycle_events[i]``).
+        """
+        return LIFECYCLE.replay(events, onto=onto, path="lifecycle_events")
+
     # -- notebook view ----------------------------------------------------------------
     def to_html(self, lang: str = "en", *, purchases: int = 5) -> str:
         """A card for notebooks: kind, lifecycle, masked contacts and the latest purchases.

@@ -260,7 +260,11 @@ class BuyingProcess:
 
     @classmethod
     def replay(cls, events: Iterable[Event[Stage]]) -> BuyingProcess:
-        """Rebuild a process from its events, re-checking every move and guard."""
+        """Rebuild a process from its events, re-checking every move and guard.
+
+        Raises:
+            LogError: an event the machine refuses, named (``events[i]``).
+        """
         return BUYING.replay(events)
 
     def rebuy(

@@ -215,7 +215,8 @@ class Complaint:
         A complaint has no creation event (its arrival is ``received_at``), hence ``onto``.
 
         Raises:
-            TransitionError: a move the table or a guard refuses, or time going backwards.
+            LogError: a move the table or a guard refuses, or time going backwards,
+                naming the event (``events[i]``).
         """
         return COMPLAINT.replay(events, onto=onto)
 
