@@ -830,7 +830,7 @@ LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
         "convert": ("Chuyển thành khách hàng", "convert"),
         "promote": ("Nâng lên trung thành", "promote"),
         "lapse": ("Rời bỏ", "lapse"),
-        "win_back": ("Giành lại khách hàng", "win back"),
+        "win_back": ("Giành lại khách hàng", "win_back"),
     },
 )
 """The customer lifecycle: prospect → current → loyal, lapsing and won back.

@@ -636,7 +636,7 @@ class Definition(Generic[I, S]):
 
         >>> from khachhang.customers import LIFECYCLE
         >>> LIFECYCLE.move_label("win_back"), LIFECYCLE.move_label("win_back", "en")
-        ('Giành lại khách hàng', 'win back')
+        ('Giành lại khách hàng', 'win_back')
         """
         pair = self.labels.get(move)
         vi = check_lang(lang) == "vi"

@@ -424,10 +424,10 @@ COMPLAINT: Definition[Complaint, ComplaintStatus] = Definition(
     opening=_opening,
     labels={
         "acknowledge": ("Xác nhận tiếp nhận", "acknowledge"),
-        "begin_work": ("Bắt đầu xử lý", "begin work"),
+        "begin_work": ("Bắt đầu xử lý", "begin_work"),
         "reply": ("Trả lời", "reply"),
-        "request_info": ("Yêu cầu bổ sung thông tin", "request info"),
-        "customer_reply": ("Khách hàng phản hồi", "customer reply"),
+        "request_info": ("Yêu cầu bổ sung thông tin", "request_info"),
+        "customer_reply": ("Khách hàng phản hồi", "customer_reply"),
         "resolve": ("Giải quyết", "resolve"),
         "close": ("Đóng", "close"),
         "reopen": ("Mở lại", "reopen"),

@@ -391,7 +391,7 @@ def _resolved(progress: StepProgress, event: Event[RunStatus]) -> StepProgress:
 
 
 def _step_refusal(
-    steps: Mapping[str, StepProgress], workflow: CareWorkflow, event: Event[RunStatus]
+    steps: Mapping[str, StepProgress], opened: int, workflow: CareWorkflow, event: Event[RunStatus]
 ) -> str | None:
     """Why ``event`` (a completion or a skip) cannot happen now, or ``None``."""
     payload = event.payload
@@ -406,7 +406,7 @@ def _step_refusal(
         return f"step {payload.step!r} is already {progress.state.value}"
     if isinstance(payload, StepSkipped) and progress.step.required:
         return f"step {payload.step!r} is required; only optional steps can be skipped"
-    last = all(p.state is not StepState.OPEN for k, p in steps.items() if k != payload.step)
+    last = opened == 1  # ``opened`` counts the open steps, this one among them
     if last and event.target is not RunStatus.DONE:
         return "this resolves the last open step: the run must move to done"
     if not last and event.target is RunStatus.DONE:
@@ -436,6 +436,7 @@ class WorkflowRun:
     # What the fold derives from the log (the guards read these, never the whole log).
     _steps: dict[str, StepProgress] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _started: RunStarted = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _open: int = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_type("status", self.status, RunStatus)
@@ -444,6 +445,7 @@ class WorkflowRun:
         rebuilt = WORKFLOW_RUN.check_log(self)
         object.__setattr__(self, "_steps", rebuilt._steps)
         object.__setattr__(self, "_started", rebuilt._started)
+        object.__setattr__(self, "_open", rebuilt._open)
 
     @classmethod
     def replay(cls, events: Iterable[Event[RunStatus]]) -> WorkflowRun:
@@ -509,7 +511,8 @@ class WorkflowRun:
 
     # -- moves -----------------------------------------------------------------------
     def _target(self, step: str) -> RunStatus:
-        others_open = any(p.state is StepState.OPEN for k, p in self._steps.items() if k != step)
+        progress = self._steps.get(step)
+        others_open = self._open - (progress is not None and progress.state is StepState.OPEN)
         return RunStatus.ACTIVE if others_open else RunStatus.DONE
 
     def complete_step(
@@ -588,15 +591,16 @@ class WorkflowRun:
 
 
 def _step_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
-    return _step_refusal(run._steps, run.workflow, event)
+    return _step_refusal(run._steps, run._open, run.workflow, event)
 
 
 def _cancel_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
     return None if isinstance(event.payload, RunCancelled) else "a cancellation needs a reason"
 
 
-_r_status, _r_events, _r_steps, _r_started = (
-    WorkflowRun.__dict__[name].__set__ for name in ("status", "events", "_steps", "_started")
+_r_status, _r_events, _r_steps, _r_started, _r_open = (
+    WorkflowRun.__dict__[name].__set__
+    for name in ("status", "events", "_steps", "_started", "_open")
 )
 
 
@@ -608,18 +612,21 @@ def _create(event: Event[RunStatus]) -> WorkflowRun:
     run: WorkflowRun = object.__new__(WorkflowRun)
     _r_status(run, event.target)
     _r_events(run, (event,))
-    _r_steps(run, _opened(payload.workflow, event.at))
+    steps = _opened(payload.workflow, event.at)
+    _r_steps(run, steps)
     _r_started(run, payload)
+    _r_open(run, len(steps))
     return run
 
 
 def _evolve(run: WorkflowRun, event: Event[RunStatus]) -> WorkflowRun:
     payload = event.payload
-    steps = run._steps
-    if isinstance(payload, (StepCompleted, StepSkipped)):
-        steps = {**steps, payload.step: _resolved(steps[payload.step], event)}
     events = (*run.events, event)
-    return _rebuild(run, status=event.target, events=events, _steps=steps)
+    if not isinstance(payload, (StepCompleted, StepSkipped)):
+        return _rebuild(run, status=event.target, events=events)
+    steps = {**run._steps, payload.step: _resolved(run._steps[payload.step], event)}
+    opened = run._open - 1  # the guard let only an open step through
+    return _rebuild(run, status=event.target, events=events, _steps=steps, _open=opened)
 
 
 def _relog(run: WorkflowRun, events: tuple[Event[RunStatus], ...]) -> WorkflowRun:
@@ -649,8 +656,8 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
     relog=_relog,
     labels={
         "start": ("Bắt đầu", "start"),
-        "complete_step": ("Hoàn thành bước", "complete step"),
-        "skip": ("Bỏ qua bước", "skip step"),
+        "complete_step": ("Hoàn thành bước", "complete_step"),
+        "skip": ("Bỏ qua bước", "skip"),
         "cancel": ("Huỷ", "cancel"),
     },
 )
