@@ -364,3 +364,15 @@ def test_a_step_s_note_is_cleaned_like_every_text() -> None:
     step = PRE_SALE.steps[0]
     done = StepProgress(step, StepState.COMPLETED, T0, T0, "  khách   hài lòng ")
     assert done.note == "khách hài lòng"
+
+
+def test_a_workflow_holds_a_bounded_number_of_steps() -> None:
+    """So a stored run (its template inside) loads in time linear in its log."""
+    from khachhang.care.workflows import MAX_STEPS
+
+    step = PRE_SALE.steps[0]
+    many = [attrs.evolve(step, key=f"s{i}") for i in range(MAX_STEPS + 1)]
+    with pytest.raises(ValidationError, match="at most 1000") as refused:
+        CareWorkflow("big", "Lớn", "Big", many)
+    assert refused.value.path == "steps"
+    assert len(CareWorkflow("big", "Lớn", "Big", many[:MAX_STEPS]).steps) == MAX_STEPS

@@ -59,6 +59,7 @@ from khachhang.fsm import (
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [
+    "MAX_STEPS",
     "WORKFLOW_RUN",
     "CareWorkflow",
     "Progress",
@@ -174,8 +175,18 @@ class WorkflowStep:
         return self.label_vi if check_lang(lang) == "vi" else self.label_en
 
 
+MAX_STEPS = 1_000
+"""The most steps one workflow holds: each move of a run copies its steps' progress, so a
+stored run loads in time linear in its log (at most one event per step, and a start and a
+cancellation)."""
+
+
 def _steps(values: Iterable[WorkflowStep]) -> tuple[WorkflowStep, ...]:
-    return check_items("steps", as_collection("steps", values), WorkflowStep)
+    steps = as_collection("steps", values)
+    if len(steps) > MAX_STEPS:
+        msg = f"{len(steps)} steps; a workflow holds at most {MAX_STEPS}"
+        raise ValidationError("steps", msg)
+    return check_items("steps", steps, WorkflowStep)
 
 
 @attrs.frozen
