@@ -469,3 +469,35 @@ def test_move_labels_must_name_moves_of_the_machine_in_two_languages() -> None:
     with pytest.raises(ValidationError, match="pair"):
         attrs.evolve(JOB, labels={"begin": ("Bắt đầu", "")})
     assert JOB.move_label("begin", "en") == "begin"  # no label: the move's name
+
+
+# --- the one trusted rebuild -------------------------------------------------------------
+
+
+def test_the_trusted_rebuild_copies_every_slot_and_replaces_only_the_named_ones() -> None:
+    """Without running the constructor (whose check would refuse nothing here, but costs a
+    replay in the models); fields named like the rebuild's own variables are fine."""
+    from khachhang.fsm import _rebuilder
+
+    built: list[int] = []
+
+    @attrs.frozen
+    class Value:
+        old: int
+        new: str = "x"
+        _hidden: tuple[int, ...] = attrs.field(default=(), alias="hidden")
+
+        def __attrs_post_init__(self) -> None:
+            built.append(self.old)
+
+    value = Value(1, "a", hidden=(1, 2))
+    rebuild = _rebuilder(Value)
+    assert rebuild is _rebuilder(Value)  # generated once per class
+    built.clear()
+    changed = rebuild(value, new="b", _hidden=(3,))
+    assert changed == Value(1, "b", hidden=(3,))
+    assert rebuild(value) == value
+    assert rebuild(value) is not value
+    assert built == [1]  # only the comparison's own Value(...) ran the constructor
+    with pytest.raises(TypeError):
+        rebuild(value, missing=1)

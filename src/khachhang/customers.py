@@ -37,7 +37,7 @@ from khachhang.fsm import (
     Payload,
     Transition,
     _instant,
-    _rebuild,
+    _rebuilder,
     require_aware,
 )
 from khachhang.kinds import (
@@ -774,17 +774,20 @@ def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
 
 # A lifecycle move builds the next customer with the fsm's trusted rebuild; the
 # constructor would check every field and replay the whole log again on every move.
+_rebuild_customer = _rebuilder(Customer)
+
+
 def _opening(customer: Customer) -> Customer:
-    return _rebuild(customer, lifecycle=Lifecycle.PROSPECT, lifecycle_events=())
+    return _rebuild_customer(customer, lifecycle=Lifecycle.PROSPECT, lifecycle_events=())
 
 
 def _evolve(customer: Customer, event: Event[Lifecycle]) -> Customer:
     events = (*customer.lifecycle_events, event)
-    return _rebuild(customer, lifecycle=event.target, lifecycle_events=events)
+    return _rebuild_customer(customer, lifecycle=event.target, lifecycle_events=events)
 
 
 def _relog(customer: Customer, events: tuple[Event[Lifecycle], ...]) -> Customer:
-    return _rebuild(customer, lifecycle_events=events)
+    return _rebuild_customer(customer, lifecycle_events=events)
 
 
 LIFECYCLE: Definition[Customer, Lifecycle] = Definition(

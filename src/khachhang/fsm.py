@@ -50,12 +50,8 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from itertools import repeat as _repeat
-from operator import attrgetter
-from operator import call as _call
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -83,8 +79,6 @@ _UTC = timezone.utc
 _END_OF_TIME = datetime.max.replace(tzinfo=_UTC)
 _MOVE_LEN, _ACTOR_LEN, _NOTE_LEN = 100, 200, 10_000
 _new = object.__new__
-_setattr = object.__setattr__
-_drain: Callable[[Iterable[Any]], None] = deque[Any](maxlen=0).extend  # an iterator run out, in C
 
 MAX_EVENTS = 100_000
 """The most events one log may hold: a move past it and a stored log longer than it are
@@ -235,29 +229,39 @@ def _shown(value: object) -> str:
     return repr(value.value) if isinstance(value, enum.Enum) else repr(value)
 
 
-_SLOTS: dict[type[Any], tuple[Callable[[Any], Any], tuple[Any, ...]]] = {}
+_KEEP: Any = object()
+_REBUILDERS: dict[type[Any], Callable[..., Any]] = {}
 
 
-def _slots(cls: Any) -> tuple[Callable[[Any], Any], tuple[Any, ...]]:
-    names = [a.name for a in attrs.fields(cls)]
-    read_all = attrgetter(*names) if len(names) > 1 else lambda o: (getattr(o, names[0]),)
-    _SLOTS[cls] = spec = (read_all, tuple(cls.__dict__[name].__set__ for name in names))
-    return spec
+def _rebuilder(cls: type[I]) -> Callable[..., I]:
+    """The trusted rebuild of one frozen, slotted attrs class: ``rebuild(value, **changes)``
+    copies every slot and replaces the named ones, without running the constructor.
 
-
-def _rebuild(instance: I, /, **changes: Any) -> I:
-    """``attrs.evolve`` for a value whose changes its machine has checked: the slots are
-    copied and the given ones replaced; the constructor (and its log check) is not run.
-
-    The one trusted rebuild step of every machine's fold; never for untrusted values.
+    Generated once per class, as attrs generates ``__init__``: one line per field (its
+    name comes from ``attrs.fields``, never from data), so a move that rebuilds a value
+    costs a handful of slot writes.
     """
-    cls = type(instance)
-    read_all, setters = _SLOTS.get(cls) or _slots(cls)
-    new: I = _new(cls)
-    _drain(map(_call, setters, _repeat(new), read_all(instance)))  # every slot, in C
-    for name, value in changes.items():
-        _setattr(new, name, value)
-    return new
+    found = _REBUILDERS.get(cls)
+    if found is not None:
+        return found
+    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
+    if any(name.endswith("__") for name in names):
+        msg = f"{cls.__qualname__}: a field ending in '__' clashes with the rebuild's names"
+        raise TypeError(msg)
+    # The value and the new one get names no field can take (fields are identifiers
+    # without a trailing "__"); each slot's setter is named by its position.
+    params = ", ".join(f"{name}=_KEEP__" for name in names)
+    lines = [f"def rebuild(old__, /, *, {params}):", "    new__ = _new__(_cls__)"]
+    lines += [
+        f"    _set{i}__(new__, old__.{name} if {name} is _KEEP__ else {name})"
+        for i, name in enumerate(names)
+    ]
+    lines.append("    return new__")
+    scope: dict[str, Any] = {"_new__": _new, "_cls__": cls, "_KEEP__": _KEEP}
+    scope.update({f"_set{i}__": cls.__dict__[name].__set__ for i, name in enumerate(names)})
+    exec(compile("\n".join(lines), f"<rebuild {cls.__qualname__}>", "exec"), scope)
+    _REBUILDERS[cls] = rebuild = scope["rebuild"]
+    return rebuild  # type: ignore[no-any-return]
 
 
 @attrs.frozen

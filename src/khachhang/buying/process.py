@@ -68,7 +68,7 @@ from khachhang.fsm import (
     Payload,
     Transition,
     _instant,
-    _rebuild,
+    _rebuilder,
     require_aware,
 )
 from khachhang.labels import check_lang
@@ -557,6 +557,8 @@ _NO_DECISION = LossReason.NO_DECISION
 # The moves build processes from parts the library made and checked itself, so they skip
 # the constructor (whose full check is a replay).
 _new = object.__new__
+_rebuild_process = _rebuilder(BuyingProcess)
+_rebuild_data = _rebuilder(StageData)
 _p_opening, _p_stage, _p_status, _p_events, _p_data = (
     BuyingProcess.__dict__[name].__set__
     for name in ("opening", "stage", "status", "events", "data")
@@ -625,7 +627,7 @@ _CLEARED: dict[Stage, dict[str, Any]] = {
 
 def _relog(p: BuyingProcess, events: tuple[Event[Stage], ...]) -> BuyingProcess:
     """The same process with another log (replay's linear fold; nothing is checked)."""
-    return _rebuild(p, events=events)
+    return _rebuild_process(p, events=events)
 
 
 def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
@@ -663,7 +665,7 @@ def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
     _p_stage(n, event.target)
     _p_status(n, status)
     _p_events(n, (*p.events, event))
-    _p_data(n, _rebuild(p.data, **changes) if changes else p.data)
+    _p_data(n, _rebuild_data(p.data, **changes) if changes else p.data)
     return n
 
 

@@ -66,7 +66,7 @@ from khachhang.fsm import (
     Payload,
     Transition,
     _instant,
-    _rebuild,
+    _rebuilder,
     require_aware,
 )
 from khachhang.labels import BilingualEnum, check_lang
@@ -361,16 +361,19 @@ def _reopen_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | 
 
 # The machine's moves build the next complaint with the fsm's trusted rebuild (the
 # constructor would replay the whole log again on every move).
+_rebuild_complaint = _rebuilder(Complaint)
+
+
 def _opening(complaint: Complaint) -> Complaint:
-    return _rebuild(complaint, status=ComplaintStatus.RECEIVED, events=())
+    return _rebuild_complaint(complaint, status=ComplaintStatus.RECEIVED, events=())
 
 
 def _evolve(complaint: Complaint, event: Event[ComplaintStatus]) -> Complaint:
-    return _rebuild(complaint, status=event.target, events=(*complaint.events, event))
+    return _rebuild_complaint(complaint, status=event.target, events=(*complaint.events, event))
 
 
 def _relog(complaint: Complaint, events: tuple[Event[ComplaintStatus], ...]) -> Complaint:
-    return _rebuild(complaint, events=events)
+    return _rebuild_complaint(complaint, events=events)
 
 
 _S = ComplaintStatus

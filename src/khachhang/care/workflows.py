@@ -53,7 +53,7 @@ from khachhang.fsm import (
     Payload,
     Transition,
     _instant,
-    _rebuild,
+    _rebuilder,
     require_aware,
 )
 from khachhang.labels import BilingualEnum, check_lang
@@ -615,6 +615,9 @@ _r_status, _r_events, _r_steps, _r_started, _r_open = (
 )
 
 
+_rebuild_run = _rebuilder(WorkflowRun)
+
+
 def _create(event: Event[RunStatus]) -> WorkflowRun:
     payload = event.payload
     if not isinstance(payload, RunStarted):
@@ -634,14 +637,14 @@ def _evolve(run: WorkflowRun, event: Event[RunStatus]) -> WorkflowRun:
     payload = event.payload
     events = (*run.events, event)
     if not isinstance(payload, (StepCompleted, StepSkipped)):
-        return _rebuild(run, status=event.target, events=events)
+        return _rebuild_run(run, status=event.target, events=events)
     steps = {**run._steps, payload.step: _resolved(run._steps[payload.step], event)}
     opened = run._open - 1  # the guard let only an open step through
-    return _rebuild(run, status=event.target, events=events, _steps=steps, _open=opened)
+    return _rebuild_run(run, status=event.target, events=events, _steps=steps, _open=opened)
 
 
 def _relog(run: WorkflowRun, events: tuple[Event[RunStatus], ...]) -> WorkflowRun:
-    return _rebuild(run, events=events)
+    return _rebuild_run(run, events=events)
 
 
 _ACTIVE = {RunStatus.ACTIVE}
