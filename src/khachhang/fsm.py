@@ -534,7 +534,7 @@ class Definition(Generic[I, S]):
         Raises:
             LogError: a refused event, naming it: ``path[i]`` (a guard or the creation
                 refused it), ``path[i].source`` (not the state the instance is in),
-                ``path[i].at`` (earlier than the event before it) or
+                ``path[i].at`` (earlier than the last event) or
                 ``path[i].transition`` (no such move from there). Both a
                 :class:`~khachhang.errors.ValidationError` and a
                 :class:`~khachhang.errors.TransitionError`.
@@ -578,7 +578,8 @@ class Definition(Generic[I, S]):
                 raise LogError(f"{path}[{i}].source", self.name, state, move, said)
             previous = _instant(items[i - 1].at) if i > 0 else last
             if previous is not None and event.at < previous:
-                late = f"at={event.at.isoformat()} is earlier than the event before it"
+                said = (items[i - 1] if i > 0 else before[-1]).at.isoformat()
+                late = f"at={event.at.isoformat()} is earlier than the last event ({said})"
                 raise LogError(f"{path}[{i}].at", self.name, state, move, late)
             try:
                 transition = self._pick(state, move, event.target)
