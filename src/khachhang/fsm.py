@@ -482,18 +482,29 @@ class Definition(Generic[I, S]):
                 raise TransitionError(self.name, state, move, refusal)
         return self.evolve(instance, event)
 
-    def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
+    def _refusal(
+        self, instance: I, transition: Transition[I, S], event: Event[S]
+    ) -> tuple[str, str] | None:
+        """Why ``event`` may not happen to ``instance`` — ``("at", reason)`` when it is earlier
+        than the last event, ``("", reason)`` when the guard refuses — or ``None``. The one
+        check behind :meth:`fire`, :meth:`allowed` and :meth:`replay`."""
         events = self.events_of(instance)
         if events and event.at < _instant(events[-1].at):
             late = (
                 f"at={event.at.isoformat()} is earlier than the last event "
                 f"({events[-1].at.isoformat()})"
             )
-            raise TransitionError(self.name, event.source, event.transition, late)
+            return "at", late
         if transition.guard is not None:
             refusal = transition.guard(instance, event)
             if refusal is not None:
-                raise TransitionError(self.name, event.source, event.transition, refusal)
+                return "", refusal
+        return None
+
+    def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
+        refused = self._refusal(instance, transition, event)
+        if refused is not None:
+            raise TransitionError(self.name, event.source, event.transition, refused[1])
 
     def allowed(
         self, instance: I, *, at: datetime | None = None, payload: Payload | None = None
@@ -568,7 +579,6 @@ class Definition(Generic[I, S]):
         if len(before) + len(items) > MAX_EVENTS:
             msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
             raise ValidationError(path, msg)
-        last = _instant(before[-1].at) if before else None
         for i in range(start, len(items)):
             event = items[i]
             state = self.state_of(instance)
@@ -576,20 +586,16 @@ class Definition(Generic[I, S]):
             if event.source is not state and event.source != state:
                 said = f"starts from {_state_name(event.source)!r}, not {_state_name(state)!r}"
                 raise LogError(f"{path}[{i}].source", self.name, state, move, said)
-            previous = _instant(items[i - 1].at) if i > 0 else last
-            if previous is not None and event.at < previous:
-                said = (items[i - 1] if i > 0 else before[-1]).at.isoformat()
-                late = f"at={event.at.isoformat()} is earlier than the last event ({said})"
-                raise LogError(f"{path}[{i}].at", self.name, state, move, late)
             try:
                 transition = self._pick(state, move, event.target)
             except TransitionError as err:
                 where = f"{path}[{i}].transition"
                 raise LogError(where, self.name, state, move, err.reason) from None
-            guard = transition.guard
-            refusal = guard(instance, event) if guard is not None else None
-            if refusal is not None:
-                raise LogError(f"{path}[{i}]", self.name, state, move, refusal)
+            refused = self._refusal(instance, transition, event)
+            if refused is not None:
+                field, refusal = refused
+                where = f"{path}[{i}].{field}" if field else f"{path}[{i}]"
+                raise LogError(where, self.name, state, move, refusal)
             instance = self.evolve(instance, event)
             if relog is not None:
                 instance = relog(instance, (event,))
