@@ -77,7 +77,7 @@ def hand_written() -> Callable[[Customer], bool]:
     def test(c: Customer) -> bool:
         if c.party_type is not individual:
             return False
-        age = c.age(AS_OF)
+        age = c.age(as_of=AS_OF)
         if age is None or not 25 <= age <= 40:
             return False
         address = c.party.address

@@ -78,7 +78,7 @@ def run(plan: CarePlan, book: list[Customer], start: datetime, end: datetime) ->
 
 
 def _vip(customer: Customer, as_of: datetime) -> bool:
-    return len(customer.purchases_until(as_of)) >= 1
+    return len(customer.purchases_until(as_of=as_of)) >= 1
 
 
 # --- domain examples -----------------------------------------------------------------------

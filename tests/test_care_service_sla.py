@@ -348,7 +348,7 @@ def test_a_paused_clock_stands_still(
     # At the next move's instant the status has changed (and a customer message there
     # starts a fresh next-reply cycle), so the law holds until just before it.
     b = min([a + g2, *(t - TICK for t in following[:1])])
-    paused = attrs.evolve(policy, paused_in={c.status_at(a)})  # whatever status it is in
+    paused = attrs.evolve(policy, paused_in={c.status_at(as_of=a)})  # whatever status it is in
     clock = paused.clock(c)
     for metric in SlaMetric:
         assert clock.elapsed(metric, as_of=a) == clock.elapsed(metric, as_of=b)
@@ -419,7 +419,7 @@ def test_the_log_answers_when_the_firm_first_replied_and_resolved() -> None:
     c = resolve(c, at(2026, 3, 3, 9))
     assert c.first_reply_at() == at(2026, 3, 2, 11)
     assert c.resolved_at() == at(2026, 3, 3, 9)
-    assert c.status_at(at(2026, 3, 2, 10, 30)) is ComplaintStatus.IN_PROGRESS
+    assert c.status_at(as_of=at(2026, 3, 2, 10, 30)) is ComplaintStatus.IN_PROGRESS
     assert not c.is_open
 
 

@@ -144,7 +144,7 @@ def test_a_workflow_refuses_duplicate_step_keys_and_backward_offsets() -> None:
 
 
 def test_a_post_sale_run_is_done_when_every_step_is_resolved() -> None:
-    run = POST_SALE.start("c-1", T0)
+    run = POST_SALE.start("c-1", at=T0)
     run = run.complete_step("track_feedback", at=T0 + timedelta(days=3), outcome="4 sao")
     run = run.complete_step("respond_and_check_in", at=T0 + timedelta(days=6))
     run = run.skip("resolve_complaints", "không có khiếu nại", at=T0 + timedelta(days=7))
@@ -152,28 +152,28 @@ def test_a_post_sale_run_is_done_when_every_step_is_resolved() -> None:
     run = run.skip("loyalty_policy", "chưa đủ điều kiện", at=T0 + timedelta(days=8))
     assert run.status is RunStatus.DONE
     assert run.progress == Progress(completed=2, skipped=2, open=0, total=4)
-    assert run.due(T0 + timedelta(days=90)) == ()
+    assert run.due(as_of=T0 + timedelta(days=90)) == ()
 
 
 def test_due_steps_are_open_steps_whose_time_has_come_and_overdue_adds_the_grace() -> None:
-    run = POST_SALE.start("c-1", T0)
+    run = POST_SALE.start("c-1", at=T0)
     three_days = T0 + relativedelta(days=3)
-    assert [p.step.key for p in run.due(three_days)] == ["track_feedback"]
-    assert run.overdue(three_days) == ()
-    assert [p.step.key for p in run.overdue(three_days + timedelta(days=1, seconds=1))] == [
+    assert [p.step.key for p in run.due(as_of=three_days)] == ["track_feedback"]
+    assert run.overdue(as_of=three_days) == ()
+    assert [p.step.key for p in run.overdue(as_of=three_days + timedelta(days=1, seconds=1))] == [
         "track_feedback"
     ]
 
 
 def test_only_optional_steps_can_be_skipped() -> None:
-    run = PRE_SALE.start("c-1", T0)
+    run = PRE_SALE.start("c-1", at=T0)
     with pytest.raises(TransitionError, match="required"):
         run.skip("classify", "không cần", at=T0)
     assert run.skip("timely_support", "khách không hỏi", at=T0).progress.skipped == 1
 
 
 def test_a_step_cannot_be_completed_twice_nor_an_unknown_step_at_all() -> None:
-    run = PRE_SALE.start("c-1", T0).complete_step("classify", at=T0)
+    run = PRE_SALE.start("c-1", at=T0).complete_step("classify", at=T0)
     with pytest.raises(TransitionError, match="already completed"):
         run.complete_step("classify", at=T0)
     with pytest.raises(TransitionError, match="no step 'visit'"):
@@ -183,16 +183,16 @@ def test_a_step_cannot_be_completed_twice_nor_an_unknown_step_at_all() -> None:
 
 
 def test_a_cancelled_run_has_nothing_due_and_refuses_moves() -> None:
-    run = PRE_SALE.start("c-1", T0).cancel("khách hàng từ chối", at=T0 + timedelta(days=1))
+    run = PRE_SALE.start("c-1", at=T0).cancel("khách hàng từ chối", at=T0 + timedelta(days=1))
     assert run.status is RunStatus.CANCELLED
-    assert run.due(T0 + timedelta(days=60)) == ()
+    assert run.due(as_of=T0 + timedelta(days=60)) == ()
     with pytest.raises(TransitionError):
         run.complete_step("classify", at=T0 + timedelta(days=2))
 
 
 def test_a_run_needs_an_aware_trigger_time() -> None:
-    with pytest.raises(ValidationError, match="trigger_at"):
-        PRE_SALE.start("c-1", datetime(2026, 1, 1))
+    with pytest.raises(ValidationError, match=r"^at: naive datetime"):
+        PRE_SALE.start("c-1", at=datetime(2026, 1, 1))
 
 
 def test_the_run_machine_draws_as_mermaid() -> None:
@@ -224,8 +224,8 @@ def test_a_run_is_done_exactly_when_no_step_is_open(run: WorkflowRun) -> None:
 @settings(max_examples=scaled(30))
 @given(kc.workflow_runs(), aware_datetimes())
 def test_overdue_steps_are_due_steps(run: WorkflowRun, as_of: datetime) -> None:
-    due = run.due(as_of)
-    assert set(map(id, run.overdue(as_of))) <= set(map(id, due))
+    due = run.due(as_of=as_of)
+    assert set(map(id, run.overdue(as_of=as_of))) <= set(map(id, due))
     assert all(p.state is StepState.OPEN and p.due_at <= as_of for p in due)
 
 
@@ -264,7 +264,7 @@ def test_workflow_models_round_trip(cls: type[Any], strategy: Any, data: st.Data
 
 
 def test_a_stored_run_with_a_forged_event_is_refused() -> None:
-    run = POST_SALE.start("c-1", T0).complete_step("track_feedback", at=T0)
+    run = POST_SALE.start("c-1", at=T0).complete_step("track_feedback", at=T0)
     data: Any = to_dict(run)
     data["events"].append(dict(data["events"][1]))  # the same completion again
     with pytest.raises(ConversionError, match="already completed"):
@@ -296,7 +296,7 @@ def _json(value: object) -> Any:
     ],
 )
 def test_a_stored_log_no_run_can_have_is_refused_with_its_path(forge: str, where: str) -> None:
-    run = POST_SALE.start("c-1", T0)
+    run = POST_SALE.start("c-1", at=T0)
     start = _json(run)["events"][0]
     cancel = _json(run.cancel("khách từ chối", at=T0))["events"][1]
     done = _json(run.complete_step("track_feedback", at=T0 + timedelta(hours=1)))["events"][1]
@@ -319,10 +319,10 @@ def test_offsets_are_whole_numbers_within_the_calendar() -> None:
         attrs.evolve(step, due=relativedelta(years=10_000))
     far = CareWorkflow("far", "Xa", "Far", [attrs.evolve(step, due=relativedelta(years=9000))])
     with pytest.raises(ValidationError, match="trigger_at"):
-        far.start("c-1", T0)  # due in the year 11026
+        far.start("c-1", at=T0)  # due in the year 11026
     late = attrs.evolve(far, grace=relativedelta(years=100))
-    run = late.start("c-1", datetime(900, 1, 1, tzinfo=VN))  # due 9900, overdue after 9999
-    assert run.overdue(datetime(9999, 12, 31, tzinfo=VN)) == ()
+    run = late.start("c-1", at=datetime(900, 1, 1, tzinfo=VN))  # due 9900, overdue after 9999
+    assert run.overdue(as_of=datetime(9999, 12, 31, tzinfo=VN)) == ()
 
 
 _JSON = st.recursive(
@@ -365,3 +365,15 @@ def test_a_step_s_note_is_cleaned_like_every_text() -> None:
     step = PRE_SALE.steps[0]
     done = StepProgress(step, StepState.COMPLETED, T0, T0, "  khách   hài lòng ")
     assert done.note == "khách hài lòng"
+
+
+def test_a_workflow_holds_a_bounded_number_of_steps() -> None:
+    """So a stored run (its template inside) loads in time linear in its log."""
+    from khachhang.care.workflows import MAX_STEPS
+
+    step = PRE_SALE.steps[0]
+    many = [attrs.evolve(step, key=f"s{i}") for i in range(MAX_STEPS + 1)]
+    with pytest.raises(ValidationError, match="at most 1000") as refused:
+        CareWorkflow("big", "Lớn", "Big", many)
+    assert refused.value.path == "steps"
+    assert len(CareWorkflow("big", "Lớn", "Big", many[:MAX_STEPS]).steps) == MAX_STEPS

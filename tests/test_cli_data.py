@@ -570,7 +570,7 @@ def test_a_bare_rule_is_accepted_too(tmp_path: Path) -> None:
     result = run(["segment", "--rules", str(path), "--as-of", AS_OF], lines(*BOOK_LINES))
     assert result.code == EXIT_OK
     flags = [bool(r["segments"]) for r in result.rows]
-    assert flags == [bool(c.purchases_until(SAMPLE_AS_OF)) for c in BOOK]
+    assert flags == [bool(c.purchases_until(as_of=SAMPLE_AS_OF)) for c in BOOK]
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_a_customer_without_purchases_has_spent_zero_and_has_no_last_purchase() 
     c = customer(currency="USD")
     assert c.total_spent == Money(0, "USD")
     assert c.last_purchase_at is None
-    assert c.recency_days(T0) is None
+    assert c.recency_days(as_of=T0) is None
     assert c.average_order_value is None
 
 
@@ -171,15 +171,15 @@ def test_derived_facts_are_pure_functions_of_as_of() -> None:
     assert c.orders == 2
     assert c.total_spent == Money(3_000_000)
     assert c.average_order_value == Money(1_500_000)
-    assert c.recency_days(as_of) == 60
-    assert c.tenure(as_of) == relativedelta(months=+3, days=+10)
-    assert c.tenure_days(as_of) == 100
-    assert c.age(as_of) == 34
-    assert c.age(date(2025, 6, 15)) == 35
+    assert c.recency_days(as_of=as_of) == 60
+    assert c.tenure(as_of=as_of) == relativedelta(months=+3, days=+10)
+    assert c.tenure_days(as_of=as_of) == 100
+    assert c.age(as_of=as_of) == 34
+    assert c.age(as_of=date(2025, 6, 15)) == 35
 
 
 def test_organisations_have_no_age() -> None:
-    assert customer(party=Organization("Công ty TNHH An Phát")).age(T0) is None
+    assert customer(party=Organization("Công ty TNHH An Phát")).age(as_of=T0) is None
 
 
 def test_adding_a_purchase_returns_a_new_customer() -> None:
@@ -223,7 +223,7 @@ def test_a_minimum_spend_can_hold_back_loyalty() -> None:
         loyal_min_orders=1, loyal_min_tenure_days=0, loyal_min_spent=Money(5_000_000)
     )
     c = customer().add_purchase(order(1, 1, 1_000_000))
-    assert policy.qualifies_as_loyal(c, T0 + timedelta(days=2)) is not None
+    assert policy.qualifies_as_loyal(c, as_of=T0 + timedelta(days=2)) is not None
     assert c.review_lifecycle(policy, as_of=T0 + timedelta(days=2)).lifecycle is Lifecycle.CURRENT
 
 
@@ -374,19 +374,19 @@ def test_a_spend_threshold_in_another_currency_is_an_error_not_ignored() -> None
 
 def test_recency_counts_from_the_last_purchase_known_at_as_of() -> None:
     c = customer(purchases=[order(1, 0), order(2, 30)])
-    assert c.recency_days(T0 + timedelta(days=20)) == 20
-    assert c.recency_days(T0 - timedelta(days=1)) is None
+    assert c.recency_days(as_of=T0 + timedelta(days=20)) == 20
+    assert c.recency_days(as_of=T0 - timedelta(days=1)) is None
     with pytest.raises(ValidationError):
-        c.age(datetime(2026, 1, 1))
+        c.age(as_of=datetime(2026, 1, 1))
 
 
 def test_lifecycle_at_reads_the_state_from_the_log() -> None:
     policy = LifecyclePolicy(lapse_after_days=100)
     c = customer().add_purchase(order(1, 10))
     c = c.review_lifecycle(policy, as_of=T0 + timedelta(days=200))
-    assert c.lifecycle_at(T0) is Lifecycle.PROSPECT
-    assert c.lifecycle_at(T0 + timedelta(days=50)) is Lifecycle.CURRENT
-    assert c.lifecycle_at(T0 + timedelta(days=300)) is Lifecycle.LAPSED
+    assert c.lifecycle_at(as_of=T0) is Lifecycle.PROSPECT
+    assert c.lifecycle_at(as_of=T0 + timedelta(days=50)) is Lifecycle.CURRENT
+    assert c.lifecycle_at(as_of=T0 + timedelta(days=300)) is Lifecycle.LAPSED
 
 
 # -- adding purchases in bulk ---------------------------------------------------------
@@ -447,5 +447,7 @@ def test_spent_sums_the_purchases_in_the_window(
     as_of = T0 + timedelta(days=until)
     since = None if after is None else T0 + timedelta(days=after)
     expected = sum(1000 + d for d in days if d <= until and (after is None or d > after))
-    assert c.spent(as_of, since=since) == Money(expected)
-    assert c.spent(as_of).amount == sum(p.amount.amount for p in c.purchases_until(as_of))
+    assert c.spent(as_of=as_of, since=since) == Money(expected)
+    assert c.spent(as_of=as_of).amount == sum(
+        p.amount.amount for p in c.purchases_until(as_of=as_of)
+    )

@@ -66,7 +66,7 @@ def _operations() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "compare", lambda: Money(10**17) < Money(10**17 + 1)
     yield "str and repr", lambda: (str(Money("1E+5")), repr(Money("12.5", "USD")))
     yield "totals", lambda: [(c.total_spent, c.average_order_value) for c in BOOK]
-    yield "spent", lambda: [c.spent(SAMPLE_AS_OF) for c in BOOK]
+    yield "spent", lambda: [c.spent(as_of=SAMPLE_AS_OF) for c in BOOK]
     yield "summary", lambda: summarize(BOOK, as_of=SAMPLE_AS_OF)
     yield "average order value", lambda: summarize(BOOK, as_of=SAMPLE_AS_OF).average_order_value
     yield "report", lambda: render_summary(summarize(BOOK, as_of=SAMPLE_AS_OF), "en")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from khachhang.errors import TransitionError, ValidationError
+from khachhang.errors import LogError, TransitionError, ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition
 
 T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
@@ -134,6 +135,41 @@ def test_replay_refuses_a_tampered_log() -> None:
         JOB.replay(unguarded)
 
 
+@pytest.mark.parametrize(
+    ("row", "where", "reason"),
+    [
+        (Event("finish", Ticket.WORKING, Ticket.DONE, T0), "events[1].source", "not 'new'"),
+        (Event("finish", Ticket.NEW, Ticket.DONE, T0), "events[1].transition", "no 'finish'"),
+        (
+            Event("jump", Ticket.NEW, Ticket.DONE, T0 - timedelta(hours=1)),
+            "events[1].at",
+            "earlier",
+        ),
+        (Event("begin", Ticket.NEW, Ticket.WORKING, T0), "events[1]", "an estimate is required"),
+    ],
+)
+def test_replay_names_the_refused_event_as_a_log_error(
+    row: Event[Ticket], where: str, reason: str
+) -> None:
+    """Without ``path`` too: the error says which event, and is both kinds of error."""
+    start = JOB.start(at=T0).events
+    with pytest.raises(LogError) as refused:
+        JOB.replay([*start, row])
+    assert refused.value.path == where
+    assert reason in refused.value.refusal
+    assert isinstance(refused.value, TransitionError)
+    assert isinstance(refused.value, ValidationError)
+    assert refused.value.machine == "job"
+    assert str(refused.value).startswith(f"{where}: job: cannot {row.transition!r}")
+    assert refused.value.at("$").path == f"$.{where}"
+
+
+def test_a_missing_creation_event_is_named_as_the_first_event() -> None:
+    with pytest.raises(LogError) as refused:
+        JOB.replay([])
+    assert refused.value.path == "events[0]"
+
+
 def test_a_definition_with_an_unknown_state_is_refused() -> None:
     class Other(enum.Enum):
         X = "x"
@@ -151,7 +187,7 @@ def test_a_definition_with_an_unknown_state_is_refused() -> None:
 
 
 def test_mermaid_draws_every_edge_and_marks_the_current_state() -> None:
-    text = JOB.to_mermaid(current=Ticket.WORKING)
+    text = JOB.to_mermaid(current=Ticket.WORKING, lang="en")
     assert text.startswith("stateDiagram-v2\n")
     assert "    [*] --> new" in text
     assert "    new --> working: begin [guarded]" in text
@@ -210,13 +246,13 @@ def test_a_definition_keeps_its_own_copy_of_the_table() -> None:
     assert len(d.states) == 3
 
 
-def test_the_module_level_functions_match_the_methods() -> None:
+def test_the_machine_is_spelled_once_as_methods_of_its_definition() -> None:
+    """No module functions repeat ``Definition.replay``/``allowed``/``to_mermaid``."""
     from khachhang import fsm
 
+    assert not {"replay", "allowed", "to_mermaid"} & set(dir(fsm))
     job = JOB.fire(JOB.start(at=T0), "jump", at=T0, target=Ticket.DONE)
-    assert fsm.replay(JOB, job.events) == job
-    assert fsm.allowed(JOB, job) == JOB.allowed(job)
-    assert fsm.to_mermaid(JOB, Ticket.DONE) == JOB.to_mermaid(Ticket.DONE)
+    assert JOB.replay(job.events) == job
 
 
 # --- the fast path (lookup tables, events built from checked parts) ------------------------
@@ -348,3 +384,120 @@ def test_fire_accepts_every_aware_time_and_refuses_a_zone_without_offset() -> No
         JOB.fire(Job(Ticket.WORKING), "finish", at=datetime(2026, 1, 1, tzinfo=_NoOffset()))
     with pytest.raises(ValidationError, match="naive"):
         JOB.fire(Job(Ticket.WORKING), "finish", at=_Stamp(2026, 1, 1))
+
+
+# --- one spelling: moves take at=, queries as_of=, keyword-only ------------------------
+
+
+def _aggregate_methods() -> list[tuple[str, object, str]]:
+    from khachhang.buying import BuyingProcess
+    from khachhang.care.complaints import Complaint
+    from khachhang.care.workflows import CareWorkflow, WorkflowRun
+    from khachhang.customers import Customer, LifecyclePolicy
+
+    queries = [
+        (Customer, ("age", "spent", "purchases_until", "recency_days", "lifecycle_at")),
+        (Customer, ("tenure", "tenure_days", "review_lifecycle")),
+        (LifecyclePolicy, ("qualifies_as_loyal", "is_quiet")),
+        (Complaint, ("status_at",)),
+        (WorkflowRun, ("due", "overdue")),
+        (BuyingProcess, ("time_in_stage", "allowed_moves")),
+    ]
+    found = [(f"{c.__name__}.{m}", getattr(c, m), "as_of") for c, ms in queries for m in ms]
+    found[-1] = ("BuyingProcess.allowed_moves", BuyingProcess.allowed_moves, "at")
+    found.append(("CareWorkflow.start", CareWorkflow.start, "at"))
+    found.append(("BuyingProcess.start", BuyingProcess.start, "at"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "method", "when"), _aggregate_methods())
+def test_the_aggregates_take_their_time_by_keyword_only(
+    name: str, method: object, when: str
+) -> None:
+    """``start(customer_id, at=...)``, ``recency_days(as_of=...)``: never positional."""
+    import inspect
+
+    parameter = inspect.signature(method).parameters[when]  # type: ignore[arg-type]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
+
+
+# --- bilingual move labels --------------------------------------------------------------
+
+
+def _machines() -> list[Definition[Any, Any]]:
+    from khachhang.buying import BUYING
+    from khachhang.care.complaints import COMPLAINT
+    from khachhang.care.workflows import WORKFLOW_RUN
+    from khachhang.customers import LIFECYCLE
+
+    return [LIFECYCLE, BUYING, COMPLAINT, WORKFLOW_RUN]
+
+
+@pytest.mark.parametrize("machine", _machines(), ids=lambda d: d.name)
+def test_every_move_of_the_four_machines_has_a_vietnamese_and_an_english_label(
+    machine: Definition[Any, Any],
+) -> None:
+    """So a Vietnamese view or diagram shows no English move name (``win_back``, ``[guarded]``)."""
+    for name in {t.name for t in machine.transitions}:
+        vi, en = machine.move_label(name, "vi"), machine.move_label(name, "en")
+        assert vi != en
+        assert vi != name
+    drawn = machine.to_mermaid(lang="vi")
+    arrows = [line for line in drawn.splitlines() if "-->" in line and ":" in line]
+    assert arrows
+    for line in arrows:
+        words = line.split(": ", 1)[1]
+        for name in {t.name for t in machine.transitions}:
+            assert name not in words.replace(machine.move_label(name, "vi"), "")
+        assert "guarded" not in words
+
+
+def test_the_buying_drawing_is_the_machine_s_own_with_the_loops_in_a_note() -> None:
+    from khachhang.buying import BUYING, BuyClass, to_mermaid
+
+    text = to_mermaid(buy_class=BuyClass.MODIFIED_REBUY, lang="vi")
+    assert text.splitlines()[:10] == BUYING.to_mermaid(lang="vi").splitlines()[:10]
+    assert "Quay lại: về bất kỳ bước nào trước đó" in text
+    assert "performance_review --> [*]: Hoàn tất" in text
+    for english in ("advance", "skip", "revisit", "abandon", "complete"):
+        assert english not in text
+
+
+def test_move_labels_must_name_moves_of_the_machine_in_two_languages() -> None:
+    with pytest.raises(ValidationError, match="not a move"):
+        attrs.evolve(JOB, labels={"fly": ("Bay", "fly")})
+    with pytest.raises(ValidationError, match="pair"):
+        attrs.evolve(JOB, labels={"begin": ("Bắt đầu", "")})
+    assert JOB.move_label("begin", "en") == "begin"  # no label: the move's name
+
+
+# --- the one trusted rebuild -------------------------------------------------------------
+
+
+def test_the_trusted_rebuild_copies_every_slot_and_replaces_only_the_named_ones() -> None:
+    """Without running the constructor (whose check would refuse nothing here, but costs a
+    replay in the models); fields named like the rebuild's own variables are fine."""
+    from khachhang.fsm import _rebuilder
+
+    built: list[int] = []
+
+    @attrs.frozen
+    class Value:
+        old: int
+        new: str = "x"
+        _hidden: tuple[int, ...] = attrs.field(default=(), alias="hidden")
+
+        def __attrs_post_init__(self) -> None:
+            built.append(self.old)
+
+    value = Value(1, "a", hidden=(1, 2))
+    rebuild = _rebuilder(Value)
+    assert rebuild is _rebuilder(Value)  # generated once per class
+    built.clear()
+    changed = rebuild(value, new="b", _hidden=(3,))
+    assert changed == Value(1, "b", hidden=(3,))
+    assert rebuild(value) == value
+    assert rebuild(value) is not value
+    assert built == [1]  # only the comparison's own Value(...) ran the constructor
+    with pytest.raises(TypeError):
+        rebuild(value, missing=1)

@@ -24,7 +24,13 @@ from khachhang.care.loyalty import EntryKind, PointsLedger
 from khachhang.care.templates import POST_SALE
 from khachhang.care.workflows import WORKFLOW_RUN, WorkflowRun
 from khachhang.customers import LIFECYCLE, LifecyclePolicy
-from khachhang.errors import ConversionError, KhachHangError, TransitionError, ValidationError
+from khachhang.errors import (
+    ConversionError,
+    KhachHangError,
+    LogError,
+    TransitionError,
+    ValidationError,
+)
 from khachhang.fsm import Definition, Event, Transition
 from khachhang.kinds import Lifecycle
 from khachhang.serde import from_dict, from_json, to_dict, to_json
@@ -314,8 +320,8 @@ def test_purchases_are_ordered_by_instant_so_the_last_one_is_the_latest() -> Non
     assert [p.id for p in c.purchases] == ["o-1", "o-2"]
     assert c.last_purchase_at is second.at
     as_of = datetime(2026, 10, 25, 2, 20, fold=1, tzinfo=BERLIN)  # 01:20 UTC
-    assert [p.id for p in c.purchases_until(as_of)] == ["o-1", "o-2"]
-    assert c.spent(as_of).amount == 2
+    assert [p.id for p in c.purchases_until(as_of=as_of)] == ["o-1", "o-2"]
+    assert c.spent(as_of=as_of).amount == 2
 
 
 def test_the_zone_of_a_repeated_hour_survives_json() -> None:
@@ -445,7 +451,7 @@ def _dst_values(draw: st.DrawFn) -> object:
             else:
                 ledger = _attempt(ledger, ledger.redeem, 3, at=at)
         return ledger
-    run = POST_SALE.start("c-1", times[0])
+    run = POST_SALE.start("c-1", at=times[0])
     for at in times[1:]:
         open_steps = [s.step.key for s in run.steps if s.state.value == "open"]
         if open_steps:
@@ -561,3 +567,71 @@ def test_a_process_holds_a_bounded_number_of_notes(monkeypatch: pytest.MonkeyPat
     p = p.record(note, at=T0).record(note, at=T0)
     with pytest.raises(TransitionError, match="at most 2 influence notes"):
         p.record(note, at=T0)
+
+
+# --- one shape: the four machines share one log check -----------------------------------
+
+_MACHINES: dict[str, tuple[Definition[Any, Any], st.SearchStrategy[Any], type[Any], str]] = {
+    "lifecycle": (LIFECYCLE, customers(min_purchases=1), Customer, "lifecycle_events"),
+    "buying": (BUYING, kb.buying_processes(), BuyingProcess, "events"),
+    "complaint": (COMPLAINT, ks.complaints(), Complaint, "events"),
+    "workflow_run": (WORKFLOW_RUN, kc.workflow_runs(), WorkflowRun, "events"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_MACHINES))
+@_SLOW
+@given(data=st.data())
+def test_every_machine_checks_a_tampered_log_through_the_one_shared_path(
+    name: str, data: st.DataObject
+) -> None:
+    """Loading any of the four replays its log with ``Definition.check_log`` only, and a
+    refusal names what that replay names: the event (``log[i]``) or the field it contradicts."""
+    definition, values, cls, log = _MACHINES[name]
+    value = data.draw(values, label="value")
+    events = _tampered(getattr(value, log), data, _retime_event)
+    stored = to_dict(value)
+    stored[log] = [to_dict(e) for e in events]
+    onto = definition.opening(value) if definition.opening is not None else None
+    try:
+        replayed = definition.replay(events, onto=onto, path=log)
+    except LogError as refused:
+        expected: str | None = f"$.{refused.path}"
+    else:
+        differ = [
+            a.name
+            for a in attrs.fields(cls)
+            if a.eq and stored[a.name] != to_dict(replayed)[a.name]
+        ]
+        expected = f"$.{differ[0]}" if differ else None
+    checked: list[str] = []
+    original = Definition.check_log
+
+    def spy(self: Definition[Any, Any], instance: Any, *, path: str = "events") -> Any:
+        checked.append(self.name)
+        return original(self, instance, path=path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Definition, "check_log", spy)
+        if expected is not None:
+            with pytest.raises(ConversionError) as refused_on_loading:
+                from_dict(stored, cls)
+            assert refused_on_loading.value.errors[0][0] == expected
+        else:
+            assert from_dict(stored, cls) == replayed
+            assert checked == [definition.name]
+
+
+@pytest.mark.parametrize("name", sorted(_MACHINES))
+@settings(max_examples=scaled(20), deadline=None, suppress_health_check=SLOW_EXAMPLES)
+@given(data=st.data())
+def test_every_aggregate_replays_its_own_log_into_itself(name: str, data: st.DataObject) -> None:
+    """``cls.replay(events)`` (``onto=value.opening()`` where there is no creation event)."""
+    definition, values, cls, log = _MACHINES[name]
+    value = data.draw(values, label="value")
+    events = getattr(value, log)
+    if definition.opening is None:
+        assert cls.replay(events) == value
+    else:
+        assert value.opening() == definition.opening(value)
+        assert cls.replay(events, onto=value.opening()) == value

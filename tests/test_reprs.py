@@ -378,7 +378,7 @@ def test_touchpoint_drop_run_and_complaint_tables() -> None:
     assert "Quốc khánh & Tết" in text_of(t._repr_html_())
     drop = Drop(t, DropReason.NO_CONSENT, "sms: no_consent")
     assert DropReason.NO_CONSENT.label("en") in text_of(to_html(drop, "en"))
-    run = PRE_SALE.start("c-7", T0)
+    run = PRE_SALE.start("c-7", at=T0)
     run = run.complete_step(run.steps[0].step.key, at=T0 + timedelta(hours=1), outcome="ok")
     text = text_of(to_html(run, "en"))
     for progress in run.steps:
@@ -478,7 +478,7 @@ def hostile_views(x: str) -> dict[str, object]:
     tp = Touchpoint(k, T0, Channel.SMS, Purpose.HOLIDAY, "holidays", x)
     complaint = Complaint(k, k, Channel.PHONE, x, received_at=T0)
     complaint = complaint.acknowledge(at=T0 + timedelta(minutes=1), actor=k, note=x)
-    run = PRE_SALE.start(k, T0)
+    run = PRE_SALE.start(k, at=T0)
     run = run.complete_step(run.steps[0].step.key, at=T0 + timedelta(hours=1), outcome=x)
     rule = F.tags.contains(x) & ~F.tags.contains(x)
     seg = Segmenter([Segment("k", rule, x, x, description=x)])
@@ -558,7 +558,7 @@ def test_the_vietnamese_views_use_vietnamese_words() -> None:
     vi = text_of(plan.to_html("vi"))
     assert "Hỏi thăm sau mua" in vi
     assert "FollowUp" not in vi
-    run = PRE_SALE.start("c-7", T0)
+    run = PRE_SALE.start("c-7", at=T0)
     assert "Quy trình" + run.workflow.label("vi") in text_of(run.to_html("vi"))
 
 

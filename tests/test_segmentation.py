@@ -113,7 +113,7 @@ def test_every_fast_field_reader_agrees_with_the_fields_definition(
 @settings(max_examples=scaled(50))
 @given(BOOKS, AS_OFS)
 def test_purchase_fields_are_a_snapshot_at_as_of(customer: Customer, as_of: datetime) -> None:
-    before = customer.purchases_until(as_of)
+    before = customer.purchases_until(as_of=as_of)
     get = {f.name: f.getter for f in DEFAULT_REGISTRY}
     assert get["orders"](customer, as_of) == len(before)
     assert get["total_spent"](customer, as_of) == sum(
@@ -121,9 +121,9 @@ def test_purchase_fields_are_a_snapshot_at_as_of(customer: Customer, as_of: date
     )
     assert get["last_purchase_at"](customer, as_of) == (before[-1].at if before else None)
     assert get["first_purchase_at"](customer, as_of) == (before[0].at if before else None)
-    assert get["recency_days"](customer, as_of) == customer.recency_days(as_of)
-    assert get["lifecycle"](customer, as_of) is customer.lifecycle_at(as_of)
-    assert get["tenure_days"](customer, as_of) == customer.tenure_days(as_of)
+    assert get["recency_days"](customer, as_of) == customer.recency_days(as_of=as_of)
+    assert get["lifecycle"](customer, as_of) is customer.lifecycle_at(as_of=as_of)
+    assert get["tenure_days"](customer, as_of) == customer.tenure_days(as_of=as_of)
 
 
 def test_age_is_missing_before_birth_and_follows_the_leap_day_rule() -> None:

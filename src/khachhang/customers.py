@@ -13,7 +13,7 @@ Everything derived from it is a pure function of the value and an ``as_of`` time
 >>> lan = lan.add_purchase(Purchase("o-1", t0, Money("1500000")))
 >>> lan.lifecycle, lan.orders, lan.total_spent.format()
 (Lifecycle.CURRENT, 1, '1.500.000 ₫')
->>> lan.recency_days(datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
+>>> lan.recency_days(as_of=datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
 60
 """
 
@@ -31,7 +31,15 @@ from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
 from khachhang.errors import ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Payload,
+    Transition,
+    _instant,
+    _rebuilder,
+    require_aware,
+)
 from khachhang.kinds import (
     EXTERNAL_ONLY_ROLES,
     ORGANIZATION_ONLY_ROLES,
@@ -187,7 +195,7 @@ class LifecyclePolicy(Payload):
         if spent is not None and _money("loyal_min_spent", spent).amount < 0:
             raise ValidationError("loyal_min_spent", "must not be negative")
 
-    def qualifies_as_loyal(self, customer: Customer, as_of: datetime) -> str | None:
+    def qualifies_as_loyal(self, customer: Customer, *, as_of: datetime) -> str | None:
         """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
         check_type("customer", customer, Customer)
         when = _instant(require_aware(as_of, "as_of"))
@@ -204,7 +212,7 @@ class LifecyclePolicy(Payload):
             return f"customer for {tenure} day(s), loyalty needs {self.loyal_min_tenure_days}"
         return None
 
-    def is_quiet(self, customer: Customer, as_of: datetime) -> str | None:
+    def is_quiet(self, customer: Customer, *, as_of: datetime) -> str | None:
         """``None`` when ``customer`` has gone quiet long enough to lapse, else why not.
 
         Only purchases strictly before ``as_of`` count: a purchase at the very instant of
@@ -371,47 +379,16 @@ class Customer:
         they saw when the move was made: a purchase is never added before the last
         lifecycle event (:meth:`add_purchase` refuses it), so later purchases are later.
         """
-        events = self.lifecycle_events
-        if not events:
-            if self.lifecycle is not Lifecycle.PROSPECT:
-                msg = (
-                    f"is {self.lifecycle.value!r} with an empty lifecycle log; a customer "
-                    "starts as a prospect and only the lifecycle machine moves it "
-                    "(add_purchase, review_lifecycle, LIFECYCLE.fire)"
-                )
-                raise ValidationError("lifecycle", msg)
-            return
-        previous: Event[Lifecycle] | None = None
-        for i, event in enumerate(events):
-            path = f"lifecycle_events[{i}]"
-            if not isinstance(event.source, Lifecycle) or not isinstance(event.target, Lifecycle):
-                raise ValidationError(path, "source and target must be Lifecycle states")
-            if previous is None and event.source is not Lifecycle.PROSPECT:
-                msg = f"starts from {event.source.value!r}; a lifecycle log starts from 'prospect'"
-                raise ValidationError(f"{path}.source", msg)
-            if previous is not None and event.source is not previous.target:
-                msg = f"starts from {event.source.value!r}, not {previous.target.value!r}"
-                raise ValidationError(f"{path}.source", msg)
-            if previous is not None and event.at < _instant(previous.at):
-                raise ValidationError(f"{path}.at", "is earlier than the event before it")
-            if not any(
-                t.name == event.transition and t.target is event.target
-                for t in LIFECYCLE.moves_from(event.source)
-            ):
-                msg = (
-                    f"{event.transition!r} from {event.source.value!r} to "
-                    f"{event.target.value!r} is not a lifecycle move"
-                )
-                raise ValidationError(f"{path}.transition", msg)
-            previous = event
-        if previous is not None and previous.target is not self.lifecycle:
-            said = previous.target.value
-            msg = f"is {self.lifecycle.value!r} but the last event says {said!r}"
+        if not self.lifecycle_events and self.lifecycle is not Lifecycle.PROSPECT:
+            msg = (
+                f"is {self.lifecycle.value!r} with an empty lifecycle log; a customer "
+                "starts as a prospect and only the lifecycle machine moves it "
+                "(add_purchase, review_lifecycle, LIFECYCLE.fire)"
+            )
             raise ValidationError("lifecycle", msg)
-        # The guards, each as of its event: one linear replay onto the prospect.
-        LIFECYCLE.replay(
-            events, onto=_relife(self, Lifecycle.PROSPECT, ()), path="lifecycle_events"
-        )
+        # The machine's one log check: a linear replay onto the prospect (table, time
+        # order, each guard as of its event), and ``lifecycle`` where the log ends.
+        LIFECYCLE.check_log(self, path="lifecycle_events")
 
     def _check_kind(self) -> None:
         party = self.party
@@ -456,7 +433,7 @@ class Customer:
         party = self.party
         return party.full_name if isinstance(party, Person) else party.legal_name
 
-    def age(self, as_of: datetime | date) -> int | None:
+    def age(self, *, as_of: datetime | date) -> int | None:
         """Age in whole years on ``as_of``'s date; ``None`` for organisations or unknown."""
         if not isinstance(self.party, Person):
             return None
@@ -497,7 +474,7 @@ class Customer:
         """When the latest purchase was made, if any."""
         return self.purchases[-1].at if self.purchases else None
 
-    def spent(self, as_of: datetime, *, since: datetime | None = None) -> Money:
+    def spent(self, *, as_of: datetime, since: datetime | None = None) -> Money:
         """What the customer spent up to and including ``as_of`` (after ``since``, if given).
 
         >>> from datetime import datetime, timezone
@@ -505,9 +482,9 @@ class Customer:
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t).add_purchases(
         ...     [Purchase(f"o{m}", t.replace(month=m), Money(100000)) for m in (2, 5, 9)])
-        >>> c.spent(t.replace(month=6)).amount
+        >>> c.spent(as_of=t.replace(month=6)).amount
         Decimal('200000')
-        >>> c.spent(t.replace(month=9), since=t.replace(month=2)).amount
+        >>> c.spent(as_of=t.replace(month=9), since=t.replace(month=2)).amount
         Decimal('200000')
         """
         as_of = _instant(require_aware(as_of, "as_of"))
@@ -522,20 +499,20 @@ class Customer:
                 total = add(total, purchase.amount.amount)
         return Money(total, self.currency)
 
-    def purchases_until(self, as_of: datetime) -> tuple[Purchase, ...]:
+    def purchases_until(self, *, as_of: datetime) -> tuple[Purchase, ...]:
         """Purchases made at or before ``as_of``."""
         as_of = _instant(require_aware(as_of, "as_of"))
         return tuple(p for p in self.purchases if p.at <= as_of)
 
-    def recency_days(self, as_of: datetime) -> int | None:
+    def recency_days(self, *, as_of: datetime) -> int | None:
         """Whole days from the last purchase at or before ``as_of`` to ``as_of``.
 
         Counted as elapsed 24-hour periods; ``None`` when nothing was bought by then.
         """
-        before = self.purchases_until(as_of)
+        before = self.purchases_until(as_of=as_of)
         return (_instant(as_of) - before[-1].at) // timedelta(days=1) if before else None
 
-    def lifecycle_at(self, as_of: datetime) -> Lifecycle:
+    def lifecycle_at(self, *, as_of: datetime) -> Lifecycle:
         """The lifecycle state the customer was in at ``as_of``, read from the log.
 
         Before the first logged move that is the move's source; without a log, the
@@ -552,12 +529,12 @@ class Customer:
             state = event.target
         return state if state is not None else self.lifecycle
 
-    def tenure(self, as_of: datetime) -> relativedelta:
+    def tenure(self, *, as_of: datetime) -> relativedelta:
         """How long the customer has been in the book, as a calendar duration."""
         require_aware(as_of, "as_of")
         return relativedelta(as_of, self.created_at)
 
-    def tenure_days(self, as_of: datetime) -> int:
+    def tenure_days(self, *, as_of: datetime) -> int:
         """Whole days since ``created_at``."""
         require_aware(as_of, "as_of")
         return (_instant(as_of) - self.created_at) // timedelta(days=1)
@@ -646,11 +623,38 @@ class Customer:
         check_type("policy", policy, LifecyclePolicy)
         require_aware(as_of, "as_of")
         state = self.lifecycle
-        if state in (Lifecycle.CURRENT, Lifecycle.LOYAL) and policy.is_quiet(self, as_of) is None:
+        if (
+            state in (Lifecycle.CURRENT, Lifecycle.LOYAL)
+            and policy.is_quiet(self, as_of=as_of) is None
+        ):
             return LIFECYCLE.fire(self, "lapse", at=as_of, actor=actor, payload=policy)
-        if state is Lifecycle.CURRENT and policy.qualifies_as_loyal(self, as_of) is None:
+        if state is Lifecycle.CURRENT and policy.qualifies_as_loyal(self, as_of=as_of) is None:
             return LIFECYCLE.fire(self, "promote", at=as_of, actor=actor, payload=policy)
         return self
+
+    def opening(self) -> Customer:
+        """This customer as a prospect with an empty lifecycle log (the ``onto`` of replay)."""
+        return _opening(self)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[Lifecycle]], *, onto: Customer) -> Customer:
+        """Rebuild a customer's lifecycle by replaying ``events`` onto ``onto`` (a customer
+        with an empty log, usually ``c.opening()``), re-checking every move and guard.
+
+        A lifecycle has no creation event (a customer starts as a prospect), hence ``onto``.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Person
+        >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> c = Customer("c", Person("Lê Văn Minh"), created_at=t)
+        >>> c = c.add_purchase(Purchase("o1", t, Money(100000)))
+        >>> Customer.replay(c.lifecycle_events, onto=c.opening()) == c
+        True
+
+        Raises:
+            LogError: an event the machine refuses, named (``lifecycle_events[i]``).
+        """
+        return LIFECYCLE.replay(events, onto=onto, path="lifecycle_events")
 
     # -- notebook view (khachhang.views) -----------------------------------------------
     def to_html(self, lang: str = "vi", *, purchases: int = 5) -> str:
@@ -679,13 +683,13 @@ def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
 def _promote_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     refusal = _has_purchase(customer, event)
     if refusal is None and isinstance(event.payload, LifecyclePolicy):
-        refusal = event.payload.qualifies_as_loyal(customer, event.at)
+        refusal = event.payload.qualifies_as_loyal(customer, as_of=event.at)
     return refusal
 
 
 def _lapse_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     if isinstance(event.payload, LifecyclePolicy):
-        return event.payload.is_quiet(customer, event.at)
+        return event.payload.is_quiet(customer, as_of=event.at)
     return _has_purchase(customer, event)
 
 
@@ -700,30 +704,22 @@ def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     return None if upto > start else "no purchase since the customer lapsed"
 
 
-# The slots' own setters: a lifecycle move builds the next customer with them; the
+# A lifecycle move builds the next customer with the fsm's trusted rebuild; the
 # constructor would check every field and replay the whole log again on every move.
-_c_names = tuple(a.name for a in attrs.fields(Customer))
-_c_set = {name: Customer.__dict__[name].__set__ for name in _c_names}
+_rebuild_customer = _rebuilder(Customer)
 
 
-def _relife(
-    customer: Customer, lifecycle: Lifecycle, events: tuple[Event[Lifecycle], ...]
-) -> Customer:
-    """``customer`` with another lifecycle and log, nothing else changed or checked."""
-    new: Customer = object.__new__(Customer)
-    for name in _c_names:
-        _c_set[name](new, getattr(customer, name))
-    _c_set["lifecycle"](new, lifecycle)
-    _c_set["lifecycle_events"](new, events)
-    return new
+def _opening(customer: Customer) -> Customer:
+    return _rebuild_customer(customer, lifecycle=Lifecycle.PROSPECT, lifecycle_events=())
 
 
 def _evolve(customer: Customer, event: Event[Lifecycle]) -> Customer:
-    return _relife(customer, event.target, (*customer.lifecycle_events, event))
+    events = (*customer.lifecycle_events, event)
+    return _rebuild_customer(customer, lifecycle=event.target, lifecycle_events=events)
 
 
 def _relog(customer: Customer, events: tuple[Event[Lifecycle], ...]) -> Customer:
-    return _relife(customer, customer.lifecycle, events)
+    return _rebuild_customer(customer, lifecycle_events=events)
 
 
 LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
@@ -764,6 +760,13 @@ LIFECYCLE: Definition[Customer, Lifecycle] = Definition(
     events_of=lambda customer: customer.lifecycle_events,
     evolve=_evolve,
     relog=_relog,
+    opening=_opening,
+    labels={
+        "convert": ("Chuyển thành khách hàng", "convert"),
+        "promote": ("Nâng lên trung thành", "promote"),
+        "lapse": ("Rời bỏ", "lapse"),
+        "win_back": ("Giành lại khách hàng", "win_back"),
+    },
 )
 """The customer lifecycle: prospect → current → loyal, lapsing and won back.
 

@@ -24,6 +24,7 @@ __all__ = [
     "ConversionError",
     "CurrencyMismatchError",
     "KhachHangError",
+    "LogError",
     "RuleError",
     "TransitionError",
     "ValidationError",
@@ -111,6 +112,38 @@ class TransitionError(KhachHangError):
         shown = getattr(state, "value", state)
         msg = f"{machine}: cannot {move!r} from state {shown!r}: {reason}"
         super().__init__(msg)
+
+
+class LogError(ValidationError, TransitionError):
+    """A stored log the machine refuses: ``path`` names the event (``events[3]``, or
+    ``events[3].at`` when the event's own time, source or move is wrong).
+
+    Both a :class:`ValidationError` (loading untrusted data) and a
+    :class:`TransitionError` (the machine refused the move the event records).
+
+    Attributes:
+        path: the refused event, e.g. ``"events[3]"`` or ``"lifecycle_events[0].source"``.
+        reason: the whole sentence, machine and move included.
+        machine: the machine's name.
+        state: the state the instance was in when the event came.
+        move: the event's transition.
+        refusal: why the move was refused, alone.
+    """
+
+    def __init__(self, path: str, machine: str, state: object, move: str, refusal: str) -> None:
+        self.machine = machine
+        self.state = state
+        self.move = move
+        self.refusal = refusal
+        shown = getattr(state, "value", state)
+        self.reason = f"{machine}: cannot {move!r} from state {shown!r}: {refusal}"
+        self.path = path
+        Exception.__init__(self, f"{path}: {self.reason}" if path else self.reason)
+
+    def at(self, prefix: str) -> LogError:
+        """Return a copy of this error with ``prefix`` prepended to its path."""
+        moved = ValidationError("" if not self.path else self.path, "").at(prefix).path
+        return LogError(moved, self.machine, self.state, self.move, self.refusal)
 
 
 class RuleError(KhachHangError, ValueError):

@@ -50,14 +50,16 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from khachhang._checks import check_key, clean_text, require_aware
-from khachhang.errors import TransitionError, ValidationError
+from khachhang.errors import LogError, TransitionError, ValidationError
+from khachhang.labels import check_lang
 
 __all__ = [
     "MAX_EVENTS",
@@ -67,10 +69,7 @@ __all__ = [
     "Move",
     "Payload",
     "Transition",
-    "allowed",
-    "replay",
     "require_aware",
-    "to_mermaid",
 ]
 
 S = TypeVar("S", bound=enum.Enum)
@@ -202,6 +201,53 @@ def _state_name(state: object) -> str:
     return str(getattr(state, "value", state))
 
 
+def _labels(value: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, str]]:
+    """attrs converter: our own read-only copy of a definition's move labels."""
+    return MappingProxyType({move: tuple(pair) for move, pair in dict(value).items()})  # type: ignore[misc]
+
+
+_GUARDED = {"vi": " [có điều kiện]", "en": " [guarded]"}
+
+
+def _shown(value: object) -> str:
+    return repr(value.value) if isinstance(value, enum.Enum) else repr(value)
+
+
+_KEEP: Any = object()
+_REBUILDERS: dict[type[Any], Callable[..., Any]] = {}
+
+
+def _rebuilder(cls: type[I]) -> Callable[..., I]:
+    """The trusted rebuild of one frozen, slotted attrs class: ``rebuild(value, **changes)``
+    copies every slot and replaces the named ones, without running the constructor.
+
+    Generated once per class, as attrs generates ``__init__``: one line per field (its
+    name comes from ``attrs.fields``, never from data), so a move that rebuilds a value
+    costs a handful of slot writes.
+    """
+    found = _REBUILDERS.get(cls)
+    if found is not None:
+        return found
+    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
+    if any(name.endswith("__") for name in names):
+        msg = f"{cls.__qualname__}: a field ending in '__' clashes with the rebuild's names"
+        raise TypeError(msg)
+    # The value and the new one get names no field can take (fields are identifiers
+    # without a trailing "__"); each slot's setter is named by its position.
+    params = ", ".join(f"{name}=_KEEP__" for name in names)
+    lines = [f"def rebuild(old__, /, *, {params}):", "    new__ = _new__(_cls__)"]
+    lines += [
+        f"    _set{i}__(new__, old__.{name} if {name} is _KEEP__ else {name})"
+        for i, name in enumerate(names)
+    ]
+    lines.append("    return new__")
+    scope: dict[str, Any] = {"_new__": _new, "_cls__": cls, "_KEEP__": _KEEP}
+    scope.update({f"_set{i}__": cls.__dict__[name].__set__ for i, name in enumerate(names)})
+    exec(compile("\n".join(lines), f"<rebuild {cls.__qualname__}>", "exec"), scope)
+    _REBUILDERS[cls] = rebuild = scope["rebuild"]
+    return rebuild  # type: ignore[no-any-return]
+
+
 @attrs.frozen
 class Definition(Generic[I, S]):
     """A state machine: states, transitions and how instances hold state and events.
@@ -236,6 +282,8 @@ class Definition(Generic[I, S]):
     final: frozenset[S] = attrs.field(default=frozenset(), converter=_frozen_states)
     start_name: str = "start"
     relog: Callable[[I, tuple[Event[S], ...]], I] | None = attrs.field(default=None, eq=False)
+    opening: Callable[[I], I] | None = attrs.field(default=None, eq=False)
+    labels: Mapping[str, tuple[str, str]] = attrs.field(factory=dict, converter=_labels, eq=False)
     # Lookup tables built once from ``transitions`` (private; keyed by the state's id,
     # because an enum member's hash is computed in Python and is the hot spot of fire).
     _by_state: dict[int, tuple[Transition[I, S], ...]] = attrs.field(
@@ -269,6 +317,12 @@ class Definition(Generic[I, S]):
         if self.start_name in {t.name for t in self.transitions}:
             msg = f"{self.start_name!r} is reserved for creation events"
             raise ValidationError("transitions", msg)
+        named = {self.start_name, *(t.name for t in self.transitions)}
+        for move, pair in self.labels.items():
+            if move not in named:
+                raise ValidationError(f"labels[{move!r}]", "is not a move of this machine")
+            if len(pair) != 2 or not all(type(x) is str and x.strip() for x in pair):
+                raise ValidationError(f"labels[{move!r}]", "must be a (vi, en) pair of words")
         by_state: dict[int, tuple[Transition[I, S], ...]] = {}
         by_move: dict[tuple[int, str], tuple[Transition[I, S], ...]] = {}
         for state in self.states:
@@ -393,24 +447,7 @@ class Definition(Generic[I, S]):
         found = self._by_move.get((id(state), move)) if type(move) is str else None
         if found is not None and len(found) == 1 and (target is None or found[0].target is target):
             transition = found[0]
-            if actor is not None:
-                actor = check_key("actor", actor, max_len=_ACTOR_LEN)
-            note = _note(note)
-            if (  # the parts the caller passes, checked as Event's validators would
-                self._enum_states
-                and (payload is None or isinstance(payload, Payload))
-                and len(move) <= _MOVE_LEN
-            ):
-                event = _new(Event)
-                _e_transition(event, move)
-                _e_source(event, state)
-                _e_target(event, transition.target)
-                _e_at(event, at)
-                _e_actor(event, actor)
-                _e_note(event, note)
-                _e_payload(event, payload)
-            else:
-                event = Event(move, state, transition.target, at, actor, note, payload)
+            event = self._event(move, state, transition.target, at, actor, note, payload)
         else:  # rare: ambiguous, unknown, or a state found by equality only — validate all
             transition = self._pick(state, move, target)
             event = Event(move, state, transition.target, at, actor, note, payload)
@@ -429,18 +466,29 @@ class Definition(Generic[I, S]):
                 raise TransitionError(self.name, state, move, refusal)
         return self.evolve(instance, event)
 
-    def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
+    def _refusal(
+        self, instance: I, transition: Transition[I, S], event: Event[S]
+    ) -> tuple[str, str] | None:
+        """Why ``event`` may not happen to ``instance`` — ``("at", reason)`` when it is earlier
+        than the last event, ``("", reason)`` when the guard refuses — or ``None``. The one
+        check behind :meth:`fire`, :meth:`allowed` and :meth:`replay`."""
         events = self.events_of(instance)
         if events and event.at < _instant(events[-1].at):
             late = (
                 f"at={event.at.isoformat()} is earlier than the last event "
                 f"({events[-1].at.isoformat()})"
             )
-            raise TransitionError(self.name, event.source, event.transition, late)
+            return "at", late
         if transition.guard is not None:
             refusal = transition.guard(instance, event)
             if refusal is not None:
-                raise TransitionError(self.name, event.source, event.transition, refusal)
+                return "", refusal
+        return None
+
+    def _check(self, instance: I, transition: Transition[I, S], event: Event[S]) -> None:
+        refused = self._refusal(instance, transition, event)
+        if refused is not None:
+            raise TransitionError(self.name, event.source, event.transition, refused[1])
 
     def allowed(
         self, instance: I, *, at: datetime | None = None, payload: Payload | None = None
@@ -464,7 +512,7 @@ class Definition(Generic[I, S]):
         return tuple(moves)
 
     def replay(
-        self, events: Iterable[Event[S]], *, onto: I | None = None, path: str | None = None
+        self, events: Iterable[Event[S]], *, onto: I | None = None, path: str = "events"
     ) -> I:
         """Rebuild an instance by folding ``events``, checking each against the table.
 
@@ -479,44 +527,32 @@ class Definition(Generic[I, S]):
         once at the end); without it each step copies the log.
 
         Raises:
-            TransitionError: a refused event (with ``path``: a
-                :class:`~khachhang.errors.ValidationError` naming ``path[i]``).
+            LogError: a refused event, naming it: ``path[i]`` (a guard or the creation
+                refused it), ``path[i].source`` (not the state the instance is in),
+                ``path[i].at`` (earlier than the last event) or
+                ``path[i].transition`` (no such move from there). Both a
+                :class:`~khachhang.errors.ValidationError` and a
+                :class:`~khachhang.errors.TransitionError`.
             ValidationError: ``events`` is not a sequence of :class:`Event`, or too long.
         """
-        where = "events" if path is None else path
         if isinstance(events, (str, bytes)) or not isinstance(events, Iterable):
             msg = f"expected an iterable of events, got {type(events).__name__}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
         items = list(itertools.islice(events, MAX_EVENTS + 1))
         if len(items) > MAX_EVENTS:
             msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
         for i, item in enumerate(items):
             if not isinstance(item, Event):
                 msg = f"expected an Event, got {type(item).__name__}"
-                raise ValidationError(f"{where}[{i}]", msg)
-        try:
-            return self._fold(items, onto, where)
-        except _Refused as refused:
-            if path is None:
-                raise refused.error from None
-            raise ValidationError(f"{path}[{refused.index}]", str(refused.error)) from None
+                raise ValidationError(f"{path}[{i}]", msg)
+        return self._fold(items, onto, path)
 
-    def _fold(self, items: list[Event[S]], onto: I | None, where: str) -> I:
+    def _fold(self, items: list[Event[S]], onto: I | None, path: str) -> I:
         relog = self.relog
         start = 0
         if onto is None:
-            first = items[0] if items else None
-            if first is None or first.source is not None or self.create is None:
-                reason = "replay needs a creation event first (or onto=an instance)"
-                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
-            if first.target != self.initial or first.transition != self.start_name:
-                reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
-                raise _Refused(0, TransitionError(self.name, None, "replay", reason))
-            try:
-                instance = self.create(first)
-            except TransitionError as err:
-                raise _Refused(0, err) from None
+            instance = self._created(items[0] if items else None, path)
             before: tuple[Event[S], ...] = ()
             start = 1
         else:
@@ -526,18 +562,24 @@ class Definition(Generic[I, S]):
                 instance = relog(instance, before[-1:])
         if len(before) + len(items) > MAX_EVENTS:
             msg = f"more than {MAX_EVENTS} events; a log holds at most {MAX_EVENTS}"
-            raise ValidationError(where, msg)
+            raise ValidationError(path, msg)
         for i in range(start, len(items)):
             event = items[i]
             state = self.state_of(instance)
+            move = event.transition
+            if event.source is not state and event.source != state:
+                said = f"starts from {_state_name(event.source)!r}, not {_state_name(state)!r}"
+                raise LogError(f"{path}[{i}].source", self.name, state, move, said)
             try:
-                if event.source != state:
-                    reason = f"event says from {event.source!r}, instance is in {state!r}"
-                    raise TransitionError(self.name, state, event.transition, reason)
-                transition = self._pick(state, event.transition, event.target)
-                self._check(instance, transition, event)
+                transition = self._pick(state, move, event.target)
             except TransitionError as err:
-                raise _Refused(i, err) from None
+                where = f"{path}[{i}].transition"
+                raise LogError(where, self.name, state, move, err.reason) from None
+            refused = self._refusal(instance, transition, event)
+            if refused is not None:
+                field, refusal = refused
+                where = f"{path}[{i}].{field}" if field else f"{path}[{i}]"
+                raise LogError(where, self.name, state, move, refusal)
             instance = self.evolve(instance, event)
             if relog is not None:
                 instance = relog(instance, (event,))
@@ -545,9 +587,78 @@ class Definition(Generic[I, S]):
             instance = relog(instance, (*before, *items))
         return instance
 
+    def _created(self, first: Event[S] | None, path: str) -> I:
+        """The instance a creation event builds (replay without ``onto``)."""
+        where = f"{path}[0]"
+        if first is None or first.source is not None or self.create is None:
+            reason = "replay needs a creation event first (or onto=an instance)"
+            raise LogError(where, self.name, None, "replay", reason)
+        if first.target != self.initial or first.transition != self.start_name:
+            reason = f"creation event must be {self.start_name!r} into {self.initial!r}"
+            raise LogError(where, self.name, None, "replay", reason)
+        try:
+            return self.create(first)
+        except TransitionError as err:
+            raise LogError(where, self.name, None, first.transition, err.reason) from None
+
+    def check_log(self, instance: I, *, path: str = "events") -> I:
+        """The one log check of an instance built directly (its constructor, ``attrs.evolve``,
+        the converter): replay its log from its creation event (or, with ``opening``, from
+        the instance as it began) and require every compared field to be what the log says.
+
+        Returns the rebuilt instance (equal to ``instance``), so a constructor can copy
+        what the fold derived (fields that do not take part in equality).
+
+        Raises:
+            LogError: an event the machine refuses (see :meth:`replay`).
+            ValidationError: a field the log contradicts, named.
+        """
+        onto = self.opening(instance) if self.opening is not None else None
+        rebuilt = self.replay(self.events_of(instance), onto=onto, path=path)
+        kind: Any = type(instance)
+        for field in attrs.fields(kind):
+            if not field.eq:
+                continue
+            mine, theirs = getattr(instance, field.name), getattr(rebuilt, field.name)
+            if mine != theirs:
+                msg = f"is {_shown(mine)} but the events say {_shown(theirs)}"
+                raise ValidationError(field.name, msg)
+        return rebuilt
+
     # -- drawing ----------------------------------------------------------------------
-    def to_mermaid(self, current: S | None = None, *, lang: str = "vi") -> str:
+    def move_label(self, move: str, lang: str = "vi") -> str:
+        """``move``'s label in ``lang`` (from ``labels``), or its name if the machine gives none.
+
+        >>> from khachhang.customers import LIFECYCLE
+        >>> LIFECYCLE.move_label("win_back"), LIFECYCLE.move_label("win_back", "en")
+        ('Giành lại khách hàng', 'win_back')
+        """
+        pair = self.labels.get(move)
+        vi = check_lang(lang) == "vi"
+        if pair is None:
+            return move
+        return pair[0] if vi else pair[1]
+
+    def to_mermaid(
+        self,
+        current: S | None = None,
+        *,
+        lang: str = "vi",
+        edge: Callable[[Transition[I, S], S], str | None] | None = None,
+        note: Sequence[str] = (),
+    ) -> str:
         """Mermaid ``stateDiagram-v2`` text for this machine; ``current`` is highlighted.
+
+        States and moves are drawn with their labels in ``lang``; moves between the same
+        two states share one arrow (``advance | skip``), and a move that stays in a final
+        state is drawn as the way out (``performance_review --> [*]: complete``).
+
+        Args:
+            current: the state to highlight.
+            lang: ``"vi"`` (the default) or ``"en"``.
+            edge: what to write on the arrow for ``transition`` from ``source``, or
+                ``None`` to leave it out; by default the move's label, marked when guarded.
+            note: lines of a note beside the initial state.
 
         >>> class Light(enum.Enum):
         ...     ON = "on"
@@ -564,6 +675,8 @@ class Definition(Generic[I, S]):
             classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px
             class on current
         """
+        lang = check_lang(lang)
+        guarded = _GUARDED[lang]
         lines = ["stateDiagram-v2"]
         for state in self.states:
             label_of = getattr(state, "label", None)
@@ -571,41 +684,36 @@ class Definition(Generic[I, S]):
             text = str(shown).replace('"', "'")
             lines.append(f'    state "{text}" as {_state_name(state)}')
         lines.append(f"    [*] --> {_state_name(self.initial)}")
+        arrows: dict[tuple[S, S], list[str]] = {}
         for transition in self.transitions:
             for source in sorted(transition.sources, key=self.states.index):
-                guard = " [guarded]" if transition.guard is not None else ""
-                lines.append(
-                    f"    {_state_name(source)} --> {_state_name(transition.target)}: "
-                    f"{transition.name}{guard}"
-                )
-        for state in self.states:
-            if state in self.final:
-                lines.append(f"    {_state_name(state)} --> [*]")
+                if edge is not None:
+                    label = edge(transition, source)
+                else:
+                    label = self.move_label(transition.name, lang)
+                    label += guarded if transition.guard is not None else ""
+                words = arrows.setdefault((source, transition.target), [])
+                if label is not None and label not in words:
+                    words.append(label)
+        exits = set()
+        for (source, target), words in arrows.items():
+            if not words:
+                continue
+            there = _state_name(target)
+            if source is target and source in self.final:
+                there = "[*]"
+                exits.add(source)
+            lines.append(f"    {_state_name(source)} --> {there}: {' | '.join(words)}")
+        lines.extend(
+            f"    {_state_name(state)} --> [*]"
+            for state in self.states
+            if state in self.final and state not in exits
+        )
+        if note:
+            lines.append(f"    note right of {_state_name(self.initial)}")
+            lines.extend(f"        {line}" for line in note)
+            lines.append("    end note")
         if current is not None:
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
             lines.append(f"    class {_state_name(current)} current")
         return "\n".join(lines)
-
-
-class _Refused(Exception):  # noqa: N818  (internal carrier, never escapes replay)
-    """A refusal during replay, with the index of the event refused."""
-
-    def __init__(self, index: int, error: TransitionError) -> None:
-        super().__init__(index)
-        self.index = index
-        self.error = error
-
-
-def allowed(definition: Definition[I, S], instance: I) -> tuple[Move[S], ...]:
-    """Module-level spelling of :meth:`Definition.allowed`."""
-    return definition.allowed(instance)
-
-
-def replay(definition: Definition[I, S], events: Iterable[Event[S]], *, onto: I | None = None) -> I:
-    """Module-level spelling of :meth:`Definition.replay`."""
-    return definition.replay(events, onto=onto)
-
-
-def to_mermaid(definition: Definition[I, S], current: S | None = None, *, lang: str = "vi") -> str:
-    """Module-level spelling of :meth:`Definition.to_mermaid`."""
-    return definition.to_mermaid(current, lang=lang)

@@ -214,7 +214,7 @@ def summarize(
         market = customer.market
         scopes[customer.scope] += 1
         party_types[customer.party_type] += 1
-        lifecycles[customer.lifecycle_at(as_of)] += 1
+        lifecycles[customer.lifecycle_at(as_of=as_of)] += 1
         roles.update(customer.roles)
         if market is not None:
             markets[market] += 1
@@ -228,7 +228,7 @@ def summarize(
         else:
             provinces[address.current_province] += 1
             pre_2025 += address.is_pre_2025
-        bought = customer.purchases_until(as_of)
+        bought = customer.purchases_until(as_of=as_of)
         orders += len(bought)
         spent = revenue.get(market, _ZERO)
         for purchase in bought:

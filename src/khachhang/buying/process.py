@@ -58,8 +58,17 @@ from khachhang.buying.stages import (
     Stage,
     Status,
 )
-from khachhang.errors import TransitionError, ValidationError
-from khachhang.fsm import Definition, Event, Move, Payload, Transition, _instant, require_aware
+from khachhang.errors import TransitionError
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Move,
+    Payload,
+    Transition,
+    _instant,
+    _rebuilder,
+    require_aware,
+)
 from khachhang.labels import check_lang
 
 __all__ = ["BUYING", "BuyingProcess", "StageData", "Visit", "to_mermaid"]
@@ -138,14 +147,7 @@ class BuyingProcess:
     def __attrs_post_init__(self) -> None:
         # Only reached by direct construction (the moves build processes without it):
         # the events are the truth, every other field must be what they say.
-        if not self.events:
-            raise ValidationError("events", "a process has at least its creation event")
-        # One linear replay; a refusal names the bad row (``events[i]``).
-        rebuilt = BUYING.replay(self.events, path="events")
-        for name in _FIELDS:
-            if getattr(rebuilt, name) != getattr(self, name):
-                msg = f"is {getattr(self, name)!r} but the events say {getattr(rebuilt, name)!r}"
-                raise ValidationError(name, msg)
+        BUYING.check_log(self)
 
     # -- what it started with, and what the stages recorded --------------------------
     @property
@@ -256,7 +258,11 @@ class BuyingProcess:
 
     @classmethod
     def replay(cls, events: Iterable[Event[Stage]]) -> BuyingProcess:
-        """Rebuild a process from its events, re-checking every move and guard."""
+        """Rebuild a process from its events, re-checking every move and guard.
+
+        Raises:
+            LogError: an event the machine refuses, named (``events[i]``).
+        """
         return BUYING.replay(events)
 
     def rebuy(
@@ -400,7 +406,7 @@ class BuyingProcess:
                 visits[-1] = Visit(last.stage, last.entered_at, event.at, event.transition)
         return tuple(visits)
 
-    def time_in_stage(self, as_of: datetime | None = None) -> dict[Stage, timedelta]:
+    def time_in_stage(self, *, as_of: datetime | None = None) -> dict[Stage, timedelta]:
         """Time spent in each stage visited, summed over revisits, as ``timedelta``.
 
         Durations are elapsed time, computed between instants (in UTC, so a stay across
@@ -482,32 +488,16 @@ class BuyingProcess:
         return self.to_markdown()
 
 
-_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(BuyingProcess))
 _STAGE_MOVES = frozenset({"advance", "skip", "revisit"})
 _CLOSING = frozenset({"abandon", "complete"})
 _NO_DECISION = LossReason.NO_DECISION
 
 # -- building values fast -------------------------------------------------------------
 # The moves build processes from parts the library made and checked itself, so they skip
-# the constructor (whose full check is a replay). One generated function copies the slots.
+# the constructor (whose full check is a replay).
 _new = object.__new__
-_set = object.__setattr__
-
-
-def _copier(cls: type[Any]) -> Any:
-    """``copy(obj, changes)`` for a slotted attrs class, unrolled over its fields."""
-    names = [a.name for a in attrs.fields(cls)]
-    lines = ["def copy(o, changes):", "    n = _new(_cls)"]
-    lines += [f"    _s_{name}(n, o.{name})" for name in names]
-    lines += ["    for name, value in changes.items():", "        _set(n, name, value)"]
-    lines.append("    return n")
-    scope: dict[str, Any] = {"_new": _new, "_set": _set, "_cls": cls}
-    scope.update({f"_s_{name}": cls.__dict__[name].__set__ for name in names})
-    exec("\n".join(lines), scope)
-    return scope["copy"]
-
-
-_copy_data = _copier(StageData)
+_rebuild_process = _rebuilder(BuyingProcess)
+_rebuild_data = _rebuilder(StageData)
 _p_opening, _p_stage, _p_status, _p_events, _p_data = (
     BuyingProcess.__dict__[name].__set__
     for name in ("opening", "stage", "status", "events", "data")
@@ -576,13 +566,7 @@ _CLEARED: dict[Stage, dict[str, Any]] = {
 
 def _relog(p: BuyingProcess, events: tuple[Event[Stage], ...]) -> BuyingProcess:
     """The same process with another log (replay's linear fold; nothing is checked)."""
-    n: BuyingProcess = _new(BuyingProcess)
-    _p_opening(n, p.opening)
-    _p_stage(n, p.stage)
-    _p_status(n, p.status)
-    _p_events(n, events)
-    _p_data(n, p.data)
-    return n
+    return _rebuild_process(p, events=events)
 
 
 def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
@@ -620,7 +604,7 @@ def _evolve(p: BuyingProcess, event: Event[Stage]) -> BuyingProcess:
     _p_stage(n, event.target)
     _p_status(n, status)
     _p_events(n, (*p.events, event))
-    _p_data(n, _copy_data(p.data, changes) if changes else p.data)
+    _p_data(n, _rebuild_data(p.data, **changes) if changes else p.data)
     return n
 
 
@@ -666,12 +650,29 @@ BUYING: Definition[BuyingProcess, Stage] = Definition(
     create=_create,
     final=frozenset({Stage.PERFORMANCE_REVIEW}),
     relog=_relog,
+    labels={
+        "start": ("Bắt đầu", "start"),
+        "advance": ("Tiếp tục", "advance"),
+        "skip": ("Bỏ qua", "skip"),
+        "record": ("Ghi nhận", "record"),
+        "revisit": ("Quay lại", "revisit"),
+        "abandon": ("Từ bỏ", "abandon"),
+        "complete": ("Hoàn tất", "complete"),
+    },
 )
 """The eight-stage machine: ``advance``/``skip`` to the next stage, ``record`` data,
 ``revisit`` an earlier stage, ``abandon`` anywhere, ``complete`` after the review."""
 
 
 _EMPTY = StageData()
+
+
+_DRAWN = frozenset({"advance", "skip", "complete"})
+_LEFT_OUT = {Requirement.REQUIRED: "skip", Requirement.SKIPPED: "advance"}
+_NOTE = {
+    "vi": ("về bất kỳ bước nào trước đó", "từ bất kỳ bước nào"),
+    "en": ("back to any earlier stage", "from any stage"),
+}
 
 
 def to_mermaid(
@@ -681,35 +682,34 @@ def to_mermaid(
     grid: Buygrid = BUYGRID,
     lang: str = "vi",
 ) -> str:
-    """Mermaid ``stateDiagram-v2`` text of the buying machine.
+    """Mermaid ``stateDiagram-v2`` text of the buying machine (:meth:`BUYING.to_mermaid
+    <khachhang.fsm.Definition.to_mermaid>`, with the loops in a note).
 
     With ``buy_class`` each step says whether it may be skipped (the buygrid);
-    ``current`` is highlighted.
+    ``current`` is highlighted. Every word is in ``lang``.
 
     >>> print(to_mermaid(lang="en").splitlines()[1])
         state "Problem recognition" as problem_recognition
+    >>> print(to_mermaid(buy_class=BuyClass.NEW_TASK).splitlines()[10])
+        problem_recognition --> general_need_description: Tiếp tục
     """
     lang = check_lang(lang)
-    lines = ["stateDiagram-v2"]
-    for stage in _STAGES:
-        lines.append(f'    state "{stage.label(lang)}" as {stage.value}')
-    lines.append(f"    [*] --> {_STAGES[0].value}")
-    for here, there in itertools.pairwise(_STAGES):
-        label = "advance | skip"
-        if buy_class is not None:
-            cell = grid.requirement(buy_class, here)
-            label = {
-                Requirement.REQUIRED: "advance",
-                Requirement.OPTIONAL: "advance | skip",
-                Requirement.SKIPPED: "skip",
-            }[cell]
-        lines.append(f"    {here.value} --> {there.value}: {label}")
-    lines.append(f"    {_STAGES[-1].value} --> [*]: complete")
-    lines.append(f"    note right of {_STAGES[0].value}")
-    lines.append("        revisit: back to any earlier stage")
-    lines.append("        abandon: from any stage")
-    lines.append("    end note")
     if current is not None:
-        lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:2px")
-        lines.append(f"    class {check_type('current', current, Stage).value} current")
-    return "\n".join(lines)
+        check_type("current", current, Stage)
+    if buy_class is not None:
+        check_type("buy_class", buy_class, BuyClass)
+
+    def edge(transition: Transition[BuyingProcess, Stage], source: Stage) -> str | None:
+        move = transition.name
+        if move not in _DRAWN:
+            return None  # record, revisit and abandon: in the note
+        if buy_class is not None and _LEFT_OUT.get(grid.requirement(buy_class, source)) == move:
+            return None
+        return BUYING.move_label(move, lang)
+
+    revisit, abandon = _NOTE[lang]
+    note = (
+        f"{BUYING.move_label('revisit', lang)}: {revisit}",
+        f"{BUYING.move_label('abandon', lang)}: {abandon}",
+    )
+    return BUYING.to_mermaid(current, lang=lang, edge=edge, note=note)

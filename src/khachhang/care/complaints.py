@@ -58,7 +58,16 @@ from khachhang._checks import (
 )
 from khachhang.care.channels import Channel
 from khachhang.errors import ValidationError
-from khachhang.fsm import Definition, Event, Move, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Move,
+    Payload,
+    Transition,
+    _instant,
+    _rebuilder,
+    require_aware,
+)
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
 
@@ -195,12 +204,7 @@ class Complaint:
         check_type("status", self.status, ComplaintStatus)
         # The log is the truth: replay it through COMPLAINT (table, time order, guards)
         # in one linear fold; a refusal names the bad row (``events[i]``).
-        rebuilt = COMPLAINT.replay(
-            self.events, onto=_moved(self, ComplaintStatus.RECEIVED, ()), path="events"
-        )
-        if rebuilt.status is not self.status:
-            msg = f"is {self.status.value!r} but the log says {rebuilt.status.value!r}"
-            raise ValidationError("status", msg)
+        COMPLAINT.check_log(self)
 
     @classmethod
     def replay(cls, events: Iterable[Event[ComplaintStatus]], *, onto: Complaint) -> Complaint:
@@ -210,7 +214,8 @@ class Complaint:
         A complaint has no creation event (its arrival is ``received_at``), hence ``onto``.
 
         Raises:
-            TransitionError: a move the table or a guard refuses, or time going backwards.
+            LogError: a move the table or a guard refuses, or time going backwards,
+                naming the event (``events[i]``).
         """
         return COMPLAINT.replay(events, onto=onto)
 
@@ -265,9 +270,9 @@ class Complaint:
 
     def opening(self) -> Complaint:
         """This complaint as it arrived: received, with an empty log (the ``onto`` of replay)."""
-        return _moved(self, ComplaintStatus.RECEIVED, ())
+        return _opening(self)
 
-    def status_at(self, as_of: datetime) -> ComplaintStatus:
+    def status_at(self, *, as_of: datetime) -> ComplaintStatus:
         """The status the complaint was in at ``as_of`` (received before it arrived)."""
         as_of = _instant(require_aware(as_of, "as_of"))
         state = ComplaintStatus.RECEIVED
@@ -320,46 +325,21 @@ def _reopen_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | 
     return None if event.note.strip() else "say why it is reopened (note=...)"
 
 
-# The slots' own setters: the machine's moves build the next complaint with them (the
+# The machine's moves build the next complaint with the fsm's trusted rebuild (the
 # constructor would replay the whole log again on every move).
-_c_setters = tuple(Complaint.__dict__[a.name].__set__ for a in attrs.fields(Complaint))
-(
-    _c_id,
-    _c_customer_id,
-    _c_channel,
-    _c_subject,
-    _c_received_at,
-    _c_priority,
-    _c_status,
-    _c_events,
-) = _c_setters
+_rebuild_complaint = _rebuilder(Complaint)
 
 
-def _moved(
-    complaint: Complaint,
-    status: ComplaintStatus,
-    events: tuple[Event[ComplaintStatus], ...],
-) -> Complaint:
-    """The same complaint with another status and log, built without re-checking: the
-    caller (the machine's fire or replay) has checked what changed."""
-    new: Complaint = object.__new__(Complaint)
-    _c_id(new, complaint.id)
-    _c_customer_id(new, complaint.customer_id)
-    _c_channel(new, complaint.channel)
-    _c_subject(new, complaint.subject)
-    _c_received_at(new, complaint.received_at)
-    _c_priority(new, complaint.priority)
-    _c_status(new, status)
-    _c_events(new, events)
-    return new
+def _opening(complaint: Complaint) -> Complaint:
+    return _rebuild_complaint(complaint, status=ComplaintStatus.RECEIVED, events=())
 
 
 def _evolve(complaint: Complaint, event: Event[ComplaintStatus]) -> Complaint:
-    return _moved(complaint, event.target, (*complaint.events, event))
+    return _rebuild_complaint(complaint, status=event.target, events=(*complaint.events, event))
 
 
 def _relog(complaint: Complaint, events: tuple[Event[ComplaintStatus], ...]) -> Complaint:
-    return _moved(complaint, complaint.status, events)
+    return _rebuild_complaint(complaint, events=events)
 
 
 _S = ComplaintStatus
@@ -410,6 +390,17 @@ COMPLAINT: Definition[Complaint, ComplaintStatus] = Definition(
     evolve=_evolve,
     final=frozenset({_S.CLOSED}),
     relog=_relog,
+    opening=_opening,
+    labels={
+        "acknowledge": ("Xác nhận tiếp nhận", "acknowledge"),
+        "begin_work": ("Bắt đầu xử lý", "begin_work"),
+        "reply": ("Trả lời", "reply"),
+        "request_info": ("Yêu cầu bổ sung thông tin", "request_info"),
+        "customer_reply": ("Khách hàng phản hồi", "customer_reply"),
+        "resolve": ("Giải quyết", "resolve"),
+        "close": ("Đóng", "close"),
+        "reopen": ("Mở lại", "reopen"),
+    },
 )
 """The complaint machine. ``COMPLAINT.fire(complaint, "acknowledge", at=..., actor=...)``.
 

@@ -215,10 +215,10 @@ def customer_clv(
     require_aware(as_of, "as_of")
     years_ahead = _decimal("lifespan_years", lifespan_years, low=Decimal(0), high=Decimal(200))
     share = _decimal("margin", margin, low=Decimal(0), high=Decimal(1))
-    orders = customer.purchases_until(as_of)
+    orders = customer.purchases_until(as_of=as_of)
     if not orders:
         return None
-    total = customer.spent(as_of)
+    total = customer.spent(as_of=as_of)
     average = MONEY_CONTEXT.divide(total.amount, len(orders))
     span = max(as_of - orders[0].at, _YEAR)
     second = timedelta(seconds=1)

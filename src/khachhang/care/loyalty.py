@@ -261,7 +261,7 @@ class LoyaltyProgram:
             msg = f"customer buys in {customer.currency}, programme is in {self.currency}"
             raise CurrencyMismatchError("customer.currency", msg)
         since = _shifted(as_of, "as_of", -self.window)
-        return customer.spent(as_of, since=since)
+        return customer.spent(as_of=as_of, since=since)
 
     def tier_for(self, customer: Customer, *, as_of: datetime) -> LoyaltyTier | None:
         """The highest tier whose threshold the window's spend reaches; ``None`` below all."""

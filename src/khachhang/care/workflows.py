@@ -14,16 +14,16 @@ event, and replaying the events rebuilds an equal run.
 >>> from datetime import datetime, timedelta, timezone
 >>> from khachhang.care.templates import POST_SALE
 >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=7)))
->>> run = POST_SALE.start("c-1", t)
->>> [s.step.key for s in run.due(t + timedelta(days=3))]
+>>> run = POST_SALE.start("c-1", at=t)
+>>> [s.step.key for s in run.due(as_of=t + timedelta(days=3))]
 ['track_feedback']
 >>> run = run.complete_step("track_feedback", at=t + timedelta(days=2), outcome="5 sao")
 >>> run = run.skip("loyalty_policy", "chưa đủ điều kiện", at=t + timedelta(days=2))
->>> [s.step.key for s in run.overdue(t + timedelta(days=9))]
+>>> [s.step.key for s in run.overdue(as_of=t + timedelta(days=9))]
 ['respond_and_check_in']
 >>> run.progress
 Progress(completed=1, skipped=1, open=2, total=4)
->>> WORKFLOW_RUN.replay(run.events) == run
+>>> WorkflowRun.replay(run.events) == run
 True
 """
 
@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import cast
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -47,10 +46,19 @@ from khachhang._checks import (
 )
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
-from khachhang.fsm import Definition, Event, Payload, Transition, _instant, require_aware
+from khachhang.fsm import (
+    Definition,
+    Event,
+    Payload,
+    Transition,
+    _instant,
+    _rebuilder,
+    require_aware,
+)
 from khachhang.labels import BilingualEnum, check_lang
 
 __all__ = [
+    "MAX_STEPS",
     "WORKFLOW_RUN",
     "CareWorkflow",
     "Progress",
@@ -166,8 +174,18 @@ class WorkflowStep:
         return self.label_vi if check_lang(lang) == "vi" else self.label_en
 
 
+MAX_STEPS = 1_000
+"""The most steps one workflow holds: each move of a run copies its steps' progress, so a
+stored run loads in time linear in its log (at most one event per step, and a start and a
+cancellation)."""
+
+
 def _steps(values: Iterable[WorkflowStep]) -> tuple[WorkflowStep, ...]:
-    return check_items("steps", as_collection("steps", values), WorkflowStep)
+    steps = as_collection("steps", values)
+    if len(steps) > MAX_STEPS:
+        msg = f"{len(steps)} steps; a workflow holds at most {MAX_STEPS}"
+        raise ValidationError("steps", msg)
+    return check_items("steps", steps, WorkflowStep)
 
 
 @attrs.frozen
@@ -221,20 +239,18 @@ class CareWorkflow:
         keys = ", ".join(s.key for s in self.steps)
         raise ValidationError("step", f"no step {str(key)[:70]!r} in {self.key}; steps: {keys}")
 
-    def start(
-        self, customer_id: str, trigger_at: datetime, *, actor: str | None = None
-    ) -> WorkflowRun:
-        """Start a run of this workflow for ``customer_id``; due times count from ``trigger_at``.
+    def start(self, customer_id: str, *, at: datetime, actor: str | None = None) -> WorkflowRun:
+        """Start a run of this workflow for ``customer_id``; due times count from ``at``.
 
         >>> from datetime import datetime, timezone
         >>> from khachhang.care.templates import PRE_SALE
-        >>> run = PRE_SALE.start("c-7", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
+        >>> run = PRE_SALE.start("c-7", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
         >>> run.status, run.customer_id, run.trigger_at.day
         (RunStatus.ACTIVE, 'c-7', 5)
         """
-        require_aware(trigger_at, "trigger_at")
+        require_aware(at, "at")
         payload = RunStarted(self, customer_id)
-        return WORKFLOW_RUN.start(at=trigger_at, actor=actor, payload=payload)
+        return WORKFLOW_RUN.start(at=at, actor=actor, payload=payload)
 
 
 # --- the run --------------------------------------------------------------------------
@@ -363,18 +379,8 @@ def _events(values: Iterable[Event[RunStatus]]) -> tuple[Event[RunStatus], ...]:
     return check_items("events", as_collection("events", values), Event)
 
 
-def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
-    """The steps' progress after ``events``; ``ValidationError`` for a log no run can have."""
-    if not events:
-        raise ValidationError("events", "a run needs its creation event")
-    first = events[0]
-    if first.source is not None or not isinstance(first.payload, RunStarted):
-        raise ValidationError("events[0]", "the first event must start the run (RunStarted)")
-    if first.transition != WORKFLOW_RUN.start_name or first.target is not RunStatus.ACTIVE:
-        msg = f"the creation event is {WORKFLOW_RUN.start_name!r} into 'active'"
-        raise ValidationError("events[0]", msg)
-    workflow = first.payload.workflow
-    trigger = first.at
+def _opened(workflow: CareWorkflow, trigger: datetime) -> dict[str, StepProgress]:
+    """Every step of ``workflow`` open, due from ``trigger``."""
     steps: dict[str, StepProgress] = {}
     for i, s in enumerate(workflow.steps):
         try:
@@ -383,32 +389,6 @@ def _fold(events: tuple[Event[RunStatus], ...]) -> dict[str, StepProgress]:
             msg = f"step {s.key!r} would be due after the year 9999 (steps[{i}].due)"
             raise ValidationError("trigger_at", msg) from None
         steps[s.key] = StepProgress(s, StepState.OPEN, due_at)
-    previous = first
-    for i, event in enumerate(events[1:], start=1):
-        if event.source is not previous.target:
-            said = getattr(previous.target, "value", previous.target)
-            msg = f"starts from {getattr(event.source, 'value', event.source)!r}, not {said!r}"
-            raise ValidationError(f"events[{i}].source", msg)
-        if event.at < _instant(previous.at):
-            raise ValidationError(f"events[{i}].at", "is earlier than the event before it")
-        if not any(
-            t.name == event.transition and t.target is event.target
-            for t in WORKFLOW_RUN.moves_from(RunStatus.ACTIVE)
-        ):
-            target = getattr(event.target, "value", event.target)
-            msg = f"{event.transition!r} to {target!r} is not a move of a workflow run"
-            raise ValidationError(f"events[{i}].transition", msg)
-        previous = event
-        payload = event.payload
-        if event.transition == "cancel":
-            if not isinstance(payload, RunCancelled):
-                raise ValidationError(f"events[{i}].payload", "a cancellation needs a reason")
-            continue
-        refusal = _step_refusal(steps, workflow, event)
-        if refusal is not None:
-            raise ValidationError(f"events[{i}]", refusal)
-        assert isinstance(payload, (StepCompleted, StepSkipped))  # checked by _step_refusal
-        steps[payload.step] = _resolved(steps[payload.step], event)
     return steps
 
 
@@ -421,7 +401,7 @@ def _resolved(progress: StepProgress, event: Event[RunStatus]) -> StepProgress:
 
 
 def _step_refusal(
-    steps: Mapping[str, StepProgress], workflow: CareWorkflow, event: Event[RunStatus]
+    steps: Mapping[str, StepProgress], opened: int, workflow: CareWorkflow, event: Event[RunStatus]
 ) -> str | None:
     """Why ``event`` (a completion or a skip) cannot happen now, or ``None``."""
     payload = event.payload
@@ -436,7 +416,7 @@ def _step_refusal(
         return f"step {payload.step!r} is already {progress.state.value}"
     if isinstance(payload, StepSkipped) and progress.step.required:
         return f"step {payload.step!r} is required; only optional steps can be skipped"
-    last = all(p.state is not StepState.OPEN for k, p in steps.items() if k != payload.step)
+    last = opened == 1  # ``opened`` counts the open steps, this one among them
     if last and event.target is not RunStatus.DONE:
         return "this resolves the last open step: the run must move to done"
     if not last and event.target is RunStatus.DONE:
@@ -457,20 +437,34 @@ class WorkflowRun:
     """One customer's run of a :class:`CareWorkflow`: its status and its event log.
 
     Build one with :meth:`CareWorkflow.start`; every move returns a new run. The run is
-    its log: ``WORKFLOW_RUN.replay(run.events) == run``, and building a run from a log
+    its log: ``WorkflowRun.replay(run.events) == run``, and building a run from a log
     that no sequence of moves could produce raises :class:`ValidationError`.
     """
 
     status: RunStatus
     events: tuple[Event[RunStatus], ...] = attrs.field(converter=_events)
+    # What the fold derives from the log (the guards read these, never the whole log).
     _steps: dict[str, StepProgress] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _started: RunStarted = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _open: int = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         check_type("status", self.status, RunStatus)
-        object.__setattr__(self, "_steps", _fold(self.events))
-        if self.events[-1].target is not self.status:
-            msg = f"status {self.status.value!r} disagrees with the last event's target"
-            raise ValidationError("status", msg)
+        # The machine's one log check (a linear replay from the creation event); the
+        # steps' progress is what that fold derived.
+        rebuilt = WORKFLOW_RUN.check_log(self)
+        object.__setattr__(self, "_steps", rebuilt._steps)
+        object.__setattr__(self, "_started", rebuilt._started)
+        object.__setattr__(self, "_open", rebuilt._open)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event[RunStatus]]) -> WorkflowRun:
+        """Rebuild a run from its events, re-checking every move and guard.
+
+        Raises:
+            LogError: an event the machine refuses, named (``events[i]``).
+        """
+        return WORKFLOW_RUN.replay(events)
 
     # -- what the run is about --------------------------------------------------------
     @property
@@ -488,17 +482,13 @@ class WorkflowRun:
         """When the run started; every due time counts from here."""
         return self.events[0].at
 
-    @property
-    def _started(self) -> RunStarted:
-        return cast(RunStarted, self.events[0].payload)  # checked by _fold
-
     # -- queries ---------------------------------------------------------------------
     @property
     def steps(self) -> tuple[StepProgress, ...]:
         """Every step's progress, in the workflow's order."""
         return tuple(self._steps[s.key] for s in self.workflow.steps)
 
-    def due(self, as_of: datetime) -> tuple[StepProgress, ...]:
+    def due(self, *, as_of: datetime) -> tuple[StepProgress, ...]:
         """Open steps whose due time has come by ``as_of`` (overdue ones included).
 
         A finished or cancelled run has nothing due.
@@ -508,7 +498,7 @@ class WorkflowRun:
             return ()
         return tuple(p for p in self.steps if p.state is StepState.OPEN and p.due_at <= as_of)
 
-    def overdue(self, as_of: datetime) -> tuple[StepProgress, ...]:
+    def overdue(self, *, as_of: datetime) -> tuple[StepProgress, ...]:
         """Open steps past their due time plus the workflow's ``grace`` at ``as_of``."""
         require_aware(as_of, "as_of")
         if self.status is not RunStatus.ACTIVE:
@@ -531,7 +521,8 @@ class WorkflowRun:
 
     # -- moves -----------------------------------------------------------------------
     def _target(self, step: str) -> RunStatus:
-        others_open = any(p.state is StepState.OPEN for k, p in self._steps.items() if k != step)
+        progress = self._steps.get(step)
+        others_open = self._open - (progress is not None and progress.state is StepState.OPEN)
         return RunStatus.ACTIVE if others_open else RunStatus.DONE
 
     def complete_step(
@@ -579,22 +570,49 @@ class WorkflowRun:
 
 
 def _step_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
-    return _step_refusal(run._steps, run.workflow, event)
+    return _step_refusal(run._steps, run._open, run.workflow, event)
 
 
 def _cancel_guard(run: WorkflowRun, event: Event[RunStatus]) -> str | None:
     return None if isinstance(event.payload, RunCancelled) else "a cancellation needs a reason"
 
 
+_r_status, _r_events, _r_steps, _r_started, _r_open = (
+    WorkflowRun.__dict__[name].__set__
+    for name in ("status", "events", "_steps", "_started", "_open")
+)
+
+
+_rebuild_run = _rebuilder(WorkflowRun)
+
+
 def _create(event: Event[RunStatus]) -> WorkflowRun:
-    if not isinstance(event.payload, RunStarted):
+    payload = event.payload
+    if not isinstance(payload, RunStarted):
         reason = "start a run with CareWorkflow.start (a RunStarted payload)"
         raise TransitionError("workflow_run", None, "start", reason)
-    return WorkflowRun(status=event.target, events=(event,))
+    run: WorkflowRun = object.__new__(WorkflowRun)
+    _r_status(run, event.target)
+    _r_events(run, (event,))
+    steps = _opened(payload.workflow, event.at)
+    _r_steps(run, steps)
+    _r_started(run, payload)
+    _r_open(run, len(steps))
+    return run
 
 
 def _evolve(run: WorkflowRun, event: Event[RunStatus]) -> WorkflowRun:
-    return WorkflowRun(status=event.target, events=(*run.events, event))
+    payload = event.payload
+    events = (*run.events, event)
+    if not isinstance(payload, (StepCompleted, StepSkipped)):
+        return _rebuild_run(run, status=event.target, events=events)
+    steps = {**run._steps, payload.step: _resolved(run._steps[payload.step], event)}
+    opened = run._open - 1  # the guard let only an open step through
+    return _rebuild_run(run, status=event.target, events=events, _steps=steps, _open=opened)
+
+
+def _relog(run: WorkflowRun, events: tuple[Event[RunStatus], ...]) -> WorkflowRun:
+    return _rebuild_run(run, events=events)
 
 
 _ACTIVE = {RunStatus.ACTIVE}
@@ -617,6 +635,13 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
     evolve=_evolve,
     create=_create,
     final=frozenset({RunStatus.DONE, RunStatus.CANCELLED}),
+    relog=_relog,
+    labels={
+        "start": ("Bắt đầu", "start"),
+        "complete_step": ("Hoàn thành bước", "complete_step"),
+        "skip": ("Bỏ qua bước", "skip"),
+        "cancel": ("Huỷ", "cancel"),
+    },
 )
 """The machine behind :class:`WorkflowRun`: active until every step is resolved (done)
 or the run is cancelled."""

@@ -20,7 +20,7 @@ touching the library — :meth:`FieldRegistry.register` returns a *new* registry
 
 Point-in-time: purchases after ``as_of`` are ignored (``orders``, ``total_spent``,
 ``first_purchase_at``, ``last_purchase_at``, ``recency_days`` come from
-``customer.purchases_until(as_of)``), ``lifecycle`` is ``customer.lifecycle_at(as_of)``,
+``customer.purchases_until(as_of=as_of)``), ``lifecycle`` is ``customer.lifecycle_at(as_of=as_of)``,
 ``age`` and ``tenure_days`` are computed at ``as_of``. ``income``, ``province`` and the
 kinds are read as the customer holds them (they carry no history).
 """
@@ -329,7 +329,7 @@ def _get_roles(customer: Customer, as_of: datetime) -> frozenset[Role]:
 
 
 def _get_lifecycle(customer: Customer, as_of: datetime) -> Lifecycle:
-    return customer.lifecycle_at(as_of)
+    return customer.lifecycle_at(as_of=as_of)
 
 
 def _get_source(customer: Customer, as_of: datetime) -> AcquisitionSource | None:
@@ -592,7 +592,7 @@ DEFAULT_REGISTRY: FieldRegistry = FieldRegistry(
             "Lifecycle stage",
             enum=Lifecycle,
             nullable=False,
-            binder=lambda as_of: lambda c: c.lifecycle_at(as_of),
+            binder=lambda as_of: lambda c: c.lifecycle_at(as_of=as_of),
             cost=4,
         ),
         Field(

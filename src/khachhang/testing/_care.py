@@ -156,7 +156,7 @@ def care_workflows() -> SearchStrategy[CareWorkflow]:
 def _runs(draw: st.DrawFn, workflow: CareWorkflow | None, max_moves: int) -> WorkflowRun:
     flow = draw(care_workflows()) if workflow is None else workflow
     at = draw(aware_datetimes(_LO, _HI))
-    run = flow.start(draw(st.sampled_from(["c-1", "c-2", "KH-0042"])), at)
+    run = flow.start(draw(st.sampled_from(["c-1", "c-2", "KH-0042"])), at=at)
     for _ in range(draw(st.integers(0, max_moves))):
         open_steps = [p.step for p in run.steps if p.state is StepState.OPEN]
         if not open_steps or run.status.value != "active":

@@ -935,7 +935,7 @@ def _promote(draw: st.DrawFn, customer: Customer, last: datetime) -> Customer:
     policy = LifecyclePolicy(
         loyal_min_orders=_scaled(draw, customer.orders),
         loyal_min_spent=minimum,
-        loyal_min_tenure_days=_scaled(draw, customer.tenure_days(as_of)),
+        loyal_min_tenure_days=_scaled(draw, customer.tenure_days(as_of=as_of)),
         lapse_after_days=lapse_after,
     )
     return customer.review_lifecycle(policy, as_of=as_of, actor="crm-batch")

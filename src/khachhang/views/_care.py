@@ -245,7 +245,7 @@ def run_html(run: WorkflowRun, lang: str = "vi") -> str:
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.care.templates import PRE_SALE
-    >>> run = PRE_SALE.start("<c-7>", datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
+    >>> run = PRE_SALE.start("<c-7>", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
     >>> "&lt;c-7&gt;" in run_html(run), "Tiến độ" in run_html(run)
     (True, True)
     """

@@ -203,7 +203,7 @@ def _money_pairs(
 
 def _total_spent(customer: Customer, as_of: datetime) -> tuple[str, str]:
     """The built-in ``total_spent`` (purchases up to ``as_of``) as amount text and code."""
-    return format(customer.spent(as_of).amount, "f"), customer.currency
+    return format(customer.spent(as_of=as_of).amount, "f"), customer.currency
 
 
 def _int_column(field: Field, values: list[Any], schema: pl.Schema) -> list[pl.Series]:
