@@ -31,7 +31,7 @@ True
 >>> ledger.redeem(200, at=datetime(2026, 3, 2, tzinfo=timezone.utc))
 Traceback (most recent call last):
 ...
-khachhang.care.loyalty.InsufficientPointsError: points: balance is 150 at ..., cannot redeem 200
+khachhang.care.service.loyalty.InsufficientPointsError: points: balance is 150 ...200
 """
 
 from __future__ import annotations
