@@ -97,14 +97,15 @@ def _date(value: object, path: str) -> date:
 
 
 def _weekdays(values: object) -> frozenset[int]:
-    days = frozenset(as_collection("workdays", values))
-    for day in days:
+    days: set[int] = set()
+    for day in as_collection("workdays", values):  # before a set merges True into 1
         if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 7:
             msg = f"expected ISO weekday numbers 1 (Monday) to 7 (Sunday), got {shown(day)}"
             raise ValidationError("workdays", msg)
+        days.add(day)
     if not days:
         raise ValidationError("workdays", "a business calendar needs at least one working day")
-    return days  # type: ignore[return-value]
+    return frozenset(days)
 
 
 def _holidays(values: object) -> Mapping[date, str]:
