@@ -62,6 +62,15 @@ def test_each_side_exports_what_its_modules_define(side: ModuleType) -> None:
             assert home.startswith(prefix), (name, home)
 
 
+def test_the_shared_channels_import_neither_side() -> None:
+    """Both sides use the channels, so the channels use no side (the independence of the two
+    sides is an import-linter contract in ``pyproject.toml``)."""
+    tree = ast.parse((CARE / "channels.py").read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert {m for m in imported if m and m.startswith("khachhang.care")} == set()
+
+
 def _private_imports(path: Path) -> list[tuple[str, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []

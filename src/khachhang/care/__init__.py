@@ -1,7 +1,10 @@
 """Care: proactive care and reactive support, workflows, scheduled touchpoints, service.
 
-The planning side (channels, workflows, the care plan) is documented in ``docs/care.md``;
-the service side (complaints, feedback, loyalty, internal care) in ``docs/care-service.md``.
+Two sides share :mod:`khachhang.care.channels`: the planning side
+(:mod:`khachhang.care.planning`: the care plan, its rules, touchpoints and agenda; the
+workflows) is documented in ``docs/care.md``, the service side
+(:mod:`khachhang.care.service`: business calendars, SLAs, feedback, loyalty, internal care;
+complaints) in ``docs/care-service.md``. Every public name of both is exported here.
 """
 
 from __future__ import annotations

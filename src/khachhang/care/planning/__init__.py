@@ -1,7 +1,8 @@
 """Care, the planning side: care rules, the care plan, its touchpoints and its agenda.
 
 Documented in ``docs/care.md``; everything here is also exported by :mod:`khachhang.care`.
-The care workflows (``workflows``, ``templates``) belong to this side too.
+The care workflows (``khachhang.care.workflows``, ``khachhang.care.templates``) belong to
+this side and move into it next.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Care, the service side: business calendars, SLA clocks, feedback, loyalty, internal care.
 
 Documented in ``docs/care-service.md``; everything here is also exported by
-:mod:`khachhang.care`. Complaints (``complaints``) belong to this side too.
+:mod:`khachhang.care`. Complaints (``khachhang.care.complaints``) belong to this side and
+move into it next.
 """
 
 from __future__ import annotations
