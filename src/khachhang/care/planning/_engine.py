@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["Run"]
 
 _DAY = timedelta(days=1)
-
 _UTC = timezone.utc
 _FIRST = datetime(1, 1, 3, tzinfo=_UTC)
 _LAST = datetime(9999, 12, 29, tzinfo=_UTC)
@@ -85,6 +84,7 @@ def _in(moment: datetime, zone: tzinfo | None, *, low: bool) -> datetime:
 
 
 def _predicate(path: str, value: object) -> Callable[[Customer, datetime], bool]:
+    """A segment's predicate: a function ``(customer, as_of)`` or a rule's ``evaluate``."""
     evaluate = getattr(value, "evaluate", None)
     if callable(evaluate):
 
