@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from khachhang.care.calendar import BusinessCalendar, _SlowRuler
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import COMPLAINT, Complaint, Priority, Resolution, ResolutionOutcome
-from khachhang.care.sla import ClockMode, ServiceLevel, SlaClock, SlaMetric, SlaTarget
+from khachhang.care.service.business_calendar import BusinessCalendar, _SlowRuler
+from khachhang.care.service.sla import ClockMode, ServiceLevel, SlaClock, SlaMetric, SlaTarget
 from khachhang.testing._care_service import TET_2026
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -42,7 +42,7 @@ from khachhang.buying._guards import MAX_ITEMS  # noqa: E402
 from khachhang.buying.stages import Influence  # noqa: E402
 from khachhang.care.channels import Channel  # noqa: E402
 from khachhang.care.complaints import Complaint, ComplaintStatus  # noqa: E402
-from khachhang.care.loyalty import EntryKind, LedgerEntry, PointsLedger  # noqa: E402
+from khachhang.care.service.loyalty import EntryKind, LedgerEntry, PointsLedger  # noqa: E402
 from khachhang.customers import LifecyclePolicy  # noqa: E402
 from khachhang.fsm import MAX_EVENTS, Event  # noqa: E402
 from khachhang.kinds import Lifecycle  # noqa: E402

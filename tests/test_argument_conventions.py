@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 import khachhang
-from khachhang.care.calendar import BusinessCalendar
-from khachhang.care.economics import customer_clv
-from khachhang.care.internal import InternalActivity, InternalActivityKind
-from khachhang.care.loyalty import EntryKind, LedgerEntry, LoyaltyProgram, PointsLedger
-from khachhang.care.touchpoints import QuietHours
+from khachhang.care.planning.touchpoints import QuietHours
+from khachhang.care.service.business_calendar import BusinessCalendar
+from khachhang.care.service.economics import customer_clv
+from khachhang.care.service.internal import InternalActivity, InternalActivityKind
+from khachhang.care.service.loyalty import EntryKind, LedgerEntry, LoyaltyProgram, PointsLedger
 from khachhang.customers import Customer
 from khachhang.parties import Person
 from khachhang.segmentation import DEFAULT_REGISTRY, F

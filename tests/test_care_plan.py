@@ -449,10 +449,10 @@ def test_windows_cut_at_local_midnight_tile(
 def test_the_fast_offset_arithmetic_is_relativedelta_s(
     moment: datetime, offset: relativedelta
 ) -> None:
-    from khachhang.care.schedule import _fast_offset, _shift
+    from khachhang.care.planning._offsets import fast_offset, shift
 
     local = moment.astimezone(timezone(timedelta(hours=7)))  # no DST: relativedelta's sum
-    assert _shift(local, *_fast_offset(offset)) == local + offset
+    assert shift(local, *fast_offset(offset)) == local + offset
 
 
 PLAN_MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [

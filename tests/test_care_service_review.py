@@ -18,24 +18,24 @@ from hypothesis import strategies as st
 
 from conftest import HO_CHI_MINH as ICT
 from conftest import UTC, scaled
-from khachhang.care import calendar as calendar_module
-from khachhang.care.calendar import BusinessCalendar, _SlowRuler
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
-from khachhang.care.economics import RetentionEconomics, customer_clv
-from khachhang.care.feedback import nps, round_score
-from khachhang.care.internal import (
+from khachhang.care.service import business_calendar as calendar_module
+from khachhang.care.service.business_calendar import BusinessCalendar, _SlowRuler
+from khachhang.care.service.economics import RetentionEconomics, customer_clv
+from khachhang.care.service.feedback import nps, round_score
+from khachhang.care.service.internal import (
     InternalActivity,
     InternalActivityKind,
     InternalSession,
 )
-from khachhang.care.loyalty import (
+from khachhang.care.service.loyalty import (
     InsufficientPointsError,
     LoyaltyProgram,
     LoyaltyTier,
     PointsLedger,
 )
-from khachhang.care.sla import (
+from khachhang.care.service.sla import (
     EscalationLevel,
     ServiceLevel,
     SlaMetric,

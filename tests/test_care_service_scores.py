@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import scaled
-from khachhang.care.economics import (
+from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
     customer_clv,
     margin_clv,
     simple_clv,
 )
-from khachhang.care.feedback import (
+from khachhang.care.service.feedback import (
     CesResponse,
     CsatResponse,
     CsatSummary,
@@ -31,13 +31,13 @@ from khachhang.care.feedback import (
     nps_by_segment,
     round_score,
 )
-from khachhang.care.internal import (
+from khachhang.care.service.internal import (
     InternalActivity,
     InternalActivityKind,
     InternalCareProgram,
     InternalSurveyResponse,
 )
-from khachhang.care.loyalty import (
+from khachhang.care.service.loyalty import (
     InsufficientPointsError,
     LoyaltyProgram,
     LoyaltyTier,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import scaled
 from khachhang.care.complaints import Resolution
-from khachhang.care.sla import ServiceLevel, SlaMetric, SlaTarget
+from khachhang.care.service.sla import ServiceLevel, SlaMetric, SlaTarget
 from khachhang.cli._demo import care_service as _demo_service
 from khachhang.errors import ConversionError
 from khachhang.sample import SAMPLE_AS_OF, sample_book

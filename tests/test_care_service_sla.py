@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from conftest import HO_CHI_MINH as ICT
 from conftest import scaled
-from khachhang.care.calendar import MON_SAT, BusinessCalendar
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
     COMPLAINT,
@@ -22,7 +21,8 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.sla import (
+from khachhang.care.service.business_calendar import MON_SAT, BusinessCalendar
+from khachhang.care.service.sla import (
     ClockMode,
     EscalationLevel,
     ServiceLevel,

@@ -17,9 +17,14 @@ from typing import Any
 import pytest
 
 from khachhang import Customer, Money, Person, Purchase
-from khachhang.care.economics import RetentionEconomics, customer_clv, margin_clv, simple_clv
-from khachhang.care.feedback import round_score
-from khachhang.care.loyalty import LoyaltyProgram, LoyaltyTier
+from khachhang.care.service.economics import (
+    RetentionEconomics,
+    customer_clv,
+    margin_clv,
+    simple_clv,
+)
+from khachhang.care.service.feedback import round_score
+from khachhang.care.service.loyalty import LoyaltyProgram, LoyaltyTier
 from khachhang.report import render_summary, summarize
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import F

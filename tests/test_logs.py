@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import khachhang.care.loyalty as loyalty_module
+import khachhang.care.service.loyalty as loyalty_module
 import khachhang.fsm as fsm_module
 from conftest import SLOW_EXAMPLES, T0, UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import BUYING, BuyClass, BuyingProcess, Stage
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
-from khachhang.care.loyalty import EntryKind, PointsLedger
+from khachhang.care.service.loyalty import EntryKind, PointsLedger
 from khachhang.care.templates import POST_SALE
 from khachhang.care.workflows import WORKFLOW_RUN, WorkflowRun
 from khachhang.customers import LIFECYCLE, LifecyclePolicy

@@ -32,10 +32,11 @@ from khachhang.care import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.rules import Purpose
-from khachhang.care.schedule import Agenda, CarePlan
+from khachhang.care.planning.agenda import Agenda
+from khachhang.care.planning.plan import CarePlan
+from khachhang.care.planning.rules import Purpose
+from khachhang.care.planning.touchpoints import Drop, DropReason, Touchpoint
 from khachhang.care.templates import PRE_SALE
-from khachhang.care.touchpoints import Drop, DropReason, Touchpoint
 from khachhang.cli._demo.care import demo_plan
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import khachhang
-from khachhang.care.calendar import BusinessCalendar
-from khachhang.care.rules import CareRule
+from khachhang.care.planning.rules import CareRule
+from khachhang.care.service.business_calendar import BusinessCalendar
 from khachhang.errors import ConversionError
 from khachhang.kinds import Role
 from khachhang.money import Money

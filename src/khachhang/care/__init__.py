@@ -1,12 +1,14 @@
 """Care: proactive care and reactive support, workflows, scheduled touchpoints, service.
 
-The planning side (channels, workflows, the care plan) is documented in ``docs/care.md``;
-the service side (complaints, feedback, loyalty, internal care) in ``docs/care-service.md``.
+Two sides share :mod:`khachhang.care.channels`: the planning side
+(:mod:`khachhang.care.planning`: the care plan, its rules, touchpoints and agenda; the
+workflows) is documented in ``docs/care.md``, the service side
+(:mod:`khachhang.care.service`: business calendars, SLAs, feedback, loyalty, internal care;
+complaints) in ``docs/care-service.md``. Every public name of both is exported here.
 """
 
 from __future__ import annotations
 
-from khachhang.care.calendar import MON_FRI, MON_SAT, BusinessCalendar
 from khachhang.care.channels import CareMode, Channel, Reach, contact_for, reach
 from khachhang.care.complaints import (
     AGENT_REPLIES,
@@ -18,72 +20,74 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.economics import (
-    DEFAULT_ACQUISITION_MULTIPLE,
-    RetentionEconomics,
-    customer_clv,
-    margin_clv,
-    simple_clv,
+from khachhang.care.planning import (
+    Agenda,
+    Anniversary,
+    AnniversaryOf,
+    BirthdayGreeting,
+    Cap,
+    CarePlan,
+    CareRule,
+    CheckIn,
+    Drop,
+    DropReason,
+    FollowUp,
+    Holiday,
+    HolidayGreeting,
+    LeapDay,
+    Period,
+    Purpose,
+    QuietHours,
+    SegmentPredicate,
+    Touchpoint,
+    on_anniversary,
 )
-from khachhang.care.feedback import (
+from khachhang.care.service import (
+    DEFAULT_ACQUISITION_MULTIPLE,
+    MON_FRI,
+    MON_SAT,
+    Breach,
+    BusinessCalendar,
     CesResponse,
     CesSummary,
+    ClockMode,
     CsatResponse,
     CsatSummary,
-    NpsCategory,
-    NpsResponse,
-    NpsSummary,
-    ces,
-    ces_by_segment,
-    csat,
-    csat_by_segment,
-    nps,
-    nps_by_segment,
-    round_score,
-)
-from khachhang.care.internal import (
+    EntryKind,
+    EscalationLevel,
+    InsufficientPointsError,
     InternalActivity,
     InternalActivityKind,
     InternalCareProgram,
     InternalSession,
     InternalSurveyResponse,
-)
-from khachhang.care.loyalty import (
-    EntryKind,
-    InsufficientPointsError,
     LedgerEntry,
     LoyaltyProgram,
     LoyaltyTier,
+    NpsCategory,
+    NpsResponse,
+    NpsSummary,
     PointsLedger,
+    RetentionEconomics,
     Reward,
     RewardKind,
-)
-from khachhang.care.rules import (
-    Anniversary,
-    AnniversaryOf,
-    BirthdayGreeting,
-    CareRule,
-    CheckIn,
-    FollowUp,
-    Holiday,
-    HolidayGreeting,
-    LeapDay,
-    Purpose,
-    on_anniversary,
-)
-from khachhang.care.schedule import Agenda, CarePlan, SegmentPredicate
-from khachhang.care.sla import (
-    Breach,
-    ClockMode,
-    EscalationLevel,
     ServiceLevel,
     SlaClock,
     SlaMetric,
     SlaStatus,
     SlaTarget,
+    ces,
+    ces_by_segment,
+    csat,
+    csat_by_segment,
+    customer_clv,
+    margin_clv,
+    nps,
+    nps_by_segment,
+    round_score,
+    simple_clv,
 )
 from khachhang.care.templates import POST_SALE, PRE_SALE
-from khachhang.care.touchpoints import Cap, Drop, DropReason, Period, QuietHours, Touchpoint
 from khachhang.care.workflows import (
     WORKFLOW_RUN,
     CareWorkflow,

@@ -163,10 +163,10 @@ def reach(contacts: Iterable[ContactPoint], channel: Channel) -> Reach:
     """Whether ``channel`` may be used with a party having ``contacts`` (see the module doc)."""
     points = check_items("contacts", as_collection("contacts", contacts), ContactPoint)
     check_type("channel", channel, Channel)
-    return _reach(points, channel)
+    return reach_unchecked(points, channel)
 
 
-def _reach(points: tuple[ContactPoint, ...], channel: Channel) -> Reach:
+def reach_unchecked(points: tuple[ContactPoint, ...], channel: Channel) -> Reach:
     """:func:`reach` without the input checks (the planner calls it per touchpoint)."""
     # Keyed by the member's value and scanned by identity: an enum's __hash__ runs in
     # Python, and this runs for every customer of a large book.

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import shown
 from khachhang.care.complaints import Resolution
-from khachhang.care.rules import (
+from khachhang.care.planning.rules import (
     Anniversary,
     BirthdayGreeting,
     CareRule,

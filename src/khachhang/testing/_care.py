@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from khachhang.care.channels import CareMode, Channel
-from khachhang.care.rules import (
+from khachhang.care.planning.agenda import Agenda
+from khachhang.care.planning.plan import CarePlan
+from khachhang.care.planning.rules import (
     Anniversary,
     AnniversaryOf,
     BirthdayGreeting,
@@ -36,9 +38,15 @@ from khachhang.care.rules import (
     LeapDay,
     Purpose,
 )
-from khachhang.care.schedule import Agenda, CarePlan
+from khachhang.care.planning.touchpoints import (
+    Cap,
+    Drop,
+    DropReason,
+    Period,
+    QuietHours,
+    Touchpoint,
+)
 from khachhang.care.templates import POST_SALE, PRE_SALE
-from khachhang.care.touchpoints import Cap, Drop, DropReason, Period, QuietHours, Touchpoint
 from khachhang.care.workflows import (
     CareWorkflow,
     Progress,
@@ -447,7 +455,7 @@ def _agendas(draw: st.DrawFn, max_size: int) -> Agenda:
 
 
 def agendas(max_size: int = 6) -> SearchStrategy[Agenda]:
-    """Care calendars (:class:`~khachhang.care.schedule.Agenda`): touchpoints and drops
+    """Care calendars (:class:`~khachhang.care.Agenda`): touchpoints and drops
     inside the window.
 
     Example: ``@given(agendas())``.

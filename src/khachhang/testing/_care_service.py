@@ -14,7 +14,6 @@ from decimal import Decimal
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from khachhang.care.calendar import MON_FRI, MON_SAT, BusinessCalendar
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
     COMPLAINT,
@@ -24,8 +23,9 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.economics import RetentionEconomics
-from khachhang.care.feedback import (
+from khachhang.care.service.business_calendar import MON_FRI, MON_SAT, BusinessCalendar
+from khachhang.care.service.economics import RetentionEconomics
+from khachhang.care.service.feedback import (
     CesResponse,
     CesSummary,
     CsatResponse,
@@ -33,14 +33,14 @@ from khachhang.care.feedback import (
     NpsResponse,
     NpsSummary,
 )
-from khachhang.care.internal import (
+from khachhang.care.service.internal import (
     InternalActivity,
     InternalActivityKind,
     InternalCareProgram,
     InternalSession,
     InternalSurveyResponse,
 )
-from khachhang.care.loyalty import (
+from khachhang.care.service.loyalty import (
     EntryKind,
     LedgerEntry,
     LoyaltyProgram,
@@ -49,7 +49,7 @@ from khachhang.care.loyalty import (
     Reward,
     RewardKind,
 )
-from khachhang.care.sla import (
+from khachhang.care.service.sla import (
     Breach,
     ClockMode,
     EscalationLevel,

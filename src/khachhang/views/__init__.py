@@ -40,8 +40,9 @@ def _tables() -> tuple[dict[type, _View], dict[type, _View], dict[_View, tuple[s
     so showing a customer loads the customer view and not every package's."""
     from khachhang.buying.process import BuyingProcess
     from khachhang.care.complaints import Complaint
-    from khachhang.care.schedule import Agenda, CarePlan
-    from khachhang.care.touchpoints import Drop, Touchpoint
+    from khachhang.care.planning.agenda import Agenda
+    from khachhang.care.planning.plan import CarePlan
+    from khachhang.care.planning.touchpoints import Drop, Touchpoint
     from khachhang.care.workflows import WorkflowRun
     from khachhang.customers import Customer
     from khachhang.segmentation.evaluate import Explanation

@@ -7,7 +7,10 @@ from collections import Counter
 from dateutil.relativedelta import relativedelta
 
 from khachhang.care.complaints import Complaint
-from khachhang.care.rules import (
+from khachhang.care.planning._zones import named_zone
+from khachhang.care.planning.agenda import Agenda
+from khachhang.care.planning.plan import CarePlan
+from khachhang.care.planning.rules import (
     Anniversary,
     BirthdayGreeting,
     CareRule,
@@ -15,8 +18,7 @@ from khachhang.care.rules import (
     FollowUp,
     HolidayGreeting,
 )
-from khachhang.care.schedule import Agenda, CarePlan, _named_zone
-from khachhang.care.touchpoints import Drop, Touchpoint
+from khachhang.care.planning.touchpoints import Drop, Touchpoint
 from khachhang.care.workflows import WorkflowRun
 from khachhang.labels import check_lang
 from khachhang.views._html import check_limit, esc, fields, table, view, weekday, word
@@ -122,7 +124,7 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
     lang = check_lang(lang)
     limit = check_limit("limit", limit)
     channels = list(agenda.by_channel())
-    zone = _named_zone(agenda.tz)
+    zone = named_zone(agenda.tz)
     dropped_on = Counter(d.due.astimezone(zone).date() for d in agenda.drops)
     rows = []
     for day, items in agenda.by_day().items():

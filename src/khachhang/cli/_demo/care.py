@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from khachhang.care.channels import Channel
-from khachhang.care.rules import Anniversary, BirthdayGreeting, FollowUp, HolidayGreeting
-from khachhang.care.schedule import CarePlan
-from khachhang.care.touchpoints import DEFAULT_TZ, Cap, Drop, Period, Touchpoint
+from khachhang.care.planning.plan import CarePlan
+from khachhang.care.planning.rules import Anniversary, BirthdayGreeting, FollowUp, HolidayGreeting
+from khachhang.care.planning.touchpoints import DEFAULT_TZ, Cap, Drop, Period, Touchpoint
 from khachhang.customers import Customer
 from khachhang.labels import check_lang
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from khachhang.care.calendar import BusinessCalendar
 from khachhang.care.channels import Channel
 from khachhang.care.complaints import (
     COMPLAINT,
@@ -19,7 +18,8 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.sla import ServiceLevel, SlaMetric, SlaStatus, SlaTarget
+from khachhang.care.service.business_calendar import BusinessCalendar
+from khachhang.care.service.sla import ServiceLevel, SlaMetric, SlaStatus, SlaTarget
 from khachhang.customers import Customer
 from khachhang.kinds import Scope
 from khachhang.labels import check_lang

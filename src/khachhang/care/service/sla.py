@@ -3,8 +3,8 @@
 A :class:`ServiceLevel` sets targets for three metrics (:class:`SlaMetric`) — first reply,
 next reply and resolution — optionally per :class:`~khachhang.care.complaints.Priority`,
 measured in calendar time or in the business hours of a
-:class:`~khachhang.care.calendar.BusinessCalendar`. The clock stops in the statuses the
-policy names (waiting on the customer, by default). Everything is a pure function of the
+:class:`~khachhang.care.BusinessCalendar`. The clock stops in the statuses the policy
+names (waiting on the customer, by default). Everything is a pure function of the
 complaint's log, the policy and ``as_of``; events after ``as_of`` are ignored, so asking
 about the past gives the answer one would have had then.
 
@@ -63,7 +63,6 @@ from typing import Protocol
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text, require_aware
-from khachhang.care.calendar import BusinessCalendar, _instant
 from khachhang.care.complaints import (
     AGENT_REPLIES,
     CUSTOMER_MESSAGES,
@@ -71,6 +70,7 @@ from khachhang.care.complaints import (
     ComplaintStatus,
     Priority,
 )
+from khachhang.care.service.business_calendar import BusinessCalendar, utc_instant
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum
 
@@ -270,7 +270,7 @@ class ServiceLevel:
         if self.mode is ClockMode.CALENDAR:
             return _WALL
         # The calendar checks the range (years 1 to 9999) of what it measures.
-        start, end = _instant(lo, "received_at"), _instant(hi, "as_of")
+        start, end = utc_instant(lo, "received_at"), utc_instant(hi, "as_of")
         return self.calendar._ruler(start, end)
 
 

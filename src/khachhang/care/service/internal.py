@@ -43,7 +43,7 @@ from khachhang._checks import (
     clean_text,
     require_aware,
 )
-from khachhang.care.feedback import CsatSummary
+from khachhang.care.service.feedback import CsatSummary
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.kinds import InternalUnit, Scope

@@ -174,9 +174,10 @@ class CesResponse:
 
 
 def _count(path: str, value: object) -> int:
-    if check_type(path, value, int) < 0:
+    count = check_type(path, value, int)
+    if count < 0:
         raise ValidationError(path, "must not be negative")
-    return value  # type: ignore[return-value]
+    return count
 
 
 @attrs.frozen

@@ -2,7 +2,7 @@
 
 A :class:`Touchpoint` is one planned contact; a :class:`Drop` is one the plan refused,
 with its :class:`DropReason`. :class:`QuietHours` and :class:`Cap` are the plan's limits
-(see :mod:`khachhang.care.schedule`).
+(see :mod:`khachhang.care.planning.plan`).
 
 >>> from datetime import datetime, timezone
 >>> t = Touchpoint("KH-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
@@ -19,7 +19,7 @@ import attrs
 
 from khachhang._checks import check_key, check_type, clean_text, require_aware
 from khachhang.care.channels import Channel, Reach
-from khachhang.care.rules import Purpose
+from khachhang.care.planning.rules import Purpose
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
 
@@ -60,7 +60,7 @@ class DropReason(BilingualEnum):
     CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "per-customer cap reached")
 
 
-_FROM_REACH = {
+DROP_FOR_REACH: dict[Reach, DropReason] = {
     Reach.NOT_ADDRESSABLE: DropReason.NOT_ADDRESSABLE,
     Reach.NO_CONTACT_POINT: DropReason.NO_CONTACT_POINT,
     Reach.NO_CONSENT: DropReason.NO_CONSENT,

@@ -123,10 +123,10 @@ def on_anniversary(anchor: date, year: int, leap_day: LeapDay = LeapDay.FEBRUARY
     if not 1 <= check_type("year", year, int) <= 9999:
         raise ValidationError("year", f"{year} is outside the calendar (1 to 9999)")
     check_type("leap_day", leap_day, LeapDay)
-    return _on_anniversary(anchor, year, leap_day)
+    return anniversary_unchecked(anchor, year, leap_day)
 
 
-def _on_anniversary(anchor: date, year: int, leap_day: LeapDay) -> date:
+def anniversary_unchecked(anchor: date, year: int, leap_day: LeapDay) -> date:
     """:func:`on_anniversary` without the checks (the planner runs it per customer)."""
     if anchor.month == 2 and anchor.day == 29 and not calendar.isleap(year):
         return date(year, 3, 1) if leap_day is LeapDay.MARCH_1 else date(year, 2, 28)

@@ -78,7 +78,7 @@ def _check_zone(value: object) -> str:
     return key
 
 
-def _instant(value: object, path: str) -> datetime:
+def utc_instant(value: object, path: str) -> datetime:
     """An aware datetime in UTC, refused (``ValidationError``) near datetime's limits."""
     try:
         when = require_aware(value, path).astimezone(_UTC)
@@ -97,14 +97,15 @@ def _date(value: object, path: str) -> date:
 
 
 def _weekdays(values: object) -> frozenset[int]:
-    days = frozenset(as_collection("workdays", values))
-    for day in days:
+    days: set[int] = set()
+    for day in as_collection("workdays", values):  # before a set merges True into 1
         if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 7:
             msg = f"expected ISO weekday numbers 1 (Monday) to 7 (Sunday), got {shown(day)}"
             raise ValidationError("workdays", msg)
+        days.add(day)
     if not days:
         raise ValidationError("workdays", "a business calendar needs at least one working day")
-    return days  # type: ignore[return-value]
+    return frozenset(days)
 
 
 def _holidays(values: object) -> Mapping[date, str]:
@@ -402,14 +403,14 @@ class BusinessCalendar:
         >>> BusinessCalendar().is_open(at=datetime(2026, 1, 12, 3, tzinfo=timezone.utc))  # 10:00
         True
         """
-        when = _instant(at, "at")
+        when = utc_instant(at, "at")
         day = when.astimezone(self.zone).date()
         return any(a <= when < b for a, b in self._segments(day))
 
     def business_time(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two instants; zero when ``end`` is not after ``start``."""
         # Work in UTC: comparing datetimes of different zones costs an offset lookup each.
-        start, end = _instant(start, "start"), _instant(end, "end")
+        start, end = utc_instant(start, "start"), utc_instant(end, "end")
         if end <= start:
             return _ZERO
         zone = self.zone
@@ -433,7 +434,7 @@ class BusinessCalendar:
         Raises:
             ValidationError: a negative duration, or no such instant within 20 years.
         """
-        begin = _instant(start, "start")
+        begin = utc_instant(start, "start")
         left = check_type("duration", duration, timedelta)
         if left < _ZERO:
             raise ValidationError("duration", "must not be negative")
@@ -458,7 +459,7 @@ class BusinessCalendar:
         ...                           timedelta(hours=1)).isoformat()  # Monday 08:00 ICT
         '2026-01-12T01:00:00+00:00'
         """
-        begin, end = _instant(start, "start"), _instant(end, "end")
+        begin, end = utc_instant(start, "start"), utc_instant(end, "end")
         left = check_type("amount", amount, timedelta)
         if left < _ZERO:
             raise ValidationError("amount", "must not be negative")

@@ -31,13 +31,13 @@ True
 >>> ledger.redeem(200, at=datetime(2026, 3, 2, tzinfo=timezone.utc))
 Traceback (most recent call last):
 ...
-khachhang.care.loyalty.InsufficientPointsError: points: balance is 150 at ..., cannot redeem 200
+khachhang.care.service.loyalty.InsufficientPointsError: points: balance is 150 ...200
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -55,7 +55,7 @@ from khachhang._checks import (
 )
 from khachhang.customers import Customer
 from khachhang.errors import CurrencyMismatchError, ValidationError
-from khachhang.fsm import MAX_EVENTS, _instant
+from khachhang.fsm import MAX_EVENTS
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 
@@ -72,6 +72,14 @@ __all__ = [
 
 _MAX_POINTS = 10**15
 _TEN_THOUSAND = Money(10_000)
+_UTC = timezone.utc
+
+
+def _instant(value: datetime) -> datetime:
+    """``value`` as something every comparison orders by the instant it names: two
+    datetimes sharing one ZoneInfo compare by wall time, ignoring ``fold`` (a fixed
+    offset has no fold and is kept as is; anything else goes to UTC)."""
+    return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)
 
 
 class InsufficientPointsError(ValidationError):

@@ -1,0 +1,106 @@
+"""Care, the service side: business calendars, SLA clocks, feedback, loyalty, internal care.
+
+Documented in ``docs/care-service.md``; everything here is also exported by
+:mod:`khachhang.care`. Complaints (``khachhang.care.complaints``) belong to this side and
+move into it next.
+"""
+
+from __future__ import annotations
+
+from khachhang.care.service.business_calendar import MON_FRI, MON_SAT, BusinessCalendar
+from khachhang.care.service.economics import (
+    DEFAULT_ACQUISITION_MULTIPLE,
+    RetentionEconomics,
+    customer_clv,
+    margin_clv,
+    simple_clv,
+)
+from khachhang.care.service.feedback import (
+    CesResponse,
+    CesSummary,
+    CsatResponse,
+    CsatSummary,
+    NpsCategory,
+    NpsResponse,
+    NpsSummary,
+    ces,
+    ces_by_segment,
+    csat,
+    csat_by_segment,
+    nps,
+    nps_by_segment,
+    round_score,
+)
+from khachhang.care.service.internal import (
+    InternalActivity,
+    InternalActivityKind,
+    InternalCareProgram,
+    InternalSession,
+    InternalSurveyResponse,
+)
+from khachhang.care.service.loyalty import (
+    EntryKind,
+    InsufficientPointsError,
+    LedgerEntry,
+    LoyaltyProgram,
+    LoyaltyTier,
+    PointsLedger,
+    Reward,
+    RewardKind,
+)
+from khachhang.care.service.sla import (
+    Breach,
+    ClockMode,
+    EscalationLevel,
+    ServiceLevel,
+    SlaClock,
+    SlaMetric,
+    SlaStatus,
+    SlaTarget,
+)
+
+__all__ = [
+    "DEFAULT_ACQUISITION_MULTIPLE",
+    "MON_FRI",
+    "MON_SAT",
+    "Breach",
+    "BusinessCalendar",
+    "CesResponse",
+    "CesSummary",
+    "ClockMode",
+    "CsatResponse",
+    "CsatSummary",
+    "EntryKind",
+    "EscalationLevel",
+    "InsufficientPointsError",
+    "InternalActivity",
+    "InternalActivityKind",
+    "InternalCareProgram",
+    "InternalSession",
+    "InternalSurveyResponse",
+    "LedgerEntry",
+    "LoyaltyProgram",
+    "LoyaltyTier",
+    "NpsCategory",
+    "NpsResponse",
+    "NpsSummary",
+    "PointsLedger",
+    "RetentionEconomics",
+    "Reward",
+    "RewardKind",
+    "ServiceLevel",
+    "SlaClock",
+    "SlaMetric",
+    "SlaStatus",
+    "SlaTarget",
+    "ces",
+    "ces_by_segment",
+    "csat",
+    "csat_by_segment",
+    "customer_clv",
+    "margin_clv",
+    "nps",
+    "nps_by_segment",
+    "round_score",
+    "simple_clv",
+]
