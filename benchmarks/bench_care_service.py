@@ -25,8 +25,14 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import COMPLAINT, Complaint, Priority, Resolution, ResolutionOutcome
 from khachhang.care.service.business_calendar import BusinessCalendar, _SlowRuler
+from khachhang.care.service.complaints import (
+    COMPLAINT,
+    Complaint,
+    Priority,
+    Resolution,
+    ResolutionOutcome,
+)
 from khachhang.care.service.sla import ClockMode, ServiceLevel, SlaClock, SlaMetric, SlaTarget
 from khachhang.testing._care_service import TET_2026
 

@@ -41,7 +41,7 @@ from khachhang.buying import BuyClass, BuyingProcess, InfluenceNote, Stage  # no
 from khachhang.buying._guards import MAX_ITEMS  # noqa: E402
 from khachhang.buying.stages import Influence  # noqa: E402
 from khachhang.care.channels import Channel  # noqa: E402
-from khachhang.care.complaints import Complaint, ComplaintStatus  # noqa: E402
+from khachhang.care.service.complaints import Complaint, ComplaintStatus  # noqa: E402
 from khachhang.care.service.loyalty import EntryKind, LedgerEntry, PointsLedger  # noqa: E402
 from khachhang.customers import LifecyclePolicy  # noqa: E402
 from khachhang.fsm import MAX_EVENTS, Event  # noqa: E402

@@ -61,8 +61,8 @@ ELSEWHERE = {
     "khachhang.fsm",
     "khachhang.customers",
     "khachhang.buying.process",
-    "khachhang.care.complaints",
-    "khachhang.care.workflows",
+    "khachhang.care.service.complaints",
+    "khachhang.care.planning.workflows",
 }
 
 T = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)

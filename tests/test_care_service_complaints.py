@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import HO_CHI_MINH as ICT
 from conftest import scaled
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import (
+from khachhang.care.service.complaints import (
     COMPLAINT,
     Complaint,
     ComplaintStatus,

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from conftest import HO_CHI_MINH as ICT
 from conftest import UTC, scaled
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
 from khachhang.care.service import business_calendar as calendar_module
 from khachhang.care.service.business_calendar import BusinessCalendar, _SlowRuler
+from khachhang.care.service.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
 from khachhang.care.service.economics import RetentionEconomics, customer_clv
 from khachhang.care.service.feedback import nps, round_score
 from khachhang.care.service.internal import (

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import scaled
-from khachhang.care.complaints import Resolution
+from khachhang.care.service.complaints import Resolution
 from khachhang.care.service.sla import ServiceLevel, SlaMetric, SlaTarget
 from khachhang.cli._demo import care_service as _demo_service
 from khachhang.errors import ConversionError

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from conftest import HO_CHI_MINH as ICT
 from conftest import scaled
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import (
+from khachhang.care.service.business_calendar import MON_SAT, BusinessCalendar
+from khachhang.care.service.complaints import (
     COMPLAINT,
     Complaint,
     ComplaintStatus,
@@ -21,7 +22,6 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.service.business_calendar import MON_SAT, BusinessCalendar
 from khachhang.care.service.sla import (
     ClockMode,
     EscalationLevel,

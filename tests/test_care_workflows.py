@@ -369,7 +369,7 @@ def test_a_step_s_note_is_cleaned_like_every_text() -> None:
 
 def test_a_workflow_holds_a_bounded_number_of_steps() -> None:
     """So a stored run (its template inside) loads in time linear in its log."""
-    from khachhang.care.workflows import MAX_STEPS
+    from khachhang.care.planning.workflows import MAX_STEPS
 
     step = PRE_SALE.steps[0]
     many = [attrs.evolve(step, key=f"s{i}") for i in range(MAX_STEPS + 1)]

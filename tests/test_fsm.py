@@ -391,8 +391,8 @@ def test_fire_accepts_every_aware_time_and_refuses_a_zone_without_offset() -> No
 
 def _aggregate_methods() -> list[tuple[str, object, str]]:
     from khachhang.buying import BuyingProcess
-    from khachhang.care.complaints import Complaint
-    from khachhang.care.workflows import CareWorkflow, WorkflowRun
+    from khachhang.care.planning.workflows import CareWorkflow, WorkflowRun
+    from khachhang.care.service.complaints import Complaint
     from khachhang.customers import Customer, LifecyclePolicy
 
     queries = [
@@ -426,8 +426,8 @@ def test_the_aggregates_take_their_time_by_keyword_only(
 
 def _machines() -> list[Definition[Any, Any]]:
     from khachhang.buying import BUYING
-    from khachhang.care.complaints import COMPLAINT
-    from khachhang.care.workflows import WORKFLOW_RUN
+    from khachhang.care.planning.workflows import WORKFLOW_RUN
+    from khachhang.care.service.complaints import COMPLAINT
     from khachhang.customers import LIFECYCLE
 
     return [LIFECYCLE, BUYING, COMPLAINT, WORKFLOW_RUN]
@@ -477,7 +477,7 @@ def test_move_labels_must_name_moves_of_the_machine_in_two_languages() -> None:
 def test_the_trusted_rebuild_copies_every_slot_and_replaces_only_the_named_ones() -> None:
     """Without running the constructor (whose check would refuse nothing here, but costs a
     replay in the models); fields named like the rebuild's own variables are fine."""
-    from khachhang.fsm import _rebuilder
+    from khachhang.fsm import rebuilder
 
     built: list[int] = []
 
@@ -491,8 +491,8 @@ def test_the_trusted_rebuild_copies_every_slot_and_replaces_only_the_named_ones(
             built.append(self.old)
 
     value = Value(1, "a", hidden=(1, 2))
-    rebuild = _rebuilder(Value)
-    assert rebuild is _rebuilder(Value)  # generated once per class
+    rebuild = rebuilder(Value)
+    assert rebuild is rebuilder(Value)  # generated once per class
     built.clear()
     changed = rebuild(value, new="b", _hidden=(3,))
     assert changed == Value(1, "b", hidden=(3,))

@@ -19,10 +19,10 @@ from conftest import SLOW_EXAMPLES, T0, UTC, scaled
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.buying import BUYING, BuyClass, BuyingProcess, Stage
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
+from khachhang.care.planning.templates import POST_SALE
+from khachhang.care.planning.workflows import WORKFLOW_RUN, WorkflowRun
+from khachhang.care.service.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
 from khachhang.care.service.loyalty import EntryKind, PointsLedger
-from khachhang.care.templates import POST_SALE
-from khachhang.care.workflows import WORKFLOW_RUN, WorkflowRun
 from khachhang.customers import LIFECYCLE, LifecyclePolicy
 from khachhang.errors import (
     ConversionError,

@@ -35,8 +35,8 @@ from khachhang.care import (
 from khachhang.care.planning.agenda import Agenda
 from khachhang.care.planning.plan import CarePlan
 from khachhang.care.planning.rules import Purpose
+from khachhang.care.planning.templates import PRE_SALE
 from khachhang.care.planning.touchpoints import Drop, DropReason, Touchpoint
-from khachhang.care.templates import PRE_SALE
 from khachhang.cli._demo.care import demo_plan
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from khachhang.errors import ValidationError, naive_datetime_reason
@@ -170,3 +170,18 @@ def require_aware(value: object, path: str = "at") -> datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise ValidationError(path, naive_datetime_reason(value))
     return value
+
+
+_UTC = timezone.utc
+
+
+def instant(value: datetime) -> datetime:
+    """``value`` as something every comparison orders by the instant it names.
+
+    Python compares two datetimes that share one ``tzinfo`` by wall time, ignoring
+    ``fold``: in a zone with DST, 02:15 (fold=1, the second pass) would sort before
+    02:30 (fold=0) although it is 45 minutes later. A fixed offset has no fold, so it is
+    returned as is; anything else is converted to UTC. Comparing ``x < instant(y)`` or
+    subtracting ``x - instant(y)`` is then right whatever zone ``x`` is in.
+    """
+    return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)

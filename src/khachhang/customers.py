@@ -29,15 +29,21 @@ from typing import TYPE_CHECKING
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, clean_text
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    instant,
+)
 from khachhang.errors import ValidationError
 from khachhang.fsm import (
     Definition,
     Event,
     Payload,
     Transition,
-    _instant,
-    _rebuilder,
+    rebuilder,
     require_aware,
 )
 from khachhang.kinds import (
@@ -198,7 +204,7 @@ class LifecyclePolicy(Payload):
     def qualifies_as_loyal(self, customer: Customer, *, as_of: datetime) -> str | None:
         """``None`` when ``customer`` meets the loyalty thresholds at ``as_of``, else why not."""
         check_type("customer", customer, Customer)
-        when = _instant(require_aware(as_of, "as_of"))
+        when = instant(require_aware(as_of, "as_of"))
         book = _book(customer.purchases)
         orders = bisect_right(book.instants, when)
         if orders < self.loyal_min_orders:
@@ -207,7 +213,7 @@ class LifecyclePolicy(Payload):
             spent = Money(book.totals[orders], customer.currency)
             if spent < self.loyal_min_spent:  # another currency: CurrencyMismatchError
                 return f"spent {spent}, loyalty needs {self.loyal_min_spent}"
-        tenure = (when - _instant(customer.created_at)).days
+        tenure = (when - instant(customer.created_at)).days
         if tenure < self.loyal_min_tenure_days:
             return f"customer for {tenure} day(s), loyalty needs {self.loyal_min_tenure_days}"
         return None
@@ -220,7 +226,7 @@ class LifecyclePolicy(Payload):
         whatever order the two were recorded in.
         """
         check_type("customer", customer, Customer)
-        when = _instant(require_aware(as_of, "as_of"))
+        when = instant(require_aware(as_of, "as_of"))
         book = _book(customer.purchases)
         before = bisect_left(book.instants, when)
         if not before:
@@ -487,9 +493,9 @@ class Customer:
         >>> c.spent(as_of=t.replace(month=9), since=t.replace(month=2)).amount
         Decimal('200000')
         """
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         if since is not None:
-            since = _instant(require_aware(since, "since"))
+            since = instant(require_aware(since, "since"))
         add = MONEY_CONTEXT.add
         total = Decimal(0)
         for purchase in self.purchases:
@@ -501,7 +507,7 @@ class Customer:
 
     def purchases_until(self, *, as_of: datetime) -> tuple[Purchase, ...]:
         """Purchases made at or before ``as_of``."""
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         return tuple(p for p in self.purchases if p.at <= as_of)
 
     def recency_days(self, *, as_of: datetime) -> int | None:
@@ -510,7 +516,7 @@ class Customer:
         Counted as elapsed 24-hour periods; ``None`` when nothing was bought by then.
         """
         before = self.purchases_until(as_of=as_of)
-        return (_instant(as_of) - before[-1].at) // timedelta(days=1) if before else None
+        return (instant(as_of) - before[-1].at) // timedelta(days=1) if before else None
 
     def lifecycle_at(self, *, as_of: datetime) -> Lifecycle:
         """The lifecycle state the customer was in at ``as_of``, read from the log.
@@ -518,7 +524,7 @@ class Customer:
         Before the first logged move that is the move's source; without a log, the
         current state.
         """
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         events = self.lifecycle_events
         if not events:
             return self.lifecycle
@@ -537,7 +543,7 @@ class Customer:
     def tenure_days(self, *, as_of: datetime) -> int:
         """Whole days since ``created_at``."""
         require_aware(as_of, "as_of")
-        return (_instant(as_of) - self.created_at) // timedelta(days=1)
+        return (instant(as_of) - self.created_at) // timedelta(days=1)
 
     def add_purchase(
         self, purchase: Purchase, *, actor: str | None = None, advance_lifecycle: bool = True
@@ -588,7 +594,7 @@ class Customer:
     ) -> Customer:
         """Add ``batch`` (time-ordered) and move the lifecycle at its first purchase."""
         first = batch[0]
-        if self.lifecycle_events and first.at < _instant(self.lifecycle_events[-1].at):
+        if self.lifecycle_events and first.at < instant(self.lifecycle_events[-1].at):
             msg = (
                 f"{first.at.isoformat()} is before the last lifecycle event "
                 f"({self.lifecycle_events[-1].at.isoformat()}); it would rewrite the history "
@@ -675,7 +681,7 @@ class Customer:
 def _has_purchase(customer: Customer, event: Event[Lifecycle]) -> str | None:
     if not customer.purchases:
         return "no purchase recorded"
-    if not bisect_right(_book(customer.purchases).instants, _instant(event.at)):
+    if not bisect_right(_book(customer.purchases).instants, instant(event.at)):
         return f"no purchase at or before {event.at.isoformat()}"
     return None
 
@@ -697,16 +703,16 @@ def _win_back_guard(customer: Customer, event: Event[Lifecycle]) -> str | None:
     # Only a lapse enters LAPSED and only win_back leaves it, so the lapse is the last
     # event (the machine's replay shows guards no more of the log than that).
     log = customer.lifecycle_events
-    since = _instant(log[-1].at) if log and log[-1].target is Lifecycle.LAPSED else None
+    since = instant(log[-1].at) if log and log[-1].target is Lifecycle.LAPSED else None
     instants = _book(customer.purchases).instants
-    upto = bisect_right(instants, _instant(event.at))
+    upto = bisect_right(instants, instant(event.at))
     start = 0 if since is None else bisect_left(instants, since)
     return None if upto > start else "no purchase since the customer lapsed"
 
 
 # A lifecycle move builds the next customer with the fsm's trusted rebuild; the
 # constructor would check every field and replay the whole log again on every move.
-_rebuild_customer = _rebuilder(Customer)
+_rebuild_customer = rebuilder(Customer)
 
 
 def _opening(customer: Customer) -> Customer:

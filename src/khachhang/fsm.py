@@ -57,7 +57,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from khachhang._checks import check_key, clean_text, require_aware
+from khachhang._checks import check_key, clean_text, instant, require_aware
 from khachhang.errors import LogError, TransitionError, ValidationError
 from khachhang.labels import check_lang
 
@@ -83,18 +83,6 @@ _new = object.__new__
 MAX_EVENTS = 100_000
 """The most events one log may hold: a move past it and a stored log longer than it are
 refused, so loading untrusted data costs bounded time (replay is linear in the log)."""
-
-
-def _instant(value: datetime) -> datetime:
-    """``value`` as something every comparison orders by the instant it names.
-
-    Python compares two datetimes that share one ``tzinfo`` by wall time, ignoring
-    ``fold``: in a zone with DST, 02:15 (fold=1, the second pass) would sort before
-    02:30 (fold=0) although it is 45 minutes later. A fixed offset has no fold, so it is
-    returned as is; anything else is converted to UTC. Comparing ``x < _instant(y)`` or
-    subtracting ``x - _instant(y)`` is then right whatever zone ``x`` is in.
-    """
-    return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)
 
 
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
@@ -217,7 +205,7 @@ _KEEP: Any = object()
 _REBUILDERS: dict[type[Any], Callable[..., Any]] = {}
 
 
-def _rebuilder(cls: type[I]) -> Callable[..., I]:
+def rebuilder(cls: type[I]) -> Callable[..., I]:
     """The trusted rebuild of one frozen, slotted attrs class: ``rebuild(value, **changes)``
     copies every slot and replaces the named ones, without running the constructor.
 
@@ -453,7 +441,7 @@ class Definition(Generic[I, S]):
             event = Event(move, state, transition.target, at, actor, note, payload)
         events = self.events_of(instance)
         if events:
-            last = events[-1].at  # as an instant (_instant, inlined: this is the hot path)
+            last = events[-1].at  # as an instant (instant, inlined: this is the hot path)
             if at < (last if type(last.tzinfo) is timezone else last.astimezone(_UTC)):
                 self._check(instance, transition, event)  # raises, with the message
             if len(events) >= MAX_EVENTS:
@@ -473,7 +461,7 @@ class Definition(Generic[I, S]):
         than the last event, ``("", reason)`` when the guard refuses — or ``None``. The one
         check behind :meth:`fire`, :meth:`allowed` and :meth:`replay`."""
         events = self.events_of(instance)
-        if events and event.at < _instant(events[-1].at):
+        if events and event.at < instant(events[-1].at):
             late = (
                 f"at={event.at.isoformat()} is earlier than the last event "
                 f"({events[-1].at.isoformat()})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from khachhang._checks import instant
 from khachhang.buying.center import Participant
 from khachhang.buying.data import (
     Abandonment,
@@ -21,7 +22,7 @@ from khachhang.buying.data import (
     Selection,
 )
 from khachhang.buying.stages import BUYGRID, Requirement, Stage, Status
-from khachhang.fsm import Event, Payload, _instant
+from khachhang.fsm import Event, Payload
 
 if TYPE_CHECKING:
     from khachhang.buying.process import BuyingProcess
@@ -120,7 +121,7 @@ def _full(p: BuyingProcess, payload: Payload) -> str | None:
 
 
 def _proposal_refusal(proposal: Proposal, at: datetime) -> str | None:
-    if proposal.valid_until < _instant(at):
+    if proposal.valid_until < instant(at):
         return f"the proposal from {proposal.supplier!r} expired before it was received"
     return None
 
@@ -132,7 +133,7 @@ def _selection_refusal(p: BuyingProcess, selection: Selection, at: datetime) -> 
             return f"no proposal received; cannot select {selection.supplier!r}"
         senders = ", ".join(x.supplier for x in p.proposals)
         return f"no proposal from {selection.supplier!r} (proposals from: {senders})"
-    if chosen.valid_until < _instant(at):
+    if chosen.valid_until < instant(at):
         return (
             f"the proposal from {selection.supplier!r} expired at {chosen.valid_until.isoformat()}"
         )

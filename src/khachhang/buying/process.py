@@ -28,7 +28,14 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_optional_key, check_type
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_optional_key,
+    check_type,
+    instant,
+)
 from khachhang.buying._guards import (
     abandon_guard,
     advance_guard,
@@ -65,8 +72,7 @@ from khachhang.fsm import (
     Move,
     Payload,
     Transition,
-    _instant,
-    _rebuilder,
+    rebuilder,
     require_aware,
 )
 from khachhang.labels import check_lang
@@ -288,7 +294,7 @@ class BuyingProcess:
             )
         elif buy_class is BuyClass.NEW_TASK:
             refusal = "a new task is not a rebuy; start a new process"
-        elif at < _instant(self.events[-1].at):
+        elif at < instant(self.events[-1].at):
             refusal = f"at={at.isoformat()} is earlier than the last event"
         if refusal is not None:
             raise TransitionError(BUYING.name, self.stage, "rebuy", refusal)
@@ -424,15 +430,15 @@ class BuyingProcess:
         >>> p.loops
         1
         """
-        end = _instant(self.events[-1].at)
+        end = instant(self.events[-1].at)
         if as_of is not None:
             as_of = require_aware(as_of, "as_of")  # checked even when a closed process ignores it
             if self.status is _OPEN:
-                end = max(end, _instant(as_of))
+                end = max(end, instant(as_of))
         totals: dict[Stage, timedelta] = {}
         for visit in self.history:
             left = visit.left_at if visit.left_at is not None else end
-            spent = left - _instant(visit.entered_at)
+            spent = left - instant(visit.entered_at)
             totals[visit.stage] = totals.get(visit.stage, timedelta()) + spent
         return dict(sorted(totals.items(), key=lambda kv: kv[0].number))
 
@@ -496,8 +502,8 @@ _NO_DECISION = LossReason.NO_DECISION
 # The moves build processes from parts the library made and checked itself, so they skip
 # the constructor (whose full check is a replay).
 _new = object.__new__
-_rebuild_process = _rebuilder(BuyingProcess)
-_rebuild_data = _rebuilder(StageData)
+_rebuild_process = rebuilder(BuyingProcess)
+_rebuild_data = rebuilder(StageData)
 _p_opening, _p_stage, _p_status, _p_events, _p_data = (
     BuyingProcess.__dict__[name].__set__
     for name in ("opening", "stage", "status", "events", "data")

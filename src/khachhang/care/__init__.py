@@ -10,17 +10,10 @@ complaints) in ``docs/care-service.md``. Every public name of both is exported h
 from __future__ import annotations
 
 from khachhang.care.channels import CareMode, Channel, Reach, contact_for, reach
-from khachhang.care.complaints import (
-    AGENT_REPLIES,
-    COMPLAINT,
-    CUSTOMER_MESSAGES,
-    Complaint,
-    ComplaintStatus,
-    Priority,
-    Resolution,
-    ResolutionOutcome,
-)
 from khachhang.care.planning import (
+    POST_SALE,
+    PRE_SALE,
+    WORKFLOW_RUN,
     Agenda,
     Anniversary,
     AnniversaryOf,
@@ -28,6 +21,7 @@ from khachhang.care.planning import (
     Cap,
     CarePlan,
     CareRule,
+    CareWorkflow,
     CheckIn,
     Drop,
     DropReason,
@@ -36,13 +30,26 @@ from khachhang.care.planning import (
     HolidayGreeting,
     LeapDay,
     Period,
+    Progress,
     Purpose,
     QuietHours,
+    RunCancelled,
+    RunStarted,
+    RunStatus,
     SegmentPredicate,
+    StepCompleted,
+    StepProgress,
+    StepSkipped,
+    StepState,
     Touchpoint,
+    WorkflowRun,
+    WorkflowStep,
     on_anniversary,
 )
 from khachhang.care.service import (
+    AGENT_REPLIES,
+    COMPLAINT,
+    CUSTOMER_MESSAGES,
     DEFAULT_ACQUISITION_MULTIPLE,
     MON_FRI,
     MON_SAT,
@@ -51,6 +58,8 @@ from khachhang.care.service import (
     CesResponse,
     CesSummary,
     ClockMode,
+    Complaint,
+    ComplaintStatus,
     CsatResponse,
     CsatSummary,
     EntryKind,
@@ -68,6 +77,9 @@ from khachhang.care.service import (
     NpsResponse,
     NpsSummary,
     PointsLedger,
+    Priority,
+    Resolution,
+    ResolutionOutcome,
     RetentionEconomics,
     Reward,
     RewardKind,
@@ -86,21 +98,6 @@ from khachhang.care.service import (
     nps_by_segment,
     round_score,
     simple_clv,
-)
-from khachhang.care.templates import POST_SALE, PRE_SALE
-from khachhang.care.workflows import (
-    WORKFLOW_RUN,
-    CareWorkflow,
-    Progress,
-    RunCancelled,
-    RunStarted,
-    RunStatus,
-    StepCompleted,
-    StepProgress,
-    StepSkipped,
-    StepState,
-    WorkflowRun,
-    WorkflowStep,
 )
 
 __all__ = [

@@ -17,7 +17,6 @@ import cattrs
 from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import shown
-from khachhang.care.complaints import Resolution
 from khachhang.care.planning.rules import (
     Anniversary,
     BirthdayGreeting,
@@ -26,13 +25,14 @@ from khachhang.care.planning.rules import (
     FollowUp,
     HolidayGreeting,
 )
-from khachhang.care.workflows import (
+from khachhang.care.planning.workflows import (
     RELATIVE_FIELDS,
     RunCancelled,
     RunStarted,
     StepCompleted,
     StepSkipped,
 )
+from khachhang.care.service.complaints import Resolution
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
 from khachhang.serde._scalars import _structure_date

@@ -38,6 +38,7 @@ from khachhang.care.planning.rules import (
     LeapDay,
     Purpose,
 )
+from khachhang.care.planning.templates import POST_SALE, PRE_SALE
 from khachhang.care.planning.touchpoints import (
     Cap,
     Drop,
@@ -46,8 +47,7 @@ from khachhang.care.planning.touchpoints import (
     QuietHours,
     Touchpoint,
 )
-from khachhang.care.templates import POST_SALE, PRE_SALE
-from khachhang.care.workflows import (
+from khachhang.care.planning.workflows import (
     CareWorkflow,
     Progress,
     RunCancelled,

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import (
+from khachhang.care.service.business_calendar import MON_FRI, MON_SAT, BusinessCalendar
+from khachhang.care.service.complaints import (
     COMPLAINT,
     Complaint,
     ComplaintStatus,
@@ -23,7 +24,6 @@ from khachhang.care.complaints import (
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.service.business_calendar import MON_FRI, MON_SAT, BusinessCalendar
 from khachhang.care.service.economics import RetentionEconomics
 from khachhang.care.service.feedback import (
     CesResponse,

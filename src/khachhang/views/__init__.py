@@ -39,11 +39,11 @@ def _tables() -> tuple[dict[type, _View], dict[type, _View], dict[_View, tuple[s
     """The HTML and Markdown views by class, and each view's options; built on first use,
     so showing a customer loads the customer view and not every package's."""
     from khachhang.buying.process import BuyingProcess
-    from khachhang.care.complaints import Complaint
     from khachhang.care.planning.agenda import Agenda
     from khachhang.care.planning.plan import CarePlan
     from khachhang.care.planning.touchpoints import Drop, Touchpoint
-    from khachhang.care.workflows import WorkflowRun
+    from khachhang.care.planning.workflows import WorkflowRun
+    from khachhang.care.service.complaints import Complaint
     from khachhang.customers import Customer
     from khachhang.segmentation.evaluate import Explanation
     from khachhang.segmentation.rules import Rule, RuleDocument

@@ -6,7 +6,6 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
-from khachhang.care.complaints import Complaint
 from khachhang.care.planning._zones import named_zone
 from khachhang.care.planning.agenda import Agenda
 from khachhang.care.planning.plan import CarePlan
@@ -19,7 +18,8 @@ from khachhang.care.planning.rules import (
     HolidayGreeting,
 )
 from khachhang.care.planning.touchpoints import Drop, Touchpoint
-from khachhang.care.workflows import WorkflowRun
+from khachhang.care.planning.workflows import WorkflowRun
+from khachhang.care.service.complaints import Complaint
 from khachhang.labels import check_lang
 from khachhang.views._html import check_limit, esc, fields, table, view, weekday, word
 
@@ -246,7 +246,7 @@ def run_html(run: WorkflowRun, lang: str = "vi") -> str:
     (label, channel, due, state, when, note); every text escaped.
 
     >>> from datetime import datetime, timezone
-    >>> from khachhang.care.templates import PRE_SALE
+    >>> from khachhang.care.planning.templates import PRE_SALE
     >>> run = PRE_SALE.start("<c-7>", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
     >>> "&lt;c-7&gt;" in run_html(run), "Tiến độ" in run_html(run)
     (True, True)

@@ -1,8 +1,8 @@
 """Care, the planning side: care rules, the care plan, its touchpoints and its agenda.
 
 Documented in ``docs/care.md``; everything here is also exported by :mod:`khachhang.care`.
-The care workflows (``khachhang.care.workflows``, ``khachhang.care.templates``) belong to
-this side and move into it next.
+The care workflows (:mod:`khachhang.care.planning.workflows`, with the seeds' templates in
+:mod:`khachhang.care.planning.templates`) belong to this side too.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from khachhang.care.planning.rules import (
     Purpose,
     on_anniversary,
 )
+from khachhang.care.planning.templates import POST_SALE, PRE_SALE
 from khachhang.care.planning.touchpoints import (
     Cap,
     Drop,
@@ -30,8 +31,25 @@ from khachhang.care.planning.touchpoints import (
     QuietHours,
     Touchpoint,
 )
+from khachhang.care.planning.workflows import (
+    WORKFLOW_RUN,
+    CareWorkflow,
+    Progress,
+    RunCancelled,
+    RunStarted,
+    RunStatus,
+    StepCompleted,
+    StepProgress,
+    StepSkipped,
+    StepState,
+    WorkflowRun,
+    WorkflowStep,
+)
 
 __all__ = [
+    "POST_SALE",
+    "PRE_SALE",
+    "WORKFLOW_RUN",
     "Agenda",
     "Anniversary",
     "AnniversaryOf",
@@ -39,6 +57,7 @@ __all__ = [
     "Cap",
     "CarePlan",
     "CareRule",
+    "CareWorkflow",
     "CheckIn",
     "Drop",
     "DropReason",
@@ -47,9 +66,19 @@ __all__ = [
     "HolidayGreeting",
     "LeapDay",
     "Period",
+    "Progress",
     "Purpose",
     "QuietHours",
+    "RunCancelled",
+    "RunStarted",
+    "RunStatus",
     "SegmentPredicate",
+    "StepCompleted",
+    "StepProgress",
+    "StepSkipped",
+    "StepState",
     "Touchpoint",
+    "WorkflowRun",
+    "WorkflowStep",
     "on_anniversary",
 ]

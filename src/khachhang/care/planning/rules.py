@@ -35,7 +35,7 @@ from dateutil.relativedelta import relativedelta
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text
 from khachhang.care.channels import Channel
-from khachhang.care.workflows import check_offset
+from khachhang.care.planning.workflows import check_offset
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum
 

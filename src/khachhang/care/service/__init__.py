@@ -1,13 +1,23 @@
 """Care, the service side: business calendars, SLA clocks, feedback, loyalty, internal care.
 
 Documented in ``docs/care-service.md``; everything here is also exported by
-:mod:`khachhang.care`. Complaints (``khachhang.care.complaints``) belong to this side and
-move into it next.
+:mod:`khachhang.care`. Complaints (:mod:`khachhang.care.service.complaints`) belong to this
+side too.
 """
 
 from __future__ import annotations
 
 from khachhang.care.service.business_calendar import MON_FRI, MON_SAT, BusinessCalendar
+from khachhang.care.service.complaints import (
+    AGENT_REPLIES,
+    COMPLAINT,
+    CUSTOMER_MESSAGES,
+    Complaint,
+    ComplaintStatus,
+    Priority,
+    Resolution,
+    ResolutionOutcome,
+)
 from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
@@ -60,6 +70,9 @@ from khachhang.care.service.sla import (
 )
 
 __all__ = [
+    "AGENT_REPLIES",
+    "COMPLAINT",
+    "CUSTOMER_MESSAGES",
     "DEFAULT_ACQUISITION_MULTIPLE",
     "MON_FRI",
     "MON_SAT",
@@ -68,6 +81,8 @@ __all__ = [
     "CesResponse",
     "CesSummary",
     "ClockMode",
+    "Complaint",
+    "ComplaintStatus",
     "CsatResponse",
     "CsatSummary",
     "EntryKind",
@@ -85,6 +100,9 @@ __all__ = [
     "NpsResponse",
     "NpsSummary",
     "PointsLedger",
+    "Priority",
+    "Resolution",
+    "ResolutionOutcome",
     "RetentionEconomics",
     "Reward",
     "RewardKind",

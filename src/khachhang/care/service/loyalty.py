@@ -51,6 +51,7 @@ from khachhang._checks import (
     check_optional,
     check_type,
     clean_text,
+    instant,
     require_aware,
 )
 from khachhang.customers import Customer
@@ -73,13 +74,6 @@ __all__ = [
 _MAX_POINTS = 10**15
 _TEN_THOUSAND = Money(10_000)
 _UTC = timezone.utc
-
-
-def _instant(value: datetime) -> datetime:
-    """``value`` as something every comparison orders by the instant it names: two
-    datetimes sharing one ZoneInfo compare by wall time, ignoring ``fold`` (a fixed
-    offset has no fold and is kept as is; anything else goes to UTC)."""
-    return value if type(value.tzinfo) is timezone else value.astimezone(_UTC)
 
 
 class InsufficientPointsError(ValidationError):
@@ -335,7 +329,7 @@ class LedgerEntry:
             require_aware(self.expires_at, "expires_at")
             if self.kind is EntryKind.REDEEM:
                 raise ValidationError("expires_at", "only earned points expire")
-            if self.expires_at <= _instant(self.at):
+            if self.expires_at <= instant(self.at):
                 raise ValidationError("expires_at", "must be after the points were earned")
 
 
@@ -354,7 +348,7 @@ def _lots(entries: Iterable[LedgerEntry], as_of: datetime) -> list[Lot]:
     before ``head`` are used up or expired, and entries come in time order, so a lot
     that is dead once stays dead.
     """
-    as_of = _instant(as_of)  # instants: a shared ZoneInfo would compare wall times
+    as_of = instant(as_of)  # instants: a shared ZoneInfo would compare wall times
     expiries: list[datetime | None] = []
     points: list[int] = []
     head = 0
@@ -363,7 +357,7 @@ def _lots(entries: Iterable[LedgerEntry], as_of: datetime) -> list[Lot]:
             break
         if entry.kind is EntryKind.EARN:
             expires_at = entry.expires_at
-            expiries.append(None if expires_at is None else _instant(expires_at))
+            expiries.append(None if expires_at is None else instant(expires_at))
             points.append(entry.points)
             continue
         need = entry.points
@@ -411,7 +405,7 @@ class PointsLedger:
             msg = f"{len(self.entries)} entries; a ledger holds at most {MAX_EVENTS}"
             raise ValidationError("entries", msg)
         for i in range(1, len(self.entries)):
-            if self.entries[i].at < _instant(self.entries[i - 1].at):
+            if self.entries[i].at < instant(self.entries[i - 1].at):
                 raise ValidationError(f"entries[{i}].at", "is earlier than the entry before it")
         if self.entries:
             _lots(self.entries, self.entries[-1].at)  # refuses a log that goes below zero
@@ -420,7 +414,7 @@ class PointsLedger:
         if len(self.entries) >= MAX_EVENTS:
             msg = f"the ledger holds {len(self.entries)} entries, the most one may hold"
             raise ValidationError("entries", msg)
-        if self.entries and entry.at < _instant(self.entries[-1].at):
+        if self.entries and entry.at < instant(self.entries[-1].at):
             msg = f"{entry.at.isoformat()} is before the last entry; the ledger is append-only"
             raise ValidationError("at", msg)
         return attrs.evolve(self, entries=(*self.entries, entry))
@@ -451,12 +445,12 @@ class PointsLedger:
 
     def earned(self, *, as_of: datetime) -> int:
         """All points earned up to ``as_of``."""
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.EARN and e.at <= as_of)
 
     def redeemed(self, *, as_of: datetime) -> int:
         """All points redeemed up to ``as_of``."""
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         return sum(e.points for e in self.entries if e.kind is EntryKind.REDEEM and e.at <= as_of)
 
     def expired(self, *, as_of: datetime) -> int:

@@ -1,7 +1,7 @@
 """Service levels for complaints: targets, the clock, breaches and escalation.
 
 A :class:`ServiceLevel` sets targets for three metrics (:class:`SlaMetric`) — first reply,
-next reply and resolution — optionally per :class:`~khachhang.care.complaints.Priority`,
+next reply and resolution — optionally per :class:`~khachhang.care.service.complaints.Priority`,
 measured in calendar time or in the business hours of a
 :class:`~khachhang.care.BusinessCalendar`. The clock stops in the statuses the policy
 names (waiting on the customer, by default). Everything is a pure function of the
@@ -11,7 +11,7 @@ about the past gives the answer one would have had then.
 >>> from datetime import datetime, timedelta
 >>> from zoneinfo import ZoneInfo
 >>> from khachhang.care.channels import Channel
->>> from khachhang.care.complaints import COMPLAINT, Complaint
+>>> from khachhang.care.service.complaints import COMPLAINT, Complaint
 >>> ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 >>> policy = ServiceLevel("standard", (
 ...     SlaTarget(SlaMetric.FIRST_REPLY, timedelta(hours=4)),
@@ -63,14 +63,14 @@ from typing import Protocol
 import attrs
 
 from khachhang._checks import as_collection, check_items, check_type, clean_text, require_aware
-from khachhang.care.complaints import (
+from khachhang.care.service.business_calendar import BusinessCalendar, utc_instant
+from khachhang.care.service.complaints import (
     AGENT_REPLIES,
     CUSTOMER_MESSAGES,
     Complaint,
     ComplaintStatus,
     Priority,
 )
-from khachhang.care.service.business_calendar import BusinessCalendar, utc_instant
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum
 

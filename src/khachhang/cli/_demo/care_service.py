@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from khachhang.care.channels import Channel
-from khachhang.care.complaints import (
+from khachhang.care.service.business_calendar import BusinessCalendar
+from khachhang.care.service.complaints import (
     COMPLAINT,
     Complaint,
     Priority,
     Resolution,
     ResolutionOutcome,
 )
-from khachhang.care.service.business_calendar import BusinessCalendar
 from khachhang.care.service.sla import ServiceLevel, SlaMetric, SlaStatus, SlaTarget
 from khachhang.customers import Customer
 from khachhang.kinds import Scope

@@ -55,6 +55,7 @@ from khachhang._checks import (
     check_optional,
     check_type,
     clean_text,
+    instant,
 )
 from khachhang.care.channels import Channel
 from khachhang.errors import ValidationError
@@ -64,8 +65,7 @@ from khachhang.fsm import (
     Move,
     Payload,
     Transition,
-    _instant,
-    _rebuilder,
+    rebuilder,
     require_aware,
 )
 from khachhang.labels import BilingualEnum
@@ -274,7 +274,7 @@ class Complaint:
 
     def status_at(self, *, as_of: datetime) -> ComplaintStatus:
         """The status the complaint was in at ``as_of`` (received before it arrived)."""
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         state = ComplaintStatus.RECEIVED
         for event in self.events:
             if event.at > as_of:
@@ -304,7 +304,7 @@ class Complaint:
 
 
 def _arrived(complaint: Complaint, event: Event[ComplaintStatus]) -> str | None:
-    if event.at < _instant(complaint.received_at):
+    if event.at < instant(complaint.received_at):
         return f"at={event.at.isoformat()} is before the complaint arrived"
     return None
 
@@ -327,7 +327,7 @@ def _reopen_guard(complaint: Complaint, event: Event[ComplaintStatus]) -> str | 
 
 # The machine's moves build the next complaint with the fsm's trusted rebuild (the
 # constructor would replay the whole log again on every move).
-_rebuild_complaint = _rebuilder(Complaint)
+_rebuild_complaint = rebuilder(Complaint)
 
 
 def _opening(complaint: Complaint) -> Complaint:

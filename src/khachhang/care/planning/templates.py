@@ -16,7 +16,7 @@ from types import MappingProxyType
 from dateutil.relativedelta import relativedelta
 
 from khachhang.care.channels import CareMode, Channel
-from khachhang.care.workflows import CareWorkflow, WorkflowStep
+from khachhang.care.planning.workflows import CareWorkflow, WorkflowStep
 
 __all__ = ["BUILT_IN", "POST_SALE", "PRE_SALE"]
 

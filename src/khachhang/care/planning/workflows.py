@@ -4,15 +4,16 @@ A :class:`CareWorkflow` is a template: ordered :class:`WorkflowStep`\\ s, each w
 a bilingual label, a :class:`~khachhang.care.channels.CareMode`, a default channel, a due
 offset from the trigger (a dateutil ``relativedelta``) and whether it may be skipped. Two
 come built in, quoting seed 000 §4 (Cách chăm sóc khách hàng qua từng giai đoạn):
-:data:`~khachhang.care.templates.PRE_SALE` with its five steps and
-:data:`~khachhang.care.templates.POST_SALE` with its four (in :mod:`khachhang.care.templates`).
+:data:`~khachhang.care.planning.templates.PRE_SALE` with its five steps and
+:data:`~khachhang.care.planning.templates.POST_SALE` with its four (in
+:mod:`khachhang.care.planning.templates`).
 
 Starting a workflow for a customer gives a :class:`WorkflowRun`, an immutable value run by
 :data:`WORKFLOW_RUN` on :mod:`khachhang.fsm`: every completion, skip or cancellation is an
 event, and replaying the events rebuilds an equal run.
 
 >>> from datetime import datetime, timedelta, timezone
->>> from khachhang.care.templates import POST_SALE
+>>> from khachhang.care.planning.templates import POST_SALE
 >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=7)))
 >>> run = POST_SALE.start("c-1", at=t)
 >>> [s.step.key for s in run.due(as_of=t + timedelta(days=3))]
@@ -43,6 +44,7 @@ from khachhang._checks import (
     check_optional,
     check_type,
     clean_text,
+    instant,
 )
 from khachhang.care.channels import CareMode, Channel
 from khachhang.errors import TransitionError, ValidationError
@@ -51,8 +53,7 @@ from khachhang.fsm import (
     Event,
     Payload,
     Transition,
-    _instant,
-    _rebuilder,
+    rebuilder,
     require_aware,
 )
 from khachhang.labels import BilingualEnum, check_lang
@@ -199,7 +200,7 @@ class CareWorkflow:
         steps: at least one step; keys unique. The order is the order of work.
         grace: how long after its due time an open step becomes *overdue*.
 
-    >>> from khachhang.care.templates import PRE_SALE
+    >>> from khachhang.care.planning.templates import PRE_SALE
     >>> [s.key for s in PRE_SALE.steps][:2]
     ['gather_information', 'classify']
     >>> PRE_SALE.step("nope")
@@ -243,7 +244,7 @@ class CareWorkflow:
         """Start a run of this workflow for ``customer_id``; due times count from ``at``.
 
         >>> from datetime import datetime, timezone
-        >>> from khachhang.care.templates import PRE_SALE
+        >>> from khachhang.care.planning.templates import PRE_SALE
         >>> run = PRE_SALE.start("c-7", at=datetime(2026, 1, 5, 8, tzinfo=timezone.utc))
         >>> run.status, run.customer_id, run.trigger_at.day
         (RunStatus.ACTIVE, 'c-7', 5)
@@ -427,7 +428,7 @@ def _step_refusal(
 def _past(due_at: datetime, grace: relativedelta, as_of: datetime) -> bool:
     """Whether ``as_of`` is after ``due_at + grace`` (never, if that is past the year 9999)."""
     try:
-        return due_at + grace < _instant(as_of)
+        return due_at + grace < instant(as_of)
     except (OverflowError, ValueError):
         return False
 
@@ -493,7 +494,7 @@ class WorkflowRun:
 
         A finished or cancelled run has nothing due.
         """
-        as_of = _instant(require_aware(as_of, "as_of"))
+        as_of = instant(require_aware(as_of, "as_of"))
         if self.status is not RunStatus.ACTIVE:
             return ()
         return tuple(p for p in self.steps if p.state is StepState.OPEN and p.due_at <= as_of)
@@ -583,7 +584,7 @@ _r_status, _r_events, _r_steps, _r_started, _r_open = (
 )
 
 
-_rebuild_run = _rebuilder(WorkflowRun)
+_rebuild_run = rebuilder(WorkflowRun)
 
 
 def _create(event: Event[RunStatus]) -> WorkflowRun:
