@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,17 @@ def test_the_package_face_is_one_list_that_the_type_checker_sees_whole() -> None
         assert getattr(khachhang, name) is getattr(importlib.import_module(module), name), name
     with pytest.raises(AttributeError, match="'Custmer'"):
         khachhang.__getattr__("Custmer")
+
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(\[[^\]]*\])?(?P<rest>.*)$")
+
+
+def test_every_type_ignore_in_the_library_says_why() -> None:
+    """A silenced type error carries its reason on the same line (``# type: ignore[x]  # why``)."""
+    bare = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (found := _TYPE_IGNORE.search(line)) and not found["rest"].strip().startswith("#")
+    ]
+    assert bare == []

@@ -88,19 +88,19 @@ def _data_refusal(
     if not performed and _cell(p, stage) is _SKIPPED:
         return _not_part(p, stage)
     if kind is Candidates:
-        twice = sorted(set(payload.suppliers) & set(p.candidates))  # type: ignore[attr-defined]
+        twice = sorted(set(payload.suppliers) & set(p.candidates))  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
         if twice:
             return f"already candidates: {', '.join(twice)}"
-        if len(p.candidates) + len(payload.suppliers) > MAX_ITEMS:  # type: ignore[attr-defined]
+        if len(p.candidates) + len(payload.suppliers) > MAX_ITEMS:  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
             return f"a process holds at most {MAX_ITEMS} candidates"
         return None
     if kind is Proposal:
-        supplier = payload.supplier  # type: ignore[attr-defined]
+        supplier = payload.supplier  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
         if len(p.proposals) >= MAX_ITEMS and all(x.supplier != supplier for x in p.proposals):
             return f"a process holds at most {MAX_ITEMS} proposals"
-        return _proposal_refusal(payload, at)  # type: ignore[arg-type]
+        return _proposal_refusal(payload, at)  # type: ignore[arg-type]  # narrowed by `kind is ...` above
     if kind is Selection:
-        return _selection_refusal(p, payload, at)  # type: ignore[arg-type]
+        return _selection_refusal(p, payload, at)  # type: ignore[arg-type]  # narrowed by `kind is ...` above
     if p.supplier is None:  # an order or a review needs to know the supplier
         what = "order from" if kind is Order else "review"
         return f"no supplier to {what}: select one first (or rebuy from a completed purchase)"
@@ -114,7 +114,7 @@ def _full(p: BuyingProcess, payload: Payload) -> str | None:
             return f"a process holds at most {MAX_ITEMS} influence notes"
         return None
     people = p.center.participants
-    person = payload.person  # type: ignore[attr-defined]
+    person = payload.person  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
     if len(people) >= MAX_ITEMS and all(x.person != person for x in people):
         return f"a buying centre holds at most {MAX_ITEMS} participants"
     return None

@@ -540,17 +540,17 @@ def _create(event: Event[Stage]) -> BuyingProcess:
 def _apply(p: BuyingProcess, payload: Payload, changes: dict[str, Any]) -> None:
     kind = type(payload)
     if kind is Candidates:
-        changes["candidates"] = (*p.candidates, *payload.suppliers)  # type: ignore[attr-defined]
+        changes["candidates"] = (*p.candidates, *payload.suppliers)  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
     elif kind is Proposal:
-        supplier = payload.supplier  # type: ignore[attr-defined]
+        supplier = payload.supplier  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
         kept = tuple(x for x in p.proposals if x.supplier != supplier)
         changes["proposals"] = (*kept, payload)
     elif kind is Selection:
         changes["selection"] = payload
         if p.seller is not None:
-            won = payload.supplier == p.seller  # type: ignore[attr-defined]
+            won = payload.supplier == p.seller  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
             changes["outcome"] = Outcome.WON if won else Outcome.LOST
-            changes["loss_reason"] = payload.loss_reason  # type: ignore[attr-defined]
+            changes["loss_reason"] = payload.loss_reason  # type: ignore[attr-defined]  # narrowed by `kind is ...` above
     elif kind is Order:
         changes["order"] = payload
     elif kind is Review:
@@ -558,7 +558,7 @@ def _apply(p: BuyingProcess, payload: Payload, changes: dict[str, Any]) -> None:
     elif kind is InfluenceNote:
         changes["influences"] = (*p.influences, payload)
     elif kind is Participant:
-        changes["center"] = p.center.with_participant(payload)  # type: ignore[arg-type]
+        changes["center"] = p.center.with_participant(payload)  # type: ignore[arg-type]  # narrowed by `kind is ...` above
 
 
 _CLEARED: dict[Stage, dict[str, Any]] = {
