@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import inspect
+import typing
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -626,12 +628,35 @@ def test_every_machine_checks_a_tampered_log_through_the_one_shared_path(
 @settings(max_examples=scaled(20), deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(data=st.data())
 def test_every_aggregate_replays_its_own_log_into_itself(name: str, data: st.DataObject) -> None:
-    """``cls.replay(events)`` (``onto=value.opening()`` where there is no creation event)."""
+    """``cls.replay(events, onto=start)`` is the value, and so is replaying a tail onto a
+    replayed head; ``start`` is ``value.opening()`` where there is no creation event (then
+    ``onto`` is required) and may be left out where there is one."""
     definition, values, cls, log = _MACHINES[name]
     value = data.draw(values, label="value")
     events = getattr(value, log)
-    if definition.opening is None:
+    start = None if definition.opening is None else definition.opening(value)
+    if start is None:
         assert cls.replay(events) == value
     else:
-        assert value.opening() == definition.opening(value)
-        assert cls.replay(events, onto=value.opening()) == value
+        assert value.opening() == start
+        with pytest.raises(ValidationError, match=r"^onto: .* has no creation event") as bare:
+            cls.replay(events)
+        assert not isinstance(bare.value, LogError)
+    assert cls.replay(events, onto=start) == value
+    cut = data.draw(st.integers(1 if start is None else 0, len(events)), label="cut")
+    head = cls.replay(events[:cut], onto=start)
+    assert cls.replay(events[cut:], onto=head) == value
+
+
+def test_every_aggregate_has_the_one_replay_shape() -> None:
+    """All four spell it ``replay(events, *, onto=None)``, return their own class, and
+    refuse an ``onto`` of another kind naming ``onto``."""
+    shapes = set()
+    for _, _, cls, _ in _MACHINES.values():
+        signature = inspect.signature(cls.replay)
+        shapes.add(tuple((p.name, p.kind, p.default) for p in signature.parameters.values()))
+        assert typing.get_type_hints(cls.replay)["return"] is cls
+        with pytest.raises(ValidationError, match=r"^onto: expected \w+, got str"):
+            cls.replay([], onto="x")
+    events = ("events", inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty)
+    assert shapes == {(events, ("onto", inspect.Parameter.KEYWORD_ONLY, None))}

@@ -563,6 +563,51 @@ def test_the_vietnamese_views_use_vietnamese_words() -> None:
     assert "Quy trình" + run.workflow.label("vi") in text_of(run.to_html("vi"))
 
 
+def _english_moves() -> dict[str, str]:
+    """Every move of the four machines whose Vietnamese label differs from its name."""
+    from khachhang.buying import BUYING
+    from khachhang.care.planning.workflows import WORKFLOW_RUN
+    from khachhang.care.service.complaints import COMPLAINT
+    from khachhang.customers import LIFECYCLE
+
+    machines = (LIFECYCLE, BUYING, COMPLAINT, WORKFLOW_RUN)
+    return {
+        t.name: m.move_label(t.name, "vi")
+        for m in machines
+        for t in m.transitions
+        if m.move_label(t.name, "vi") != t.name
+    }
+
+
+def _markdown_cells(markdown: str) -> set[str]:
+    return {
+        cell.strip()
+        for line in markdown.splitlines()
+        if line.startswith("|")
+        for cell in line.strip("|").split("|")
+    }
+
+
+@settings(max_examples=scaled(15), suppress_health_check=SLOW_EXAMPLES)
+@given(customers(max_purchases=4), buying_processes(), workflow_runs(), complaints())
+def test_a_vietnamese_history_names_each_move_by_its_vietnamese_label(
+    customer: Customer, p: BuyingProcess, run: object, complaint: Complaint
+) -> None:
+    """No view in Vietnamese shows a move by its English name; English shows the name."""
+    english = _english_moves()
+    for value in (customer, p, run, complaint):
+        cells = {t.strip() for t in parsed(to_html(value, "vi")).text}
+        assert not cells & english.keys(), (type(value).__name__, cells & english.keys())
+        if hasattr(value, "to_markdown"):
+            shown = _markdown_cells(value.to_markdown("vi"))
+            assert not shown & english.keys(), (type(value).__name__, shown & english.keys())
+    vi = {t.strip() for t in parsed(to_html(complaint, "vi")).text}
+    en = {t.strip() for t in parsed(to_html(complaint, "en")).text}
+    for event in complaint.events:
+        assert english.get(event.transition, event.transition) in vi
+        assert event.transition in en
+
+
 def test_view_limits_must_be_ints() -> None:
     with pytest.raises(ValidationError, match="purchases"):
         BOOK[0].to_html("en", purchases="3")  # type: ignore[arg-type]

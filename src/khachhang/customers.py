@@ -33,6 +33,7 @@ from khachhang._checks import (
     as_collection,
     check_items,
     check_key,
+    check_optional,
     check_type,
     clean_text,
     instant,
@@ -643,11 +644,17 @@ class Customer:
         return _opening(self)
 
     @classmethod
-    def replay(cls, events: Iterable[Event[Lifecycle]], *, onto: Customer) -> Customer:
-        """Rebuild a customer's lifecycle by replaying ``events`` onto ``onto`` (a customer
-        with an empty log, usually ``c.opening()``), re-checking every move and guard.
+    def replay(
+        cls, events: Iterable[Event[Lifecycle]], *, onto: Customer | None = None
+    ) -> Customer:
+        """Rebuild a customer by replaying its lifecycle ``events`` onto ``onto``,
+        re-checking every move and guard: the shape of every aggregate's ``replay``.
 
-        A lifecycle has no creation event (a customer starts as a prospect), hence ``onto``.
+        ``onto`` is the customer the events start from: ``c.opening()`` (the customer as
+        a prospect with an empty log) or a customer replayed so far. Here it is required:
+        the lifecycle log has no creation event, because who the customer is (id, party,
+        contacts, purchases, ``created_at``) is the customer's own data, not lifecycle
+        moves; the log records only how its stage changed.
 
         >>> from datetime import datetime, timezone
         >>> from khachhang import Person
@@ -659,7 +666,9 @@ class Customer:
 
         Raises:
             LogError: an event the machine refuses, named (``lifecycle_events[i]``).
+            ValidationError: ``onto`` is missing or not a :class:`Customer`, named.
         """
+        onto = check_optional("onto", onto, cls)
         return LIFECYCLE.replay(events, onto=onto, path="lifecycle_events")
 
     # -- notebook view (khachhang.views) -----------------------------------------------

@@ -507,7 +507,9 @@ class Definition(Generic[I, S]):
 
         Without ``onto`` the first event must be a creation event. With ``onto`` the
         events are applied to that instance, after whatever its own log already holds
-        (usually an opening with an empty log). Every event is checked as :meth:`fire`
+        (an opening with an empty log, or an instance replayed so far). A machine without
+        a creation event (``opening`` instead of ``create``) needs ``onto``: what the
+        instance is apart from its state is not in its log. Every event is checked as :meth:`fire`
         checks a move: an unknown move, a wrong source, time going backwards (instants
         are compared in UTC), a guard that refuses. At most :data:`MAX_EVENTS` events.
 
@@ -522,8 +524,12 @@ class Definition(Generic[I, S]):
                 ``path[i].transition`` (no such move from there). Both a
                 :class:`~khachhang.errors.ValidationError` and a
                 :class:`~khachhang.errors.TransitionError`.
-            ValidationError: ``events`` is not a sequence of :class:`Event`, or too long.
+            ValidationError: ``events`` is not a sequence of :class:`Event`, or too long;
+                or ``onto`` is missing for a machine without a creation event.
         """
+        if onto is None and self.create is None:
+            msg = f"{self.name} has no creation event: pass onto=, the instance as it began"
+            raise ValidationError("onto", msg)
         if isinstance(events, (str, bytes)) or not isinstance(events, Iterable):
             msg = f"expected an iterable of events, got {type(events).__name__}"
             raise ValidationError(path, msg)

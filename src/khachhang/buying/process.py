@@ -32,6 +32,7 @@ from khachhang._checks import (
     as_collection,
     check_items,
     check_key,
+    check_optional,
     check_optional_key,
     check_type,
     instant,
@@ -263,13 +264,21 @@ class BuyingProcess:
         return BUYING.start(at=at, actor=actor, note=note, payload=opening)
 
     @classmethod
-    def replay(cls, events: Iterable[Event[Stage]]) -> BuyingProcess:
-        """Rebuild a process from its events, re-checking every move and guard.
+    def replay(
+        cls, events: Iterable[Event[Stage]], *, onto: BuyingProcess | None = None
+    ) -> BuyingProcess:
+        """Rebuild a process by replaying ``events`` onto ``onto``, re-checking every
+        move and guard: the shape of every aggregate's ``replay``.
+
+        ``onto`` is optional: without it the first event is the creation event
+        (``start``, carrying the :class:`Opening`); with it the events continue a
+        process replayed so far.
 
         Raises:
             LogError: an event the machine refuses, named (``events[i]``).
+            ValidationError: ``onto`` is not a :class:`BuyingProcess`, named.
         """
-        return BUYING.replay(events)
+        return BUYING.replay(events, onto=check_optional("onto", onto, cls))
 
     def rebuy(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from khachhang.buying.process import BuyingProcess
+from khachhang.buying.process import BUYING, BuyingProcess
 from khachhang.buying.stages import Stage
 from khachhang.labels import check_lang
 from khachhang.views._html import md, table, view, word
@@ -14,7 +14,8 @@ _STAGES = tuple(Stage)
 
 def process_html(process: BuyingProcess, lang: str = "vi") -> str:
     """The process's stage, status and outcome, the eight stages with the current one
-    marked (▶) and their buygrid cell, and the history of stays; every text escaped.
+    marked (▶) and their buygrid cell, and the history of stays (each left by a move,
+    shown by its label in ``lang``: ``BUYING.move_label``); every text escaped.
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.buying import BuyClass
@@ -54,7 +55,7 @@ def process_html(process: BuyingProcess, lang: str = "vi") -> str:
                 f"{v.stage.number}. {v.stage.label(lang)}",
                 f"{v.entered_at:%Y-%m-%d %H:%M}",
                 f"{v.left_at:%Y-%m-%d %H:%M}" if v.left_at is not None else none,
-                v.left_by or none,
+                BUYING.move_label(v.left_by, lang) if v.left_by else none,
             )
             for v in process.history
         ),

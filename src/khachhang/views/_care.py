@@ -19,7 +19,7 @@ from khachhang.care.planning.rules import (
 )
 from khachhang.care.planning.touchpoints import Drop, Touchpoint
 from khachhang.care.planning.workflows import WorkflowRun
-from khachhang.care.service.complaints import Complaint
+from khachhang.care.service.complaints import COMPLAINT, Complaint
 from khachhang.labels import check_lang
 from khachhang.views._html import check_limit, esc, fields, table, view, weekday, word
 
@@ -280,7 +280,8 @@ def run_html(run: WorkflowRun, lang: str = "vi") -> str:
 
 
 def complaint_html(complaint: Complaint, lang: str = "vi") -> str:
-    """The complaint's facts and its log (move, from, to, when, who, note), escaped.
+    """The complaint's facts and its log (move, from, to, when, who, note), escaped; each
+    move by its label in ``lang`` (``COMPLAINT.move_label``), so Vietnamese has no English.
 
     >>> from datetime import datetime, timezone
     >>> from khachhang.care import Channel
@@ -306,7 +307,7 @@ def complaint_html(complaint: Complaint, lang: str = "vi") -> str:
         [word(k, lang) for k in ("move", "from", "to", "at", "actor", "note")],
         (
             (
-                e.transition,
+                COMPLAINT.move_label(e.transition, lang),
                 e.source.label(lang) if e.source is not None else none,
                 e.target.label(lang),
                 f"{e.at:%Y-%m-%d %H:%M}",

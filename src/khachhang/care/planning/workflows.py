@@ -459,13 +459,21 @@ class WorkflowRun:
         object.__setattr__(self, "_open", rebuilt._open)
 
     @classmethod
-    def replay(cls, events: Iterable[Event[RunStatus]]) -> WorkflowRun:
-        """Rebuild a run from its events, re-checking every move and guard.
+    def replay(
+        cls, events: Iterable[Event[RunStatus]], *, onto: WorkflowRun | None = None
+    ) -> WorkflowRun:
+        """Rebuild a run by replaying ``events`` onto ``onto``, re-checking every move and
+        guard: the shape of every aggregate's ``replay``.
+
+        ``onto`` is optional: without it the first event is the creation event
+        (``start``, carrying the workflow and the customer); with it the events continue
+        a run replayed so far.
 
         Raises:
             LogError: an event the machine refuses, named (``events[i]``).
+            ValidationError: ``onto`` is not a :class:`WorkflowRun`, named.
         """
-        return WORKFLOW_RUN.replay(events)
+        return WORKFLOW_RUN.replay(events, onto=check_optional("onto", onto, cls))
 
     # -- what the run is about --------------------------------------------------------
     @property

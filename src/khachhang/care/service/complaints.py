@@ -207,17 +207,24 @@ class Complaint:
         COMPLAINT.check_log(self)
 
     @classmethod
-    def replay(cls, events: Iterable[Event[ComplaintStatus]], *, onto: Complaint) -> Complaint:
-        """Rebuild a complaint by replaying ``events`` onto ``onto`` (a complaint with an
-        empty log, usually ``c.opening()``), re-checking every move and guard.
+    def replay(
+        cls, events: Iterable[Event[ComplaintStatus]], *, onto: Complaint | None = None
+    ) -> Complaint:
+        """Rebuild a complaint by replaying ``events`` onto ``onto``, re-checking every
+        move and guard: the shape of every aggregate's ``replay``.
 
-        A complaint has no creation event (its arrival is ``received_at``), hence ``onto``.
+        ``onto`` is the complaint the events start from: ``c.opening()`` (the complaint as
+        it arrived, received with an empty log) or a complaint replayed so far. Here it
+        is required: the log has no creation event, because what the complaint is (id,
+        customer, channel, subject, priority, ``received_at``) is its own data, fixed on
+        arrival; the log records only how it was handled.
 
         Raises:
             LogError: a move the table or a guard refuses, or time going backwards,
                 naming the event (``events[i]``).
+            ValidationError: ``onto`` is missing or not a :class:`Complaint`, named.
         """
-        return COMPLAINT.replay(events, onto=onto)
+        return COMPLAINT.replay(events, onto=check_optional("onto", onto, cls))
 
     # -- moving (each is ``COMPLAINT.fire(self, "<move>", ...)``) ------------------------
     def acknowledge(self, *, at: datetime, actor: str | None = None, note: str = "") -> Complaint:
