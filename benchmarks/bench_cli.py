@@ -181,9 +181,12 @@ def _long_line(customer: Customer, size: int, dense: bool) -> str:
     if dense:  # the most objects per byte the converter accepts: tags of 4 to 6 characters
         data["tags"] = [f"t{i}" for i in range(size // 9)]
     else:
+        # Copies of the first purchase (same instant) join the real ones, which stay: the
+        # lifecycle log's guards (a win-back needs a purchase after the lapse) still hold.
         first = data["purchases"][0]
         count = size // len(json.dumps(first, separators=(",", ":")))
-        data["purchases"] = [dict(first, id=f"{customer.id}-{i:06d}") for i in range(count)]
+        copies = [dict(first, id=f"{customer.id}-{i:06d}") for i in range(count)]
+        data["purchases"] = [*data["purchases"], *copies]
     return json.dumps(data, separators=(",", ":"))
 
 
