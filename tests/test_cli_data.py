@@ -1090,3 +1090,12 @@ def test_segment_warns_when_a_rule_compares_money_in_a_currency_the_customers_do
     ) in result.err
     in_dong = run(["segment", "--rules", str(rules), "--as-of", AS_OF], lines(BOOK_LINES[0]))
     assert "warning" not in in_dong.err
+
+
+def test_a_misspelt_option_is_suggested_only_when_it_is_close() -> None:
+    """``--id`` is not a typo of ``--mode``: no suggestion rather than a misleading one."""
+    from khachhang.cli._base import closest
+
+    assert closest("--id", ["--rules", "--name", "--mode", "--customer"]) is None
+    assert closest("--rulse", ["--rules", "--name", "--mode"]) == "--rules"
+    assert closest("segmnet", ["segment", "sample", "explain"]) == "segment"

@@ -374,6 +374,21 @@ def test_an_agenda_of_a_fixed_offset_plan_names_it_and_reads_it_back() -> None:
     assert from_dict(to_dict(agenda), Agenda) == agenda
 
 
+def test_an_agenda_names_a_fixed_offset_by_its_offset_not_its_own_name() -> None:
+    """timezone(+7h, "EST") is named "EST": read back as a zone name that is America's UTC-5,
+    which moved a 09:00 touchpoint in Vietnam to the day before."""
+    plan = CarePlan([BirthdayGreeting()])
+    start, end = T0, T0 + timedelta(days=1)
+    assert plan.agenda([], start=start, end=end, tz=timezone(timedelta(hours=7), "EST")).tz == (
+        "UTC+07:00"
+    )
+    assert plan.agenda([], start=start, end=end, tz=timezone(timedelta(0), "EST")).tz == "UTC"
+    with pytest.raises(ValidationError, match=r"^tz: .*whole minutes"):
+        plan.agenda([], start=start, end=end, tz=timezone(timedelta(hours=5, seconds=10)))
+    with pytest.raises(ValidationError, match=r"^tz: "):
+        Agenda(start, end, "UTC+05:99")
+
+
 def test_touchpoint_drop_run_and_complaint_tables() -> None:
     t = Touchpoint("<c>", T0, Channel.SMS, Purpose.HOLIDAY, "holidays", "Quốc khánh & Tết")
     assert "Quốc khánh & Tết" in text_of(t._repr_html_())

@@ -942,3 +942,12 @@ def test_a_column_map_that_is_not_a_mapping_is_a_rule_error(columns: object) -> 
         with pytest.raises(RuleError) as info:
             call()
         assert info.value.path == "columns"
+
+
+def test_sqlite_value_refuses_a_nested_collection_instead_of_recursing() -> None:
+    looped: list[object] = []
+    looped.append(looped)
+    for value in (looped, [["a"]], frozenset({("a", "b")})):
+        with pytest.raises(RuleError, match="nested collections"):
+            sqlite_value(value)
+    assert sqlite_value(frozenset({1, "1"})) == sqlite_value(frozenset({"1", 1})) == '[1, "1"]'

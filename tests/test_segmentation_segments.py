@@ -283,3 +283,35 @@ def test_a_currency_gap_refuses_what_it_cannot_mean(change: dict[str, Any], path
     with pytest.raises(ValidationError) as info:
         CurrencyGap(**{**good, "customers": 3, **change})
     assert info.value.path == path
+
+
+def test_a_segment_per_currency_is_no_currency_gap() -> None:
+    """vip-vn in đồng beside vip-us in dollars covers both books: nothing to warn of."""
+    vn = Customer("vn", Person("Lan"), created_at=T0).add_purchase(
+        Purchase("o-vn", T0, Money("30000000"))
+    )
+    us = Customer("us", Person("John"), created_at=T0, currency="USD").add_purchase(
+        Purchase("o-us", T0, Money("2000", "USD"))
+    )
+    both = Segmenter(
+        [
+            Segment("vip-vn", F.total_spent >= Money("20000000"), "VIP đồng", "VIP dong"),
+            Segment("vip-us", F.total_spent >= Money("1000", "USD"), "VIP đô", "VIP dollar"),
+        ],
+        mode="all",
+    )
+    counts = both.counts([vn, us], as_of=T0)
+    assert counts == {"vip-vn": 1, "vip-us": 1, None: 0}
+    assert counts.warnings == ()
+    assert both.check([vn, us], as_of=T0).ok
+    only_dong = Segmenter([both.segments[0]])
+    assert [g.held for g in only_dong.counts([vn, us], as_of=T0).warnings] == ["USD"]
+
+
+def test_a_currency_tally_refuses_what_is_not_a_customer_or_a_registry() -> None:
+    segmenter = Segmenter([Segment("big", F.total_spent >= Money(1), "Lớn", "Big")])
+    with pytest.raises(ValidationError, match=r"^registry: "):
+        segmenter.currency_tally(as_of=T0, registry=123)  # type: ignore[arg-type]
+    tally = segmenter.currency_tally(as_of=T0)
+    with pytest.raises(ValidationError, match=r"^customer: "):
+        tally.add(123)  # type: ignore[arg-type]

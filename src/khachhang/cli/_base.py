@@ -95,7 +95,7 @@ def closest(word: str, candidates: Sequence[str]) -> str | None:
     >>> closest("--colour", ["--rules", "--name"]) is None
     True
     """
-    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
     return found[0] if found else None
 
 

@@ -279,6 +279,8 @@ class CurrencyTally:
 
     def add(self, customer: Customer) -> None:
         """Count ``customer``'s currency in each money field the segments compare."""
+        if type(customer) is not Customer:
+            check_type("customer", customer, Customer)
         for name, read in self._readers:
             code = read(customer)
             if code is not None:
@@ -286,13 +288,20 @@ class CurrencyTally:
                 tally[code] = tally.get(code, 0) + 1
 
     def gaps(self) -> tuple[CurrencyGap, ...]:
-        """Each segment's money field whose literals miss a currency customers hold."""
+        """Each segment's money field whose literals miss a currency customers hold, and
+        that no segment of the segmenter compares in that currency (a segment per
+        currency — ``vip-vn`` in đồng beside ``vip-us`` in dollars — is a design, not a gap).
+        """
+        covered: dict[str, set[str]] = {}
+        for _, fields in self._wanted:
+            for name, compared in fields.items():
+                covered.setdefault(name, set()).update(compared)
         return tuple(
             CurrencyGap(key, name, tuple(sorted(compared)), code, n)
             for key, fields in self._wanted
             for name, compared in sorted(fields.items())
             for code, n in sorted(self._held[name].items())
-            if code not in compared
+            if code not in covered[name]
         )
 
 
@@ -525,6 +534,8 @@ class Segmenter:
         >>> s.currency_tally(as_of=datetime(2026, 1, 1, tzinfo=timezone.utc)).gaps()
         ()
         """
+        if registry is not None:
+            check_type("registry", registry, FieldRegistry)
         return CurrencyTally(self.segments, require_aware(as_of, "as_of"), registry)
 
     def counts(

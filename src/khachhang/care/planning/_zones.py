@@ -42,7 +42,7 @@ def to_zone(tz: object) -> tzinfo:
         raise ValidationError("tz", f"unknown time zone {shown(tz)}") from None
 
 
-_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)")
+_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):([0-5]\d)")
 
 
 def named_zone(name: str) -> tzinfo:
@@ -74,6 +74,16 @@ def zone_name(tz: str | tzinfo) -> str:
     if isinstance(key, str):
         return key
     if isinstance(tz, timezone):
-        return str(tz)  # "UTC" or "UTC+07:00"
+        # Built from the offset, never from the zone's own name: timezone(+7h, "EST") is
+        # named "EST", which named_zone would read back as America's UTC-5 zone.
+        offset = tz.utcoffset(None)
+        if offset % timedelta(minutes=1):
+            msg = f"an agenda's fixed offset must be whole minutes, got {shown(tz)}"
+            raise ValidationError("tz", msg)
+        if not offset:
+            return "UTC"
+        minutes = int(abs(offset) // timedelta(minutes=1))
+        sign = "-" if offset < timedelta(0) else "+"
+        return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
     msg = f"an agenda needs a named zone (ZoneInfo) or a fixed offset, got {shown(tz)}"
     raise ValidationError("tz", msg)

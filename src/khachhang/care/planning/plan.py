@@ -193,6 +193,7 @@ class CarePlan:
         >>> len(book.touchpoints), book.by_channel(), book.tz
         (1, {Channel.SMS: 1}, 'Asia/Ho_Chi_Minh')
         """
+        name = zone_name(tz)  # refused before the schedule is run, not after
         touchpoints: list[Touchpoint] = []
         dropped: list[Drop] = []
         for item in self.schedule(customers, start=start, end=end, tz=tz, segments=segments):
@@ -200,7 +201,7 @@ class CarePlan:
                 dropped.append(item)
             else:
                 touchpoints.append(item)
-        return Agenda(start, end, zone_name(tz), tuple(touchpoints), tuple(dropped))
+        return Agenda(start, end, name, tuple(touchpoints), tuple(dropped))
 
     # -- notebook view (khachhang.views) ------------------------------------------------
     def to_html(self, lang: str = "vi") -> str:

@@ -38,7 +38,7 @@ the table forbids, time going backwards, a ``resolve`` without its :class:`Resol
 Replies are moves too: ``acknowledge``, ``reply``, ``request_info`` and ``resolve`` are
 the firm answering (:data:`AGENT_REPLIES`); ``customer_reply`` and ``reopen`` are the
 customer writing (:data:`CUSTOMER_MESSAGES`). The service-level clock
-(:mod:`khachhang.care.sla`) reads them from the log.
+(:mod:`khachhang.care.service.sla`) reads them from the log.
 """
 
 from __future__ import annotations

@@ -170,11 +170,18 @@ def sqlite_value(value: object) -> object:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (set, frozenset, list, tuple)):
-        items = [sqlite_value(v) for v in value]
+        items = [_sqlite_item(v) for v in value]
         if isinstance(value, (set, frozenset)):
-            items = sorted(items, key=str)
+            items = sorted(items, key=lambda item: (type(item).__name__, str(item)))
         return json.dumps(items, ensure_ascii=False)
     raise RuleError("value", f"no SQLite encoding for {type(value).__name__}")
+
+
+def _sqlite_item(value: object) -> object:
+    """One item of a set or list column: a scalar (a field's sets hold no collections)."""
+    if isinstance(value, (set, frozenset, list, tuple, dict)):
+        raise RuleError("value", "a set or list column holds scalars, not nested collections")
+    return sqlite_value(value)
 
 
 def _sqlite_instant(value: datetime) -> str:
