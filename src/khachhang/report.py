@@ -27,7 +27,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from khachhang._checks import check_type, require_aware
+from khachhang._checks import check_type, instant, require_aware
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import ValidationError
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
@@ -189,6 +189,10 @@ def summarize(
     """
     customers_in = _iterate("book", book)
     require_aware(as_of, "as_of")
+    try:  # one ZoneInfo compares by wall time, ignoring fold: compare instants
+        as_at = instant(as_of)
+    except OverflowError:  # UTC cannot hold it (the calendar's ends): its own zone
+        as_at = as_of
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValidationError("top", f"expected an int of 0 or more, got {top!r}")
     zero = Money.zero(currency)
@@ -208,7 +212,7 @@ def summarize(
         if customer.currency != zero.currency:
             msg = f"keeps its book in {customer.currency}, the summary is in {currency}"
             raise ValidationError(f"book[{i}].currency", msg)
-        if customer.created_at > as_of:
+        if instant(customer.created_at) > as_at:
             continue  # not in the book yet
         customers += 1
         market = customer.market
