@@ -451,3 +451,15 @@ def test_spent_sums_the_purchases_in_the_window(
     assert c.spent(as_of=as_of).amount == sum(
         p.amount.amount for p in c.purchases_until(as_of=as_of)
     )
+
+
+def test_tenure_runs_forward_through_a_repeated_hour() -> None:
+    """Created at 02:30 on Berlin's first pass (00:30Z), 02:15 on the second (01:15Z) is
+    45 minutes later, not 15 minutes earlier."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    c = Customer("c", Person("Hà"), created_at=datetime(2026, 10, 25, 2, 30, tzinfo=berlin))
+    as_of = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin)
+    assert c.tenure(as_of=as_of) == relativedelta(minutes=+45)
+    assert c.tenure_days(as_of=as_of) == 0

@@ -537,9 +537,17 @@ class Customer:
         return state if state is not None else self.lifecycle
 
     def tenure(self, *, as_of: datetime) -> relativedelta:
-        """How long the customer has been in the book, as a calendar duration."""
+        """How long the customer has been in the book, as a calendar duration.
+
+        Read on the wall clock when both are fixed offsets, else in UTC (a zone's wall
+        clock repeats an hour, and a duration must not run backwards).
+        """
         require_aware(as_of, "as_of")
-        return relativedelta(as_of, self.created_at)
+        created = self.created_at
+        if type(as_of.tzinfo) is timezone and type(created.tzinfo) is timezone:
+            return relativedelta(as_of, created)  # fixed offsets: the wall clock is exact
+        # else in UTC: two datetimes sharing one ZoneInfo compare by wall time, ignoring fold
+        return relativedelta(as_of.astimezone(_UTC), created.astimezone(_UTC))
 
     def tenure_days(self, *, as_of: datetime) -> int:
         """Whole days since ``created_at``."""
