@@ -37,6 +37,7 @@ from khachhang._checks import (
     check_type,
     clean_text,
     instant,
+    require_instant,
 )
 from khachhang.errors import ValidationError
 from khachhang.fsm import (
@@ -162,7 +163,7 @@ class Purchase:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
-        require_aware(self.at, "at")
+        require_instant(self.at, "at")
         amount = self.amount if type(self.amount) is Money else _money("amount", self.amount)
         if amount.amount < 0:
             raise ValidationError("amount", f"must not be negative, got {amount}")
@@ -349,7 +350,7 @@ class Customer:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
         check_type("party", self.party, (Person, Organization))
-        require_aware(self.created_at, "created_at")
+        require_instant(self.created_at, "created_at")
         check_type("scope", self.scope, Scope)
         check_type("lifecycle", self.lifecycle, Lifecycle)
         if self.acquisition_source is not None:
