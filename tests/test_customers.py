@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import attrs
 import pytest
@@ -451,3 +452,44 @@ def test_spent_sums_the_purchases_in_the_window(
     assert c.spent(as_of=as_of).amount == sum(
         p.amount.amount for p in c.purchases_until(as_of=as_of)
     )
+
+
+def test_tenure_runs_forward_through_a_repeated_hour() -> None:
+    """Created at 02:30 on Berlin's first pass (00:30Z), 02:15 on the second (01:15Z) is
+    45 minutes later, not 15 minutes earlier."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    c = Customer("c", Person("Hà"), created_at=datetime(2026, 10, 25, 2, 30, tzinfo=berlin))
+    as_of = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin)
+    assert c.tenure(as_of=as_of) == relativedelta(minutes=+45)
+    assert c.tenure_days(as_of=as_of) == 0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1, 1, 1, 1, tzinfo=timezone(timedelta(hours=+5))),
+    ],
+)
+def test_a_time_past_utcs_calendar_is_a_validation_error_naming_its_field(when: datetime) -> None:
+    """A model's time must be an instant UTC can hold; not a bare OverflowError later."""
+    from khachhang.errors import ConversionError
+    from khachhang.fsm import Event
+    from khachhang.serde import from_dict, to_dict
+
+    reason = "outside the range of UTC instants"
+    with pytest.raises(ValidationError, match=reason) as info:
+        Purchase("o-1", when, Money(1))
+    assert info.value.path == "at"
+    with pytest.raises(ValidationError, match=reason) as info:
+        Customer("c", Person("Hà"), created_at=when)
+    assert info.value.path == "created_at"
+    with pytest.raises(ValidationError, match=reason):
+        Event("convert", Lifecycle.PROSPECT, Lifecycle.CURRENT, when)
+    c = Customer("c", Person("Hà"), created_at=T0)
+    data: Any = to_dict(c.add_purchase(Purchase("o-1", T0, Money(1))))
+    data["purchases"][0]["at"] = when.isoformat()
+    with pytest.raises(ConversionError, match=r"\$\.purchases\[0\]\.at: outside the range"):
+        from_dict(data, Customer)

@@ -1033,3 +1033,15 @@ def test_a_mapping_of_consents_is_refused_not_read_for_its_keys() -> None:
     with pytest.raises(ValidationError) as info:
         Person("Lê An", contacts={"a": ContactPoint.email("a@b.vn")})  # type: ignore[dict-item]
     assert info.value.path == "contacts"
+
+
+@pytest.mark.parametrize(
+    "bad", ["12", "abcdefghi", None, "0101234567890", "０１０１２３４５６", "01012345\n", 10123456]
+)
+def test_the_check_digit_of_anything_but_nine_ascii_digits_is_a_validation_error(
+    bad: object,
+) -> None:
+    """Short, long, letters, full-width digits or not a string: the argument is named."""
+    with pytest.raises(ValidationError) as info:
+        tax_code_check_digit(bad)  # type: ignore[arg-type]
+    assert info.value.path == "first_nine"

@@ -615,3 +615,25 @@ def test_describing_something_that_is_not_a_rule_names_the_argument() -> None:
     with pytest.raises(ValidationError) as info:
         describe(None)  # type: ignore[arg-type]
     assert info.value.path == "rule"
+
+
+def test_purchase_fields_compare_instants_in_a_zone_with_a_repeated_hour() -> None:
+    """In Berlin's repeated hour, 02:15 on the second pass is after 02:30 on the first:
+    the purchase counts, as ``Customer.purchases_until`` says."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    as_of = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin)  # 01:15Z
+    bought_at = datetime(2026, 10, 25, 2, 30, tzinfo=berlin)  # 00:30Z
+    c = Customer("c", Person("Hà"), created_at=bought_at)
+    c = c.add_purchase(Purchase("o-1", bought_at, Money(5)))
+    assert len(c.purchases_until(as_of=as_of)) == 1
+    assert (F.orders == 1).evaluate(c, as_of=as_of)
+    assert (F.total_spent == Money(5)).evaluate(c, as_of=as_of)
+    assert F.first_purchase_at.is_not_null().evaluate(c, as_of=as_of)
+    assert F.last_purchase_at.within(days=1).evaluate(c, as_of=as_of)
+    assert (F.recency_days == 0).evaluate(c, as_of=as_of)
+    assert (F.tenure_days == 0).evaluate(c, as_of=as_of)
+    later = Customer("d", Person("Hà"), created_at=datetime(2026, 10, 25, 2, 20, tzinfo=berlin))
+    assert later.tenure_days(as_of=as_of) == 0
+    assert (F.tenure_days == 0).evaluate(later, as_of=as_of)

@@ -951,3 +951,17 @@ def test_sqlite_value_refuses_a_nested_collection_instead_of_recursing() -> None
         with pytest.raises(RuleError, match="nested collections"):
             sqlite_value(value)
     assert sqlite_value(frozenset({1, "1"})) == sqlite_value(frozenset({"1", 1})) == '[1, "1"]'
+
+
+def test_every_backend_counts_a_purchase_in_berlins_repeated_hour(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """02:15 on the second pass (01:15Z) is after a purchase at 02:30 on the first (00:30Z)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    as_of = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin)
+    bought_at = datetime(2026, 10, 25, 2, 30, tzinfo=berlin)
+    c = Customer("c", Person("Hà"), created_at=bought_at)
+    c = c.add_purchase(Purchase("o-1", bought_at, Money(5)))
+    rule = (F.orders == 1) & F.last_purchase_at.within(days=1) & (F.tenure_days == 0)
+    assert in_memory(rule, [c], as_of) == [True]
+    by_every_backend(con, rule, [c], as_of)

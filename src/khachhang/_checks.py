@@ -175,6 +175,24 @@ def require_aware(value: object, path: str = "at") -> datetime:
 _UTC = timezone.utc
 
 
+def require_instant(value: object, path: str = "at") -> datetime:
+    """As :func:`require_aware`, and the instant must be one UTC can hold (years 1 to
+    9999): a model's time is compared and converted to UTC, which must not overflow.
+
+    >>> require_instant(datetime(9999, 12, 31, 23, tzinfo=timezone.min))
+    Traceback (most recent call last):
+    ...
+    khachhang.errors.ValidationError: at: outside the range of UTC instants (years 1 to 9999)
+    """
+    value = require_aware(value, path)
+    try:
+        value.astimezone(_UTC)
+    except OverflowError:
+        msg = "outside the range of UTC instants (years 1 to 9999)"
+        raise ValidationError(path, msg) from None
+    return value
+
+
 def instant(value: datetime) -> datetime:
     """``value`` as something every comparison orders by the instant it names.
 

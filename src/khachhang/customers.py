@@ -37,6 +37,7 @@ from khachhang._checks import (
     check_type,
     clean_text,
     instant,
+    require_instant,
 )
 from khachhang.errors import ValidationError
 from khachhang.fsm import (
@@ -162,7 +163,7 @@ class Purchase:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
-        require_aware(self.at, "at")
+        require_instant(self.at, "at")
         amount = self.amount if type(self.amount) is Money else _money("amount", self.amount)
         if amount.amount < 0:
             raise ValidationError("amount", f"must not be negative, got {amount}")
@@ -349,7 +350,7 @@ class Customer:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
         check_type("party", self.party, (Person, Organization))
-        require_aware(self.created_at, "created_at")
+        require_instant(self.created_at, "created_at")
         check_type("scope", self.scope, Scope)
         check_type("lifecycle", self.lifecycle, Lifecycle)
         if self.acquisition_source is not None:
@@ -537,9 +538,17 @@ class Customer:
         return state if state is not None else self.lifecycle
 
     def tenure(self, *, as_of: datetime) -> relativedelta:
-        """How long the customer has been in the book, as a calendar duration."""
+        """How long the customer has been in the book, as a calendar duration.
+
+        Read on the wall clock when both are fixed offsets, else in UTC (a zone's wall
+        clock repeats an hour, and a duration must not run backwards).
+        """
         require_aware(as_of, "as_of")
-        return relativedelta(as_of, self.created_at)
+        created = self.created_at
+        if type(as_of.tzinfo) is timezone and type(created.tzinfo) is timezone:
+            return relativedelta(as_of, created)  # fixed offsets: the wall clock is exact
+        # else in UTC: two datetimes sharing one ZoneInfo compare by wall time, ignoring fold
+        return relativedelta(as_of.astimezone(_UTC), created.astimezone(_UTC))
 
     def tenure_days(self, *, as_of: datetime) -> int:
         """Whole days since ``created_at``."""

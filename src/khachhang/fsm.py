@@ -57,7 +57,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from khachhang._checks import check_key, clean_text, instant, require_aware
+from khachhang._checks import check_key, clean_text, instant, require_aware, require_instant
 from khachhang.errors import LogError, TransitionError, ValidationError
 from khachhang.labels import check_lang
 
@@ -86,7 +86,7 @@ refused, so loading untrusted data costs bounded time (replay is linear in the l
 
 
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(value, attribute.name)
+    require_instant(value, attribute.name)
 
 
 def _state(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -803,6 +803,9 @@ _ID_PROVINCE_CODES: frozenset[str] = frozenset({
 })  # fmt: skip
 
 
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
+
+
 def tax_code_check_digit(first_nine: str) -> str | None:
     """The tenth digit of a tax code whose first nine digits are ``first_nine``.
 
@@ -812,7 +815,14 @@ def tax_code_check_digit(first_nine: str) -> str | None:
 
     >>> tax_code_check_digit("010123456")
     '5'
+
+    Raises:
+        ValidationError: ``first_nine`` is not a string of exactly nine ASCII digits.
     """
+    check_type("first_nine", first_nine, str)
+    if _NINE_DIGITS.fullmatch(first_nine) is None:
+        msg = f"expected exactly 9 digits 0-9, got {shown(first_nine)}"
+        raise ValidationError("first_nine", msg)
     total = sum(w * int(d) for w, d in zip(_MST_WEIGHTS, first_nine, strict=True))
     rest = total % 11
     return None if rest == 0 else str(10 - rest)

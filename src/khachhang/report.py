@@ -27,7 +27,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from khachhang._checks import check_type, require_aware
+from khachhang._checks import check_type, instant, require_aware, shown
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import ValidationError
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
@@ -74,8 +74,31 @@ class _FrozenDict(Mapping[_K, _V]):
 
 
 def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """attrs converter: a read-only copy, so the summary stays a value."""
-    return value if type(value) is _FrozenDict else _FrozenDict(value)
+    """attrs converter: a read-only copy, so the summary stays a value (anything but a
+    mapping is left for ``BookSummary``'s checks to refuse by name)."""
+    if type(value) is _FrozenDict or not isinstance(value, Mapping):
+        return value
+    return _FrozenDict(value)
+
+
+def _count(path: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(path, f"expected an int of 0 or more, got {shown(value)}")
+
+
+def _check_mapping(path: str, value: object, key_type: type, value_type: type) -> None:
+    if not isinstance(value, Mapping):
+        msg = f"expected a mapping, got {type(value).__name__}"
+        raise ValidationError(path, msg)
+    for key, item in value.items():
+        if not isinstance(key, key_type):
+            msg = f"expected a {key_type.__name__} key, got {shown(key)}"
+            raise ValidationError(path, msg)
+        where = f"{path}[{shown(key)}]"
+        if value_type is int:
+            _count(where, item)
+        else:
+            check_type(where, item, value_type)
 
 
 @attrs.frozen
@@ -123,6 +146,15 @@ class BookSummary:
     revenue_by_market: Mapping[Market, Money] = attrs.field(converter=_frozen)
     internal_revenue: Money
 
+    def __attrs_post_init__(self) -> None:
+        require_aware(self.as_of, "as_of")
+        for name in ("customers", "no_source", "pre_2025_addresses", "no_address", "orders"):
+            _count(name, getattr(self, name))
+        for name, key_type, value_type in _SUMMARY_MAPPINGS:
+            _check_mapping(name, getattr(self, name), key_type, value_type)
+        check_type("revenue", self.revenue, Money)
+        check_type("internal_revenue", self.internal_revenue, Money)
+
     @property
     def average_order_value(self) -> Money | None:
         """``revenue / orders``, rounded to the currency; ``None`` without orders."""
@@ -131,6 +163,17 @@ class BookSummary:
         mean = MONEY_CONTEXT.divide(self.revenue.amount, self.orders)
         return Money.rounded(mean, self.revenue.currency)
 
+
+_SUMMARY_MAPPINGS: tuple[tuple[str, type, type], ...] = (
+    ("by_scope", Scope, int),
+    ("by_market", Market, int),
+    ("by_party_type", PartyType, int),
+    ("by_role", Role, int),
+    ("by_lifecycle", Lifecycle, int),
+    ("by_source", AcquisitionSource, int),
+    ("top_provinces", str, int),
+    ("revenue_by_market", Market, Money),
+)
 
 _E = TypeVar("_E", bound=BilingualEnum)
 
@@ -189,6 +232,10 @@ def summarize(
     """
     customers_in = _iterate("book", book)
     require_aware(as_of, "as_of")
+    try:  # one ZoneInfo compares by wall time, ignoring fold: compare instants
+        as_at = instant(as_of)
+    except OverflowError:  # UTC cannot hold it (the calendar's ends): its own zone
+        as_at = as_of
     if isinstance(top, bool) or not isinstance(top, int) or top < 0:
         raise ValidationError("top", f"expected an int of 0 or more, got {top!r}")
     zero = Money.zero(currency)
@@ -208,7 +255,7 @@ def summarize(
         if customer.currency != zero.currency:
             msg = f"keeps its book in {customer.currency}, the summary is in {currency}"
             raise ValidationError(f"book[{i}].currency", msg)
-        if customer.created_at > as_of:
+        if instant(customer.created_at) > as_at:
             continue  # not in the book yet
         customers += 1
         market = customer.market

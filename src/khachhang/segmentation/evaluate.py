@@ -36,7 +36,12 @@ from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
-from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldKind, FieldRegistry
+from khachhang.segmentation.fields import (
+    DEFAULT_REGISTRY,
+    FieldKind,
+    FieldRegistry,
+    query_instant,
+)
 from khachhang.segmentation.rules import (
     LEAF_TYPES,
     And,
@@ -260,9 +265,9 @@ def _inline_leaf(
 ) -> Predicate:
     """One closure per node type and outcome, the test written inline (no extra call)."""
     if isinstance(rule, Compare):
-        return _COMPARE_LEAVES[rule.op, want](get, rule.value)
+        return _COMPARE_LEAVES[rule.op, want](get, query_instant(rule.value))
     if isinstance(rule, Between):
-        low, high = rule.low, rule.high
+        low, high = query_instant(rule.low), query_instant(rule.high)
         if want:
             return lambda c: (v := get(c)) is not None and low <= v <= high
         return lambda c: (v := get(c)) is not None and not low <= v <= high
@@ -273,6 +278,7 @@ def _inline_leaf(
         return lambda c: (v := get(c)) is not None and v not in values
     if isinstance(rule, Within):
         start = window_start(as_of, rule.days)
+        as_of = query_instant(as_of)
         if start is None:  # the window reaches back past every representable instant
             if want:
                 return lambda c: (v := get(c)) is not None and v <= as_of
@@ -324,13 +330,14 @@ def _leaf_test(rule: Rule, kind: FieldKind, as_of: datetime) -> Callable[[Any], 
     """``value -> bool`` for a present value (money: on the ``Decimal`` amount)."""
     if isinstance(rule, Compare):
         op = _OPS[rule.op]
-        literal = rule.value.amount if isinstance(rule.value, Money) else rule.value
+        literal = rule.value.amount if isinstance(rule.value, Money) else query_instant(rule.value)
         return lambda v: op(v, literal)
     if isinstance(rule, Between):
         low, high = rule.low, rule.high
         if isinstance(low, Money) and isinstance(high, Money):
             low_amount, high_amount = low.amount, high.amount
             return lambda v: low_amount <= v <= high_amount
+        low, high = query_instant(low), query_instant(high)
         return lambda v: low <= v <= high
     if isinstance(rule, In):
         values = rule.values
@@ -339,6 +346,7 @@ def _leaf_test(rule: Rule, kind: FieldKind, as_of: datetime) -> Callable[[Any], 
         return lambda v: v in values
     if isinstance(rule, Within):
         start = window_start(as_of, rule.days)
+        as_of = query_instant(as_of)
         if start is None:
             return lambda v: v <= as_of
         return lambda v: start <= v <= as_of

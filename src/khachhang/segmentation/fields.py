@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from khachhang._checks import as_collection, check_type, clean_text, require_aware
+from khachhang._checks import as_collection, check_type, clean_text, instant, require_aware
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
@@ -345,16 +345,31 @@ def _get_tags(customer: Customer, as_of: datetime) -> frozenset[str]:
     return customer.tags
 
 
+def query_instant(value: Any) -> Any:
+    """A datetime as an instant (two sharing one ZoneInfo compare by wall time, ignoring
+    ``fold``), kept as is where UTC cannot hold it (``as_of`` at the calendar's ends);
+    anything else unchanged."""
+    if not isinstance(value, datetime):
+        return value
+    try:
+        return instant(value)
+    except OverflowError:
+        return value
+
+
 def _get_orders(customer: Customer, as_of: datetime) -> int:
     return _bind_orders(require_aware(as_of, "as_of"))(customer)
 
 
 def _bind_orders(as_of: datetime) -> Callable[[Customer], int]:
+    # Instants on both sides: two datetimes sharing one ZoneInfo compare by wall time.
+    as_of = query_instant(as_of)
+
     def get(customer: Customer) -> int:
         ps = customer.purchases
-        if not ps or ps[-1].at <= as_of:
+        if not ps or instant(ps[-1].at) <= as_of:
             return len(ps)
-        return sum(1 for p in ps if p.at <= as_of)
+        return sum(1 for p in ps if instant(p.at) <= as_of)
 
     return get
 
@@ -365,15 +380,16 @@ _NO_AMOUNT = Decimal(0)
 
 def _bind_total_amount(as_of: datetime) -> Callable[[Customer], tuple[Decimal, str]]:
     add = MONEY_CONTEXT.add
+    as_of = query_instant(as_of)
 
     def get(customer: Customer) -> tuple[Decimal, str]:
         ps = customer.purchases
         if not ps:
             return _NO_AMOUNT, customer.currency
-        if ps[-1].at <= as_of:
+        if instant(ps[-1].at) <= as_of:
             values = [p.amount.amount for p in ps]
         else:
-            values = [p.amount.amount for p in ps if p.at <= as_of]
+            values = [p.amount.amount for p in ps if instant(p.at) <= as_of]
         # A customer's total stays below 10^18 with at most 3 decimals (21 digits), so
         # the built-in sum is exact (nothing to round, overflow or clamp, so no trap
         # can fire) in a context of 28+ digits and a wide exponent range; else use ours.
@@ -417,12 +433,14 @@ def _get_total(customer: Customer, as_of: datetime) -> Money:
 
 
 def _bind_first(as_of: datetime) -> Callable[[Customer], datetime | None]:
+    as_of = query_instant(as_of)
+
     def get(customer: Customer) -> datetime | None:
         ps = customer.purchases
         if not ps:
             return None
         at = ps[0].at
-        return at if at <= as_of else None
+        return at if instant(at) <= as_of else None
 
     return get
 
@@ -432,15 +450,17 @@ def _get_first(customer: Customer, as_of: datetime) -> datetime | None:
 
 
 def _bind_last(as_of: datetime) -> Callable[[Customer], datetime | None]:
+    as_of = query_instant(as_of)
+
     def get(customer: Customer) -> datetime | None:
         ps = customer.purchases
         if not ps:
             return None
         at = ps[-1].at
-        if at <= as_of:
+        if instant(at) <= as_of:
             return at
         for p in reversed(ps):
-            if p.at <= as_of:
+            if instant(p.at) <= as_of:
                 return p.at
         return None
 
@@ -452,6 +472,7 @@ def _get_last(customer: Customer, as_of: datetime) -> datetime | None:
 
 
 def _bind_recency(as_of: datetime) -> Callable[[Customer], int | None]:
+    as_of = query_instant(as_of)
     last = _bind_last(as_of)
 
     def get(customer: Customer) -> int | None:
@@ -466,11 +487,12 @@ def _get_recency(customer: Customer, as_of: datetime) -> int | None:
 
 
 def _get_tenure(customer: Customer, as_of: datetime) -> int:
-    return (require_aware(as_of, "as_of") - customer.created_at) // _DAY
+    return _bind_tenure(require_aware(as_of, "as_of"))(customer)
 
 
 def _bind_tenure(as_of: datetime) -> Callable[[Customer], int]:
-    return lambda customer: (as_of - customer.created_at) // _DAY
+    as_of = query_instant(as_of)
+    return lambda customer: (as_of - instant(customer.created_at)) // _DAY
 
 
 def _static(getter: Getter) -> Binder:
