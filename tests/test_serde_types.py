@@ -171,3 +171,36 @@ def test_an_unregistered_payload_is_refused_by_name_when_written() -> None:
     event = Event("create", None, Lifecycle.PROSPECT, T0, payload=_Unregistered())
     with pytest.raises(ValidationError, match="_Unregistered is not registered"):
         to_dict(event)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ([float("inf")], r"\$\[0\]"),
+        ({"a": float("nan")}, r"\$\.a"),
+        ({"a": [1.0, float("-inf")]}, r"\$\.a\[1\]"),
+    ],
+    ids=["inf-in-list", "nan-in-object", "minus-inf-nested"],
+)
+def test_to_json_refuses_nan_and_infinity_naming_the_path(
+    value: object, path: str, indent: int | None
+) -> None:
+    """NaN and Infinity are not JSON: refused with the path, never written as such."""
+    with pytest.raises(ConversionError, match=rf"{path}: -?(inf|nan) is not a JSON number"):
+        to_json(value, indent=indent)
+
+
+class _Key:
+    """Something that is neither JSON data nor a model, used as a key."""
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("key", [_Key(), float("nan")], ids=["object", "nan"])
+def test_to_json_refuses_a_key_json_cannot_hold_naming_the_path(
+    key: object, indent: int | None
+) -> None:
+    """A bad key is a ConversionError naming its place, not the encoder's bare TypeError."""
+    with pytest.raises(ConversionError, match=r"\$\.a\.") as info:
+        to_json({"a": {key: 1}}, indent=indent)
+    assert "not" in info.value.errors[0][1]

@@ -56,6 +56,8 @@ from khachhang.serde._json import (
     _MAX_JSON_CHARS,
     _duplicate_keys,
     _DuplicateKeyError,
+    _non_finite,
+    _NonFiniteError,
     _read_json,
 )
 from khachhang.serde._report import (
@@ -184,14 +186,17 @@ def to_json(value: object, *, indent: int | None = None) -> str:
         if indent is None:
             return _COMPACT.encode(data)
         return json.dumps(
-            data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
+            data,
+            ensure_ascii=False,
+            indent=indent,
+            separators=(",", ": "),
+            check_circular=False,
+            allow_nan=False,
         )
-    except (TypeError, ValueError):  # something a hook left that JSON cannot hold
+    except (TypeError, ValueError) as exc:  # something a hook left that JSON cannot hold
         found: list[tuple[str, str]] = []
         _not_json(data, "$", found)
-        if not found:
-            raise
-        raise ConversionError("JSON", found) from None
+        raise ConversionError("JSON", found or [("$", f"not JSON data: {exc}")]) from None
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
@@ -214,6 +219,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
         data = _read_json(text)
     except _DuplicateKeyError:
         raise ConversionError(_name(cls), _duplicate_keys(text)) from None
+    except _NonFiniteError:
+        raise ConversionError(_name(cls), _non_finite(text)) from None
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import get_origin
 
 import cattrs
@@ -32,12 +33,30 @@ def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
         return
     if isinstance(data, dict):
         for key, item in data.items():
+            if not _json_key(key):
+                found.append((f"{path}.{key}", _not_a_key(key)))
             _not_json(item, f"{path}.{key}", found)
     elif isinstance(data, (list, tuple)):
         for index, item in enumerate(data):
             _not_json(item, f"{path}[{index}]", found)
+    elif isinstance(data, float) and not math.isfinite(data):
+        found.append((path, f"{data} is not a JSON number"))
     elif not isinstance(data, _JSON_SCALARS):
         found.append((path, _no_unstructure_hook(data)))
+
+
+def _json_key(key: object) -> bool:
+    """Whether the JSON encoder writes ``key`` as an object key (it turns scalars to text)."""
+    if isinstance(key, float):
+        return math.isfinite(key)
+    return isinstance(key, _JSON_SCALARS)
+
+
+def _not_a_key(key: object) -> str:
+    if isinstance(key, float):
+        return f"{key} is not a JSON number, so not a key"
+    name = type(key).__name__
+    return f"a {name} key is not JSON data; JSON object keys are text"
 
 
 def _format(exc: BaseException, type_: type | None) -> str:
