@@ -62,6 +62,7 @@ from khachhang.serde._json import (
 )
 from khachhang.serde._report import (
     _JSON_SCALARS,
+    _fold_lost_paths,
     _name,
     _no_structure_hook,
     _no_unstructure_hook,
@@ -69,6 +70,7 @@ from khachhang.serde._report import (
     _problems,
     _unbound_generic,
 )
+from khachhang.serde._scalars import _FoldLostError
 from khachhang.serde._unions import (
     _is_payload,
     _payload_structure_factory,
@@ -143,6 +145,8 @@ def to_dict(value: object) -> JSONValue:
         data: JSONValue = converter.unstructure(value)
     except RecursionError:
         raise ConversionError("JSON", [("$", "nested too deeply")]) from None
+    except _FoldLostError:
+        raise ConversionError("JSON", _fold_lost_paths(value)) from None
     if data is value and not isinstance(value, _JSON_SCALARS):
         # cattrs hands back what it has no hook for, unchanged.
         raise ConversionError("JSON", [("$", _no_unstructure_hook(value))])

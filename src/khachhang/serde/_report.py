@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
@@ -14,7 +16,7 @@ from cattrs.errors import (
 )
 
 from khachhang.errors import KhachHangError, ValidationError
-from khachhang.serde._scalars import _keys
+from khachhang.serde._scalars import _FOLD_NEEDS_ZONEINFO, _fold_lost, _keys
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
@@ -43,6 +45,25 @@ def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
         found.append((path, f"{data} is not a JSON number"))
     elif not isinstance(data, _JSON_SCALARS):
         found.append((path, _no_unstructure_hook(data)))
+
+
+def _fold_lost_paths(value: object) -> list[tuple[str, str]]:
+    """Name the path of every time in ``value`` whose fold the JSON could not keep."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("$", value)]
+    while stack and len(found) < 10:
+        path, item = stack.pop()
+        cls = type(item)
+        if _fold_lost(item):
+            found.append((path, _FOLD_NEEDS_ZONEINFO))
+        elif attrs.has(cls):
+            names = [field.name for field in attrs.fields(cls)]
+            stack.extend((f"{path}.{name}", getattr(item, name, None)) for name in names)
+        elif isinstance(item, Mapping):
+            stack.extend((f"{path}.{key}", sub) for key, sub in item.items())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend((f"{path}[{index}]", sub) for index, sub in enumerate(item))
+    return sorted(found) or [("$", _FOLD_NEEDS_ZONEINFO)]
 
 
 def _json_key(key: object) -> bool:

@@ -61,15 +61,38 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     return result
 
 
+_FOLD_NEEDS_ZONEINFO = (
+    "a time in a repeated or skipped hour needs a zoneinfo.ZoneInfo zone to be stored; "
+    "use ZoneInfo(...) or convert to UTC"
+)
+
+
+class _FoldLostError(Exception):
+    """Raised by the datetime writer; :func:`~khachhang.serde.to_dict` finds the path."""
+
+
+def _fold_lost(value: object) -> bool:
+    """Whether ``value`` is a time whose offset depends on ``fold`` in a zone that the
+    JSON cannot name (anything but a ``ZoneInfo`` with a key), so it would read back wrong."""
+    if not isinstance(value, datetime) or value.tzinfo is None or type(value.tzinfo) is timezone:
+        return False
+    if isinstance(value.tzinfo, ZoneInfo) and value.tzinfo.key:
+        return False
+    return value.replace(fold=1 - value.fold).utcoffset() != value.utcoffset()
+
+
 def _unstructure_datetime(value: datetime) -> str:
     """ISO 8601 with the offset; a ``ZoneInfo`` time whose offset depends on ``fold`` (a
-    repeated or skipped hour) also keeps its zone, so it reads back equal."""
+    repeated or skipped hour) also keeps its zone, so it reads back equal. Such a time in
+    any other zone is refused (:class:`_FoldLostError`): its fold could not be kept."""
     text = value.isoformat()
     zone = value.tzinfo
-    if type(zone) is timezone or not isinstance(zone, ZoneInfo):
+    if zone is None or type(zone) is timezone:
         return text
     if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
         return text
+    if not isinstance(zone, ZoneInfo) or not zone.key:
+        raise _FoldLostError
     return f"{text}[{zone.key}]"
 
 
