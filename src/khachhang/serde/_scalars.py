@@ -159,7 +159,9 @@ def _structure_time(value: object, _: type) -> time:
 
 # Exact for every timedelta (at most 21 digits); never the caller's thread-local context.
 _SECONDS_CONTEXT = Context(prec=40, traps=[InvalidOperation])
-_MAX_SECONDS = Decimal(timedelta.max.total_seconds())
+# The exact bounds of a timedelta in seconds; not symmetric: min is -86399999913600 s.
+_MIN_SECONDS = Decimal(timedelta.min // timedelta(microseconds=1)).scaleb(-6, _SECONDS_CONTEXT)
+_MAX_SECONDS = Decimal(timedelta.max // timedelta(microseconds=1)).scaleb(-6, _SECONDS_CONTEXT)
 
 
 def _unstructure_timedelta(value: timedelta) -> str:
@@ -176,12 +178,13 @@ def _structure_timedelta(value: object, _: type) -> timedelta:
         seconds = Decimal(value)
     except InvalidOperation:
         raise ValidationError("", f"not a number of seconds: {shown(value)}") from None
-    if not seconds.is_finite() or seconds.copy_abs() >= _MAX_SECONDS:
+    if not seconds.is_finite() or not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
         raise ValidationError("", f"not a usable duration: {shown(value)}")
-    micros = seconds.scaleb(6, _SECONDS_CONTEXT)
-    if micros != micros.to_integral_value(context=_SECONDS_CONTEXT):
+    # Exact: a digit below the microsecond is refused however far down it is.
+    _sign, digits, exponent = seconds.as_tuple()
+    if isinstance(exponent, int) and exponent < -6 and any(digits[exponent + 6 :]):
         raise ValidationError("", f"finer than a microsecond: {shown(value)}")
-    return timedelta(microseconds=int(micros))
+    return timedelta(microseconds=int(seconds.scaleb(6, _SECONDS_CONTEXT)))
 
 
 def _unstructure_money(money: Money) -> dict[str, str]:
