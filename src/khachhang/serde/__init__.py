@@ -104,9 +104,16 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
     """Make an application's :class:`~khachhang.fsm.Payload` subclass serialisable.
 
     ``tag`` is written as ``"type"`` and is the only way data can name a class: there is
-    no import by name, so untrusted JSON cannot reach arbitrary classes.
+    no import by name, so untrusted JSON cannot reach arbitrary classes. Registering a
+    class again with the same tag changes nothing; with another tag, the old one is no
+    longer read.
+
+    Raises:
+        ValidationError: ``cls`` is not a Payload subclass; ``tag`` is not a key (a
+            non-empty printable string) or is already another class's.
     """
-    _remember_payload(cls, tag)
+    if not _remember_payload(cls, tag):
+        return cls
     # Registering again makes cattrs forget the hooks it built before this class was known.
     converter.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
     converter.register_structure_hook_factory(_is_payload, _payload_structure_factory)
