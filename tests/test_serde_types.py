@@ -196,14 +196,19 @@ class _Key:
 
 
 @pytest.mark.parametrize("indent", [None, 2])
-@pytest.mark.parametrize("key", [_Key(), float("nan")], ids=["object", "nan"])
+@pytest.mark.parametrize(
+    "key", [_Key(), float("nan"), (1, 2), frozenset({1})], ids=["object", "nan", "tuple", "set"]
+)
 def test_to_json_refuses_a_key_json_cannot_hold_naming_the_path(
     key: object, indent: int | None
 ) -> None:
-    """A bad key is a ConversionError naming its place, not the encoder's bare TypeError."""
+    """A bad key is a ConversionError naming its place, not a bare TypeError."""
     with pytest.raises(ConversionError, match=r"\$\.a\.") as info:
         to_json({"a": {key: 1}}, indent=indent)
     assert "not" in info.value.errors[0][1]
+    if isinstance(key, (tuple, frozenset)):
+        with pytest.raises(ConversionError, match=r"\$\.a\..*: a collection key is not JSON"):
+            to_dict({"a": {key: 1}})
 
 
 @attrs.frozen

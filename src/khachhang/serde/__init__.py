@@ -62,15 +62,15 @@ from khachhang.serde._json import (
 )
 from khachhang.serde._report import (
     _JSON_SCALARS,
-    _fold_lost_paths,
     _name,
     _no_structure_hook,
     _no_unstructure_hook,
     _not_json,
     _problems,
     _unbound_generic,
+    _unwritable_paths,
 )
-from khachhang.serde._scalars import _FoldLostError
+from khachhang.serde._scalars import _FOLD_NEEDS_ZONEINFO, _FoldLostError
 from khachhang.serde._unions import (
     _is_payload,
     _payload_structure_factory,
@@ -153,7 +153,10 @@ def to_dict(value: object) -> JSONValue:
     except RecursionError:
         raise ConversionError("JSON", [("$", "nested too deeply")]) from None
     except _FoldLostError:
-        raise ConversionError("JSON", _fold_lost_paths(value)) from None
+        raise ConversionError("JSON", _unwritable_paths(value, _FOLD_NEEDS_ZONEINFO)) from None
+    except TypeError as exc:  # e.g. a tuple key, written as a list, cannot be a key
+        reason = f"cannot be written as JSON ({exc})"
+        raise ConversionError("JSON", _unwritable_paths(value, reason)) from None
     if data is value and not isinstance(value, _JSON_SCALARS):
         # cattrs hands back what it has no hook for, unchanged.
         raise ConversionError("JSON", [("$", _no_unstructure_hook(value))])

@@ -47,8 +47,12 @@ def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
         found.append((path, _no_unstructure_hook(data)))
 
 
-def _fold_lost_paths(value: object) -> list[tuple[str, str]]:
-    """Name the path of every time in ``value`` whose fold the JSON could not keep."""
+_COLLECTION_KEY = "a collection key is not JSON data; JSON object keys are text"
+
+
+def _unwritable_paths(value: object, fallback: str) -> list[tuple[str, str]]:
+    """Name the path of every value in ``value`` that the converter cannot write: a time
+    whose fold the JSON could not keep, a collection used as a key; else ``fallback``."""
     found: list[tuple[str, str]] = []
     stack: list[tuple[str, object]] = [("$", value)]
     while stack and len(found) < 10:
@@ -60,10 +64,13 @@ def _fold_lost_paths(value: object) -> list[tuple[str, str]]:
             names = [field.name for field in attrs.fields(cls)]
             stack.extend((f"{path}.{name}", getattr(item, name, None)) for name in names)
         elif isinstance(item, Mapping):
-            stack.extend((f"{path}.{key}", sub) for key, sub in item.items())
+            for key, sub in item.items():
+                if isinstance(key, (tuple, frozenset)):
+                    found.append((f"{path}.{key}", _COLLECTION_KEY))
+                stack.append((f"{path}.{key}", sub))
         elif isinstance(item, (list, tuple, set, frozenset)):
             stack.extend((f"{path}[{index}]", sub) for index, sub in enumerate(item))
-    return sorted(found) or [("$", _FOLD_NEEDS_ZONEINFO)]
+    return sorted(found) or [("$", fallback)]
 
 
 def _json_key(key: object) -> bool:
