@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from khachhang.errors import LogError, TransitionError, ValidationError
 from khachhang.fsm import Definition, Event, Payload, Transition
+from khachhang.kinds import Lifecycle
 
 T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
 
@@ -193,6 +194,22 @@ def test_mermaid_draws_every_edge_and_marks_the_current_state() -> None:
     assert "    new --> working: begin [guarded]" in text
     assert "    done --> working: reopen" in text
     assert "    class working current" in text
+
+
+@pytest.mark.parametrize(
+    "current",
+    ["working", "x\n    click x call alert()", Lifecycle.PROSPECT, 1],
+    ids=["a-state-value-not-the-state", "mermaid-injection", "another-machines-state", "int"],
+)
+def test_mermaid_refuses_a_current_state_the_machine_does_not_have(current: Any) -> None:
+    """Never written into the diagram unchecked, nor silently highlighting nothing."""
+    with pytest.raises(ValidationError, match=r"^current: .* is not a state of job"):
+        JOB.to_mermaid(current=current)
+
+
+def test_mermaid_without_a_current_state_highlights_nothing() -> None:
+    """None is the default: no state is marked."""
+    assert "class " not in JOB.to_mermaid(current=None)
 
 
 moves = st.lists(

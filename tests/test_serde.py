@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -435,3 +436,35 @@ def test_durations_and_times_of_day_round_trip_exactly(span: timedelta, moment: 
 def test_a_duration_that_is_not_exact_seconds_is_refused(junk: object) -> None:
     with pytest.raises(ConversionError):
         from_dict(junk, timedelta)
+
+
+@pytest.mark.parametrize("span", [timedelta.min, timedelta.max])
+def test_the_longest_durations_either_way_round_trip(span: timedelta) -> None:
+    """The bounds are a timedelta's own, exactly (they are not symmetric)."""
+    assert from_dict(to_dict(span), timedelta) == span
+
+
+@pytest.mark.parametrize(
+    "seconds",
+    [
+        "-86399999999999",  # beyond timedelta.min (-86399999913600 s), within -max
+        "-86399999913600.000001",
+        "86400000000000",
+        "1." + "0" * 50 + "1",  # a digit below the microsecond, far down
+    ],
+    ids=["below-min", "just-below-min", "above-max", "sub-microsecond-far-down"],
+)
+def test_a_duration_out_of_range_or_too_fine_names_its_path(seconds: str) -> None:
+    """A clear reason at the field, not the converter's 'unknown error' from an overflow."""
+    with pytest.raises(ConversionError) as info:
+        from_dict({"span": seconds}, _Timed)
+    ((path, reason),) = info.value.errors
+    assert path == "$.span"
+    assert reason.startswith(("not a usable duration", "finer than a microsecond"))
+
+
+@attrs.frozen
+class _Timed:
+    """A model with a duration field."""
+
+    span: timedelta

@@ -118,3 +118,12 @@ def test_a_bom_anywhere_but_the_start_is_still_malformed_json() -> None:
         from_json(" \ufeff" + text, Customer)
     with pytest.raises(ConversionError, match="not valid JSON"):
         from_json("\ufeff\ufeff" + text, Customer)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_by_the_reader_with_their_path(constant: str) -> None:
+    """They are not JSON (RFC 8259); Python's reader accepts them, the library's does not."""
+    text = '{"id": "c", "tags": [1, ' + constant + "]}"
+    with pytest.raises(ConversionError) as info:
+        from_json(text, Customer)
+    assert info.value.errors == (("$.tags[1]", f"{constant} is not a JSON number"),)

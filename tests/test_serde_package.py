@@ -8,26 +8,28 @@ unions (party, care rule) refuse a missing or unknown tag in one way.
 from __future__ import annotations
 
 import ast
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from dateutil import tz as dateutil_tz
 from hypothesis import given
 from hypothesis import strategies as st
 
 import khachhang
 from khachhang.care.planning.rules import CareRule
 from khachhang.care.service.business_calendar import BusinessCalendar
+from khachhang.customers import Customer
 from khachhang.errors import ConversionError
 from khachhang.kinds import Role
 from khachhang.money import Money
-from khachhang.parties import Gender, Party
+from khachhang.parties import Gender, Party, Person
 from khachhang.segmentation import F
 from khachhang.segmentation.rules import RuleDocument
-from khachhang.serde import from_dict, to_dict
+from khachhang.serde import from_dict, to_dict, to_json
 
 PACKAGE = Path(khachhang.__file__).parent
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -275,3 +277,63 @@ class _Day:
     """A model with one date field."""
 
     on: date
+
+
+def _dateutil_zone(name: str) -> tzinfo:
+    zone = dateutil_tz.gettz(name)
+    assert zone is not None
+    return zone
+
+
+DATEUTIL_BERLIN = _dateutil_zone("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 10, 25, 2, 15, tzinfo=DATEUTIL_BERLIN, fold=0),  # repeated hour
+        datetime(2026, 10, 25, 2, 15, tzinfo=DATEUTIL_BERLIN, fold=1),
+    ],
+    ids=["repeated-first", "repeated-second"],
+)
+def test_a_time_whose_fold_matters_in_a_zone_json_cannot_name_is_refused_with_its_path(
+    when: datetime,
+) -> None:
+    """Its offset alone would read back as the other instant: refused, naming the field."""
+    customer = Customer("c-1", Person("Phạm Thu Hà"), created_at=when)
+    for write in (to_dict, to_json):
+        with pytest.raises(ConversionError) as info:
+            write(customer)
+        assert info.value.errors == (
+            (
+                "$.created_at",
+                "a time in a repeated or skipped hour needs a zoneinfo.ZoneInfo zone to be "
+                "stored; use ZoneInfo(...) or convert to UTC",
+            ),
+        )
+
+
+@given(
+    st.one_of(
+        st.datetimes(timezones=st.just(DATEUTIL_BERLIN)),
+        # the night the clocks go back, so the repeated hour is drawn often
+        st.datetimes(
+            min_value=datetime(2026, 10, 25, 1),
+            max_value=datetime(2026, 10, 25, 4),
+            timezones=st.just(DATEUTIL_BERLIN),
+        ),
+    ),
+    st.sampled_from([0, 1]),
+)
+def test_a_time_in_any_zone_reads_back_as_the_same_instant_or_is_refused(
+    when: datetime, fold: int
+) -> None:
+    """Never silently another instant: equal after the round trip, or a ConversionError."""
+    when = when.replace(fold=fold)
+    try:
+        data = to_dict([when])
+    except ConversionError:
+        assert when.replace(fold=1 - fold).utcoffset() != when.utcoffset()
+        return
+    back = from_dict(data, list[datetime])[0]
+    assert (back, back.utcoffset()) == (when, when.utcoffset())

@@ -171,3 +171,92 @@ def test_an_unregistered_payload_is_refused_by_name_when_written() -> None:
     event = Event("create", None, Lifecycle.PROSPECT, T0, payload=_Unregistered())
     with pytest.raises(ValidationError, match="_Unregistered is not registered"):
         to_dict(event)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ([float("inf")], r"\$\[0\]"),
+        ({"a": float("nan")}, r"\$\.a"),
+        ({"a": [1.0, float("-inf")]}, r"\$\.a\[1\]"),
+    ],
+    ids=["inf-in-list", "nan-in-object", "minus-inf-nested"],
+)
+def test_to_json_refuses_nan_and_infinity_naming_the_path(
+    value: object, path: str, indent: int | None
+) -> None:
+    """NaN and Infinity are not JSON: refused with the path, never written as such."""
+    with pytest.raises(ConversionError, match=rf"{path}: -?(inf|nan) is not a JSON number"):
+        to_json(value, indent=indent)
+
+
+class _Key:
+    """Something that is neither JSON data nor a model, used as a key."""
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize(
+    "key", [_Key(), float("nan"), (1, 2), frozenset({1})], ids=["object", "nan", "tuple", "set"]
+)
+def test_to_json_refuses_a_key_json_cannot_hold_naming_the_path(
+    key: object, indent: int | None
+) -> None:
+    """A bad key is a ConversionError naming its place, not a bare TypeError."""
+    with pytest.raises(ConversionError, match=r"\$\.a\.") as info:
+        to_json({"a": {key: 1}}, indent=indent)
+    assert "not" in info.value.errors[0][1]
+    if isinstance(key, (tuple, frozenset)):
+        with pytest.raises(ConversionError, match=r"\$\.a\..*: a collection key is not JSON"):
+            to_dict({"a": {key: 1}})
+
+
+@attrs.frozen
+class _Tagged(Payload):
+    """A payload class the registration tests tag and re-tag."""
+
+    note: str = ""
+
+
+def _dispatch_size() -> int:
+    hooks = (serde.converter._unstructure_func, serde.converter._structure_func)
+    return sum(len(hook._function_dispatch._handler_pairs) for hook in hooks)
+
+
+def test_registering_a_payload_again_with_its_tag_changes_nothing() -> None:
+    """The converter's hook list does not grow with every call."""
+    serde.register_payload(_Tagged, "tests.tagged")
+    before = _dispatch_size()
+    for _ in range(50):
+        assert serde.register_payload(_Tagged, "tests.tagged") is _Tagged
+    assert _dispatch_size() == before
+
+
+@attrs.frozen
+class _Retagged(Payload):
+    """A payload class given a new tag after its first one."""
+
+    note: str = ""
+
+
+def test_a_retagged_payload_is_no_longer_read_by_its_old_tag() -> None:
+    """Only the new tag names the class; the old one is an unknown tag again."""
+    serde.register_payload(_Retagged, "tests.retagged.old")
+    serde.register_payload(_Retagged, "tests.retagged.new")
+    event = Event("create", None, Lifecycle.PROSPECT, T0, payload=_Retagged("x"))
+    data: Any = to_dict(event)
+    assert data["payload"] == {"type": "tests.retagged.new", "note": "x"}
+    assert from_dict(data, Event[Lifecycle]) == event
+    data["payload"]["type"] = "tests.retagged.old"
+    with pytest.raises(ConversionError, match=r"tests\.retagged\.old"):
+        from_dict(data, Event[Lifecycle])
+
+
+@pytest.mark.parametrize("tag", [5, None, "", "   ", "a\nb"], ids=repr)
+def test_a_payload_tag_that_is_not_a_key_is_refused(tag: Any) -> None:
+    """A tag is written as "type" and read back by name: it must be printable text."""
+    with pytest.raises(ValidationError, match=r"^tag"):
+        serde.register_payload(_Unregistered, tag)
+    event = Event("create", None, Lifecycle.PROSPECT, T0, payload=_Unregistered())
+    with pytest.raises(ValidationError, match="_Unregistered is not registered"):
+        to_dict(event)

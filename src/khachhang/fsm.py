@@ -649,11 +649,14 @@ class Definition(Generic[I, S]):
         state is drawn as the way out (``performance_review --> [*]: complete``).
 
         Args:
-            current: the state to highlight.
+            current: the state to highlight, or ``None``.
             lang: ``"vi"`` (the default) or ``"en"``.
             edge: what to write on the arrow for ``transition`` from ``source``, or
                 ``None`` to leave it out; by default the move's label, marked when guarded.
             note: lines of a note beside the initial state.
+
+        Raises:
+            ValidationError: ``current`` is not one of the machine's states.
 
         >>> class Light(enum.Enum):
         ...     ON = "on"
@@ -671,6 +674,9 @@ class Definition(Generic[I, S]):
             class on current
         """
         lang = check_lang(lang)
+        if current is not None and current not in self.states:
+            msg = f"{current!r:.80} is not a state of {self.name}"
+            raise ValidationError("current", msg)
         guarded = _GUARDED[lang]
         lines = ["stateDiagram-v2"]
         for state in self.states:

@@ -56,6 +56,8 @@ from khachhang.serde._json import (
     _MAX_JSON_CHARS,
     _duplicate_keys,
     _DuplicateKeyError,
+    _non_finite,
+    _NonFiniteError,
     _read_json,
 )
 from khachhang.serde._report import (
@@ -66,7 +68,9 @@ from khachhang.serde._report import (
     _not_json,
     _problems,
     _unbound_generic,
+    _unwritable_paths,
 )
+from khachhang.serde._scalars import _FOLD_NEEDS_ZONEINFO, _FoldLostError
 from khachhang.serde._unions import (
     _is_payload,
     _payload_structure_factory,
@@ -100,9 +104,16 @@ def register_payload(cls: type[Payload], tag: str) -> type[Payload]:
     """Make an application's :class:`~khachhang.fsm.Payload` subclass serialisable.
 
     ``tag`` is written as ``"type"`` and is the only way data can name a class: there is
-    no import by name, so untrusted JSON cannot reach arbitrary classes.
+    no import by name, so untrusted JSON cannot reach arbitrary classes. Registering a
+    class again with the same tag changes nothing; with another tag, the old one is no
+    longer read.
+
+    Raises:
+        ValidationError: ``cls`` is not a Payload subclass; ``tag`` is not a key (a
+            non-empty printable string) or is already another class's.
     """
-    _remember_payload(cls, tag)
+    if not _remember_payload(cls, tag):
+        return cls
     # Registering again makes cattrs forget the hooks it built before this class was known.
     converter.register_unstructure_hook_factory(_is_payload, _payload_unstructure_factory)
     converter.register_structure_hook_factory(_is_payload, _payload_structure_factory)
@@ -141,6 +152,11 @@ def to_dict(value: object) -> JSONValue:
         data: JSONValue = converter.unstructure(value)
     except RecursionError:
         raise ConversionError("JSON", [("$", "nested too deeply")]) from None
+    except _FoldLostError:
+        raise ConversionError("JSON", _unwritable_paths(value, _FOLD_NEEDS_ZONEINFO)) from None
+    except TypeError as exc:  # e.g. a tuple key, written as a list, cannot be a key
+        reason = f"cannot be written as JSON ({exc})"
+        raise ConversionError("JSON", _unwritable_paths(value, reason)) from None
     if data is value and not isinstance(value, _JSON_SCALARS):
         # cattrs hands back what it has no hook for, unchanged.
         raise ConversionError("JSON", [("$", _no_unstructure_hook(value))])
@@ -184,14 +200,17 @@ def to_json(value: object, *, indent: int | None = None) -> str:
         if indent is None:
             return _COMPACT.encode(data)
         return json.dumps(
-            data, ensure_ascii=False, indent=indent, separators=(",", ": "), check_circular=False
+            data,
+            ensure_ascii=False,
+            indent=indent,
+            separators=(",", ": "),
+            check_circular=False,
+            allow_nan=False,
         )
-    except (TypeError, ValueError):  # something a hook left that JSON cannot hold
+    except (TypeError, ValueError) as exc:  # something a hook left that JSON cannot hold
         found: list[tuple[str, str]] = []
         _not_json(data, "$", found)
-        if not found:
-            raise
-        raise ConversionError("JSON", found) from None
+        raise ConversionError("JSON", found or [("$", f"not JSON data: {exc}")]) from None
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
@@ -214,6 +233,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
         data = _read_json(text)
     except _DuplicateKeyError:
         raise ConversionError(_name(cls), _duplicate_keys(text)) from None
+    except _NonFiniteError:
+        raise ConversionError(_name(cls), _non_finite(text)) from None
     except RecursionError:
         raise ConversionError(_name(cls), [("$", "nested too deeply")]) from None
     except ValueError as exc:

@@ -16,7 +16,10 @@ _MAX_JSON_CHARS = 50_000_000
 
 # What json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 # builds on every call; an encoder keeps no state between calls, so one is shared.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# NaN and Infinity are not JSON (RFC 8259): refused, never written.
+_COMPACT = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+)
 
 
 class _DuplicateKeyError(Exception):
@@ -30,7 +33,15 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
+class _NonFiniteError(Exception):
+    """Raised inside the JSON reader for NaN or Infinity, which are not JSON."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NonFiniteError(name)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
 def _text(text: str | bytes | bytearray) -> str:
@@ -73,6 +84,26 @@ def _duplicate_keys(text: str | bytes | bytearray) -> list[tuple[str, str]]:
         if isinstance(value, _Repeated):
             for key in dict.fromkeys(value.repeated):
                 found.append((f"{path}.{key}", f"key {shown(key)} appears more than once"))
+            stack.extend((f"{path}.{k}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+    return sorted(found)
+
+
+class _Constant(str):
+    """A NaN or Infinity read back as a marker (only to report where it was)."""
+
+
+def _non_finite(text: str | bytes | bytearray) -> list[tuple[str, str]]:
+    """Read ``text`` again, keeping NaN and Infinity as markers, and name every path."""
+    data = json.JSONDecoder(parse_constant=_Constant).decode(_text(text))
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("$", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Constant):
+            found.append((path, f"{value} is not a JSON number"))
+        elif isinstance(value, dict):
             stack.extend((f"{path}.{k}", v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
@@ -13,7 +16,7 @@ from cattrs.errors import (
 )
 
 from khachhang.errors import KhachHangError, ValidationError
-from khachhang.serde._scalars import _keys
+from khachhang.serde._scalars import _FOLD_NEEDS_ZONEINFO, _fold_lost, _keys
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
@@ -32,12 +35,56 @@ def _not_json(data: object, path: str, found: list[tuple[str, str]]) -> None:
         return
     if isinstance(data, dict):
         for key, item in data.items():
+            if not _json_key(key):
+                found.append((f"{path}.{key}", _not_a_key(key)))
             _not_json(item, f"{path}.{key}", found)
     elif isinstance(data, (list, tuple)):
         for index, item in enumerate(data):
             _not_json(item, f"{path}[{index}]", found)
+    elif isinstance(data, float) and not math.isfinite(data):
+        found.append((path, f"{data} is not a JSON number"))
     elif not isinstance(data, _JSON_SCALARS):
         found.append((path, _no_unstructure_hook(data)))
+
+
+_COLLECTION_KEY = "a collection key is not JSON data; JSON object keys are text"
+
+
+def _unwritable_paths(value: object, fallback: str) -> list[tuple[str, str]]:
+    """Name the path of every value in ``value`` that the converter cannot write: a time
+    whose fold the JSON could not keep, a collection used as a key; else ``fallback``."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("$", value)]
+    while stack and len(found) < 10:
+        path, item = stack.pop()
+        cls = type(item)
+        if _fold_lost(item):
+            found.append((path, _FOLD_NEEDS_ZONEINFO))
+        elif attrs.has(cls):
+            names = [field.name for field in attrs.fields(cls)]
+            stack.extend((f"{path}.{name}", getattr(item, name, None)) for name in names)
+        elif isinstance(item, Mapping):
+            for key, sub in item.items():
+                if isinstance(key, (tuple, frozenset)):
+                    found.append((f"{path}.{key}", _COLLECTION_KEY))
+                stack.append((f"{path}.{key}", sub))
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend((f"{path}[{index}]", sub) for index, sub in enumerate(item))
+    return sorted(found) or [("$", fallback)]
+
+
+def _json_key(key: object) -> bool:
+    """Whether the JSON encoder writes ``key`` as an object key (it turns scalars to text)."""
+    if isinstance(key, float):
+        return math.isfinite(key)
+    return isinstance(key, _JSON_SCALARS)
+
+
+def _not_a_key(key: object) -> str:
+    if isinstance(key, float):
+        return f"{key} is not a JSON number, so not a key"
+    name = type(key).__name__
+    return f"a {name} key is not JSON data; JSON object keys are text"
 
 
 def _format(exc: BaseException, type_: type | None) -> str:

@@ -61,15 +61,38 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     return result
 
 
+_FOLD_NEEDS_ZONEINFO = (
+    "a time in a repeated or skipped hour needs a zoneinfo.ZoneInfo zone to be stored; "
+    "use ZoneInfo(...) or convert to UTC"
+)
+
+
+class _FoldLostError(Exception):
+    """Raised by the datetime writer; :func:`~khachhang.serde.to_dict` finds the path."""
+
+
+def _fold_lost(value: object) -> bool:
+    """Whether ``value`` is a time whose offset depends on ``fold`` in a zone that the
+    JSON cannot name (anything but a ``ZoneInfo`` with a key), so it would read back wrong."""
+    if not isinstance(value, datetime) or value.tzinfo is None or type(value.tzinfo) is timezone:
+        return False
+    if isinstance(value.tzinfo, ZoneInfo) and value.tzinfo.key:
+        return False
+    return value.replace(fold=1 - value.fold).utcoffset() != value.utcoffset()
+
+
 def _unstructure_datetime(value: datetime) -> str:
     """ISO 8601 with the offset; a ``ZoneInfo`` time whose offset depends on ``fold`` (a
-    repeated or skipped hour) also keeps its zone, so it reads back equal."""
+    repeated or skipped hour) also keeps its zone, so it reads back equal. Such a time in
+    any other zone is refused (:class:`_FoldLostError`): its fold could not be kept."""
     text = value.isoformat()
     zone = value.tzinfo
-    if type(zone) is timezone or not isinstance(zone, ZoneInfo):
+    if zone is None or type(zone) is timezone:
         return text
     if value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset():
         return text
+    if not isinstance(zone, ZoneInfo) or not zone.key:
+        raise _FoldLostError
     return f"{text}[{zone.key}]"
 
 
@@ -136,7 +159,9 @@ def _structure_time(value: object, _: type) -> time:
 
 # Exact for every timedelta (at most 21 digits); never the caller's thread-local context.
 _SECONDS_CONTEXT = Context(prec=40, traps=[InvalidOperation])
-_MAX_SECONDS = Decimal(timedelta.max.total_seconds())
+# The exact bounds of a timedelta in seconds; not symmetric: min is -86399999913600 s.
+_MIN_SECONDS = Decimal(timedelta.min // timedelta(microseconds=1)).scaleb(-6, _SECONDS_CONTEXT)
+_MAX_SECONDS = Decimal(timedelta.max // timedelta(microseconds=1)).scaleb(-6, _SECONDS_CONTEXT)
 
 
 def _unstructure_timedelta(value: timedelta) -> str:
@@ -153,12 +178,13 @@ def _structure_timedelta(value: object, _: type) -> timedelta:
         seconds = Decimal(value)
     except InvalidOperation:
         raise ValidationError("", f"not a number of seconds: {shown(value)}") from None
-    if not seconds.is_finite() or seconds.copy_abs() >= _MAX_SECONDS:
+    if not seconds.is_finite() or not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
         raise ValidationError("", f"not a usable duration: {shown(value)}")
-    micros = seconds.scaleb(6, _SECONDS_CONTEXT)
-    if micros != micros.to_integral_value(context=_SECONDS_CONTEXT):
+    # Exact: a digit below the microsecond is refused however far down it is.
+    _sign, digits, exponent = seconds.as_tuple()
+    if isinstance(exponent, int) and exponent < -6 and any(digits[exponent + 6 :]):
         raise ValidationError("", f"finer than a microsecond: {shown(value)}")
-    return timedelta(microseconds=int(micros))
+    return timedelta(microseconds=int(seconds.scaleb(6, _SECONDS_CONTEXT)))
 
 
 def _unstructure_money(money: Money) -> dict[str, str]:

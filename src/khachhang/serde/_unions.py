@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from khachhang._checks import shown
+from khachhang._checks import check_key, shown
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
 from khachhang.parties import Organization, Party, Person
@@ -179,10 +179,18 @@ def _payload_structure_factory(cls: Any, conv: cattrs.Converter) -> Callable[[An
     return structure
 
 
-def _remember_payload(cls: type[Payload], tag: str) -> None:
+def _remember_payload(cls: type[Payload], tag: str) -> bool:
+    """Tag ``cls`` (a new tag replaces its old one); whether anything changed."""
     if not (isinstance(cls, type) and issubclass(cls, Payload)):
         raise ValidationError("cls", "expected a Payload subclass")
-    if _PAYLOADS.get(tag, cls) is not cls:
+    tag = check_key("tag", tag)
+    if _PAYLOAD_TAGS.get(cls) == tag:
+        return False
+    if tag in _PAYLOADS:
         raise ValidationError("tag", f"tag {tag!r} is already used by {_PAYLOADS[tag].__name__}")
+    old = _PAYLOAD_TAGS.get(cls)
+    if old is not None:
+        del _PAYLOADS[old]
     _PAYLOADS[tag] = cls
     _PAYLOAD_TAGS[cls] = tag
+    return True
