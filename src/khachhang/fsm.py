@@ -5,9 +5,10 @@ A :class:`Definition` lists states, an initial state and named :class:`Transitio
 values (a customer, a buying process, a complaint); running a move returns a *new*
 instance with one more :class:`Event` in its log, and a refused move raises
 :class:`~khachhang.errors.TransitionError` and changes nothing. Because the log is
-complete, :meth:`Definition.replay` rebuilds an instance equal to the original — the
-functional-core shape of ``eventsourcing``: moves *decide* events, ``evolve`` *folds*
-them.
+complete, :meth:`Definition.replay` rebuilds an instance equal to the original — from
+its creation event, or, for a machine without one (the lifecycle, complaints), onto the
+instance as it began (``onto=``). This is the functional-core shape of
+``eventsourcing``: moves *decide* events, ``evolve`` *folds* them.
 
 A tiny machine, a door:
 

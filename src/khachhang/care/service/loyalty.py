@@ -37,7 +37,7 @@ khachhang.care.service.loyalty.InsufficientPointsError: points: balance is 150 .
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -73,7 +73,6 @@ __all__ = [
 
 _MAX_POINTS = 10**15
 _TEN_THOUSAND = Money(10_000)
-_UTC = timezone.utc
 
 
 class InsufficientPointsError(ValidationError):
