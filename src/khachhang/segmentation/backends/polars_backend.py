@@ -73,6 +73,7 @@ __all__ = [
     "CURRENCY_DTYPE",
     "CURRENCY_SUFFIX",
     "ID_COLUMN",
+    "cohort_frame",
     "customers_to_frame",
     "frame_schema",
     "rfm_cut_points",
@@ -647,3 +648,70 @@ def rfm_frame(
     exprs = rfm_expressions(cut_points, grid=grid, columns=columns)
     scored = frame.lazy().select(pl.col(ID_COLUMN), **exprs).collect()
     return scored, cut_points
+
+
+# --- cohorts ----------------------------------------------------------------------------
+
+
+def _zone_name(tz: object) -> str:
+    """A zone Polars knows: a ZoneInfo's key, ``UTC``, or a fixed offset as ``+HH:MM``."""
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    if isinstance(tz, timezone):
+        offset = tz.utcoffset(None)
+        if offset == timedelta(0):
+            return "UTC"
+        minutes, rest = divmod(offset, timedelta(minutes=1))
+        if not rest:
+            sign, minutes = ("-", -minutes) if minutes < 0 else ("+", minutes)
+            return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    raise ValidationError("tz", f"expected a ZoneInfo or a whole-minute offset, got {tz!r}")
+
+
+def cohort_frame(
+    transactions: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: datetime,
+    tz: Any = timezone.utc,
+) -> pl.DataFrame:
+    """The cells of :func:`~khachhang.segmentation.cohort_table`, computed in Polars from
+    a transaction frame (:func:`~khachhang.transactions.transactions_to_frame`'s
+    ``customer_id``, ``at`` and ``amount`` columns, one currency).
+
+    Columns: ``cohort_year``, ``cohort_month``, ``period``, ``customers`` (who bought in
+    that period) and ``revenue``, sorted by cohort and period. A cohort's size is its
+    period-0 ``customers``.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang.transactions import load_transactions, transactions_to_frame
+    >>> book = load_transactions([("a", "2026-01-05", "5"), ("a", "2026-03-01", "7"),
+    ...                           ("b", "2026-03-02", "1")], tz=timezone.utc)
+    >>> june = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    >>> cohort_frame(transactions_to_frame(book), as_of=june).rows()
+    [(2026, 1, 0, 1, Decimal('5')), (2026, 1, 2, 1, Decimal('7')), (2026, 3, 0, 1, Decimal('1'))]
+    """
+    at = require_aware(as_of, "as_of")
+    zone = _zone_name(tz)
+    local = pl.col("at").dt.convert_time_zone(zone)
+    month = local.dt.year().cast(pl.Int64) * 12 + local.dt.month().cast(pl.Int64) - 1
+    lazy = (
+        transactions.lazy()
+        .filter(pl.col("at") <= pl.lit(_utc(at)))
+        .with_columns(month.alias("_month"))
+        .with_columns(pl.col("_month").min().over("customer_id").alias("_cohort"))
+        .group_by("_cohort", (pl.col("_month") - pl.col("_cohort")).alias("period"))
+        .agg(
+            pl.col("customer_id").n_unique().cast(pl.Int64).alias("customers"),
+            pl.col("amount").sum().alias("revenue"),
+        )
+        .sort("_cohort", "period")
+        .select(
+            (pl.col("_cohort") // 12).alias("cohort_year"),
+            (pl.col("_cohort") % 12 + 1).alias("cohort_month"),
+            "period",
+            "customers",
+            "revenue",
+        )
+    )
+    return lazy.collect()

@@ -9,7 +9,7 @@ yours, through ``columns=``). SQL's own three-valued
 logic is the rules' (NULL = UNKNOWN), so ``WHERE <clause>`` selects exactly the customers
 ``rule.evaluate`` selects.
 
->>> from datetime import datetime, timezone
+>>> from datetime import datetime, timedelta, timezone
 >>> from khachhang import Money
 >>> from khachhang.kinds import PartyType
 >>> from khachhang.segmentation import F
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +75,7 @@ __all__ = [
     "CURRENCY_SUFFIX",
     "DIALECTS",
     "SQLITE_INSTANT_FORMAT",
+    "cohort_sql",
     "rfm_counts_sql",
     "rfm_cut_points_from_rows",
     "rfm_scores_sql",
@@ -788,3 +789,121 @@ def rfm_scores_sql(
         exp.alias_(exp.Case(ifs=branches), "segment"),
     ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("rfm"))))
     return _render(outer, name)
+
+
+# --- cohorts ----------------------------------------------------------------------------
+
+
+def _local_month(at: exp.Expr, tz: object, sqlite: bool) -> exp.Expr:
+    """``year × 12 + month − 1`` of the instant ``at`` on ``tz``'s calendar.
+
+    A named zone (a ``ZoneInfo``) is applied with ``AT TIME ZONE``; a fixed offset (UTC
+    included) is added to the UTC wall clock, which every engine reads the same whatever
+    its session's time zone. SQLite has no zones: only fixed offsets there.
+    """
+    key = getattr(tz, "key", None)
+    offset = tz.utcoffset(None) if isinstance(tz, timezone) else None
+    if sqlite:
+        if offset is None:
+            msg = f"SQLite has no time zones: pass a fixed offset (datetime.timezone), got {tz!r}"
+            raise RuleError("tz", msg)
+        shift = exp.Literal.string(f"{offset // timedelta(minutes=1):+d} minutes")
+
+        def part(fmt: str) -> exp.Expr:
+            call = exp.Anonymous(
+                this="strftime", expressions=[exp.Literal.string(fmt), at.copy(), shift]
+            )
+            return exp.cast(call, exp.DataType.build("INTEGER"))
+
+        year, month = part("%Y"), part("%m")
+    else:
+        if isinstance(key, str):
+            local: exp.Expr = exp.AtTimeZone(this=at.copy(), zone=exp.Literal.string(key))
+        elif offset is not None:
+            utc = exp.AtTimeZone(this=at.copy(), zone=exp.Literal.string("UTC"))
+            minutes = exp.Interval(
+                this=exp.Literal.string(str(offset // timedelta(minutes=1))),
+                unit=exp.var("MINUTE"),
+            )
+            local = exp.Add(this=utc, expression=minutes)
+        else:
+            raise RuleError("tz", f"expected a ZoneInfo or a datetime.timezone, got {tz!r}")
+        year, month = exp.Year(this=local), exp.Month(this=local.copy())
+    twelve = exp.Mul(this=year, expression=exp.Literal.number(12))
+    return exp.Sub(this=exp.Add(this=twelve, expression=month), expression=exp.Literal.number(1))
+
+
+def cohort_sql(
+    table: str = "transactions",
+    *,
+    as_of: datetime,
+    tz: Any = _UTC,
+    dialect: str = "duckdb",
+) -> str:
+    """The cells of :func:`~khachhang.segmentation.cohort_table` as one query over a
+    transaction table (``customer_id``, ``at``, ``amount``: the columns of
+    :func:`~khachhang.transactions.transactions_to_frame`, one currency).
+
+    Selects ``cohort_year``, ``cohort_month``, ``period``, ``customers`` and
+    ``revenue``, sorted by cohort and period.
+
+    >>> from datetime import datetime, timezone, timedelta
+    >>> sql = cohort_sql("tx", as_of=datetime(2026, 6, 1, tzinfo=timezone.utc),
+    ...                  tz=timezone(timedelta(hours=7)))
+    >>> "INTERVAL '420' MINUTE" in sql, sql.startswith("WITH")
+    (True, True)
+    """
+    name = _dialect(dialect)
+    sqlite = name == "sqlite"
+    at = require_aware(as_of, "as_of")
+    source = _table(table)
+    month = _local_month(exp.column("at"), tz, sqlite)
+    bought = (
+        exp.select(exp.column("customer_id"), exp.column("amount"), exp.alias_(month, "month"))
+        .from_(source)
+        .where(exp.LTE(this=exp.column("at"), expression=_timestamp(at, sqlite)))
+    )
+    firsts = (
+        exp.select(
+            exp.column("customer_id"), exp.alias_(exp.Min(this=exp.column("month")), "cohort")
+        )
+        .from_("p")
+        .group_by(exp.column("customer_id"))
+    )
+    period = exp.Sub(
+        this=exp.column("month", table="p"), expression=exp.column("cohort", table="c")
+    )
+    cohort = exp.column("cohort", table="c")
+    cells = (
+        exp.select(
+            exp.alias_(
+                exp.IntDiv(this=cohort.copy(), expression=exp.Literal.number(12)), "cohort_year"
+            ),
+            exp.alias_(
+                exp.Add(
+                    this=exp.Mod(this=cohort.copy(), expression=exp.Literal.number(12)),
+                    expression=exp.Literal.number(1),
+                ),
+                "cohort_month",
+            ),
+            exp.alias_(period.copy(), "period"),
+            exp.alias_(
+                exp.Count(this=exp.Distinct(expressions=[exp.column("customer_id", table="p")])),
+                "customers",
+            ),
+            exp.alias_(exp.Sum(this=exp.column("amount", table="p")), "revenue"),
+        )
+        .from_(exp.Table(this=exp.to_identifier("p")))
+        .join(
+            exp.Table(this=exp.to_identifier("c")),
+            on=exp.EQ(
+                this=exp.column("customer_id", table="p"),
+                expression=exp.column("customer_id", table="c"),
+            ),
+        )
+        .group_by(cohort.copy(), period.copy())
+        .order_by(exp.column("cohort_year"), exp.column("cohort_month"), exp.column("period"))
+        .with_("p", as_=bought)
+        .with_("c", as_=firsts)
+    )
+    return _render(cells, name)
