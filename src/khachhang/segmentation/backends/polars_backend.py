@@ -196,8 +196,9 @@ def _money_pairs(
     field: Field, book: Sequence[Customer], as_of: datetime
 ) -> list[tuple[str, str] | tuple[None, None]]:
     """``(amount text, currency)`` per customer, ``(None, None)`` when missing."""
-    if field is DEFAULT_REGISTRY["total_spent"]:
-        return [_total_spent(c, as_of) for c in book]  # the sum, without Money objects
+    if field is DEFAULT_REGISTRY["total_spent"] and field.amount_binder is not None:
+        total = field.amount_binder(as_of)  # the exact sum, without Money objects
+        return [(format(amount, "f"), code) for amount, code in map(total, book)]
     pairs: list[tuple[str, str] | tuple[None, None]] = []
     for value in _read(field, book, as_of):
         if value is None:
@@ -208,11 +209,6 @@ def _money_pairs(
             msg = f"expected Money or None, got {type(value).__name__}"
             raise ValidationError(f"fields.{field.name}", msg)
     return pairs
-
-
-def _total_spent(customer: Customer, as_of: datetime) -> tuple[str, str]:
-    """The built-in ``total_spent`` (purchases up to ``as_of``) as amount text and code."""
-    return format(customer.spent(as_of=as_of).amount, "f"), customer.currency
 
 
 def _int_column(field: Field, values: list[Any], schema: pl.Schema) -> list[pl.Series]:
