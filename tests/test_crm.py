@@ -79,7 +79,7 @@ def held(mapping: CrmMapping, customer: Customer) -> Customer:
         kept = Organization(
             party.legal_name, party.party_type, tax_code=tax, contacts=contacts, address=address
         )
-    return Customer(customer.id, kept, created_at=mapping.time.truncate(customer.created_at))
+    return Customer(customer.id, kept, created_at=mapping.time.truncate(at=customer.created_at))
 
 
 def kind_of(customer: Customer) -> dict[str, Any]:

@@ -65,13 +65,13 @@ class TimeFormat:
     precision: timedelta = timedelta(milliseconds=1)
     suffix: str = ""
 
-    def write(self, moment: datetime) -> str:
-        """``moment`` in this format (truncated to the precision)."""
-        local = self.truncate(moment).astimezone(self.zone)
-        text = local.strftime(self.pattern)
-        if "%f" in self.pattern and self.precision == timedelta(milliseconds=1):
-            text = text.replace(local.strftime("%f"), local.strftime("%f")[:3], 1)
-        return text + self.suffix
+    def write(self, *, at: datetime) -> str:
+        """``at`` in this format (truncated to the precision)."""
+        local = self.truncate(at=at).astimezone(self.zone)
+        pattern = self.pattern
+        if self.precision == timedelta(milliseconds=1):  # strftime has no milliseconds
+            pattern = pattern.replace("%f", f"{local.microsecond // 1000:03d}")
+        return local.strftime(pattern) + self.suffix
 
     def read(self, text: object, path: str) -> datetime:
         """An aware datetime from what :meth:`write` wrote (or any ISO 8601 instant)."""
@@ -85,9 +85,9 @@ class TimeFormat:
             value = value.replace(tzinfo=self.zone)
         return value
 
-    def truncate(self, moment: datetime) -> datetime:
-        """``moment`` cut to this format's precision (what a round trip keeps)."""
-        utc = moment.astimezone(_UTC)
+    def truncate(self, *, at: datetime) -> datetime:
+        """``at`` cut to this format's precision (what a round trip keeps)."""
+        utc = at.astimezone(_UTC)
         step = self.precision // timedelta(microseconds=1)
         micros = utc.second * 1_000_000 + utc.microsecond
         kept = micros - micros % step
@@ -290,7 +290,7 @@ class CrmMapping:
             _put(record, shape.ward, address.ward)
             _put(record, shape.province, address.province)
             _put(record, shape.country, address.country)
-        _put(record, shape.created, self.time.write(customer.created_at))
+        _put(record, shape.created, self.time.write(at=customer.created_at))
         if self.lifecycle is not None:
             _put(record, shape.lifecycle, self.lifecycle.to(customer.lifecycle))
         return record

@@ -188,6 +188,6 @@ def case_record(complaint: Complaint) -> Record:
         "Origin": CASE_ORIGIN.to(complaint.channel),
         "Status": status,
         "Priority": CASE_PRIORITY.to(complaint.priority),
-        "CreatedDate": SALESFORCE.time.write(complaint.received_at),
+        "CreatedDate": SALESFORCE.time.write(at=complaint.received_at),
         "IsClosed": status == "Closed",
     }

@@ -38,7 +38,14 @@ from fractions import Fraction
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, require_aware
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    require_aware,
+    require_instant,
+)
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.money import MONEY_CONTEXT, Money
@@ -46,10 +53,18 @@ from khachhang.money import MONEY_CONTEXT, Money
 __all__ = ["Cohort", "CohortCell", "CohortTable", "cohort_table", "month_index"]
 
 
-def month_index(moment: datetime, tz: tzinfo) -> int:
-    """``year × 12 + month − 1`` of ``moment`` on the calendar of ``tz``."""
-    local = moment.astimezone(tz)
+def month_index(*, at: datetime, tz: tzinfo) -> int:
+    """``year × 12 + month − 1`` of ``at`` on the calendar of ``tz``."""
+    local = at.astimezone(tz)
     return local.year * 12 + local.month - 1
+
+
+def _count(path: str, value: object, low: int = 0, high: int | None = None) -> None:
+    """An int (not a bool) within ``low..high``; else a ValidationError naming ``path``."""
+    number = check_type(path, value, int)
+    if type(value) is bool or number < low or (high is not None and number > high):
+        bounds = f"{low}..{high}" if high is not None else f"at least {low}"
+        raise ValidationError(path, f"expected an integer {bounds}, got {value!r}")
 
 
 @attrs.frozen
@@ -62,6 +77,13 @@ class CohortCell:
     customers: int
     revenue: Money
 
+    def __attrs_post_init__(self) -> None:
+        _count("cohort_year", self.cohort_year, 1, 9999)
+        _count("cohort_month", self.cohort_month, 1, 12)
+        _count("period", self.period)
+        _count("customers", self.customers, 1)
+        check_type("revenue", self.revenue, Money)
+
 
 @attrs.frozen
 class Cohort:
@@ -72,6 +94,20 @@ class Cohort:
     size: int
     repeaters: int
 
+    def __attrs_post_init__(self) -> None:
+        _count("year", self.year, 1, 9999)
+        _count("month", self.month, 1, 12)
+        _count("size", self.size, 1)
+        _count("repeaters", self.repeaters, 0, self.size)
+
+
+def _cohorts(values: object) -> tuple[Cohort, ...]:
+    return check_items("cohorts", as_collection("cohorts", values), Cohort)
+
+
+def _cells(values: object) -> tuple[CohortCell, ...]:
+    return check_items("cells", as_collection("cells", values), CohortCell)
+
 
 @attrs.frozen
 class CohortTable:
@@ -79,8 +115,18 @@ class CohortTable:
 
     as_of: datetime
     zone: str
-    cohorts: tuple[Cohort, ...]
-    cells: tuple[CohortCell, ...]
+    cohorts: tuple[Cohort, ...] = attrs.field(converter=_cohorts)
+    cells: tuple[CohortCell, ...] = attrs.field(converter=_cells)
+
+    def __attrs_post_init__(self) -> None:
+        require_instant(self.as_of, "as_of")
+        object.__setattr__(self, "zone", check_key("zone", self.zone, max_len=64))
+        sizes = {(c.year, c.month): c.size for c in self.cohorts}
+        for i, cell in enumerate(self.cells):
+            size = sizes.get((cell.cohort_year, cell.cohort_month))
+            if size is None or cell.customers > size:
+                msg = f"{cell.customers} customer(s) in a cohort of {size or 0}"
+                raise ValidationError(f"cells[{i}].customers", msg)
 
     def retention(self, year: int, month: int, period: int) -> Fraction:
         """The share of the cohort's customers who bought in ``period`` (0 when none)."""
@@ -129,7 +175,7 @@ def cohort_table(
         if not bought:
             continue
         currencies.add(customer.currency)
-        months = [month_index(p.at, tz) for p in bought]
+        months = [month_index(at=p.at, tz=tz) for p in bought]
         cohort = min(months)
         sizes[cohort] = sizes.get(cohort, 0) + 1
         repeaters[cohort] = repeaters.get(cohort, 0) + (len(bought) >= 2)
