@@ -28,10 +28,14 @@ from khachhang.errors import KhachHangError, RuleError, ValidationError
 from khachhang.money import Money
 from khachhang.segmentation import DEFAULT_REGISTRY, RFMGridSegment, RFMScore
 
-# Public attrs classes that are not data: machine definitions and their parts are
-# written by programmers in code, and results (Move, Explanation, BookSummary) are built
-# by the library from values that were checked when they were built.
-NOT_DATA = {"Definition", "Transition", "Move", "Explanation", "BookSummary"}
+# Public attrs classes that are not data: machine definitions and their parts, and the
+# CRM vocabularies (CrmMapping and its parts), are written by programmers in code, and
+# results (Move, Explanation, BookSummary) are built by the library from values that
+# were checked when they were built.
+NOT_DATA = {
+    *("Definition", "Transition", "Move", "Explanation", "BookSummary"),
+    *("CrmMapping", "RecordShape", "Vocabulary", "DealStages", "TimeFormat"),
+}
 
 
 def _public_models() -> list[type[Any]]:

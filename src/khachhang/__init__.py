@@ -56,6 +56,12 @@ if TYPE_CHECKING:  # where each name of __all__ comes from (test_architecture ch
         Person,
     )
     from khachhang.serde import from_dict, from_json, to_dict, to_json
+    from khachhang.transactions import (
+        load_transactions,
+        purchase_rows,
+        read_transactions_csv,
+        transactions_to_frame,
+    )
 
 _MISSING = object()
 _LAYERS = (
@@ -66,6 +72,7 @@ _LAYERS = (
     "khachhang.parties",
     "khachhang.customers",
     "khachhang.serde",
+    "khachhang.transactions",
 )
 """Where the names of ``__all__`` live, lowest layer first: a name is taken from the first
 module that has it, so ``from khachhang import Money`` imports no more than ``money`` needs."""
@@ -105,8 +112,12 @@ __all__ = [
     "__version__",
     "from_dict",
     "from_json",
+    "load_transactions",
+    "purchase_rows",
+    "read_transactions_csv",
     "to_dict",
     "to_json",
+    "transactions_to_frame",
 ]
 
 

@@ -2,8 +2,8 @@
 
 Build rules with :data:`F`, evaluate them on customers (compiled once to closures),
 explain them, store them as JSON (:class:`RuleDocument`), group customers with
-:class:`Segment` and :class:`Segmenter`, and score them with RFM. See
-``docs/segmentation.md``.
+:class:`Segment` and :class:`Segmenter`, score them with RFM, and follow cohorts by
+first-purchase month. See ``docs/segmentation.md``.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Person, Money
@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from khachhang.segmentation.builder import F, FieldRef, Fields
+from khachhang.segmentation.cohorts import Cohort, CohortCell, CohortTable, cohort_table
 from khachhang.segmentation.evaluate import Explanation, Predicate, Truth, explain, truth
 from khachhang.segmentation.fields import (
     DEFAULT_REGISTRY,
@@ -85,6 +86,9 @@ __all__ = [
     "And",
     "AssignMode",
     "Between",
+    "Cohort",
+    "CohortCell",
+    "CohortTable",
     "Compare",
     "Const",
     "Contains",
@@ -117,6 +121,7 @@ __all__ = [
     "Segmenter",
     "Truth",
     "Within",
+    "cohort_table",
     "current_registry",
     "describe",
     "explain",

@@ -42,11 +42,11 @@ scores are ``None`` and they are in no RFM segment (they are prospects; segment 
 from __future__ import annotations
 
 import itertools
-import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -124,6 +124,65 @@ class RFMCutPoints:
     def bins(self) -> int:
         """How many scores the cut points make (one more than cut points)."""
         return len(self.recency) + 1
+
+    @classmethod
+    def from_counts(
+        cls,
+        recency: Iterable[tuple[int, int]],
+        frequency: Iterable[tuple[int, int]],
+        monetary: Iterable[tuple[Money, int]],
+        *,
+        bins: int = 5,
+    ) -> RFMCutPoints:
+        """The quantile cut points of :func:`rfm_scores` from value counts.
+
+        Each argument lists ``(value, customers)`` pairs for the values among purchasing
+        customers (a value listed twice is summed) — what a ``GROUP BY`` returns, so a
+        database or a frame computes the cut points without shipping rows (see
+        :func:`~khachhang.segmentation.backends.polars_backend.rfm_frame` and
+        :func:`~khachhang.segmentation.backends.sql_backend.rfm_counts_sql`). With no
+        purchasing customer every cut point is zero.
+
+        >>> cuts = RFMCutPoints.from_counts([(3, 1), (40, 2)], [(1, 2), (4, 1)],
+        ...                                 [(Money(100), 3)], bins=2)
+        >>> cuts.recency, cuts.frequency
+        ((40,), (1,))
+        """
+        if type(bins) is not int or not 2 <= bins <= _MAX_BINS:
+            raise ValidationError("bins", f"expected 2 to {_MAX_BINS}, got {bins!r}")
+        tables: dict[str, list[tuple[Any, int]]] = {}
+        for name, pairs, kind in (
+            ("recency", recency, int),
+            ("frequency", frequency, int),
+            ("monetary", monetary, Money),
+        ):
+            rows = []
+            for i, pair in enumerate(as_collection(name, pairs)):
+                if not isinstance(pair, tuple) or len(pair) != 2:
+                    raise ValidationError(f"{name}[{i}]", "expected a (value, count) pair")
+                value, count = pair
+                check_type(f"{name}[{i}][0]", value, kind)
+                if type(count) is not int or count < 1:
+                    raise ValidationError(
+                        f"{name}[{i}][1]", f"expected a positive count, got {count!r}"
+                    )
+                rows.append((value, count))
+            merged: dict[Any, int] = {}
+            for value, count in rows:  # a value listed twice counts once, summed
+                merged[value] = merged.get(value, 0) + count
+            tables[name] = list(merged.items())
+        if not tables["frequency"]:
+            zero = Money.zero(tables["monetary"][0][0].currency if tables["monetary"] else "VND")
+            return cls((0,) * (bins - 1), (0,) * (bins - 1), (zero,) * (bins - 1))
+        currencies = {value.currency for value, _ in tables["monetary"]}
+        if len(currencies) > 1:
+            shown = ", ".join(sorted(currencies))
+            raise ValidationError("monetary", f"values in several currencies ({shown})")
+        return cls(
+            tuple(_cuts(tables["recency"], bins, True)),
+            tuple(_cuts(tables["frequency"], bins, False)),
+            tuple(_cuts(tables["monetary"], bins, False)),
+        )
 
 
 @attrs.frozen
@@ -318,12 +377,33 @@ class RFMResult:
 _Measure = TypeVar("_Measure", int, Money)
 
 
-def _cuts(values: Sequence[_Measure], bins: int, descending: bool) -> list[_Measure]:
-    """Nearest-rank quantile cut points, ascending."""
-    ordered = sorted(values, reverse=descending)
-    n = len(ordered)
-    cuts = [ordered[max(math.ceil(k * n / bins) - 1, 0)] for k in range(1, bins)]
-    return sorted(cuts)
+def _cuts(counts: Sequence[tuple[_Measure, int]], bins: int, descending: bool) -> list[_Measure]:
+    """Cut points from ``(value, customers)`` pairs of distinct values, ascending.
+
+    Nearest rank: the ``k``-th cut is the value at rank ``ceil(k·n/bins)`` from the
+    worst end (the largest recency, the smallest frequency or money). When those cuts
+    would leave a score empty — a repeated cut, or the last cut at the best value, as
+    skewed data gives — and there are at least ``bins`` distinct values, each cut moves
+    to the next distinct value towards the best, and the last ones back from the best,
+    so that every score is given.
+    """
+    ordered = sorted(counts, key=lambda pair: pair[0], reverse=descending)  # worst first
+    n = sum(count for _, count in ordered)
+    d = len(ordered)
+    positions: list[int] = []
+    seen, j = 0, -1
+    for k in range(1, bins):
+        rank = max(-(-k * n // bins), 1)
+        while seen < rank:
+            j += 1
+            seen += ordered[j][1]
+        positions.append(j)
+    empty = len(set(positions)) < len(positions) or positions[-1] == d - 1
+    if empty and d >= bins:
+        for i, pos in enumerate(positions):
+            low = positions[i - 1] + 1 if i else 0
+            positions[i] = min(max(pos, low), d - bins + i)
+    return sorted(ordered[p][0] for p in positions)
 
 
 def _score_up(value: _Measure, cuts: Sequence[_Measure]) -> int:
@@ -415,13 +495,12 @@ def rfm_scores(
 
 
 def _quantile_cuts(buyers: list[tuple[str, int | None, int, Money]], bins: int) -> RFMCutPoints:
-    if not buyers:
-        return RFMCutPoints((0,) * (bins - 1), (0,) * (bins - 1), (Money.zero(),) * (bins - 1))
-    recency: list[int] = [r[1] for r in buyers if r[1] is not None]
-    return RFMCutPoints(
-        tuple(_cuts(recency, bins, True)),
-        tuple(_cuts([r[2] for r in buyers], bins, False)),
-        tuple(_cuts([r[3] for r in buyers], bins, False)),
+    recency = Counter(r[1] for r in buyers if r[1] is not None)
+    return RFMCutPoints.from_counts(
+        recency.items(),
+        Counter(r[2] for r in buyers).items(),
+        Counter(r[3] for r in buyers).items(),
+        bins=bins,
     )
 
 

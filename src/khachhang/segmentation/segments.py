@@ -287,6 +287,32 @@ class CurrencyTally:
                 tally = self._held[name]
                 tally[code] = tally.get(code, 0) + 1
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The money fields the segments compare (those :meth:`add_counts` takes)."""
+        return tuple(name for name, _ in self._readers)
+
+    def add_counts(self, counts: Mapping[str, Mapping[str, int]]) -> None:
+        """Count currencies already tallied elsewhere — ``{field: {currency: customers}}``,
+        e.g. a frame's ``value_counts`` of ``total_spent_currency`` on the columnar path.
+
+        >>> from datetime import datetime, timezone
+        >>> from khachhang import Money
+        >>> from khachhang.segmentation import F
+        >>> s = Segmenter([Segment("big", F.total_spent >= Money("20000000"), "Lớn", "Big")])
+        >>> tally = s.currency_tally(as_of=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        >>> tally.add_counts({"total_spent": {"USD": 3, "VND": 10}})
+        >>> [(gap.held, gap.customers) for gap in tally.gaps()]
+        [('USD', 3)]
+        """
+        for name, codes in counts.items():
+            tally = self._held.get(name)
+            if tally is None:
+                continue  # a field no segment compares
+            for code, n in codes.items():
+                check_type(f"counts[{name!r}][{code!r}]", n, int)
+                tally[code] = tally.get(code, 0) + n
+
     def gaps(self) -> tuple[CurrencyGap, ...]:
         """Each segment's money field whose literals miss a currency customers hold, and
         that no segment of the segmenter compares in that currency (a segment per

@@ -49,6 +49,7 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Segmenter", "segmenters"),
             ("RFMCutPoints", "rfm_cut_points"),
             ("RFMResult", "rfm_results"),
+            ("CohortTable", "cohort_tables"),
             ("RFMGrid", "rfm_grids"),
             ("SegmentCheck", "segment_checks"),
             ("CurrencyGap", "currency_gaps"),

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from hypothesis.strategies import SearchStrategy
 from khachhang.customers import Customer
 from khachhang.money import CURRENCIES, Money
 from khachhang.parties import FORMER_PROVINCES, PROVINCES
+from khachhang.segmentation.cohorts import CohortTable, cohort_table
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
 from khachhang.segmentation.rfm import (
     RFM_GRID,
@@ -61,6 +63,7 @@ from khachhang.testing._hook import register_module
 from khachhang.testing._strategies import _TAGS, aware_datetimes, customers, money
 
 __all__ = [
+    "cohort_tables",
     "currency_gaps",
     "generated_check",
     "rfm_cut_points",
@@ -264,6 +267,23 @@ def rfm_cut_points(bins: int = 5) -> SearchStrategy[RFMCutPoints]:
         st.lists(st.integers(0, 2000), min_size=n, max_size=n),
         st.lists(st.integers(0, 20), min_size=n, max_size=n),
         st.lists(_MONEY_VND, min_size=n, max_size=n),
+    )
+
+
+def cohort_tables(max_customers: int = 6) -> SearchStrategy[CohortTable]:
+    """Cohort tables of small generated books (VND), at a drawn ``as_of``, in UTC, a fixed
+    offset or Hà Nội's zone.
+
+    Example: ``@given(cohort_tables())``.
+    """
+    zones = st.sampled_from(
+        [timezone.utc, timezone(timedelta(hours=7)), ZoneInfo("Asia/Ho_Chi_Minh")]
+    )
+    return st.builds(
+        lambda book, as_of, tz: cohort_table(book, as_of=as_of, tz=tz),
+        st.lists(customers(max_purchases=3), max_size=max_customers),
+        aware_datetimes(_DT_MIN, _DT_MAX),
+        zones,
     )
 
 

@@ -12,6 +12,9 @@ from khachhang.errors import RuleError
 from khachhang.segmentation.evaluate import window_start
 from khachhang.segmentation.fields import Field, FieldKind, FieldRegistry
 
+ID_COLUMN = "id"
+"""The column holding each customer's id."""
+
 CURRENCY_SUFFIX = "_currency"
 """A money field's currency column is its amount column plus this suffix."""
 

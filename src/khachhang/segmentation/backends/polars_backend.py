@@ -44,8 +44,14 @@ from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum
 from khachhang.money import CURRENCIES, Money
-from khachhang.segmentation.backends.columns import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.backends.columns import (
+    CURRENCY_SUFFIX,
+    ID_COLUMN,
+    resolve_columns,
+    window,
+)
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldKind, FieldRegistry
+from khachhang.segmentation.rfm import RFM_GRID, RFMCutPoints, RFMGrid
 from khachhang.segmentation.rules import (
     And,
     Between,
@@ -67,13 +73,16 @@ __all__ = [
     "CURRENCY_DTYPE",
     "CURRENCY_SUFFIX",
     "ID_COLUMN",
+    "cohort_frame",
     "customers_to_frame",
     "frame_schema",
+    "rfm_cut_points",
+    "rfm_expressions",
+    "rfm_frame",
     "rule_to_polars",
     "segmenter_to_polars",
 ]
 
-ID_COLUMN = "id"
 """The column holding the customer's id in :func:`customers_to_frame`."""
 
 _UTC = timezone.utc
@@ -187,8 +196,9 @@ def _money_pairs(
     field: Field, book: Sequence[Customer], as_of: datetime
 ) -> list[tuple[str, str] | tuple[None, None]]:
     """``(amount text, currency)`` per customer, ``(None, None)`` when missing."""
-    if field is DEFAULT_REGISTRY["total_spent"]:
-        return [_total_spent(c, as_of) for c in book]  # the sum, without Money objects
+    if field is DEFAULT_REGISTRY["total_spent"] and field.amount_binder is not None:
+        total = field.amount_binder(as_of)  # the exact sum, without Money objects
+        return [(format(amount, "f"), code) for amount, code in map(total, book)]
     pairs: list[tuple[str, str] | tuple[None, None]] = []
     for value in _read(field, book, as_of):
         if value is None:
@@ -199,11 +209,6 @@ def _money_pairs(
             msg = f"expected Money or None, got {type(value).__name__}"
             raise ValidationError(f"fields.{field.name}", msg)
     return pairs
-
-
-def _total_spent(customer: Customer, as_of: datetime) -> tuple[str, str]:
-    """The built-in ``total_spent`` (purchases up to ``as_of``) as amount text and code."""
-    return format(customer.spent(as_of=as_of).amount, "f"), customer.currency
 
 
 def _int_column(field: Field, values: list[Any], schema: pl.Schema) -> list[pl.Series]:
@@ -504,3 +509,205 @@ def segmenter_to_polars(
         chain = chain.when(translate(validate(segment.rule, reg))).then(pl.lit(segment.key))
     expr: pl.Expr = chain.otherwise(pl.lit(None)).cast(keys).alias(name)
     return expr
+
+
+# --- RFM --------------------------------------------------------------------------------
+
+
+def _rfm_columns(columns: Mapping[str, str] | None) -> tuple[str, str, str, str]:
+    """The recency, orders, total spent and its currency column names."""
+    resolve = resolve_columns(columns, DEFAULT_REGISTRY)
+    recency, _ = resolve(DEFAULT_REGISTRY["recency_days"])
+    orders, _ = resolve(DEFAULT_REGISTRY["orders"])
+    spent, currency = resolve(DEFAULT_REGISTRY["total_spent"])
+    return recency, orders, spent, currency
+
+
+def rfm_cut_points(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    bins: int = 5,
+    columns: Mapping[str, str] | None = None,
+) -> RFMCutPoints:
+    """The cut points :func:`~khachhang.segmentation.rfm_scores` would take, computed
+    in Polars from value counts of the purchasing rows (one ``group_by`` per measure:
+    no row leaves the engine).
+
+    ``frame`` is a snapshot with :func:`customers_to_frame`'s columns (``recency_days``,
+    ``orders``, ``total_spent`` and its currency; others through ``columns=``).
+
+    Raises:
+        ValidationError: purchasing rows in more than one currency, or bad ``bins``.
+    """
+    recency, orders, spent, currency = _rfm_columns(columns)
+    buyers = frame.lazy().filter(pl.col(orders) > 0)
+
+    def counts(*names: str) -> list[tuple[Any, ...]]:
+        return buyers.group_by(*names).agg(pl.len()).collect().rows()
+
+    money = [(Money(amount, code), n) for amount, code, n in counts(spent, currency)]
+    return RFMCutPoints.from_counts(counts(recency), counts(orders), money, bins=bins)
+
+
+def rfm_expressions(
+    cut_points: RFMCutPoints,
+    *,
+    grid: RFMGrid | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> dict[str, pl.Expr]:
+    """``r``, ``f``, ``m`` and ``segment`` as Polars expressions over a snapshot frame:
+    ``1 +`` the number of cut points a value beats (``<`` for recency, ``>`` for the
+    others), null without a purchase; ``segment`` is the grid segment's key.
+
+    >>> import polars as pl
+    >>> from khachhang import Money
+    >>> from khachhang.segmentation import RFMGridSegment
+    >>> cuts = RFMCutPoints((30,), (1,), (Money(100000),))
+    >>> frame = pl.DataFrame({"recency_days": [3, 90, None], "orders": [2, 1, 0],
+    ...                       "total_spent": [500000, 100000, 0]})
+    >>> grid = RFMGrid((RFMGridSegment("active", "Đang mua", "Active", (2,), (1, 2)),
+    ...                 RFMGridSegment("quiet", "Ít mua", "Quiet", (1,), (1, 2))), bins=2)
+    >>> exprs = rfm_expressions(cuts, grid=grid)
+    >>> frame.select(**exprs).rows()
+    [(2, 2, 2, 'active'), (1, 1, 1, 'quiet'), (None, None, None, None)]
+    """
+    check_type("cut_points", cut_points, RFMCutPoints)
+    table = RFM_GRID if grid is None else check_type("grid", grid, RFMGrid)
+    if table.bins != cut_points.bins:
+        raise ValidationError("grid", f"a {table.bins}-score grid for {cut_points.bins} scores")
+    recency, orders, spent, _ = _rfm_columns(columns)
+    bought = pl.col(orders) > 0
+    scale = max((CURRENCIES[m.currency] for m in cut_points.monetary), default=0)
+
+    def score(
+        column: str, cuts: Iterable[object], beats: Callable[[pl.Expr, pl.Expr], pl.Expr]
+    ) -> pl.Expr:
+        beaten = [beats(pl.col(column), pl.lit(c)).cast(pl.Int8) for c in cuts]
+        total = functools.reduce(operator.add, beaten, pl.lit(1, dtype=pl.Int8))
+        return pl.when(bought).then(total).otherwise(None).cast(pl.Int8)
+
+    amounts = [pl.lit(m.amount, dtype=pl.Decimal(38, scale)) for m in cut_points.monetary]
+    r = score(recency, cut_points.recency, operator.lt)
+    f = score(orders, cut_points.frequency, operator.gt)
+    m = (
+        pl.when(bought)
+        .then(
+            functools.reduce(
+                operator.add,
+                [(pl.col(spent) > a).cast(pl.Int8) for a in amounts],
+                pl.lit(1, dtype=pl.Int8),
+            )
+        )
+        .otherwise(None)
+        .cast(pl.Int8)
+    )
+    cells = {r_ * 16 + f_: table.segment_of(r_, f_).key for r_, f_ in _cells(table.bins)}
+    keys = sorted({s.key for s in table.segments})
+    segment = (r.cast(pl.Int16) * 16 + f.cast(pl.Int16)).replace_strict(
+        cells, default=None, return_dtype=pl.Enum(keys)
+    )
+    return {"r": r, "f": f, "m": m, "segment": segment}
+
+
+def _cells(bins: int) -> list[tuple[int, int]]:
+    return [(r, f) for r in range(1, bins + 1) for f in range(1, bins + 1)]
+
+
+def rfm_frame(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    bins: int | None = None,
+    cut_points: RFMCutPoints | None = None,
+    grid: RFMGrid | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> tuple[pl.DataFrame, RFMCutPoints]:
+    """RFM in Polars: the ``id``, ``r``, ``f``, ``m`` and ``segment`` of every row of a
+    snapshot frame, and the cut points used — equal, row for row, to
+    :func:`~khachhang.segmentation.rfm_scores` on the same customers at the frame's
+    ``as_of`` (a property test holds it, ties included).
+
+    The cut points are the quantiles of :func:`rfm_cut_points` unless ``cut_points`` are
+    given; the monetary measure is the total spent (the average order value is scored in
+    memory only).
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang.sample import sample_book
+    >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    >>> scores, cuts = rfm_frame(customers_to_frame(sample_book(50), as_of=t))
+    >>> scores.columns, cuts.bins
+    (['id', 'r', 'f', 'm', 'segment'], 5)
+    """
+    if cut_points is None:
+        cut_points = rfm_cut_points(frame, bins=5 if bins is None else bins, columns=columns)
+    elif bins is not None and bins != check_type("cut_points", cut_points, RFMCutPoints).bins:
+        raise ValidationError("cut_points", f"{cut_points.bins - 1} cut points for {bins} bins")
+    exprs = rfm_expressions(cut_points, grid=grid, columns=columns)
+    scored = frame.lazy().select(pl.col(ID_COLUMN), **exprs).collect()
+    return scored, cut_points
+
+
+# --- cohorts ----------------------------------------------------------------------------
+
+
+def _zone_name(tz: object) -> str:
+    """A zone Polars knows: a ZoneInfo's key, ``UTC``, or a fixed offset as ``+HH:MM``."""
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    if isinstance(tz, timezone):
+        offset = tz.utcoffset(None)
+        if offset == timedelta(0):
+            return "UTC"
+        minutes, rest = divmod(offset, timedelta(minutes=1))
+        if not rest:
+            sign, minutes = ("-", -minutes) if minutes < 0 else ("+", minutes)
+            return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    raise ValidationError("tz", f"expected a ZoneInfo or a whole-minute offset, got {tz!r}")
+
+
+def cohort_frame(
+    transactions: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: datetime,
+    tz: Any = timezone.utc,
+) -> pl.DataFrame:
+    """The cells of :func:`~khachhang.segmentation.cohort_table`, computed in Polars from
+    a transaction frame (:func:`~khachhang.transactions.transactions_to_frame`'s
+    ``customer_id``, ``at`` and ``amount`` columns, one currency).
+
+    Columns: ``cohort_year``, ``cohort_month``, ``period``, ``customers`` (who bought in
+    that period) and ``revenue``, sorted by cohort and period. A cohort's size is its
+    period-0 ``customers``.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang.transactions import load_transactions, transactions_to_frame
+    >>> book = load_transactions([("a", "2026-01-05", "5"), ("a", "2026-03-01", "7"),
+    ...                           ("b", "2026-03-02", "1")], tz=timezone.utc)
+    >>> june = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    >>> cohort_frame(transactions_to_frame(book), as_of=june).rows()
+    [(2026, 1, 0, 1, Decimal('5')), (2026, 1, 2, 1, Decimal('7')), (2026, 3, 0, 1, Decimal('1'))]
+    """
+    at = require_aware(as_of, "as_of")
+    zone = _zone_name(tz)
+    local = pl.col("at").dt.convert_time_zone(zone)
+    month = local.dt.year().cast(pl.Int64) * 12 + local.dt.month().cast(pl.Int64) - 1
+    lazy = (
+        transactions.lazy()
+        .filter(pl.col("at") <= pl.lit(_utc(at)))
+        .with_columns(month.alias("_month"))
+        .with_columns(pl.col("_month").min().over("customer_id").alias("_cohort"))
+        .group_by("_cohort", (pl.col("_month") - pl.col("_cohort")).alias("period"))
+        .agg(
+            pl.col("customer_id").n_unique().cast(pl.Int64).alias("customers"),
+            pl.col("amount").sum().alias("revenue"),
+        )
+        .sort("_cohort", "period")
+        .select(
+            (pl.col("_cohort") // 12).alias("cohort_year"),
+            (pl.col("_cohort") % 12 + 1).alias("cohort_month"),
+            "period",
+            "customers",
+            "revenue",
+        )
+    )
+    return lazy.collect()

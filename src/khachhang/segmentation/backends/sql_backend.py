@@ -9,7 +9,7 @@ yours, through ``columns=``). SQL's own three-valued
 logic is the rules' (NULL = UNKNOWN), so ``WHERE <clause>`` selects exactly the customers
 ``rule.evaluate`` selects.
 
->>> from datetime import datetime, timezone
+>>> from datetime import datetime, timedelta, timezone
 >>> from khachhang import Money
 >>> from khachhang.kinds import PartyType
 >>> from khachhang.segmentation import F
@@ -29,8 +29,8 @@ Needs the ``sql`` extra: ``pip install 'khachhang[sql]'``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -46,8 +46,14 @@ from khachhang._checks import check_type, require_aware, shown
 from khachhang.errors import RuleError
 from khachhang.labels import BilingualEnum
 from khachhang.money import Money
-from khachhang.segmentation.backends.columns import CURRENCY_SUFFIX, resolve_columns, window
+from khachhang.segmentation.backends.columns import (
+    CURRENCY_SUFFIX,
+    ID_COLUMN,
+    resolve_columns,
+    window,
+)
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, Field, FieldRegistry
+from khachhang.segmentation.rfm import RFM_GRID, RFMCutPoints, RFMGrid
 from khachhang.segmentation.rules import (
     And,
     Between,
@@ -69,6 +75,10 @@ __all__ = [
     "CURRENCY_SUFFIX",
     "DIALECTS",
     "SQLITE_INSTANT_FORMAT",
+    "cohort_sql",
+    "rfm_counts_sql",
+    "rfm_cut_points_from_rows",
+    "rfm_scores_sql",
     "rule_to_expression",
     "rule_to_sql",
     "segmenter_to_expression",
@@ -606,3 +616,294 @@ def segmenter_to_sql(
         segmenter, as_of=as_of, columns=columns, registry=registry, dialect=dialect
     )
     return _render(expression, dialect)
+
+
+# --- RFM --------------------------------------------------------------------------------
+
+
+def _table(name: object) -> exp.Table:
+    """A table reference from ``name`` (``table``, ``db.table``, ``catalog.db.table``),
+    each part an identifier the dialect quotes if needed."""
+    if not isinstance(name, str):
+        raise RuleError("table", f"expected a table name (str), got {type(name).__name__}")
+    *qualifiers, table = _column_parts(name, "table")
+    if len(qualifiers) > 2:  # catalog.db.table at most
+        raise RuleError("table", f"{shown(name)} is not a table name: at most catalog.db.table")
+    parts = [exp.to_identifier(p) for p in reversed(qualifiers)]
+    db, catalog = [*parts, None, None][:2]
+    return exp.Table(this=exp.to_identifier(table), db=db, catalog=catalog)
+
+
+def _rfm_columns(columns: Mapping[str, str] | None) -> tuple[exp.Column, ...]:
+    resolve = resolve_columns(columns, DEFAULT_REGISTRY)
+    recency, _ = resolve(DEFAULT_REGISTRY["recency_days"])
+    orders, _ = resolve(DEFAULT_REGISTRY["orders"])
+    spent, currency = resolve(DEFAULT_REGISTRY["total_spent"])
+    return tuple(_column(c) for c in (recency, orders, spent, currency))
+
+
+def rfm_counts_sql(
+    table: str = "customers",
+    *,
+    dialect: str = "duckdb",
+    columns: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Three ``GROUP BY`` queries whose rows give :func:`rfm_cut_points_from_rows` the cut
+    points of :func:`~khachhang.segmentation.rfm_scores` — value counts of the
+    purchasing rows, so no row leaves the database.
+
+    Keys ``recency`` and ``frequency`` select ``(value, n)``; ``monetary`` selects
+    ``(value, currency, n)``. The table is a snapshot with
+    :func:`~khachhang.segmentation.backends.polars_backend.customers_to_frame`'s columns.
+
+    >>> print(rfm_counts_sql("kh")["frequency"])
+    SELECT orders AS value, COUNT(*) AS n FROM kh WHERE orders > 0 GROUP BY orders
+    """
+    name = _dialect(dialect)
+    source = _table(table)
+    recency, orders, spent, currency = _rfm_columns(columns)
+    bought = exp.GT(this=orders.copy(), expression=exp.Literal.number(0))
+
+    def query(*keys: exp.Column) -> str:
+        values = [exp.alias_(keys[0].copy(), "value")]
+        values += [exp.alias_(k.copy(), "currency") for k in keys[1:]]
+        select = exp.select(*values, exp.alias_(exp.Count(this=exp.Star()), "n"))
+        select = (
+            select.from_(source.copy()).where(bought.copy()).group_by(*(k.copy() for k in keys))
+        )
+        return select.sql(dialect=name)
+
+    return {
+        "recency": query(recency),
+        "frequency": query(orders),
+        "monetary": query(spent, currency),
+    }
+
+
+def _amount(value: object) -> Decimal:
+    """A database's amount as a Decimal: SQLite hands NUMERIC back as int or float."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise RuleError("monetary", f"expected an amount, got {type(value).__name__}")
+    return Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+def rfm_cut_points_from_rows(
+    recency: Iterable[Sequence[object]],
+    frequency: Iterable[Sequence[object]],
+    monetary: Iterable[Sequence[object]],
+    *,
+    bins: int = 5,
+) -> RFMCutPoints:
+    """:class:`~khachhang.segmentation.RFMCutPoints` from the rows of the three
+    :func:`rfm_counts_sql` queries, as a DB-API cursor returns them.
+
+    >>> cuts = rfm_cut_points_from_rows([(3, 1), (40, 2)], [(1, 2), (4, 1)],
+    ...                                 [("100000", "VND", 3)], bins=2)
+    >>> cuts.recency, cuts.monetary
+    ((40,), (Money('100000', 'VND'),))
+    """
+    money = [(Money(_amount(v), str(c)), int(str(n))) for v, c, n in (tuple(r) for r in monetary)]
+    return RFMCutPoints.from_counts(
+        [(int(str(v)), int(str(n))) for v, n in (tuple(r) for r in recency)],
+        [(int(str(v)), int(str(n))) for v, n in (tuple(r) for r in frequency)],
+        money,
+        bins=bins,
+    )
+
+
+def rfm_scores_sql(
+    cut_points: RFMCutPoints,
+    table: str = "customers",
+    *,
+    dialect: str = "duckdb",
+    grid: RFMGrid | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> str:
+    """``SELECT id, r, f, m, segment`` for every row of a snapshot table, scored against
+    ``cut_points`` the way :func:`~khachhang.segmentation.rfm_scores` scores: ``1 +``
+    the number of cut points a value beats (``<`` for recency, ``>`` for the others),
+    NULL without a purchase; ``segment`` is the grid segment's key.
+
+    >>> from khachhang import Money
+    >>> from khachhang.segmentation import RFMCutPoints, RFMGridSegment
+    >>> cuts = RFMCutPoints((30,), (1,), (Money(100000),))
+    >>> grid = RFMGrid((RFMGridSegment("active", "Đang mua", "Active", (2,), (1, 2)),
+    ...                 RFMGridSegment("quiet", "Ít mua", "Quiet", (1,), (1, 2))), bins=2)
+    >>> print(rfm_scores_sql(cuts, "kh", grid=grid))  # doctest: +NORMALIZE_WHITESPACE
+    SELECT id, r, f, m, CASE WHEN r IN (2) AND f IN (1, 2) THEN 'active'
+    WHEN r IN (1) AND f IN (1, 2) THEN 'quiet' END AS segment
+    FROM (SELECT id,
+    CASE WHEN orders > 0 THEN 1 + CASE WHEN recency_days < 30 THEN 1 ELSE 0 END END AS r,
+    CASE WHEN orders > 0 THEN 1 + CASE WHEN orders > 1 THEN 1 ELSE 0 END END AS f,
+    CASE WHEN orders > 0 THEN 1 + CASE WHEN total_spent > 100000 THEN 1 ELSE 0 END END AS m
+    FROM kh) AS rfm
+    """
+    name = _dialect(dialect)
+    sqlite = name == "sqlite"
+    check_type("cut_points", cut_points, RFMCutPoints)
+    table_grid = RFM_GRID if grid is None else check_type("grid", grid, RFMGrid)
+    if table_grid.bins != cut_points.bins:
+        msg = f"a {table_grid.bins}-score grid for {cut_points.bins} scores"
+        raise RuleError("grid", msg)
+    recency, orders, spent, _ = _rfm_columns(columns)
+    bought = exp.GT(this=orders.copy(), expression=exp.Literal.number(0))
+
+    def score(column: exp.Column, cuts: Sequence[exp.Expr], beats: type[exp.Binary]) -> exp.Expr:
+        total: exp.Expr = exp.Literal.number(1)
+        for cut in cuts:
+            hit = exp.If(this=beats(this=column.copy(), expression=cut), true=exp.Literal.number(1))
+            total = exp.Add(
+                this=total, expression=exp.Case(ifs=[hit], default=exp.Literal.number(0))
+            )
+        return exp.Case(ifs=[exp.If(this=bought.copy(), true=total)])
+
+    numbers = [exp.Literal.number(c) for c in cut_points.recency]
+    inner = exp.select(
+        exp.column(ID_COLUMN),
+        exp.alias_(score(recency, numbers, exp.LT), "r"),
+        exp.alias_(
+            score(orders, [exp.Literal.number(c) for c in cut_points.frequency], exp.GT), "f"
+        ),
+        exp.alias_(
+            score(spent, [_decimal(m.amount, sqlite) for m in cut_points.monetary], exp.GT), "m"
+        ),
+    ).from_(_table(table))
+    branches = [
+        exp.If(
+            this=exp.and_(
+                exp.In(
+                    this=exp.column("r"), expressions=[exp.Literal.number(v) for v in s.recency]
+                ),
+                exp.In(
+                    this=exp.column("f"), expressions=[exp.Literal.number(v) for v in s.frequency]
+                ),
+            ),
+            true=exp.Literal.string(s.key),
+        )
+        for s in table_grid.segments
+    ]
+    outer = exp.select(
+        *(exp.column(c) for c in (ID_COLUMN, "r", "f", "m")),
+        exp.alias_(exp.Case(ifs=branches), "segment"),
+    ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("rfm"))))
+    return _render(outer, name)
+
+
+# --- cohorts ----------------------------------------------------------------------------
+
+
+def _local_month(at: exp.Expr, tz: object, sqlite: bool) -> exp.Expr:
+    """``year × 12 + month − 1`` of the instant ``at`` on ``tz``'s calendar.
+
+    A named zone (a ``ZoneInfo``) is applied with ``AT TIME ZONE``; a fixed offset (UTC
+    included) is added to the UTC wall clock, which every engine reads the same whatever
+    its session's time zone. SQLite has no zones: only fixed offsets there.
+    """
+    key = getattr(tz, "key", None)
+    offset = tz.utcoffset(None) if isinstance(tz, timezone) else None
+    if sqlite:
+        if offset is None:
+            msg = f"SQLite has no time zones: pass a fixed offset (datetime.timezone), got {tz!r}"
+            raise RuleError("tz", msg)
+        shift = exp.Literal.string(f"{offset // timedelta(minutes=1):+d} minutes")
+
+        def part(fmt: str) -> exp.Expr:
+            call = exp.Anonymous(
+                this="strftime", expressions=[exp.Literal.string(fmt), at.copy(), shift]
+            )
+            return exp.cast(call, exp.DataType.build("INTEGER"))
+
+        year, month = part("%Y"), part("%m")
+    else:
+        if isinstance(key, str):
+            local: exp.Expr = exp.AtTimeZone(this=at.copy(), zone=exp.Literal.string(key))
+        elif offset is not None:
+            utc = exp.AtTimeZone(this=at.copy(), zone=exp.Literal.string("UTC"))
+            minutes = exp.Interval(
+                this=exp.Literal.string(str(offset // timedelta(minutes=1))),
+                unit=exp.var("MINUTE"),
+            )
+            local = exp.Add(this=utc, expression=minutes)
+        else:
+            raise RuleError("tz", f"expected a ZoneInfo or a datetime.timezone, got {tz!r}")
+        year, month = exp.Year(this=local), exp.Month(this=local.copy())
+    twelve = exp.Mul(this=year, expression=exp.Literal.number(12))
+    return exp.Sub(this=exp.Add(this=twelve, expression=month), expression=exp.Literal.number(1))
+
+
+def cohort_sql(
+    table: str = "transactions",
+    *,
+    as_of: datetime,
+    tz: Any = _UTC,
+    dialect: str = "duckdb",
+) -> str:
+    """The cells of :func:`~khachhang.segmentation.cohort_table` as one query over a
+    transaction table (``customer_id``, ``at``, ``amount``: the columns of
+    :func:`~khachhang.transactions.transactions_to_frame`, one currency).
+
+    Selects ``cohort_year``, ``cohort_month``, ``period``, ``customers`` and
+    ``revenue``, sorted by cohort and period.
+
+    >>> from datetime import datetime, timezone, timedelta
+    >>> sql = cohort_sql("tx", as_of=datetime(2026, 6, 1, tzinfo=timezone.utc),
+    ...                  tz=timezone(timedelta(hours=7)))
+    >>> "INTERVAL '420' MINUTE" in sql, sql.startswith("WITH")
+    (True, True)
+    """
+    name = _dialect(dialect)
+    sqlite = name == "sqlite"
+    at = require_aware(as_of, "as_of")
+    source = _table(table)
+    month = _local_month(exp.column("at"), tz, sqlite)
+    bought = (
+        exp.select(exp.column("customer_id"), exp.column("amount"), exp.alias_(month, "month"))
+        .from_(source)
+        .where(exp.LTE(this=exp.column("at"), expression=_timestamp(at, sqlite)))
+    )
+    firsts = (
+        exp.select(
+            exp.column("customer_id"), exp.alias_(exp.Min(this=exp.column("month")), "cohort")
+        )
+        .from_("p")
+        .group_by(exp.column("customer_id"))
+    )
+    period = exp.Sub(
+        this=exp.column("month", table="p"), expression=exp.column("cohort", table="c")
+    )
+    cohort = exp.column("cohort", table="c")
+    cells = (
+        exp.select(
+            exp.alias_(
+                exp.IntDiv(this=cohort.copy(), expression=exp.Literal.number(12)), "cohort_year"
+            ),
+            exp.alias_(
+                exp.Add(
+                    this=exp.Mod(this=cohort.copy(), expression=exp.Literal.number(12)),
+                    expression=exp.Literal.number(1),
+                ),
+                "cohort_month",
+            ),
+            exp.alias_(period.copy(), "period"),
+            exp.alias_(
+                exp.Count(this=exp.Distinct(expressions=[exp.column("customer_id", table="p")])),
+                "customers",
+            ),
+            exp.alias_(exp.Sum(this=exp.column("amount", table="p")), "revenue"),
+        )
+        .from_(exp.Table(this=exp.to_identifier("p")))
+        .join(
+            exp.Table(this=exp.to_identifier("c")),
+            on=exp.EQ(
+                this=exp.column("customer_id", table="p"),
+                expression=exp.column("customer_id", table="c"),
+            ),
+        )
+        .group_by(cohort.copy(), period.copy())
+        .order_by(exp.column("cohort_year"), exp.column("cohort_month"), exp.column("period"))
+        .with_("p", as_=bought)
+        .with_("c", as_=firsts)
+    )
+    return _render(cells, name)
