@@ -28,6 +28,7 @@ import platform
 import random
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -186,6 +187,10 @@ def main() -> None:
         if biggest:
             print(f"<!-- biggest oversized blocks: {biggest} -->")
         print(f"<!-- book built in {built:.1f} s (not timed) -->")
+        false = [m for m in report.matches if frozenset(m.ids) not in truth]
+        kinds = Counter("+".join(h.kind.value for h in m.hits) for m in false)
+        shown = ", ".join(f"{k} ({v})" for k, v in kinds.most_common(4))
+        print(f"<!-- false positives by the rules that fired: {shown} -->")
         missed = sorted(truth - found, key=sorted)[:3]
         by_id = {c.id: c for c in book}
         for pair in missed:

@@ -18,11 +18,11 @@ which says which rules fired on which values, in Vietnamese or English.
 ...     address=Address("TP.HCM")), created_at=t)
 >>> match = DEFAULT_RULES.compare(a, b)
 >>> match.score, match.is_duplicate
-(100, True)
+(105, True)
 >>> print(match.explain("en"))
-c-1 ~ c-2: score 100 (threshold 60)
+c-1 ~ c-2: score 105 (threshold 60)
 - Phone number: '+84901234567' = '+84901234567' (+60)
-- Name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+30)
+- Name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+35)
 - Province: 'Bình Dương' ~ 'TP. Hồ Chí Minh': both TP. Hồ Chí Minh today (+10)
 
 Finding duplicates in a book (:func:`find_duplicates`) never compares every pair:
@@ -46,7 +46,7 @@ from datetime import date
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_type, shown
+from khachhang._checks import as_collection, check_items, check_key, check_type, shown
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
@@ -477,6 +477,10 @@ class Hit:
         return f"{body} (+{self.weight})"
 
 
+def _hits(values: Iterable[Hit]) -> tuple[Hit, ...]:
+    return check_items("hits", as_collection("hits", values), Hit)
+
+
 @attrs.frozen
 class Match:
     """Two customers compared: their score, the threshold, and every rule that fired.
@@ -488,7 +492,20 @@ class Match:
     second_id: str
     score: int
     threshold: int
-    hits: tuple[Hit, ...] = ()
+    hits: tuple[Hit, ...] = attrs.field(default=(), converter=_hits)
+
+    def __attrs_post_init__(self) -> None:
+        check_key("first_id", self.first_id)
+        check_key("second_id", self.second_id)
+        _int_in("threshold", self.threshold, 1, MAX_WEIGHT * len(MatchKind))
+        _int_in("score", self.score, 0, MAX_WEIGHT * len(MatchKind))
+        kinds = [hit.kind for hit in self.hits]
+        if len(set(kinds)) != len(kinds):
+            raise ValidationError("hits", "one hit per kind of rule at most")
+        total = sum(hit.weight for hit in self.hits)
+        if self.score != total:
+            msg = f"is {self.score} but the hits add up to {total}"
+            raise ValidationError("score", msg)
 
     @property
     def is_duplicate(self) -> bool:
@@ -522,6 +539,18 @@ class Block:
     key: str
     size: int
 
+    def __attrs_post_init__(self) -> None:
+        check_type("key", self.key, str)
+        _int_in("size", self.size, 2, 2**62)
+
+
+def _matches(values: Iterable[Match]) -> tuple[Match, ...]:
+    return check_items("matches", as_collection("matches", values), Match)
+
+
+def _blocks(values: Iterable[Block]) -> tuple[Block, ...]:
+    return check_items("oversized", as_collection("oversized", values), Block)
+
 
 @attrs.frozen
 class DuplicateReport:
@@ -535,10 +564,14 @@ class DuplicateReport:
             compared by sorted window).
     """
 
-    matches: tuple[Match, ...]
+    matches: tuple[Match, ...] = attrs.field(converter=_matches)
     customers: int
     compared: int
-    oversized: tuple[Block, ...] = ()
+    oversized: tuple[Block, ...] = attrs.field(default=(), converter=_blocks)
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("customers", self.customers, 0, 2**62)
+        _int_in("compared", self.compared, 0, 2**62)
 
     def groups(self) -> tuple[tuple[str, ...], ...]:
         """The duplicate clusters: ids linked by matches, transitively (union-find).
@@ -676,7 +709,36 @@ def _keys(rules: MatchRules, f: _Features) -> Iterator[str]:
     if MatchKind.TAX_CODE in kinds and f.tax_code is not None:
         yield f"tax_code:{f.tax_code}"
     if MatchKind.NAME in kinds and f.tokens:
-        yield f"name:{f.tokens[0]} {f.tokens[-1]}@{f.province or ''}"
+        yield from _name_keys(rules, f)
+
+
+def _name_keys(rules: MatchRules, f: _Features) -> Iterator[str]:
+    """The name's keys: the name blocked with what must agree with it for a match.
+
+    Without a shared phone, e-mail or tax code a pair reaches the threshold on its name
+    plus the birth date, the province or the address, so the folded family and given
+    name are blocked with the birth date, and with the province (when name and province
+    suffice) or else the house number (the first word of the street address, which a
+    similar address almost always shares). A typo in the name itself is caught by the
+    birth date within a province.
+    """
+    name = f"{f.tokens[0]} {f.tokens[-1]}"
+    weight = {rule.kind: rule.weight for rule in rules.rules}
+    need = rules.threshold - weight[MatchKind.NAME]
+    if need <= 0:  # the name alone is enough
+        yield f"name:{name}"
+        return
+    if MatchKind.BIRTH_DATE in weight and f.birth_date is not None:
+        born = f.birth_date.isoformat()
+        yield f"name:{name}|born:{born}"
+        if MatchKind.PROVINCE in weight and f.province is not None:
+            yield f"born:{born}@{f.province}"
+    if f.province is None:
+        return
+    if weight.get(MatchKind.PROVINCE, 0) >= need:
+        yield f"name:{name}@{f.province}"
+    elif MatchKind.ADDRESS in weight and f.address:
+        yield f"name:{name}@{f.province}#{f.address.split()[0]}"
 
 
 def find_duplicates(customers: Iterable[Customer], rules: MatchRules) -> DuplicateReport:
@@ -759,12 +821,13 @@ DEFAULT_RULES = MatchRules(
         MatchRule(MatchKind.PHONE, 60),
         MatchRule(MatchKind.EMAIL, 50),
         MatchRule(MatchKind.TAX_CODE, 70),
-        MatchRule(MatchKind.NAME, 30, min_similarity=88),
-        MatchRule(MatchKind.BIRTH_DATE, 20),
+        MatchRule(MatchKind.NAME, 35, min_similarity=88),
+        MatchRule(MatchKind.BIRTH_DATE, 25),
         MatchRule(MatchKind.PROVINCE, 10),
         MatchRule(MatchKind.ADDRESS, 20, min_similarity=85),
     ),
     threshold=60,
 )
 """The rules the library starts from: a shared phone, e-mail or tax code is enough on
-its own; a similar name needs two more of birth date, province and address."""
+its own; a similar name needs the same birth date, or the same province and a similar
+street address (a common name alone, or with the province, is not enough)."""
