@@ -178,10 +178,13 @@ def main() -> None:
         precision = hits / len(found) if found else 1.0
         recall = hits / len(truth) if truth else 1.0
         total = len(book) * (len(book) - 1) // 2
+        by_id = {c.id: c for c in book}
+        people = {p for p in found if all(isinstance(by_id[i].party, Person) for i in p)}
+        people_precision = len(people & truth) / len(people) if people else 1.0
         print(
             f"| {len(book):,} | {len(truth):,} | {best:.2f} s | {report.compared:,} | "
             f"{report.compared / total:.5%} | {len(report.oversized)} | {len(found):,} | "
-            f"{precision:.3f} | {recall:.3f} |"
+            f"{precision:.3f} | {people_precision:.3f} | {recall:.3f} |"
         )
         biggest = ", ".join(f"{b.key} ({b.size})" for b in report.oversized[:3])
         if biggest:
@@ -192,7 +195,6 @@ def main() -> None:
         shown = ", ".join(f"{k} ({v})" for k, v in kinds.most_common(4))
         print(f"<!-- false positives by the rules that fired: {shown} -->")
         missed = sorted(truth - found, key=sorted)[:3]
-        by_id = {c.id: c for c in book}
         for pair in missed:
             a, b = (by_id[i] for i in sorted(pair))
             print(f"<!-- missed: {a.name!r} / {b.name!r} -->")

@@ -315,14 +315,15 @@ def _text_fullness(text: str) -> tuple[int, int, int]:
     return (int(not text.isascii()), len(text.split()), len(text))
 
 
-def _fullness(value: object) -> tuple[int, ...]:
+def _fullness(value: object) -> tuple[float, ...]:
     if isinstance(value, str):
         return _text_fullness(value)
     if isinstance(value, Address):
         parts = (value.street, value.ward, value.district)
         return (sum(1 for p in parts if p), int(not value.is_pre_2025))
-    if isinstance(value, tuple):  # a lifecycle log
-        return (len(value),)
+    if isinstance(value, tuple):  # a lifecycle log: the longer, then the earlier begun
+        first = value[0].at if value else _NEVER
+        return (len(value), -instant(first).timestamp())
     return (1,)
 
 
@@ -330,8 +331,21 @@ def _present(value: object) -> bool:
     return value is not None and value != "" and value != ()
 
 
-def _order_key(value: object) -> str:
+def _canonical(value: object) -> object:
+    """``value`` as nested tuples of strings, sets sorted: a total order on values that
+    is the same in every process (a set's own order follows string hashing)."""
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]  # any attrs class
+        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields))
+    if isinstance(value, (frozenset, set)):
+        return ("set", *sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, tuple):
+        return ("tuple", *(_canonical(v) for v in value))
     return repr(value)
+
+
+def _order_key(value: object) -> str:
+    return repr(_canonical(value))
 
 
 def _rank(pick: Pick, record: Customer, value: object) -> tuple[Any, ...]:
@@ -382,7 +396,9 @@ def _survivor(pick: Pick, a: Customer, b: Customer) -> tuple[Customer, Customer]
     ka, kb = key(a), key(b)
     if ka != kb:
         return (a, b) if ka > kb else (b, a)
-    return (a, b) if a.id <= b.id else (b, a)
+    if a.id != b.id:
+        return (a, b) if a.id < b.id else (b, a)
+    return (a, b) if _order_key(a) >= _order_key(b) else (b, a)
 
 
 # --- the union parts ---------------------------------------------------------------------
