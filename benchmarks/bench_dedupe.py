@@ -158,9 +158,9 @@ def main() -> None:
     print()
     print(
         "| customers | seeded pairs | time (best) | pairs compared | vs n²/2 | oversized "
-        "blocks | found | precision | recall |"
+        "blocks | found | precision | precision (people) | recall |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         built = time.perf_counter()
         book, truth = seeded_book(n, args.share)
