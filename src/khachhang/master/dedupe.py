@@ -46,7 +46,14 @@ from datetime import date
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, check_key, check_type, shown
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_key,
+    check_type,
+    clean_text,
+    shown,
+)
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
@@ -70,6 +77,8 @@ __all__ = [
 
 MAX_WEIGHT = 1000
 """The largest weight one rule may carry."""
+
+_MAX_TEXT = 1000  # a value shown in a hit or a key: a name, an address, an e-mail
 
 
 class MatchKind(BilingualEnum):
@@ -456,10 +465,10 @@ class Hit:
     def __attrs_post_init__(self) -> None:
         check_type("kind", self.kind, MatchKind)
         _int_in("weight", self.weight, 1, MAX_WEIGHT)
-        check_type("first", self.first, str)
-        check_type("second", self.second, str)
+        for name in ("first", "second", "note"):
+            text = clean_text(name, getattr(self, name), max_len=_MAX_TEXT, allow_empty=True)
+            object.__setattr__(self, name, text)
         _int_in("similarity", self.similarity, 0, 100)
-        check_type("note", self.note, str)
 
     def describe(self, lang: str = "vi") -> str:
         """One line: what matched, on which values, and the points it added."""
@@ -540,7 +549,7 @@ class Block:
     size: int
 
     def __attrs_post_init__(self) -> None:
-        check_type("key", self.key, str)
+        object.__setattr__(self, "key", clean_text("key", self.key, max_len=_MAX_TEXT))
         _int_in("size", self.size, 2, 2**62)
 
 

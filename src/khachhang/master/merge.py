@@ -256,6 +256,8 @@ class MergeRecord:
 
     def __attrs_post_init__(self) -> None:
         require_instant(self.at, "at")
+        for name in ("survivor_id", "absorbed_id", "log_from"):
+            check_key(name, getattr(self, name))
         object.__setattr__(self, "actor", check_optional_key("actor", self.actor, max_len=200))
         object.__setattr__(self, "note", clean_text("note", self.note, allow_empty=True))
         check_type("first", self.first, Customer)
@@ -489,29 +491,26 @@ def _merge_party(
     sp, ap = survivor.party, absorbed.party
     contacts = _merge_contacts(sp, ap, policy.consents)
 
-    def pick(field: MergeField, value_of: Callable[[Party], _T]) -> _T:
-        record, value = _choose(
-            policy.pick(field), (survivor, value_of(sp)), (absorbed, value_of(ap))
-        )
-        same = value_of(sp) == value
-        taken[field] = survivor.id if same else record.id
+    def pick(field: MergeField, mine: _T, theirs: _T) -> _T:
+        record, value = _choose(policy.pick(field), (survivor, mine), (absorbed, theirs))
+        taken[field] = survivor.id if mine == value else record.id
         return value
 
     if isinstance(sp, Person) and isinstance(ap, Person):
         return Person(
-            pick(MergeField.NAME, lambda p: p.full_name),  # type: ignore[union-attr]
-            gender=pick(MergeField.GENDER, lambda p: p.gender),  # type: ignore[union-attr]
-            birth_date=pick(MergeField.BIRTH_DATE, lambda p: p.birth_date),  # type: ignore[union-attr]
+            pick(MergeField.NAME, sp.full_name, ap.full_name),
+            gender=pick(MergeField.GENDER, sp.gender, ap.gender),
+            birth_date=pick(MergeField.BIRTH_DATE, sp.birth_date, ap.birth_date),
             contacts=contacts,
-            address=pick(MergeField.ADDRESS, lambda p: p.address),
+            address=pick(MergeField.ADDRESS, sp.address, ap.address),
         )
     if isinstance(sp, Organization) and isinstance(ap, Organization):
         return attrs.evolve(
             sp,
-            legal_name=pick(MergeField.NAME, lambda p: p.legal_name),  # type: ignore[union-attr]
-            tax_code=pick(MergeField.TAX_CODE, lambda p: p.tax_code),  # type: ignore[union-attr]
+            legal_name=pick(MergeField.NAME, sp.legal_name, ap.legal_name),
+            tax_code=pick(MergeField.TAX_CODE, sp.tax_code, ap.tax_code),
             contacts=contacts,
-            address=pick(MergeField.ADDRESS, lambda p: p.address),
+            address=pick(MergeField.ADDRESS, sp.address, ap.address),
         )
     # a person and an organisation: the survivor's party, with every contact point
     for field in (MergeField.NAME, MergeField.ADDRESS):

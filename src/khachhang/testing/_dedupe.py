@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from datetime import datetime, timezone
 
 import attrs
@@ -95,7 +96,9 @@ def match_rule_sets() -> SearchStrategy[MatchRules]:
     return draw_rules()
 
 
-_VALUES = st.text(max_size=30)
+_VALUES = st.text("aăâbdđeêgiklmnoôơpqrstuưvxyáàảãạếộữAĐ0123456789 @.+-", max_size=30).map(
+    lambda text: unicodedata.normalize("NFC", " ".join(text.split()))
+)
 
 
 @functools.cache
