@@ -241,3 +241,14 @@ def test_duplicates_group_transitively() -> None:
 def test_a_book_item_that_is_not_a_customer_is_named() -> None:
     with pytest.raises(ValidationError, match=r"customers\[1\]"):
         find_duplicates([_person("a", "An"), "b"], DEFAULT_RULES)  # type: ignore[list-item]
+
+
+def test_the_demo_finds_the_re_entered_customer_and_merges_it() -> None:
+    """The demo's section: the twin is found by its phone and name, then merged."""
+    from khachhang.cli._demo import dedupe as demo
+    from khachhang.sample import SAMPLE_AS_OF, sample_book
+
+    book = sample_book(60)
+    vi, en = (demo.render(book, as_of=SAMPLE_AS_OF, lang=lang) for lang in ("vi", "en"))
+    assert "Số điện thoại" in vi and "Gộp: giữ" in vi
+    assert "Phone number" in en and "Merged: kept" in en
