@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -107,7 +108,7 @@ def test_the_first_policy_keeps_the_first_records_id_and_values(
     pair: tuple[Customer, Customer],
 ) -> None:
     a, b = pair
-    picks = {field.value: Pick.FIRST for field in MergeField}
+    picks: dict[str, Any] = {field.value: Pick.FIRST for field in MergeField}
     c = merge(a, b, at=AT, policy=MergePolicy(**picks)).customer
     assert c.id == a.id
     assert c.name == a.name or not a.name
