@@ -494,7 +494,16 @@ def _hits(values: Iterable[Hit]) -> tuple[Hit, ...]:
 class Match:
     """Two customers compared: their score, the threshold, and every rule that fired.
 
-    ``is_duplicate`` when the score reaches the threshold of the rules that scored it.
+    ``is_duplicate`` when the score reaches the threshold of the rules that scored it;
+    the score is always the sum of the hits' weights.
+
+    >>> hit = Hit(MatchKind.PHONE, 60, "+84901234567", "+84901234567")
+    >>> m = Match("KH-1", "KH-2", 60, 60, [hit])
+    >>> m.is_duplicate, m.ids
+    (True, ('KH-1', 'KH-2'))
+    >>> print(m.explain("en"))
+    KH-1 ~ KH-2: score 60 (threshold 60)
+    - Phone number: '+84901234567' = '+84901234567' (+60)
     """
 
     first_id: str
@@ -541,8 +550,12 @@ class Match:
 class Block:
     """A blocking key shared by more customers than ``max_block``: compared by window only.
 
-    ``key`` reads ``"phone:+84...``, ``"email:..."``, ``"tax_code:..."`` or
-    ``"name:<family> <given>@<province>"``.
+    ``key`` reads ``"phone:+84..."``, ``"email:..."``, ``"tax_code:..."``,
+    ``"name:<family> <given>|born:<date>"``, ``"name:<family> <given>@<province>#<house>"``
+    or ``"born:<date>@<province>"``.
+
+    >>> Block("phone:+842838221234", 412).size
+    412
     """
 
     key: str
@@ -571,6 +584,11 @@ class DuplicateReport:
         compared: how many distinct pairs were scored.
         oversized: the blocks larger than ``max_block``, biggest first (never skipped:
             compared by sorted window).
+
+    >>> hit = Hit(MatchKind.EMAIL, 50, "an@x.vn", "an@x.vn")
+    >>> report = DuplicateReport([Match("a", "b", 50, 50, [hit])], customers=3, compared=1)
+    >>> report.groups()
+    (('a', 'b'),)
     """
 
     matches: tuple[Match, ...] = attrs.field(converter=_matches)

@@ -190,6 +190,9 @@ class Taken:
     """Where a picked field came from: the id of the record whose value was kept.
 
     When both records hold the same value, the surviving record is named.
+
+    >>> Taken(MergeField.NAME, "KH-2").field.label("en")
+    'Name / legal name'
     """
 
     field: MergeField
@@ -202,7 +205,11 @@ class Taken:
 
 @attrs.frozen
 class RenamedPurchase:
-    """A purchase of ``source`` whose id clashed with another purchase: its new id."""
+    """A purchase of ``source`` whose id clashed with another purchase: its new id.
+
+    >>> RenamedPurchase("KH-2", "o-1", "KH-2:o-1").renamed
+    'KH-2:o-1'
+    """
 
     source: str
     original: str
@@ -239,6 +246,15 @@ class MergeRecord:
         renamed: purchases renamed because their id clashed.
         log_from: the id of the record whose lifecycle log was kept.
         kept_events: how many events of that log the merged customer holds.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Person
+    >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    >>> a = Customer("KH-1", Person("Lê Hoa"), created_at=t)
+    >>> b = Customer("KH-2", Person("Le Hoa"), created_at=t.replace(day=9))
+    >>> record = merge(a, b, at=t.replace(month=2), actor="lan").record
+    >>> record.survivor_id, record.absorbed_id, record.actor
+    ('KH-1', 'KH-2', 'lan')
     """
 
     at: datetime
@@ -299,7 +315,16 @@ class MergeRecord:
 
 @attrs.frozen
 class Merged:
-    """What :func:`merge` returns: the merged customer and the merge record."""
+    """What :func:`merge` returns: the merged customer and the merge record.
+
+    >>> from datetime import datetime, timezone
+    >>> from khachhang import Person
+    >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    >>> a = Customer("KH-1", Person("Lê Hoa"), created_at=t)
+    >>> merged = merge(a, a, at=t)
+    >>> merged.customer == a, merged.record.first == merged.record.second == a
+    (True, True)
+    """
 
     customer: Customer
     record: MergeRecord
