@@ -239,6 +239,8 @@ class MergeRecord:
         note: free text (why).
         survivor_id: the merged customer's id.
         absorbed_id: the other record's id (the same id when both had one id).
+        survivor_is_first: whether the surviving record is ``first`` (else ``second``);
+            renamed purchases always come from the other one.
         first: the record passed first, exactly as it was.
         second: the record passed second, exactly as it was.
         policy: the policy the merge followed.
@@ -262,6 +264,7 @@ class MergeRecord:
     note: str
     survivor_id: str
     absorbed_id: str
+    survivor_is_first: bool
     first: Customer
     second: Customer
     policy: MergePolicy
@@ -279,17 +282,32 @@ class MergeRecord:
         check_type("first", self.first, Customer)
         check_type("second", self.second, Customer)
         check_type("policy", self.policy, MergePolicy)
-        ids = {self.first.id, self.second.id}
-        if {self.survivor_id, self.absorbed_id} != ids:
-            msg = f"survivor and absorbed ids must be the records' ids {sorted(ids)}"
+        check_type("survivor_is_first", self.survivor_is_first, bool)
+        survivor, absorbed = self.survivor, self.absorbed
+        if (self.survivor_id, self.absorbed_id) != (survivor.id, absorbed.id):
+            which = "first" if self.survivor_is_first else "second"
+            msg = (
+                f"survivor and absorbed ids must be the ids of the {which} record and the "
+                f"other one: {survivor.id!r}, {absorbed.id!r}"
+            )
             raise ValidationError("survivor_id", msg)
-        if self.log_from not in ids:
+        if self.log_from not in (self.first.id, self.second.id):
             raise ValidationError("log_from", f"{shown(self.log_from)} is neither record's id")
         sources = [c for c in (self.first, self.second) if c.id == self.log_from]
         longest = max(len(c.lifecycle_events) for c in sources) if sources else 0
         if type(self.kept_events) is not int or not 0 <= self.kept_events <= longest:
             msg = f"expected an int from 0 to {longest}, got {shown(self.kept_events)}"
             raise ValidationError("kept_events", msg)
+
+    @property
+    def survivor(self) -> Customer:
+        """The original record whose id the merged customer keeps."""
+        return self.first if self.survivor_is_first else self.second
+
+    @property
+    def absorbed(self) -> Customer:
+        """The other original record."""
+        return self.second if self.survivor_is_first else self.first
 
     def set_aside(self) -> tuple[Event[Lifecycle], ...]:
         """The lifecycle events of both records the merged customer does not hold.
@@ -627,6 +645,7 @@ def merge(
         note=note,
         survivor_id=survivor.id,
         absorbed_id=absorbed.id,
+        survivor_is_first=survivor is first,
         first=first,
         second=second,
         policy=policy,
