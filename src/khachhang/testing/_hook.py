@@ -126,6 +126,21 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("RetentionEconomics", "retention_economics"),
         ),
     },
+    "khachhang.testing._dedupe": {
+        "khachhang.master": (
+            ("MatchRule", "match_rules"),
+            ("MatchRules", "match_rule_sets"),
+            ("Hit", "hits"),
+            ("Match", "matches"),
+            ("Block", "blocks"),
+            ("DuplicateReport", "duplicate_reports"),
+            ("MergePolicy", "merge_policies"),
+            ("Taken", "taken_fields"),
+            ("RenamedPurchase", "renamed_purchases"),
+            ("MergeRecord", "merge_records"),
+            ("Merged", "merges"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""
