@@ -97,7 +97,7 @@ class PurchaseChannel(BilingualEnum):
     IN_STORE = ("in_store", "Tại cửa hàng", "In store")
     ONLINE = ("online", "Trực tuyến", "Online")
     PHONE = ("phone", "Qua điện thoại", "By phone")
-    SALES_REP = ("sales_rep", "Nhân viên kinh doanh", "Sales representative")
+    SALES_REP = ("sales_rep", "Qua nhân viên kinh doanh", "Through a sales representative")
     DISTRIBUTOR = ("distributor", "Qua đại lý", "Through a distributor")
     MARKETPLACE = ("marketplace", "Sàn thương mại điện tử", "E-commerce marketplace")
 

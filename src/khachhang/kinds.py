@@ -38,9 +38,13 @@ class Scope(BilingualEnum):
 class Market(BilingualEnum):
     """The market a party type buys in."""
 
-    B2C = ("b2c", "Khách hàng cá nhân (B2C)", "Consumer market (B2C)")
-    B2B = ("b2b", "Khách hàng doanh nghiệp (B2B)", "Business market (B2B)")
-    B2G = ("b2g", "Cơ quan nhà nước (B2G)", "Government market (B2G)")
+    B2C = ("b2c", "Thị trường người tiêu dùng (B2C)", "Consumer market (B2C)")
+    B2B = (
+        "b2b",
+        "Thị trường doanh nghiệp và tổ chức (B2B)",
+        "Business and institutional market (B2B)",
+    )
+    B2G = ("b2g", "Thị trường cơ quan nhà nước (B2G)", "Government market (B2G)")
 
 
 class PartyType(BilingualEnum):

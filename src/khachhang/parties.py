@@ -85,7 +85,7 @@ class ContactKind(BilingualEnum):
     """
 
     PHONE = ("phone", "Số điện thoại", "Phone number")
-    EMAIL = ("email", "Thư điện tử", "E-mail address")
+    EMAIL = ("email", "Địa chỉ email", "Email address")
     SOCIAL = ("social", "Mạng xã hội", "Social network / chat handle")
 
 
@@ -98,9 +98,9 @@ class ContactChannel(BilingualEnum):
 
     CALL = ("call", "Gọi điện", "Phone call")
     SMS = ("sms", "Tin nhắn SMS", "SMS")
-    EMAIL = ("email", "Thư điện tử", "E-mail")
+    EMAIL = ("email", "Email", "Email")
     SOCIAL = ("social", "Mạng xã hội", "Social network (Zalo, Facebook, ...)")
-    CHAT = ("chat", "Trò chuyện trực tuyến", "Chat")
+    CHAT = ("chat", "Trò chuyện trực tuyến", "Live chat")
 
 
 SUPPORTED_CHANNELS: Mapping[ContactKind, frozenset[ContactChannel]] = MappingProxyType(

@@ -130,8 +130,8 @@ class Status(BilingualEnum):
 class Outcome(BilingualEnum):
     """The seller's result in a process it tracks as its own deal."""
 
-    WON = ("won", "Thắng (khách chọn chúng ta)", "Won")
-    LOST = ("lost", "Thua", "Lost")
+    WON = ("won", "Thành công (khách hàng chọn chúng ta)", "Won")
+    LOST = ("lost", "Thất bại", "Lost")
 
 
 class LossReason(BilingualEnum):

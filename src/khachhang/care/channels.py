@@ -47,7 +47,7 @@ class CareMode(BilingualEnum):
     """
 
     PROACTIVE = ("proactive", "Chăm sóc khách hàng (chủ động)", "Proactive care")
-    REACTIVE = ("reactive", "Hỗ trợ khách hàng (bị động)", "Reactive support")
+    REACTIVE = ("reactive", "Hỗ trợ khách hàng (thụ động)", "Reactive support")
 
 
 class Channel(BilingualEnum):
@@ -61,8 +61,8 @@ class Channel(BilingualEnum):
     True
     """
 
-    LIVE_CHAT = ("live_chat", "Livechat trên website", "Live chat")
-    EMAIL = ("email", "Email", "E-mail")
+    LIVE_CHAT = ("live_chat", "Trò chuyện trực tuyến", "Live chat")
+    EMAIL = ("email", "Email", "Email")
     SOCIAL = ("social", "Mạng xã hội", "Social network")
     PHONE = ("phone", "Điện thoại", "Phone")
     FORUM = ("forum", "Diễn đàn trực tuyến", "Online forum")
@@ -119,8 +119,8 @@ class Reach(BilingualEnum):
     REACHABLE = ("reachable", "Liên hệ được", "Reachable")
     NOT_ADDRESSABLE = (
         "not_addressable",
-        "Kênh không gửi riêng cho một khách hàng",
-        "Channel does not address one customer",
+        "Kênh công khai, không gửi riêng được",
+        "Public channel, cannot address one customer",
     )
     NO_CONTACT_POINT = (
         "no_contact_point",

@@ -114,8 +114,8 @@ POST_SALE = CareWorkflow(
         ),
         _step(
             "loyalty_policy",
-            "Chính sách cho khách hàng thân thiết",
-            "Loyal-customer policy",
+            "Xây dựng chính sách cho khách hàng thân thiết",
+            "Build a loyal-customer policy",
             _P,
             Channel.SMS,
             relativedelta(days=30),

@@ -262,7 +262,7 @@ class RunStatus(BilingualEnum):
 
     ACTIVE = ("active", "Đang thực hiện", "Active")
     DONE = ("done", "Hoàn tất", "Done")
-    CANCELLED = ("cancelled", "Đã huỷ", "Cancelled")
+    CANCELLED = ("cancelled", "Đã hủy", "Cancelled")
 
 
 class StepState(BilingualEnum):
@@ -649,7 +649,7 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
         "start": ("Bắt đầu", "start"),
         "complete_step": ("Hoàn thành bước", "complete_step"),
         "skip": ("Bỏ qua bước", "skip"),
-        "cancel": ("Huỷ", "cancel"),
+        "cancel": ("Hủy", "cancel"),
     },
 )
 """The machine behind :class:`WorkflowRun`: active until every step is resolved (done)

@@ -87,7 +87,7 @@ class ComplaintStatus(BilingualEnum):
     """Where a complaint stands."""
 
     RECEIVED = ("received", "Đã tiếp nhận", "Received")
-    ACKNOWLEDGED = ("acknowledged", "Đã phản hồi tiếp nhận", "Acknowledged")
+    ACKNOWLEDGED = ("acknowledged", "Đã xác nhận tiếp nhận", "Acknowledged")
     IN_PROGRESS = ("in_progress", "Đang xử lý", "In progress")
     WAITING_ON_CUSTOMER = (
         "waiting_on_customer",

@@ -81,7 +81,7 @@ class NpsCategory(BilingualEnum):
 
     PROMOTER = ("promoter", "Người ủng hộ (9–10)", "Promoter (9–10)")
     PASSIVE = ("passive", "Người trung lập (7–8)", "Passive (7–8)")
-    DETRACTOR = ("detractor", "Người không hài lòng (0–6)", "Detractor (0–6)")
+    DETRACTOR = ("detractor", "Người phản đối (0–6)", "Detractor (0–6)")
 
 
 def round_score(value: Fraction | None, places: int = 1) -> Decimal | None:

@@ -84,7 +84,7 @@ class RewardKind(BilingualEnum):
 
     DISCOUNT = ("discount", "Giảm giá", "Discount")
     SPECIAL_OFFER = ("special_offer", "Ưu đãi đặc biệt", "Special offer")
-    GIFT = ("gift", "Phần thưởng, quà tặng", "Gift")
+    GIFT = ("gift", "Phần thưởng, quà tặng", "Reward or gift")
 
 
 class EntryKind(BilingualEnum):
