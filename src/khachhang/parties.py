@@ -81,12 +81,12 @@ class ContactKind(BilingualEnum):
     """What a contact point's value is: a phone number, an e-mail, a social handle.
 
     >>> ContactKind.SOCIAL.label("en")
-    'Social network / chat handle'
+    'Social network account'
     """
 
     PHONE = ("phone", "Số điện thoại", "Phone number")
     EMAIL = ("email", "Địa chỉ email", "Email address")
-    SOCIAL = ("social", "Mạng xã hội", "Social network / chat handle")
+    SOCIAL = ("social", "Tài khoản mạng xã hội", "Social network account")
 
 
 class ContactChannel(BilingualEnum):
@@ -99,7 +99,7 @@ class ContactChannel(BilingualEnum):
     CALL = ("call", "Gọi điện", "Phone call")
     SMS = ("sms", "Tin nhắn SMS", "SMS")
     EMAIL = ("email", "Email", "Email")
-    SOCIAL = ("social", "Mạng xã hội", "Social network (Zalo, Facebook, ...)")
+    SOCIAL = ("social", "Mạng xã hội", "Social network")
     CHAT = ("chat", "Trò chuyện trực tuyến", "Live chat")
 
 

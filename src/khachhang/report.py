@@ -315,7 +315,7 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "orders": ("Số đơn hàng", "Orders"),
         "revenue": ("Doanh thu", "Revenue"),
         "aov": ("Giá trị đơn hàng trung bình", "Average order value"),
-        "scope": ("Phạm vi", "Scope"),
+        "scope": ("Phạm vi khách hàng", "Scope"),
         "market": ("Thị trường (khách hàng bên ngoài)", "Market (external customers)"),
         "party_type": (
             "Loại khách hàng (kể cả khách hàng nội bộ)",
@@ -420,7 +420,7 @@ def render_summary(summary: BookSummary, lang: str = "vi") -> str:
     Tính đến           01/11/2026 00:00 (UTC+07:00)
     Số khách hàng      60
     ...
-    Phạm vi
+    Phạm vi khách hàng
       Khách hàng nội bộ  ...
     """
     code = check_lang(lang)

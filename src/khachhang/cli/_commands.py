@@ -296,7 +296,7 @@ def add_rules(commands: Commands) -> None:
         help="write a ready rules file (a Segmenter as JSON)",
         description=(
             "Write a built-in segmenter as JSON, ready for segment --rules: 'standard' "
-            "(the seeds' groups; overlapping, so mode 'all' by default), 'kind' "
+            "(the standard groups; overlapping, so mode 'all' by default), 'kind' "
             "(internal/B2C/B2B/B2G/non-profit) or 'lifecycle' (one group per state)."
         ),
     )

@@ -1,7 +1,7 @@
 """Segments (*phân loại khách hàng*): named rules, and a segmenter that assigns them.
 
-The seeds ask businesses to classify customers into groups with shared traits and treat
-each group differently (seed 000 §4.1 bước 2, 004 §5.1). A :class:`Segment` is a rule
+Customer classification asks a business to put customers into groups with shared traits
+and treat each group differently. A :class:`Segment` is a rule
 with a key, bilingual labels and a priority; a :class:`Segmenter` assigns each customer
 the first matching segment (``mode="first"``, by priority) or every matching one
 (``mode="all"``).

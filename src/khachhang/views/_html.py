@@ -163,7 +163,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "lifecycle": "Customer lifecycle",
         "province": "Province",
         "contacts": "Contacts",
-        "source": "Acquired through",
+        "source": "Acquisition source",
         "tags": "Tags",
         "created": "Customer since",
         "orders": "Orders",

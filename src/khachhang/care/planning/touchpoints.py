@@ -49,12 +49,12 @@ class DropReason(BilingualEnum):
     NO_CONTACT_POINT = (
         "no_contact_point",
         "Không có thông tin liên hệ cho kênh này",
-        "No contact point for the channel",
+        "No contact point for this channel",
     )
     NO_CONSENT = (
         "no_consent",
-        "Chưa đồng ý hoặc đã rút lại đồng ý",
-        "No consent on the channel (never given or withdrawn)",
+        "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý trên kênh này",
+        "No consent on this channel (never given or withdrawn)",
     )
     DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "Duplicate greeting or rule on the day")
     CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "Per-customer cap reached")

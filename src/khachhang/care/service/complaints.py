@@ -1,6 +1,6 @@
 """Complaints (khiếu nại) on the library's one state machine.
 
-Seed 000 §4.2 ends post-sale care with "giải quyết các khiếu nại từ người sử dụng nhanh
+Post-sale care ends with "giải quyết các khiếu nại từ người sử dụng nhanh
 chóng, chính xác" — resolve complaints quickly and correctly. A :class:`Complaint` is an
 immutable value moved by :data:`COMPLAINT`:
 
