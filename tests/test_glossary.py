@@ -7,6 +7,7 @@ mark test keeps one spelling style in the sources, the docs and the README.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -166,6 +167,39 @@ def test_no_label_or_heading_uses_a_word_the_glossary_retired() -> None:
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
     ]
     assert not hits, hits
+
+
+# --- what users read cites concepts, not the project's internal notes -----------------
+
+_INTERNAL_CITATION = re.compile(
+    r"\bseeds? \d{3}\b|\bseeds?'|\bseed's\b|\bthe seeds\b|\bdesign card\b|§", re.IGNORECASE
+)
+
+
+def _user_facing_text() -> Iterator[tuple[str, str]]:
+    yield "README.md", (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        yield str(page.relative_to(ROOT)), page.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "src" / "khachhang").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                if doc:
+                    yield f"{path.relative_to(ROOT)}:{getattr(node, 'name', '')}", doc
+    for segment in standard_segments():
+        yield f"segment:{segment.key}", f"{segment.description} {segment.description_en}"
+
+
+def test_the_citation_check_sees_a_seed_reference() -> None:
+    assert _INTERNAL_CITATION.search("as seed 004 § 5.1 says")
+    assert not _INTERNAL_CITATION.search("the same seed gives the same book (Kotler)")
+
+
+def test_docs_docstrings_and_segments_cite_no_internal_source() -> None:
+    """Users cannot read the seed articles: cite the concept, or the literature."""
+    found = [where for where, text in _user_facing_text() if _INTERNAL_CITATION.search(text)]
+    assert not found, found
 
 
 # --- tone marks -------------------------------------------------------------------------
