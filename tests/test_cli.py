@@ -47,7 +47,7 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
 def test_demo_prints_a_vietnamese_summary_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--size", "80"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Tổng quan sổ khách hàng\n")
+    assert out.startswith("Tổng quan tệp khách hàng\n")
     assert "Số khách hàng" in out
     assert "Khách hàng trung thành" in out
     assert " ₫" in out
@@ -185,7 +185,7 @@ def test_an_ascii_stream_gets_vietnamese_without_diacritics(
     assert main(["demo", "--size", "40"]) == 0
     sys.stdout.flush()
     text = raw.getvalue().decode("ascii")
-    assert text.startswith("Tong quan so khach hang\n")
+    assert text.startswith("Tong quan tep khach hang\n")
     assert "Khach hang trung thanh" in text
     assert " VND" in text
 
@@ -203,7 +203,7 @@ def test_python_dash_m_khachhang_runs_the_demo() -> None:
     """The module entry point works in a fresh interpreter."""
     run = _run_module("demo", "--size", "50")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("Tổng quan sổ khách hàng\n")
+    assert run.stdout.startswith("Tổng quan tệp khách hàng\n")
     assert "Số khách hàng                50" in run.stdout
 
 
@@ -211,7 +211,7 @@ def test_the_demo_survives_a_terminal_that_only_speaks_ascii() -> None:
     run = _run_module("demo", "--size", "50", PYTHONIOENCODING="ascii")
     assert run.returncode == 0, run.stderr
     assert run.stdout.isascii()
-    assert run.stdout.startswith("Tong quan so khach hang\n")
+    assert run.stdout.startswith("Tong quan tep khach hang\n")
 
 
 def test_a_usage_error_from_the_module_exits_with_2() -> None:

@@ -705,11 +705,11 @@ def test_explain_prints_every_segments_tree_for_the_customer(rules: Path) -> Non
     assert result.code == EXIT_OK, result.err
     (keys,) = STANDARD.assign([target], as_of=SAMPLE_AS_OF)
     assert result.out.startswith(f"{target.id} — {target.name} (as of {AS_OF})\n")
-    assert f"Assigned segments (Every matching segment): {', '.join(keys)}\n" in result.out
+    assert f"Matching segments (assign every matching segment): {', '.join(keys)}\n" in result.out
     for segment in STANDARD.segments:
         tree = segment.rule.explain(target, as_of=SAMPLE_AS_OF).to_text("en")
         assert f"\n{segment.key} — {segment.label('en')}\n{tree}\n" in result.out
-    assert "Nhóm được gán" in run(argv, lines(*BOOK_LINES)).out
+    assert "Các nhóm khớp (gán mọi nhóm khớp)" in run(argv, lines(*BOOK_LINES)).out
 
 
 def test_explain_stops_reading_at_the_customer(rules: Path) -> None:

@@ -25,6 +25,7 @@ cannot follow them out). ``mkdocs build --strict`` itself runs in a slow test.
 from __future__ import annotations
 
 import doctest
+import html
 import importlib.util
 import json
 import os
@@ -730,6 +731,18 @@ def test_rest_literal_blocks_become_fences(text: str, expected: str) -> None:
     assert helpers.rst_to_markdown(text) == expected  # type: ignore[attr-defined]
 
 
+def test_a_bilingual_enum_member_is_shown_as_its_value_and_labels() -> None:
+    """The API reference shows ``'ads'`` and the labels, not the ``(value, vi, en)`` tuple."""
+    helpers = _render_helpers()
+    member = helpers.bilingual_member  # type: ignore[attr-defined]
+    source = "('ads', 'Quảng cáo', 'Advertising')"
+    assert member(source, ["BilingualEnum"]) == ("ads", "Quảng cáo", "Advertising")
+    assert member(source, ["khachhang.labels.BilingualEnum"]) == ("ads", "Quảng cáo", "Advertising")
+    assert member(source, ["enum.Enum"]) is None
+    assert member("('a', 'b')", ["BilingualEnum"]) is None
+    assert member("make_value()", ["BilingualEnum"]) is None
+
+
 # --- the site builds strictly -----------------------------------------------------------
 
 
@@ -749,7 +762,11 @@ def test_mkdocs_builds_strictly(tmp_path: Path) -> None:
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
     assert done.returncode == 0, done.stderr[-4000:]
     assert warnings == []
-    assert (tmp_path / "site" / "reference" / "customers" / "index.html").is_file()
+    page = tmp_path / "site" / "reference" / "customers" / "index.html"
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+    assert "ADVERTISING = 'advertising'" in text
+    assert "Vietnamese: Quảng cáo · English: Advertising" in text
+    assert "('advertising'," not in text
 
 
 # --- the architecture page draws the import contract ------------------------------------

@@ -275,7 +275,7 @@ def test_an_empty_book_has_an_empty_summary() -> None:
         Money.zero(),
         None,
     )
-    assert "Tổng quan sổ khách hàng" in render_summary(summary)
+    assert "Tổng quan tệp khách hàng" in render_summary(summary)
 
 
 def test_the_summary_round_trips_through_the_converter(book: tuple[Customer, ...]) -> None:
@@ -290,7 +290,7 @@ def test_the_vietnamese_report_uses_vietnamese_headings_labels_and_money(
     book: tuple[Customer, ...],
 ) -> None:
     text = render_summary(summarize(book, as_of=SAMPLE_AS_OF), "vi")
-    assert text.startswith("Tổng quan sổ khách hàng\n")
+    assert text.startswith("Tổng quan tệp khách hàng\n")
     for heading in ("Vòng đời khách hàng", "Doanh thu theo thị trường", "Nguồn khách hàng"):
         assert heading in text
     assert Lifecycle.LOYAL.label("vi") in text

@@ -436,9 +436,9 @@ def test_explain_shows_each_nodes_result_and_value() -> None:
     rule = (F.gender == Gender.FEMALE) & (F.lifecycle == Lifecycle.LOYAL)
     text = rule.explain(c, as_of=T0).to_text("en")
     assert text.splitlines() == [
-        "FALSE    Gender = Female and Lifecycle stage = Loyal customer",
+        "FALSE    Gender = Female and Customer lifecycle = Loyal customer",
         "  TRUE     Gender = Female  [value: Female]",
-        "  FALSE    Lifecycle stage = Loyal customer  [value: Prospect]",
+        "  FALSE    Customer lifecycle = Loyal customer  [value: Prospect]",
     ]
     assert "Khách hàng tiềm năng" in rule.explain(c, as_of=T0).to_text("vi")
 

@@ -197,7 +197,8 @@ def test_kinds_follow_the_seeds() -> None:
     assert keys == [("internal",), ("distributors",), ("b2g",), ("b2c",)]
 
 
-def test_standard_segments_are_bilingual_and_cite_their_source() -> None:
+def test_standard_segments_are_bilingual_and_describe_the_concept_not_a_source_file() -> None:
+    """Each description names the concept in both languages; none cites an internal seed."""
     found = standard_segments(high_value=Money("1000000"), active_days=30)
     keys = [s.key for s in found]
     for key in ("internal", "b2c", "b2b", "b2g", "nonprofit", "prospects", "current"):
@@ -205,8 +206,10 @@ def test_standard_segments_are_bilingual_and_cite_their_source() -> None:
     for key in ("loyal", "lapsed", "distributors", "suppliers", "high_value", "active"):
         assert key in keys
     assert all(s.label_vi != s.label_en and s.description for s in found)
-    assert sum("Seed" in s.description for s in found) >= 9
+    assert all(s.description_en and s.describe("en") == s.description_en for s in found)
+    assert not [s.key for s in found if "seed" in f"{s.description} {s.description_en}".lower()]
     assert "1.000.000 ₫" in found[-2].description
+    assert found[-2].describe("en").startswith("Total spend of ₫1,000,000 or more")
     with pytest.raises(ValidationError):
         standard_segments(active_days=0)
 

@@ -6,7 +6,8 @@ Used only by ``mkdocs build`` (see ``mkdocs.yml``), never by the library:
   each run of example lines (up to the next blank line) is wrapped in a ```` ```pycon ````
   fence so mkdocstrings highlights it instead of rendering ``>>>`` as nested quotes.
   Sphinx roles (``:class:`X```) become inline code and ``.. code-block::`` a fence.
-  Long attribute values (whole definitions) are hidden; enum members keep theirs.
+  Long attribute values (whole definitions) are hidden; a ``BilingualEnum`` member shows
+  its stored value, with its Vietnamese and English labels as its docstring.
 * ``on_page_markdown``, a mkdocs hook: doctest-only noise (``# doctest: +FLAG``
   directives) is dropped from the rendered pages; the Markdown files keep it for pytest.
   A table written right under a paragraph line (which GitHub renders) gets the blank
@@ -15,6 +16,7 @@ Used only by ``mkdocs build`` (see ``mkdocs.yml``), never by the library:
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -150,6 +152,25 @@ def separate_tables(text: str) -> str:
     return "\n".join(out)
 
 
+def bilingual_member(value: object, bases: list[str]) -> tuple[str, str, str] | None:
+    """The ``(value, vi, en)`` of a ``BilingualEnum`` member's source value, else ``None``.
+
+    >>> bilingual_member("('ads', 'Quảng cáo', 'Advertising')", ["BilingualEnum"])
+    ('ads', 'Quảng cáo', 'Advertising')
+    >>> bilingual_member("('ads', 'Quảng cáo', 'Advertising')", ["Enum"]) is None
+    True
+    """
+    if value is None or not any(b.rsplit(".", 1)[-1] == "BilingualEnum" for b in bases):
+        return None
+    try:
+        triple = ast.literal_eval(str(value))
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(triple, tuple) and len(triple) == 3 and all(isinstance(s, str) for s in triple):
+        return (triple[0], triple[1], triple[2])
+    return None
+
+
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     """mkdocs hook: hide doctest directives, and let every table render, on every page."""
     return separate_tables(strip_directives(markdown))
@@ -172,11 +193,28 @@ if griffe is not None:
             _fence_docstring(pkg)  # a top-level package is no one's member
 
         def on_attribute(self, *, attr: Any, **kwargs: Any) -> None:
-            # Enum members show their (value, vi, en) triple; a long value (a whole
-            # machine definition) is a wall of source, so it is not shown.
+            # A bilingual enum member shows its stored value, and its two labels in the
+            # docstring; a long value (a whole machine definition) is a wall of source,
+            # so it is not shown.
+            _label_enum_member(attr)
             value = attr.value
             if value is not None and (len(str(value)) > MAX_VALUE or "\n" in str(value)):
                 attr.value = None
+
+    def _label_enum_member(attr: Any) -> None:
+        triple = bilingual_member(attr.value, _base_names(attr.parent))
+        if triple is None:
+            return
+        value, vi, en = triple
+        attr.value = repr(value)
+        labels = f"Vietnamese: {vi} · English: {en}"
+        if attr.docstring is None:
+            attr.docstring = griffe.Docstring(labels, parent=attr)
+        else:
+            attr.docstring.value = f"{labels}\n\n{attr.docstring.value}"
+
+    def _base_names(parent: Any) -> list[str]:
+        return [str(base) for base in getattr(parent, "bases", ())]
 
     def _fence_docstring(obj: Any) -> None:
         if obj.docstring is not None:

@@ -172,7 +172,7 @@ def fold(name: str) -> str:
 
     >>> fold("Thành phố Hồ Chí Minh"), fold("Ho Chi Minh City")
     ('hochiminh', 'hochiminh')
-    >>> fold("Khánh Hoà") == fold("khanh hoa")
+    >>> fold("Khánh Hòa") == fold("khanh hoa")
     True
     """
     words = _NON_ALNUM.sub(" ", _bare(name)).split()

@@ -76,7 +76,7 @@ __all__ = [
 
 
 class AcquisitionSource(BilingualEnum):
-    """Where a customer came from (seed 004 FAQ 1 and §5.2, seed 000 §5.1)."""
+    """Where a customer came from."""
 
     ADVERTISING = ("advertising", "Quảng cáo", "Advertising")
     PAID_ADS = ("paid_ads", "Quảng cáo trả phí trực tuyến", "Paid online ads")
@@ -97,7 +97,7 @@ class PurchaseChannel(BilingualEnum):
     IN_STORE = ("in_store", "Tại cửa hàng", "In store")
     ONLINE = ("online", "Trực tuyến", "Online")
     PHONE = ("phone", "Qua điện thoại", "By phone")
-    SALES_REP = ("sales_rep", "Nhân viên kinh doanh", "Sales representative")
+    SALES_REP = ("sales_rep", "Qua nhân viên kinh doanh", "Through a sales representative")
     DISTRIBUTOR = ("distributor", "Qua đại lý", "Through a distributor")
     MARKETPLACE = ("marketplace", "Sàn thương mại điện tử", "E-commerce marketplace")
 
@@ -329,7 +329,7 @@ class Customer:
         lifecycle_events: the lifecycle machine's audit trail.
 
     Raises:
-        ValidationError: for combinations the seeds rule out — an internal customer
+        ValidationError: for combinations the kinds rule out — an internal customer
             that is not an employee or internal unit, or holds an external role; a bank
             that is not a business; purchases in another currency; ...
     """

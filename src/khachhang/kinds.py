@@ -1,6 +1,6 @@
 """Customer kinds: scope, party type, market, roles, business category, lifecycle.
 
-The vocabulary comes from the seeds (see ``docs/glossary.md``): a customer is internal
+The vocabulary is the one of the glossary (``docs/glossary.md``): a customer is internal
 (employees, departments, branches — *khách hàng nội bộ*) or external (*khách hàng bên
 ngoài*); an individual, a business, a government agency or a non-profit; and plays one
 or more roles for the firm.
@@ -29,7 +29,7 @@ __all__ = [
 
 
 class Scope(BilingualEnum):
-    """Whether the customer is inside the firm or outside it (seed 000 §2, 001)."""
+    """Whether the customer is inside the firm or outside it."""
 
     INTERNAL = ("internal", "Khách hàng nội bộ", "Internal customer")
     EXTERNAL = ("external", "Khách hàng bên ngoài", "External customer")
@@ -38,13 +38,17 @@ class Scope(BilingualEnum):
 class Market(BilingualEnum):
     """The market a party type buys in."""
 
-    B2C = ("b2c", "Khách hàng cá nhân (B2C)", "Consumer market (B2C)")
-    B2B = ("b2b", "Khách hàng doanh nghiệp (B2B)", "Business market (B2B)")
-    B2G = ("b2g", "Cơ quan nhà nước (B2G)", "Government market (B2G)")
+    B2C = ("b2c", "Thị trường người tiêu dùng (B2C)", "Consumer market (B2C)")
+    B2B = (
+        "b2b",
+        "Thị trường doanh nghiệp và tổ chức (B2B)",
+        "Business and institutional market (B2B)",
+    )
+    B2G = ("b2g", "Thị trường cơ quan nhà nước (B2G)", "Government market (B2G)")
 
 
 class PartyType(BilingualEnum):
-    """What kind of party the customer is (seed 000 §2.1, 003, 004)."""
+    """What kind of party the customer is."""
 
     INDIVIDUAL = ("individual", "Cá nhân", "Individual")
     BUSINESS = ("business", "Doanh nghiệp", "Business")
@@ -76,14 +80,14 @@ _MARKET_OF = {
 
 
 class InternalUnit(BilingualEnum):
-    """An internal organisational unit that can be an internal customer (seed 000 §2.2)."""
+    """An internal organisational unit that can be an internal customer."""
 
     DEPARTMENT = ("department", "Phòng ban", "Department")
     BRANCH = ("branch", "Chi nhánh", "Branch")
 
 
 class Role(BilingualEnum):
-    """A role a customer plays for the firm (seed 000 §2.2 bên ngoài, 001)."""
+    """A role a customer plays for the firm."""
 
     END_USER = ("end_user", "Người sử dụng cuối", "End user")
     BUYER = ("buyer", "Người mua", "Buyer / payer")
@@ -109,7 +113,7 @@ ORGANIZATION_ONLY_ROLES: frozenset[Role] = frozenset({Role.BANK})
 
 
 class BusinessCategory(BilingualEnum):
-    """The kind of organisation a business customer is (seed 004 §Phân loại)."""
+    """The kind of organisation a business customer is."""
 
     MANUFACTURER = ("manufacturer", "Doanh nghiệp sản xuất", "Manufacturer")
     COMMERCIAL = ("commercial", "Doanh nghiệp thương mại", "Commercial (trading) firm")
@@ -123,7 +127,7 @@ class BusinessCategory(BilingualEnum):
 
 
 class Lifecycle(BilingualEnum):
-    """Where a customer is in the relationship (seed 002 §1, 003).
+    """Where a customer is in the relationship.
 
     The machine that moves between these states is ``khachhang.customers.LIFECYCLE``.
     """

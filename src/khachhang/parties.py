@@ -81,12 +81,12 @@ class ContactKind(BilingualEnum):
     """What a contact point's value is: a phone number, an e-mail, a social handle.
 
     >>> ContactKind.SOCIAL.label("en")
-    'Social network / chat handle'
+    'Social network account'
     """
 
     PHONE = ("phone", "Số điện thoại", "Phone number")
-    EMAIL = ("email", "Thư điện tử", "E-mail address")
-    SOCIAL = ("social", "Mạng xã hội", "Social network / chat handle")
+    EMAIL = ("email", "Địa chỉ email", "Email address")
+    SOCIAL = ("social", "Tài khoản mạng xã hội", "Social network account")
 
 
 class ContactChannel(BilingualEnum):
@@ -98,9 +98,9 @@ class ContactChannel(BilingualEnum):
 
     CALL = ("call", "Gọi điện", "Phone call")
     SMS = ("sms", "Tin nhắn SMS", "SMS")
-    EMAIL = ("email", "Thư điện tử", "E-mail")
-    SOCIAL = ("social", "Mạng xã hội", "Social network (Zalo, Facebook, ...)")
-    CHAT = ("chat", "Trò chuyện trực tuyến", "Chat")
+    EMAIL = ("email", "Email", "Email")
+    SOCIAL = ("social", "Mạng xã hội", "Social network")
+    CHAT = ("chat", "Trò chuyện trực tuyến", "Live chat")
 
 
 SUPPORTED_CHANNELS: Mapping[ContactKind, frozenset[ContactChannel]] = MappingProxyType(

@@ -309,20 +309,23 @@ def summarize(
 
 _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
     {
-        "title": ("Tổng quan sổ khách hàng", "Customer book summary"),
+        "title": ("Tổng quan tệp khách hàng", "Customer book summary"),
         "as_of": ("Tính đến", "As of"),
         "customers": ("Số khách hàng", "Customers"),
         "orders": ("Số đơn hàng", "Orders"),
         "revenue": ("Doanh thu", "Revenue"),
         "aov": ("Giá trị đơn hàng trung bình", "Average order value"),
-        "scope": ("Phạm vi", "Scope"),
+        "scope": ("Phạm vi khách hàng", "Scope"),
         "market": ("Thị trường (khách hàng bên ngoài)", "Market (external customers)"),
-        "party_type": ("Loại khách hàng", "Party type"),
+        "party_type": (
+            "Loại khách hàng (kể cả khách hàng nội bộ)",
+            "Party type (internal customers included)",
+        ),
         "role": (
             "Vai trò (một khách hàng có thể giữ nhiều vai trò)",
             "Roles (a customer may hold several)",
         ),
-        "lifecycle": ("Vòng đời khách hàng", "Lifecycle"),
+        "lifecycle": ("Vòng đời khách hàng", "Customer lifecycle"),
         "source": ("Nguồn khách hàng", "Acquisition source"),
         "no_source": ("Không rõ nguồn", "Source unknown"),
         "provinces": (
@@ -413,11 +416,11 @@ def render_summary(summary: BookSummary, lang: str = "vi") -> str:
     >>> from khachhang.sample import sample_book, SAMPLE_AS_OF
     >>> s = summarize(sample_book(60), as_of=SAMPLE_AS_OF)
     >>> print(render_summary(s, "vi"))  # doctest: +ELLIPSIS
-    Tổng quan sổ khách hàng
+    Tổng quan tệp khách hàng
     Tính đến           01/11/2026 00:00 (UTC+07:00)
     Số khách hàng      60
     ...
-    Phạm vi
+    Phạm vi khách hàng
       Khách hàng nội bộ  ...
     """
     code = check_lang(lang)

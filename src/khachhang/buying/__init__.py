@@ -1,4 +1,4 @@
-"""The 8-stage B2B buying process (seed 004) as an immutable, audited state machine.
+"""The 8-stage B2B buying process (Kotler) as an immutable, audited state machine.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang.buying import BuyingProcess, BuyClass, Stage

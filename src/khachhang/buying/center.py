@@ -1,7 +1,8 @@
 """The buying centre: who takes part in a business purchase, and in which roles.
 
-Seed 004 (§ *Đặc điểm*) notes that a business purchase involves "một cá nhân hoặc là một
-nhóm người" depending on how important the goods are; the literature names their roles.
+A business purchase involves "một cá nhân hoặc là một nhóm người" (one person or a group)
+depending on how important the goods are; the literature (Webster & Wind's buying centre,
+as reproduced by Kotler) names their roles.
 
 >>> center = BuyingCenter((
 ...     Participant("Nguyễn Văn An", "Phòng kỹ thuật", {BuyingRole.USER, BuyingRole.INITIATOR}),

@@ -62,7 +62,7 @@ def _supplier_ids(values: Iterable[str]) -> tuple[str, ...]:
 
 @attrs.frozen
 class Candidates(Payload):
-    """Supplier search: suppliers found that could meet the need (seed 004, stage 4)."""
+    """Supplier search: suppliers found that could meet the need (stage 4)."""
 
     suppliers: tuple[str, ...] = attrs.field(converter=_supplier_ids)
 
@@ -110,7 +110,7 @@ def _items(values: Iterable[LineItem]) -> tuple[LineItem, ...]:
 
 @attrs.frozen
 class Order(Payload):
-    """Order-routine specification: what is ordered and on which terms (seed 004, stage 7)."""
+    """Order-routine specification: what is ordered and on which terms (stage 7)."""
 
     items: tuple[LineItem, ...] = attrs.field(converter=_items)
     delivery_terms: str
@@ -141,7 +141,7 @@ class Order(Payload):
 class Review(Payload):
     """Performance review: did the supplier keep its commitments, and a 1-5 rating.
 
-    Seed 004, stage 8: the buyer checks "nhà cung ứng có bảo đảm những cam kết trước đó
+    Stage 8: the buyer checks "nhà cung ứng có bảo đảm những cam kết trước đó
     hay không".
     """
 
@@ -159,7 +159,7 @@ class Review(Payload):
 
 @attrs.frozen
 class InfluenceNote(Payload):
-    """A note on a factor acting on the purchase, filed under one of seed 004's four groups."""
+    """A note on a factor acting on the purchase, filed under one of the four groups."""
 
     influence: Influence
     text: str

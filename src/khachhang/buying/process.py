@@ -350,7 +350,8 @@ class BuyingProcess:
     def revisit(
         self, stage: Stage, *, reason: str, at: datetime, actor: str | None = None
     ) -> BuyingProcess:
-        """Loop back to an earlier ``stage`` — seed 004's "lọc đi lọc lại".
+        """Loop back to an earlier ``stage`` — business buying is "lọc đi lọc lại"
+        (filtered again and again), not a funnel.
 
         The data of ``stage`` and every later stage is cleared (the events keep it), so
         the loop is done again; a seller's outcome decided by a cleared selection is

@@ -1,8 +1,8 @@
 """The eight stages, the buying situations and the buygrid that links them.
 
-The stages are those of seed 004 (§ *Quá trình thông qua quyết định mua của khách hàng
-doanh nghiệp*); the Vietnamese labels are the seed's own words, the English ones the
-marketing literature's (Robinson, Faris & Wind 1967, as reproduced by Kotler).
+The stages are the business buying process (*quá trình thông qua quyết định mua của khách
+hàng doanh nghiệp*) of the marketing literature (Robinson, Faris & Wind 1967, as reproduced
+by Kotler); the Vietnamese labels are the terms Vietnamese textbooks use for them.
 
 >>> Stage.SUPPLIER_SEARCH.number, Stage.SUPPLIER_SEARCH.label("vi")
 (4, 'Tìm kiếm nhà cung ứng')
@@ -36,7 +36,7 @@ __all__ = [
 
 
 class Stage(BilingualEnum):
-    """The eight stages (buyphases) of a business purchase, in order (seed 004)."""
+    """The eight stages (buyphases) of a business purchase, in order (Kotler)."""
 
     PROBLEM_RECOGNITION = ("problem_recognition", "Ý thức được nhu cầu", "Problem recognition")
     GENERAL_NEED_DESCRIPTION = (
@@ -104,7 +104,7 @@ for _n, _stage in enumerate(_ORDER, 1):
 
 
 class BuyClass(BilingualEnum):
-    """The three buying situations (buyclasses) of seed 004 § *Hành vi mua sắm*."""
+    """The three buying situations (buyclasses) of a business purchase (Kotler)."""
 
     NEW_TASK = ("new_task", "Mua cho nhiệm vụ mới", "New task")
     MODIFIED_REBUY = ("modified_rebuy", "Mua lặp lại có thay đổi", "Modified rebuy")
@@ -130,8 +130,8 @@ class Status(BilingualEnum):
 class Outcome(BilingualEnum):
     """The seller's result in a process it tracks as its own deal."""
 
-    WON = ("won", "Thắng (khách chọn chúng ta)", "Won")
-    LOST = ("lost", "Thua", "Lost")
+    WON = ("won", "Thành công (khách hàng chọn chúng ta)", "Won")
+    LOST = ("lost", "Thất bại", "Lost")
 
 
 class LossReason(BilingualEnum):
@@ -144,16 +144,16 @@ class LossReason(BilingualEnum):
     TIMING = ("timing", "Thời điểm, tiến độ giao hàng", "Timing")
     INCUMBENT = ("incumbent", "Khách giữ nhà cung ứng hiện tại", "Incumbent kept")
     NO_DECISION = ("no_decision", "Khách không ra quyết định", "No decision")
-    OTHER = ("other", "Lý do khác", "Other")
+    OTHER = ("other", "Lý do khác", "Other reason")
 
 
 class Influence(BilingualEnum):
-    """The four groups of factors acting on a business buyer (seed 004 § *Các yếu tố*)."""
+    """The four groups of factors acting on a business buyer (Kotler)."""
 
-    ENVIRONMENTAL = ("environmental", "Các yếu tố khách quan (môi trường)", "Environmental")
-    ORGANIZATIONAL = ("organizational", "Các đặc điểm doanh nghiệp", "Organisational")
-    INTERPERSONAL = ("interpersonal", "Các yếu tố quan hệ cá nhân", "Interpersonal")
-    INDIVIDUAL = ("individual", "Các yếu tố đặc điểm cá nhân", "Individual")
+    ENVIRONMENTAL = ("environmental", "Các yếu tố khách quan (môi trường)", "Environmental factors")
+    ORGANIZATIONAL = ("organizational", "Các đặc điểm doanh nghiệp", "Organisational factors")
+    INTERPERSONAL = ("interpersonal", "Các yếu tố quan hệ cá nhân", "Interpersonal factors")
+    INDIVIDUAL = ("individual", "Các yếu tố đặc điểm cá nhân", "Individual factors")
 
 
 _NEVER_SKIPPED = (Stage.PRODUCT_SPECIFICATION, Stage.PERFORMANCE_REVIEW)

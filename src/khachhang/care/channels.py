@@ -1,8 +1,8 @@
-"""Care channels and care modes (seed 002: the five common forms of care, and care vs support).
+"""Care channels and care modes (the common forms of care, and care vs support).
 
-A :class:`Channel` is how the firm talks to a customer. The seed lists live chat on the
-website, e-mail, social networks, the telephone and online forums (002 §Các hình thức chăm
-sóc khách hàng phổ biến); SMS and meeting in person complete the list (000 §IV).
+A :class:`Channel` is how the firm talks to a customer. The common forms of care
+(*các hình thức chăm sóc khách hàng phổ biến*) are live chat on the website, email, social
+networks, the telephone and online forums; SMS and meeting in person complete the list.
 
 Each channel that reaches *one* customer maps to the foundation's
 :class:`~khachhang.parties.ContactChannel`, on which consent is recorded per contact point
@@ -36,7 +36,7 @@ __all__ = ["CareMode", "Channel", "Reach", "contact_for", "reach"]
 
 
 class CareMode(BilingualEnum):
-    """Proactive care or reactive support (seed 002 §So sánh chăm sóc và hỗ trợ khách hàng).
+    """Proactive care or reactive support (*chăm sóc* vs *hỗ trợ khách hàng*).
 
     Care (chăm sóc khách hàng) keeps the relationship going after the sale and takes the
     initiative: "sự chủ động sẽ luôn chiếm ưu thế". Support (hỗ trợ khách hàng) fixes
@@ -47,11 +47,11 @@ class CareMode(BilingualEnum):
     """
 
     PROACTIVE = ("proactive", "Chăm sóc khách hàng (chủ động)", "Proactive care")
-    REACTIVE = ("reactive", "Hỗ trợ khách hàng (bị động)", "Reactive support")
+    REACTIVE = ("reactive", "Hỗ trợ khách hàng (thụ động)", "Reactive support")
 
 
 class Channel(BilingualEnum):
-    """A care channel (seed 002: livechat, email, mạng xã hội, điện thoại, diễn đàn trực tuyến).
+    """A care channel: live chat, email, social network, phone, online forum, SMS, in person.
 
     >>> Channel.parse("điện thoại") is Channel.PHONE
     True
@@ -61,8 +61,8 @@ class Channel(BilingualEnum):
     True
     """
 
-    LIVE_CHAT = ("live_chat", "Livechat trên website", "Live chat")
-    EMAIL = ("email", "Email", "E-mail")
+    LIVE_CHAT = ("live_chat", "Trò chuyện trực tuyến", "Live chat")
+    EMAIL = ("email", "Email", "Email")
     SOCIAL = ("social", "Mạng xã hội", "Social network")
     PHONE = ("phone", "Điện thoại", "Phone")
     FORUM = ("forum", "Diễn đàn trực tuyến", "Online forum")
@@ -73,7 +73,7 @@ class Channel(BilingualEnum):
     def contact_channel(self) -> ContactChannel | None:
         """The foundation channel whose consent covers this one; ``None`` if there is none.
 
-        An online forum is public (the firm answers where customers gather, seed 002 §5)
+        An online forum is public (the firm answers where customers gather)
         and a meeting in person is arranged through another channel, so neither reaches a
         customer through a contact point and neither can be planned on its own.
         """
@@ -119,8 +119,8 @@ class Reach(BilingualEnum):
     REACHABLE = ("reachable", "Liên hệ được", "Reachable")
     NOT_ADDRESSABLE = (
         "not_addressable",
-        "Kênh không gửi riêng cho một khách hàng",
-        "Channel does not address one customer",
+        "Kênh công khai, không gửi riêng được",
+        "Public channel, cannot address one customer",
     )
     NO_CONTACT_POINT = (
         "no_contact_point",

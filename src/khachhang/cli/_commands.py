@@ -296,7 +296,7 @@ def add_rules(commands: Commands) -> None:
         help="write a ready rules file (a Segmenter as JSON)",
         description=(
             "Write a built-in segmenter as JSON, ready for segment --rules: 'standard' "
-            "(the seeds' groups; overlapping, so mode 'all' by default), 'kind' "
+            "(the standard groups; overlapping, so mode 'all' by default), 'kind' "
             "(internal/B2C/B2B/B2G/non-profit) or 'lifecycle' (one group per state)."
         ),
     )
@@ -477,8 +477,8 @@ def add_segment(commands: Commands) -> None:
 # --- explain --------------------------------------------------------------------------
 
 _EXPLAIN_TEXT = {
-    "vi": {"as_of": "tại thời điểm", "assigned": "Nhóm được gán", "none": "(không nhóm nào)"},
-    "en": {"as_of": "as of", "assigned": "Assigned segments", "none": "(none)"},
+    "vi": {"as_of": "tại thời điểm", "assigned": "Các nhóm khớp", "none": "(không nhóm nào)"},
+    "en": {"as_of": "as of", "assigned": "Matching segments", "none": "(none)"},
 }
 
 
@@ -519,7 +519,7 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
     write(out, f"{found.id} — {found.name} ({text['as_of']} {as_of.isoformat()})")
     write(
         out,
-        f"{text['assigned']} ({segmenter.mode.label(args.lang)}): "
+        f"{text['assigned']} ({segmenter.mode.label(args.lang).lower()}): "
         f"{', '.join(keys) if keys else text['none']}",
     )
     for segment in segmenter.segments:

@@ -314,16 +314,16 @@ def _seg(key: str, vi: str, en: str, r: Iterable[int], f: Iterable[int]) -> RFMG
 RFM_GRID = RFMGrid(
     (
         _seg("champions", "Khách hàng tốt nhất", "Champions", (5,), (4, 5)),
-        _seg("loyal_customers", "Khách hàng trung thành", "Loyal customers", (3, 4), (4, 5)),
+        _seg("loyal_customers", "Khách mua thường xuyên", "Regular buyers", (3, 4), (4, 5)),
         _seg(
             "potential_loyalists",
-            "Có tiềm năng trung thành",
-            "Potential loyalists",
+            "Có thể thành khách mua thường xuyên",
+            "Potential regular buyers",
             (4, 5),
             (2, 3),
         ),
         _seg("new_customers", "Khách hàng mới", "New customers", (5,), (1,)),
-        _seg("promising", "Khách hàng triển vọng", "Promising", (4,), (1,)),
+        _seg("promising", "Mua gần đây, còn ít lần", "Recent, few purchases", (4,), (1,)),
         _seg("need_attention", "Cần quan tâm", "Need attention", (3,), (3,)),
         _seg("about_to_sleep", "Sắp ngủ đông", "About to sleep", (3,), (1, 2)),
         _seg("at_risk", "Có nguy cơ rời bỏ", "At risk", (1, 2), (3, 4)),

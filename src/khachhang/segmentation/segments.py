@@ -1,7 +1,7 @@
 """Segments (*phân loại khách hàng*): named rules, and a segmenter that assigns them.
 
-The seeds ask businesses to classify customers into groups with shared traits and treat
-each group differently (seed 000 §4.1 bước 2, 004 §5.1). A :class:`Segment` is a rule
+Customer classification asks a business to put customers into groups with shared traits
+and treat each group differently. A :class:`Segment` is a rule
 with a key, bilingual labels and a priority; a :class:`Segmenter` assigns each customer
 the first matching segment (``mode="first"``, by priority) or every matching one
 (``mode="all"``).
@@ -65,8 +65,8 @@ _KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,62}", re.ASCII)
 class AssignMode(BilingualEnum):
     """How a :class:`Segmenter` assigns segments."""
 
-    FIRST = ("first", "Nhóm khớp đầu tiên", "First matching segment")
-    ALL = ("all", "Mọi nhóm khớp", "Every matching segment")
+    FIRST = ("first", "Gán nhóm khớp đầu tiên", "Assign the first matching segment")
+    ALL = ("all", "Gán mọi nhóm khớp", "Assign every matching segment")
 
 
 def _mode(value: AssignMode | str) -> AssignMode:
@@ -89,7 +89,8 @@ class Segment:
         label_vi: the Vietnamese name.
         label_en: the English name.
         priority: higher is tried first by a ``mode="first"`` segmenter.
-        description: where the segment comes from (seed section), what it is for.
+        description: what the segment is for and where the idea comes from, in Vietnamese.
+        description_en: the same in English; English views fall back to ``description``.
     """
 
     key: str
@@ -98,6 +99,7 @@ class Segment:
     label_en: str
     priority: int = 0
     description: str = ""
+    description_en: str = ""
 
     def __attrs_post_init__(self) -> None:
         key = check_type("key", self.key, str)
@@ -110,10 +112,24 @@ class Segment:
         check_type("priority", self.priority, int)
         text = clean_text("description", self.description, max_len=2000, allow_empty=True)
         object.__setattr__(self, "description", text)
+        text_en = clean_text("description_en", self.description_en, max_len=2000, allow_empty=True)
+        object.__setattr__(self, "description_en", text_en)
 
     def label(self, lang: str = "vi") -> str:
         """The segment's name in ``lang``."""
         return self.label_vi if check_lang(lang) == "vi" else self.label_en
+
+    def describe(self, lang: str = "vi") -> str:
+        """The segment's description in ``lang`` (the Vietnamese one when no English is set).
+
+        >>> from khachhang.segmentation import F
+        >>> s = Segment("a", F.orders > 0, "Đã mua", "Buyers", description="Đã mua hàng.")
+        >>> s.describe("en")
+        'Đã mua hàng.'
+        """
+        if check_lang(lang) == "en" and self.description_en:
+            return self.description_en
+        return self.description
 
     def matches(
         self, customer: Customer, *, as_of: datetime, registry: FieldRegistry | None = None
@@ -437,7 +453,7 @@ class SegmentCheck:
         for key in self.shadowed:
             lines.append(f"{'bị che khuất' if vi else 'shadowed'}: {key}")
         lines.extend(gap.to_text(lang) for gap in self.currency_gaps)
-        return "\n".join(lines) if lines else ("ổn" if vi else "ok")
+        return "\n".join(lines) if lines else ("Không có vấn đề" if vi else "No problems")
 
 
 @attrs.frozen

@@ -1,6 +1,6 @@
-"""The seeds' segments, ready to use: kinds of customers and stages of the relationship.
+"""Ready-made segments: kinds of customers and stages of the customer lifecycle.
 
-The seeds classify customers along independent axes (see ``docs/glossary.md``): inside or
+Customers are classified along independent axes (see the glossary): inside or
 outside the firm, individual, business, government or non-profit, the role played
 (distributor, supplier), and where the relationship stands (prospect, current, loyal).
 :func:`standard_segments` gives one segment per group, for ``mode="all"`` counting;
@@ -10,7 +10,7 @@ that put every customer in exactly one group of their axis.
 >>> [s.key for s in kind_segmenter().segments]
 ['internal', 'distributors', 'suppliers', 'b2g', 'nonprofit', 'b2b', 'b2c']
 >>> kind_segmenter()["b2g"].label("vi")
-'Cơ quan nhà nước (B2G)'
+'Khách hàng cơ quan nhà nước (B2G)'
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ def _kind_segments() -> tuple[Segment, ...]:
             "Internal customers",
             priority=100,
             description=(
-                "Seed 000 §2.2 (khách hàng nội bộ), 001: nhân viên, phòng ban, chi nhánh "
-                "trong chuỗi cung ứng nội bộ của doanh nghiệp."
+                "Khách hàng nội bộ: nhân viên, phòng ban, chi nhánh trong chuỗi cung ứng "
+                "nội bộ của doanh nghiệp."
+            ),
+            description_en=(
+                "Internal customers: employees, departments and branches in the firm's "
+                "internal supply chain."
             ),
         ),
         Segment(
@@ -60,8 +64,12 @@ def _kind_segments() -> tuple[Segment, ...]:
             "Distributors / agents",
             priority=90,
             description=(
-                "Seed 000 §2.2 (bên ngoài): 'Đại lý: cá nhân hoặc tổ chức giúp doanh nghiệp "
-                "phân phối sản phẩm hoặc dịch vụ đến khách hàng.'"
+                "Đại lý: cá nhân hoặc tổ chức giúp doanh nghiệp phân phối sản phẩm hoặc "
+                "dịch vụ đến khách hàng."
+            ),
+            description_en=(
+                "Distributors: people or organisations that help the firm bring its "
+                "products or services to customers."
             ),
         ),
         Segment(
@@ -71,17 +79,22 @@ def _kind_segments() -> tuple[Segment, ...]:
             "Suppliers",
             priority=85,
             description=(
-                "Seed 000 §2.2 (bên ngoài): 'Nhà cung cấp: cá nhân hoặc tổ chức cung ứng "
-                "nguyên liệu, dịch vụ hoặc hàng hóa cho doanh nghiệp.'"
+                "Nhà cung cấp: cá nhân hoặc tổ chức cung ứng nguyên liệu, dịch vụ hoặc "
+                "hàng hóa cho doanh nghiệp."
+            ),
+            description_en=(
+                "Suppliers: people or organisations that supply the firm with materials, "
+                "services or goods."
             ),
         ),
         Segment(
             "b2g",
             _EXTERNAL & (F.party_type == PartyType.GOVERNMENT),
-            "Cơ quan nhà nước (B2G)",
-            "Government agencies (B2G)",
+            "Khách hàng cơ quan nhà nước (B2G)",
+            "Government customers (B2G)",
             priority=80,
-            description="Seed 000 §2.1, 004: cơ quan nhà nước mua cho nhu cầu công (B2G).",
+            description="Cơ quan nhà nước mua cho nhu cầu công (thị trường B2G).",
+            description_en="Government agencies buying for public needs (the B2G market).",
         ),
         Segment(
             "nonprofit",
@@ -89,7 +102,8 @@ def _kind_segments() -> tuple[Segment, ...]:
             "Tổ chức phi lợi nhuận",
             "Non-profit organisations",
             priority=75,
-            description="Seed 000 §2.1: tổ chức tình nguyện, phi lợi nhuận.",
+            description="Tổ chức tình nguyện, phi lợi nhuận bên ngoài doanh nghiệp.",
+            description_en="Volunteer and non-profit organisations outside the firm.",
         ),
         Segment(
             "b2b",
@@ -98,17 +112,22 @@ def _kind_segments() -> tuple[Segment, ...]:
             "Business customers (B2B)",
             priority=70,
             description=(
-                "Seed 004: doanh nghiệp mua cho nhu cầu của tổ chức hoặc để bán lại "
+                "Doanh nghiệp bên ngoài mua cho nhu cầu của tổ chức hoặc để bán lại "
                 "(doanh nghiệp sản xuất, thương mại; cá nhân bán buôn, bán lẻ)."
+            ),
+            description_en=(
+                "Businesses outside the firm buying for the organisation's needs or for "
+                "resale (manufacturers, trading firms, wholesalers and retailers)."
             ),
         ),
         Segment(
             "b2c",
             _EXTERNAL & (F.party_type == PartyType.INDIVIDUAL),
             "Khách hàng cá nhân (B2C)",
-            "Individual consumers (B2C)",
+            "Individual customers (B2C)",
             priority=60,
-            description="Seed 003 (các loại khách hàng): cá nhân mua cho nhu cầu của mình.",
+            description="Cá nhân mua cho nhu cầu của mình (thị trường người tiêu dùng).",
+            description_en="Individuals buying for their own needs (the consumer market).",
         ),
     )
 
@@ -121,7 +140,8 @@ def _lifecycle_segments() -> tuple[Segment, ...]:
             "Khách hàng tiềm năng",
             "Prospects",
             priority=40,
-            description="Seed 002 §1, 003: khách hàng tiềm năng, chưa mua lần nào.",
+            description="Khách hàng tiềm năng: chưa mua lần nào.",
+            description_en="Prospects: have not bought yet.",
         ),
         Segment(
             "loyal",
@@ -130,8 +150,12 @@ def _lifecycle_segments() -> tuple[Segment, ...]:
             "Loyal customers",
             priority=39,
             description=(
-                "Seed 003: khách hàng trung thành, thân thiết — dùng lâu, quay lại thường "
-                "xuyên (chương trình khách hàng thân thiết)."
+                "Khách hàng trung thành, thân thiết: dùng lâu, quay lại mua thường xuyên "
+                "(đối tượng của chương trình khách hàng thân thiết)."
+            ),
+            description_en=(
+                "Loyal customers: long-standing, buying again often (the audience of a "
+                "loyalty programme)."
             ),
         ),
         Segment(
@@ -140,7 +164,8 @@ def _lifecycle_segments() -> tuple[Segment, ...]:
             "Khách hàng hiện tại",
             "Current customers",
             priority=38,
-            description="Seed 002 §1, 003: khách hàng hiện tại, đã mua.",
+            description="Khách hàng hiện tại: đã mua hàng.",
+            description_en="Current customers: have bought.",
         ),
         Segment(
             "lapsed",
@@ -148,7 +173,8 @@ def _lifecycle_segments() -> tuple[Segment, ...]:
             "Khách hàng đã rời bỏ",
             "Lapsed customers",
             priority=37,
-            description="Khách hàng đã ngừng mua (not in the seeds; completes the lifecycle).",
+            description="Khách hàng đã rời bỏ: đã ngừng mua hàng.",
+            description_en="Lapsed customers: have stopped buying.",
         ),
     )
 
@@ -196,9 +222,9 @@ def standard_segments(
             "Khách hàng giá trị cao",
             "High-value customers",
             priority=20,
-            description=(
-                f"Tổng chi tiêu từ {high_value.format('vi')} (hành vi mua hàng, seed 000 "
-                "§2.2 bên ngoài)."
+            description=f"Tổng chi tiêu từ {high_value.format('vi')} (hành vi mua hàng).",
+            description_en=(
+                f"Total spend of {high_value.format('en')} or more (purchase behaviour)."
             ),
         ),
         Segment(
@@ -208,6 +234,7 @@ def standard_segments(
             "Active buyers",
             priority=10,
             description=f"Đã mua trong {active_days} ngày qua (hành vi mua hàng).",
+            description_en=f"Bought in the last {active_days} days (purchase behaviour).",
         ),
     )
     return (*_kind_segments(), *_lifecycle_segments(), *extras)

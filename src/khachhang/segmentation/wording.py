@@ -66,7 +66,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "between": "{f} từ {lo} đến {hi}",
         "in": "{f} thuộc {{{vs}}}",
         "not_in": "{f} không thuộc {{{vs}}}",
-        "contains": "{f} có {v}",
+        "contains": "{f} gồm {v}",
         "is_null": "{f} không có dữ liệu",
         "is_not_null": "{f} có dữ liệu",
         "within": "{f} trong {d} ngày qua",

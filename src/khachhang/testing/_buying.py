@@ -199,7 +199,7 @@ def reviews() -> SearchStrategy[Review]:
 
 
 def influence_notes() -> SearchStrategy[InfluenceNote]:
-    """Notes under one of seed 004's four groups of influences.
+    """Notes under one of the four groups of influences on a business buyer.
 
     Example: ``@given(influence_notes())``.
     """

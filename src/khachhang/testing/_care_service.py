@@ -117,7 +117,7 @@ _ZONES = (
 _SUBJECTS = (
     "Giao hàng trễ",
     "Sản phẩm bị lỗi",
-    "Sai hoá đơn",
+    "Sai hóa đơn",
     "Nhân viên thiếu nhiệt tình",
     "Không liên hệ được tổng đài",
     "Bảo hành chậm",

@@ -238,7 +238,8 @@ def segments(max_depth: int = 3) -> SearchStrategy[Segment]:
         label_vi=_LABELS,
         label_en=_EN_LABELS,
         priority=st.integers(-5, 5),
-        description=st.sampled_from(["", "Seed 000 §2.2", "Nhóm thử nghiệm"]),
+        description=st.sampled_from(["", "Khách hàng nội bộ", "Nhóm thử nghiệm"]),
+        description_en=st.sampled_from(["", "Internal customers", "A trial group"]),
     )
 
 

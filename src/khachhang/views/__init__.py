@@ -10,7 +10,7 @@ default language, Vietnamese (``lang="vi"``); ``lang="en"`` gives English labels
 >>> from khachhang.views import to_html, to_markdown
 >>> lan = Customer("c-1", Person("Trần Thị Lan"), created_at=datetime(2026, 1, 5,
 ...                                                                  tzinfo=timezone.utc))
->>> "Vòng đời" in to_html(lan), "Lifecycle" in to_html(lan, "en", purchases=3)
+>>> "Vòng đời khách hàng" in to_html(lan), "Customer lifecycle" in to_html(lan, "en", purchases=3)
 (True, True)
 >>> from khachhang.segmentation import F
 >>> print(to_markdown(F.orders > 0, "en"))

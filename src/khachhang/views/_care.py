@@ -226,7 +226,7 @@ def drop_html(drop: Drop, lang: str = "vi") -> str:
     >>> from khachhang.care import Channel, DropReason, Purpose
     >>> t = Touchpoint("c-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc), Channel.SMS,
     ...                Purpose.HOLIDAY, "holidays")
-    >>> "Chưa đồng ý" in drop_html(Drop(t, DropReason.NO_CONSENT))
+    >>> "chưa đồng ý" in drop_html(Drop(t, DropReason.NO_CONSENT))
     True
     """
     lang = check_lang(lang)

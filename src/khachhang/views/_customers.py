@@ -18,7 +18,7 @@ def customer_html(c: Customer, lang: str = "vi", *, purchases: int = 5) -> str:
     >>> from khachhang import Person
     >>> t = datetime(2026, 1, 5, tzinfo=timezone.utc)
     >>> card = customer_html(Customer("c-1", Person("O'Reilly & <Co>"), created_at=t))
-    >>> "O&#x27;Reilly &amp; &lt;Co&gt;" in card, "Vòng đời" in card
+    >>> "O&#x27;Reilly &amp; &lt;Co&gt;" in card, "Vòng đời khách hàng" in card
     (True, True)
     """
     lang = check_lang(lang)

@@ -232,10 +232,10 @@ def _rows(
     rows: list[list[object]] = [
         [s.priority, s.key, s.label(lang), describe(s.rule, lang, registry)] for s in segments
     ]
-    if any(s.description for s in segments):
+    if any(s.description or s.description_en for s in segments):
         heads.append(word("note", lang))
         for row, segment in zip(rows, segments, strict=True):
-            row.append(segment.description)
+            row.append(segment.describe(lang))
     return heads, rows
 
 

@@ -1,8 +1,8 @@
 """Care, the planning side: care rules, the care plan, its touchpoints and its agenda.
 
 Documented in ``docs/care.md``; everything here is also exported by :mod:`khachhang.care`.
-The care workflows (:mod:`khachhang.care.planning.workflows`, with the seeds' templates in
-:mod:`khachhang.care.planning.templates`) belong to this side too.
+The care workflows (:mod:`khachhang.care.planning.workflows`, with the pre-sale and
+post-sale templates in :mod:`khachhang.care.planning.templates`) belong to this side too.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ the plan refused, with the reason. The application does the sending.
 ...                           end=datetime(2026, 3, 1, tzinfo=vn)):
 ...     print(item.describe("en"))
 2026-02-28 09:00 c-1 SMS Birthday greeting (birthday)
-dropped: 2026-02-28 09:00 c-1 SMS Holiday greeting (holidays: Ngày lễ): duplicate ...
+dropped: 2026-02-28 09:00 c-1 SMS Holiday greeting (holidays: Ngày lễ): Duplicate ...
 
 What the plan guarantees, for any customers and window (property-tested):
 

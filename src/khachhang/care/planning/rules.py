@@ -1,4 +1,4 @@
-"""Care rules: what a care plan schedules, and when (seed 002: "gọi điện hỏi thăm, gửi thư
+"""Care rules: what a care plan schedules, and when ("gọi điện hỏi thăm, gửi thư
 chúc mừng, thông báo tặng quà nhân dịp lễ tết hay các ngày đáng nhớ trong năm").
 
 Each rule turns one customer into occasions on local calendar days:
@@ -178,7 +178,7 @@ def _offsets(values: Iterable[relativedelta]) -> tuple[relativedelta, ...]:
 
 @attrs.frozen
 class FollowUp:
-    """Follow up after each purchase at each offset (seed 000 §4.2: "hỏi thăm khách hàng").
+    """Follow up after each purchase at each offset ("hỏi thăm khách hàng").
 
     ``time_of_day`` sets the local time of the follow-up (09:00 by default); ``None``
     keeps the time the offset gives, e.g. two hours after the purchase. Years, months
@@ -273,7 +273,7 @@ def _holidays(values: Iterable[Holiday]) -> tuple[Holiday, ...]:
 
 @attrs.frozen
 class HolidayGreeting:
-    """Greet every reachable customer on holidays ("tặng quà nhân dịp lễ, Tết", seed 002).
+    """Greet every reachable customer on holidays ("tặng quà nhân dịp lễ, Tết").
 
     Args:
         name: the rule's name.
@@ -352,7 +352,7 @@ def _every(value: object) -> relativedelta:
 
 @attrs.frozen
 class CheckIn:
-    """Recurring check-ins for the customers of a segment (seed 003 "Giao tiếp thường xuyên").
+    """Recurring check-ins for the customers of a segment ("giao tiếp thường xuyên").
 
     Check-ins fall every ``every`` after the day the customer entered the book, on the
     occasions where the segment's predicate holds at that moment. The predicate is not

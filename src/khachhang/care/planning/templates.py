@@ -1,8 +1,8 @@
-"""The seed's care workflows: pre-sale and post-sale care (seed 000 §4).
+"""The built-in care workflows: pre-sale and post-sale care.
 
-Seed 000 §4 "Cách chăm sóc khách hàng qua từng giai đoạn" describes care before the sale
-in five steps and after the sale in four; :data:`PRE_SALE` and :data:`POST_SALE` follow
-them in order. The due offsets are our defaults, not the seed's.
+Care by phase (*chăm sóc khách hàng qua từng giai đoạn*) has five steps before the sale
+and four after it; :data:`PRE_SALE` and :data:`POST_SALE` follow them in order. The due
+offsets are our defaults.
 
 >>> [s.key for s in POST_SALE.steps]
 ['track_feedback', 'respond_and_check_in', 'loyalty_policy', 'resolve_complaints']
@@ -84,12 +84,12 @@ PRE_SALE = CareWorkflow(
         ),
     ),
 )
-"""Seed 000 §4.1 "Giai đoạn trước khi bán", its five steps in order: gather and manage the
+"""Pre-sale care (*giai đoạn trước khi bán*), its five steps in order: gather and manage the
 customer's information (needs, wishes, location, ability to pay); classify customers into
 groups with shared traits; support in time ("giải đáp thắc mắc kịp thời" — reactive, so
 optional: only when the customer asks); introduce products and advise on the purchase;
 maintain the relationship (thank-you messages, useful information). Offsets are defaults
-of ours, not the seed's."""
+of ours."""
 
 POST_SALE = CareWorkflow(
     key="post_sale",
@@ -114,8 +114,8 @@ POST_SALE = CareWorkflow(
         ),
         _step(
             "loyalty_policy",
-            "Chính sách cho khách hàng thân thiết",
-            "Loyal-customer policy",
+            "Xây dựng chính sách cho khách hàng thân thiết",
+            "Build a loyal-customer policy",
             _P,
             Channel.SMS,
             relativedelta(days=30),
@@ -132,7 +132,7 @@ POST_SALE = CareWorkflow(
         ),
     ),
 )
-"""Seed 000 §4.2 "Giai đoạn sau khi bán", its four steps in order: track and analyse the
+"""Post-sale care (*giai đoạn sau khi bán*), its four steps in order: track and analyse the
 feedback customers give while using the product; respond and check in; policies for
 loyal customers; resolve complaints quickly and precisely (reactive: optional, only when
 there is a complaint — see :mod:`khachhang.care` for complaint handling)."""

@@ -43,21 +43,21 @@ class DropReason(BilingualEnum):
 
     NOT_ADDRESSABLE = (
         "not_addressable",
-        "Kênh không gửi riêng cho một khách hàng",
-        "channel does not address one customer",
+        "Kênh công khai, không gửi riêng được",
+        "Public channel, cannot address one customer",
     )
     NO_CONTACT_POINT = (
         "no_contact_point",
         "Không có thông tin liên hệ cho kênh này",
-        "no contact point for the channel",
+        "No contact point for this channel",
     )
     NO_CONSENT = (
         "no_consent",
-        "Chưa đồng ý hoặc đã rút lại đồng ý",
-        "no consent on the channel (never given or withdrawn)",
+        "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý trên kênh này",
+        "No consent on this channel (never given or withdrawn)",
     )
-    DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "duplicate greeting or rule on the day")
-    CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "per-customer cap reached")
+    DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "Duplicate greeting or rule on the day")
+    CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "Per-customer cap reached")
 
 
 DROP_FOR_REACH: dict[Reach, DropReason] = {

@@ -1,9 +1,9 @@
-"""Care workflows: ordered templates of care steps and their runs (seed 000 §4).
+"""Care workflows: ordered templates of care steps and their runs.
 
 A :class:`CareWorkflow` is a template: ordered :class:`WorkflowStep`\\ s, each with a key,
 a bilingual label, a :class:`~khachhang.care.channels.CareMode`, a default channel, a due
 offset from the trigger (a dateutil ``relativedelta``) and whether it may be skipped. Two
-come built in, quoting seed 000 §4 (Cách chăm sóc khách hàng qua từng giai đoạn):
+come built in, care before and after the sale (*chăm sóc khách hàng qua từng giai đoạn*):
 :data:`~khachhang.care.planning.templates.PRE_SALE` with its five steps and
 :data:`~khachhang.care.planning.templates.POST_SALE` with its four (in
 :mod:`khachhang.care.planning.templates`).
@@ -139,7 +139,7 @@ class WorkflowStep:
 
     Args:
         key: a stable identifier (``lower_snake_case``), unique in its workflow.
-        label_vi: the step's name in Vietnamese (the seed's wording).
+        label_vi: the step's name in Vietnamese (the usual Vietnamese wording).
         label_en: the step's name in English.
         mode: proactive care or reactive support.
         channel: the channel the step uses by default; ``None`` for internal work
@@ -262,14 +262,14 @@ class RunStatus(BilingualEnum):
 
     ACTIVE = ("active", "Đang thực hiện", "Active")
     DONE = ("done", "Hoàn tất", "Done")
-    CANCELLED = ("cancelled", "Đã huỷ", "Cancelled")
+    CANCELLED = ("cancelled", "Đã hủy", "Cancelled")
 
 
 class StepState(BilingualEnum):
     """Where one step of a run stands."""
 
-    OPEN = ("open", "Chưa làm", "Open")
-    COMPLETED = ("completed", "Đã hoàn thành", "Completed")
+    OPEN = ("open", "Chưa làm", "To do")
+    COMPLETED = ("completed", "Đã hoàn tất", "Completed")
     SKIPPED = ("skipped", "Bỏ qua", "Skipped")
 
 
@@ -649,7 +649,7 @@ WORKFLOW_RUN: Definition[WorkflowRun, RunStatus] = Definition(
         "start": ("Bắt đầu", "start"),
         "complete_step": ("Hoàn thành bước", "complete_step"),
         "skip": ("Bỏ qua bước", "skip"),
-        "cancel": ("Huỷ", "cancel"),
+        "cancel": ("Hủy", "cancel"),
     },
 )
 """The machine behind :class:`WorkflowRun`: active until every step is resolved (done)

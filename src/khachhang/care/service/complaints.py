@@ -1,6 +1,6 @@
 """Complaints (khiếu nại) on the library's one state machine.
 
-Seed 000 §4.2 ends post-sale care with "giải quyết các khiếu nại từ người sử dụng nhanh
+Post-sale care ends with "giải quyết các khiếu nại từ người sử dụng nhanh
 chóng, chính xác" — resolve complaints quickly and correctly. A :class:`Complaint` is an
 immutable value moved by :data:`COMPLAINT`:
 
@@ -87,7 +87,7 @@ class ComplaintStatus(BilingualEnum):
     """Where a complaint stands."""
 
     RECEIVED = ("received", "Đã tiếp nhận", "Received")
-    ACKNOWLEDGED = ("acknowledged", "Đã phản hồi tiếp nhận", "Acknowledged")
+    ACKNOWLEDGED = ("acknowledged", "Đã xác nhận tiếp nhận", "Acknowledged")
     IN_PROGRESS = ("in_progress", "Đang xử lý", "In progress")
     WAITING_ON_CUSTOMER = (
         "waiting_on_customer",

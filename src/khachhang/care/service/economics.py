@@ -1,8 +1,7 @@
 """Retention economics: what keeping a customer saves, and what a customer is worth.
 
-Seed 002 (Vì sao chăm sóc khách hàng quan trọng §3, Giảm chi phí kinh doanh): "chi phí
-để tìm kiếm một khách hàng mới gấp 5 lần chi phí để duy trì khách hàng đã có" (the seed's
-machine-reworded text, restored) — finding a new customer costs five times as much as
+A common argument for customer care: "chi phí để tìm kiếm một khách hàng mới gấp 5 lần chi
+phí để duy trì khách hàng đã có" — finding a new customer costs five times as much as
 keeping one. That is a rule of thumb, so here it
 is a parameter with a documented default (:data:`DEFAULT_ACQUISITION_MULTIPLE`), never a
 constant inside the arithmetic; pass your own measured costs when you have them.
@@ -47,7 +46,7 @@ __all__ = [
 ]
 
 DEFAULT_ACQUISITION_MULTIPLE = Decimal(5)
-"""How many times keeping a customer it costs to find a new one: seed 002's rule of thumb
+"""How many times keeping a customer it costs to find a new one: the rule of thumb
 ("gấp 5 lần"). Only a default — :class:`RetentionEconomics` takes any multiple or a
 measured acquisition cost."""
 
@@ -92,7 +91,7 @@ class RetentionEconomics:
     Args:
         retention_cost: what it costs to keep one existing customer (per period).
         acquisition_multiple: acquisition cost as a multiple of ``retention_cost`` when
-            ``measured_acquisition_cost`` is not given; seed 002's 5 by default.
+            ``measured_acquisition_cost`` is not given; 5 (the rule of thumb) by default.
         measured_acquisition_cost: a measured cost of winning one new customer; when
             given it is used and the multiple is ignored.
     """

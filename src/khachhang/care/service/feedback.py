@@ -1,10 +1,10 @@
 """Feedback scores: NPS, CSAT and CES, over responses and by segment.
 
-Seed 000 §4.2 starts post-sale care with "theo dõi, phân tích các đánh giá phản hồi từ
-khách hàng" (track and analyse feedback), and §3.4 asks firms to survey satisfaction
-regularly. Three standard measures:
+Post-sale care starts with "theo dõi, phân tích các đánh giá phản hồi từ khách hàng"
+(track and analyse feedback), and firms are asked to survey satisfaction regularly.
+Three standard measures:
 
-- **NPS** (Net Promoter Score): "how likely are you to recommend us?" on 0–10.
+- **NPS** (Net Promoter Score, after Reichheld): "how likely are you to recommend us?" on 0–10.
   Promoters answer 9–10, passives 7–8, detractors 0–6; the score is
   % promoters − % detractors, from −100 to 100.
 - **CSAT** (customer satisfaction): "how satisfied are you?" on 1–5; the score is the
@@ -81,7 +81,7 @@ class NpsCategory(BilingualEnum):
 
     PROMOTER = ("promoter", "Người ủng hộ (9–10)", "Promoter (9–10)")
     PASSIVE = ("passive", "Người trung lập (7–8)", "Passive (7–8)")
-    DETRACTOR = ("detractor", "Người không hài lòng (0–6)", "Detractor (0–6)")
+    DETRACTOR = ("detractor", "Người phản đối (0–6)", "Detractor (0–6)")
 
 
 def round_score(value: Fraction | None, places: int = 1) -> Decimal | None:

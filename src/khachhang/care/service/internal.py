@@ -1,9 +1,9 @@
 """Care for internal customers: the firm's own departments and branches.
 
-Seed 000 §2.1 (khách hàng nội bộ): the internal supply chain works when each unit serves
+Internal customers (*khách hàng nội bộ*): the internal supply chain works when each unit serves
 the next, and caring for internal customers means "đào tạo chuyên môn, hỗ trợ kỹ thuật,
 thiết lập chính sách phúc lợi cao cấp, khuyến khích động viên và xây dựng một môi trường
-làm việc tích cực" (the seed's machine-reworded text, with its usual terms restored) —
+làm việc tích cực" —
 training, technical support, benefits, recognition and a positive work environment. An
 :class:`InternalCareProgram` schedules those activities per department or branch
 (:class:`~khachhang.kinds.InternalUnit`) and tracks internal satisfaction the way CSAT
@@ -60,7 +60,7 @@ __all__ = [
 
 
 class InternalActivityKind(BilingualEnum):
-    """The internal-care activities of seed 000 §2.1."""
+    """The activities of internal customer care."""
 
     TRAINING = ("training", "Đào tạo chuyên môn", "Professional training")
     TECHNICAL_SUPPORT = ("technical_support", "Hỗ trợ kỹ thuật", "Technical support")

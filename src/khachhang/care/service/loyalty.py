@@ -1,9 +1,9 @@
 """Loyalty programmes: tiers by recent spend, points, rewards and an immutable ledger.
 
-Seed 003 (Cách xây dựng mối quan hệ với customer §3): "Chương trình khách hàng thân thiết
-giúp khuyến khích customer quay lại mua hàng. Điều này có thể là chương trình giảm giá, ưu
-đãi đặc biệt hoặc phần thưởng" — discounts, special offers, rewards; seed 000 §4.2 step 3
-builds policies for loyal customers.
+A loyalty programme (*chương trình khách hàng thân thiết*) "giúp khuyến khích khách hàng
+quay lại mua hàng. Điều này có thể là chương trình giảm giá, ưu
+đãi đặc biệt hoặc phần thưởng" — discounts, special offers, rewards; step 3 of post-sale
+care builds policies for loyal customers.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Money, Person, Purchase
@@ -80,11 +80,11 @@ class InsufficientPointsError(ValidationError):
 
 
 class RewardKind(BilingualEnum):
-    """The three kinds of reward seed 003 names."""
+    """The three kinds of reward of a loyalty programme."""
 
     DISCOUNT = ("discount", "Giảm giá", "Discount")
     SPECIAL_OFFER = ("special_offer", "Ưu đãi đặc biệt", "Special offer")
-    GIFT = ("gift", "Phần thưởng, quà tặng", "Gift")
+    GIFT = ("gift", "Phần thưởng, quà tặng", "Reward or gift")
 
 
 class EntryKind(BilingualEnum):

@@ -18,7 +18,7 @@ about the past gives the answer one would have had then.
 ...     SlaTarget(SlaMetric.RESOLUTION, timedelta(hours=16)),
 ... ))
 >>> friday_3pm = datetime(2026, 1, 9, 15, tzinfo=ICT)
->>> c = Complaint("k-1", "c-1", Channel.EMAIL, "Sai hoá đơn", received_at=friday_3pm)
+>>> c = Complaint("k-1", "c-1", Channel.EMAIL, "Sai hóa đơn", received_at=friday_3pm)
 >>> clock = policy.clock(c)
 >>> monday_11am = datetime(2026, 1, 12, 11, tzinfo=ICT)
 >>> clock.elapsed(SlaMetric.FIRST_REPLY, as_of=monday_11am)  # 2 h Friday + 3 h Monday

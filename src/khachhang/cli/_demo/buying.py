@@ -1,7 +1,7 @@
 """The ``buying`` part of ``python -m khachhang demo`` (pure: text in, text out).
 
 One new-task purchase of the book's first business customer, walked through the eight
-stages with one loop back (seed 004's "lọc đi lọc lại"), as our company's deal; times
+stages with one loop back ("lọc đi lọc lại": filtered again and again), as our company's deal; times
 are derived from ``as_of``, so the text is the same on every run.
 """
 
@@ -27,9 +27,9 @@ _TEXT = {
         "none": "(không có khách hàng doanh nghiệp trong sổ)",
         "customer": "Khách hàng",
         "loop": "lần quay lại",
-        "to": "về",
+        "to": "giai đoạn",
         "status": "Trạng thái",
-        "outcome": "Kết quả của chúng ta",
+        "outcome": "Kết quả",
         "events": "sự kiện",
         "days": "ngày",
         "hours": "giờ",

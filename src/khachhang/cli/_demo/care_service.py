@@ -54,7 +54,7 @@ _TEXT = {
         "left": "còn",
         "over": "quá hạn từ",
         "paused": "tạm dừng",
-        "none": "chưa có khiếu nại để minh hoạ (không có khách hàng bên ngoài)",
+        "none": "chưa có khiếu nại để minh họa (không có khách hàng bên ngoài)",
         "h": "giờ",
         "m": "phút",
     },
@@ -78,7 +78,7 @@ _TEXT = {
 
 _SUBJECTS = (
     ("Sản phẩm giao sai mẫu", "Wrong model delivered"),
-    ("Chưa nhận được hoá đơn VAT", "VAT invoice not received"),
+    ("Chưa nhận được hóa đơn VAT", "VAT invoice not received"),
     ("Bảo hành máy lọc nước chậm", "Slow warranty repair"),
     ("Tổng đài không nghe máy", "Hotline does not answer"),
 )

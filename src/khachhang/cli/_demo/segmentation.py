@@ -19,8 +19,8 @@ _TITLES = {
     "vi": (
         "Phân loại khách hàng (tính đến {at})",
         "Nhóm chuẩn (một khách có thể thuộc nhiều nhóm)",
-        "Nhóm RFM (gần đây × tần suất)",
-        "chưa mua",
+        "Nhóm RFM (độ gần đây × tần suất mua)",
+        "Chưa mua hàng",
         "Giải thích quy tắc cho khách {name} ({id})",
     ),
     "en": (
