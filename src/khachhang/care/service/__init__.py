@@ -21,7 +21,7 @@ from khachhang.care.service.complaints import (
 from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
-    customer_clv,
+    run_rate_clv,
     margin_clv,
     simple_clv,
 )
@@ -115,7 +115,7 @@ __all__ = [
     "ces_by_segment",
     "csat",
     "csat_by_segment",
-    "customer_clv",
+    "run_rate_clv",
     "margin_clv",
     "nps",
     "nps_by_segment",
