@@ -14,8 +14,8 @@ from conftest import scaled
 from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
-    run_rate_clv,
     margin_clv,
+    run_rate_clv,
     simple_clv,
 )
 from khachhang.care.service.feedback import (

@@ -19,8 +19,8 @@ import pytest
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.care.service.economics import (
     RetentionEconomics,
-    run_rate_clv,
     margin_clv,
+    run_rate_clv,
     simple_clv,
 )
 from khachhang.care.service.feedback import round_score

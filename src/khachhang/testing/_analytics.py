@@ -10,7 +10,7 @@ from hypothesis.strategies import SearchStrategy
 from khachhang.analytics import BgNbdFit, GammaGammaFit, Summary, TimeUnit
 from khachhang.testing._hook import register_module
 
-__all__ = ["bgnbd_fits", "gamma_gamma_fits", "register_types", "summaries"]
+__all__ = ["bgnbd_fits", "gamma_gamma_fits", "summaries"]
 
 _CURRENCIES = st.sampled_from(("VND", "USD", "EUR"))
 _POSITIVE = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False, allow_infinity=False)

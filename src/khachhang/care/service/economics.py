@@ -41,8 +41,8 @@ from khachhang.money import MONEY_CONTEXT, Money
 __all__ = [
     "DEFAULT_ACQUISITION_MULTIPLE",
     "RetentionEconomics",
-    "run_rate_clv",
     "margin_clv",
+    "run_rate_clv",
     "simple_clv",
 ]
 
