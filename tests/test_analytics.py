@@ -244,6 +244,19 @@ def test_clv_is_money_and_falls_with_the_discount_rate(
     assert predictive_clv(purchases, spend, summary, months=0)[0] == Money.zero("USD")
 
 
+def test_importing_the_analytics_loads_neither_numpy_nor_scipy() -> None:
+    """The extra is imported when a model is fitted or asked, not when the package loads."""
+    code = (
+        "import sys, khachhang, khachhang.analytics as a; "
+        "print(sorted({'numpy', 'scipy'} & set(sys.modules))); "
+        "a.BgNbdFit(r=1, alpha=1, a=2, b=1).expected_purchases(1); "
+        "print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "['numpy', 'scipy']"]
+
+
 # --- the summary step ------------------------------------------------------------------------
 
 
