@@ -218,6 +218,16 @@ def test_expected_purchases_grow_with_the_horizon_from_zero() -> None:
     assert values == sorted(values)
 
 
+def test_the_predictions_are_continuous_through_a_equal_to_one() -> None:
+    """Eq. 10 divides by a − 1; at a = 1 the value is the limit, not a division by zero."""
+    at_one = BgNbdFit(r=0.5, alpha=4.0, a=1.0, b=2.0)
+    near = BgNbdFit(r=0.5, alpha=4.0, a=1.0001, b=2.0)
+    for t, x, t_x in ((52.0, 0, 0.0), (39.0, 3, 20.0)):
+        value = at_one.conditional_expected_purchases(t, frequency=x, recency=t_x, age=38.0)
+        other = near.conditional_expected_purchases(t, frequency=x, recency=t_x, age=38.0)
+        assert value == pytest.approx(other, rel=1e-3)
+
+
 def test_a_repeat_buyer_s_expected_spend_shrinks_toward_the_population_mean() -> None:
     m = GammaGammaFit(p=6.25, q=3.74, gamma=15.44, currency="USD")
     assert m.mean_spend is not None

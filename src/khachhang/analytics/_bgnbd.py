@@ -14,13 +14,15 @@ import attrs
 
 from khachhang._checks import check_type
 from khachhang.analytics._mle import maximize, numeric
-from khachhang.analytics._summary import Summary, TimeUnit
+from khachhang.analytics._summary import Summary, TimeUnit, finite_floats
 from khachhang.errors import ValidationError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = ["BgNbdFit", "fit_bgnbd"]
+
+_NEAR_ONE = 1e-6
 
 
 def check_positive(path: str, value: object) -> float:
@@ -35,16 +37,10 @@ def check_errors(path: str, value: object, size: int) -> tuple[float, ...] | Non
     """``None``, or ``size`` finite standard errors of 0 or more."""
     if value is None:
         return None
-    items = tuple(check_type(path, value, tuple))
+    items = check_type(path, value, tuple)
     if len(items) != size:
         raise ValidationError(path, f"must hold {size} standard errors, got {len(items)}")
-    out = []
-    for i, item in enumerate(items):
-        number = float(check_type(f"{path}[{i}]", item, (float, int)))
-        if not math.isfinite(number) or number < 0:
-            raise ValidationError(f"{path}[{i}]", f"must be finite and not negative, got {item}")
-        out.append(number)
-    return tuple(out)
+    return finite_floats(path, items)
 
 
 def check_fit(obj: Any, size: int) -> None:
@@ -210,13 +206,24 @@ class BgNbdFit:
     def _conditional(
         self, t: float, x: NDArray[Any], t_x: NDArray[Any], age: NDArray[Any]
     ) -> NDArray[Any]:
+        a = self.a
+        if abs(a - 1) < _NEAR_ONE:
+            # Eq. 10 divides by a − 1, but the singularity is removable: take the mean
+            # of both sides, a continuous function's value there to within ~1e-12.
+            below = self._expected(t, x, age, a=1 - _NEAR_ONE)
+            above = self._expected(t, x, age, a=1 + _NEAR_ONE)
+            expected = (below + above) / 2
+        else:
+            expected = self._expected(t, x, age, a=a)
+        return expected / (1.0 + self._odds_dead(x, t_x, age))  # type: ignore[no-any-return]  # numpy array
+
+    def _expected(self, t: float, x: NDArray[Any], age: NDArray[Any], *, a: float) -> NDArray[Any]:
         np, special = numeric()
-        r, alpha, a, b = self.params
+        r, alpha, _, b = self.params
         z = t / (alpha + age + t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
         ratio = np.exp((r + x) * (np.log(alpha + age) - np.log(alpha + age + t)))
-        numerator = (a + b + x - 1) / (a - 1) * (1 - ratio * hyp)
-        return numerator / (1.0 + self._odds_dead(x, t_x, age))  # type: ignore[no-any-return]  # numpy array
+        return (a + b + x - 1) / (a - 1) * (1 - ratio * hyp)  # type: ignore[no-any-return]  # numpy array
 
 
 def _row(frequency: int, recency: float, age: float) -> tuple[Any, Any, Any]:

@@ -41,7 +41,8 @@ def _ints(path: str, values: object) -> tuple[int, ...]:
     return items  # type: ignore[return-value]  # every item checked above
 
 
-def _floats(path: str, values: object) -> tuple[float, ...]:
+def finite_floats(path: str, values: object) -> tuple[float, ...]:
+    """Finite floats (or ints, not bools) of 0 or more; the error names the item."""
     items = as_collection(path, values)
     out = []
     for i, value in enumerate(items):
@@ -70,11 +71,11 @@ def _frequency(values: object) -> tuple[int, ...]:
 
 
 def _recency(values: object) -> tuple[float, ...]:
-    return _floats("recency", values)
+    return finite_floats("recency", values)
 
 
 def _age(values: object) -> tuple[float, ...]:
-    return _floats("age", values)
+    return finite_floats("age", values)
 
 
 def _mean_spend(values: object) -> tuple[Decimal, ...]:
