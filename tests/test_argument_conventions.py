@@ -16,7 +16,7 @@ import pytest
 import khachhang
 from khachhang.care.planning.touchpoints import QuietHours
 from khachhang.care.service.business_calendar import BusinessCalendar
-from khachhang.care.service.economics import customer_clv
+from khachhang.care.service.economics import run_rate_clv
 from khachhang.care.service.internal import InternalActivity, InternalActivityKind
 from khachhang.care.service.loyalty import EntryKind, LedgerEntry, LoyaltyProgram, PointsLedger
 from khachhang.customers import Customer
@@ -152,7 +152,7 @@ _OLD_SPELLINGS: dict[str, Callable[[], object]] = {
     "LoyaltyProgram.tier_for(customer, as_of)": lambda: LoyaltyProgram().tier_for(_buyer(), T),  # type: ignore[call-arg]
     "predicate(rule, as_of)": lambda: predicate(F.orders > 0, T),  # type: ignore[call-arg]
     "Field.bind(as_of)": lambda: DEFAULT_REGISTRY["orders"].bind(T),  # type: ignore[call-arg]
-    "customer_clv(customer, as_of)": lambda: customer_clv(_buyer(), T, lifespan_years=Decimal(1)),  # type: ignore[call-arg]
+    "run_rate_clv(customer, as_of)": lambda: run_rate_clv(_buyer(), T, lifespan_years=Decimal(1)),  # type: ignore[call-arg]
     "InternalActivity.dates(start, end)": lambda: _training().dates(D, D),  # type: ignore[call-arg]
 }
 

@@ -22,7 +22,7 @@ from khachhang.care.channels import Channel
 from khachhang.care.service import business_calendar as calendar_module
 from khachhang.care.service.business_calendar import BusinessCalendar, _SlowRuler
 from khachhang.care.service.complaints import COMPLAINT, Complaint, Resolution, ResolutionOutcome
-from khachhang.care.service.economics import RetentionEconomics, customer_clv
+from khachhang.care.service.economics import RetentionEconomics, run_rate_clv
 from khachhang.care.service.feedback import nps, round_score
 from khachhang.care.service.internal import (
     InternalActivity,
@@ -367,7 +367,7 @@ def test_economics_fail_at_construction_and_check_their_arguments() -> None:
     )
     nobody = Customer("c-1", Person("Mai"), created_at=T)
     with pytest.raises(ValidationError):
-        customer_clv(nobody, as_of=T, lifespan_years="forever")  # type: ignore[arg-type]
+        run_rate_clv(nobody, as_of=T, lifespan_years="forever")  # type: ignore[arg-type]
 
 
 def test_duration_strings_ignore_the_callers_decimal_context() -> None:

@@ -14,8 +14,8 @@ from conftest import scaled
 from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
-    customer_clv,
     margin_clv,
+    run_rate_clv,
     simple_clv,
 )
 from khachhang.care.service.feedback import (
@@ -299,9 +299,9 @@ def test_lifetime_values() -> None:
 @given(customers(scope=Scope.EXTERNAL, min_purchases=1, reviews=False))
 def test_a_customers_lifetime_value_scales_with_the_expected_lifespan(c: Customer) -> None:
     as_of = c.purchases[-1].at + DAY
-    one = customer_clv(c, as_of=as_of, lifespan_years=Decimal(1))
-    three = customer_clv(c, as_of=as_of, lifespan_years=Decimal(3))
+    one = run_rate_clv(c, as_of=as_of, lifespan_years=Decimal(1))
+    three = run_rate_clv(c, as_of=as_of, lifespan_years=Decimal(3))
     assert one is not None
     assert three is not None
     assert three >= one >= Money.zero(c.currency)
-    assert customer_clv(c, as_of=c.purchases[0].at - DAY, lifespan_years=Decimal(1)) is None
+    assert run_rate_clv(c, as_of=c.purchases[0].at - DAY, lifespan_years=Decimal(1)) is None

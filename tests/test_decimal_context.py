@@ -19,8 +19,8 @@ import pytest
 from khachhang import Customer, Money, Person, Purchase
 from khachhang.care.service.economics import (
     RetentionEconomics,
-    customer_clv,
     margin_clv,
+    run_rate_clv,
     simple_clv,
 )
 from khachhang.care.service.feedback import round_score
@@ -90,7 +90,7 @@ def _operations() -> Iterator[tuple[str, Callable[[], Any]]]:
     )
     yield (
         "customer clv",
-        lambda: [customer_clv(c, as_of=SAMPLE_AS_OF, lifespan_years=Decimal(5)) for c in BOOK],
+        lambda: [run_rate_clv(c, as_of=SAMPLE_AS_OF, lifespan_years=Decimal(5)) for c in BOOK],
     )
     yield "feedback score", lambda: round_score(Fraction(200, 3))
     yield "json", lambda: [from_json(to_json(c), Customer) for c in BOOK[:10]]

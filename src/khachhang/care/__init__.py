@@ -92,11 +92,11 @@ from khachhang.care.service import (
     ces_by_segment,
     csat,
     csat_by_segment,
-    customer_clv,
     margin_clv,
     nps,
     nps_by_segment,
     round_score,
+    run_rate_clv,
     simple_clv,
 )
 
@@ -183,12 +183,12 @@ __all__ = [
     "contact_for",
     "csat",
     "csat_by_segment",
-    "customer_clv",
     "margin_clv",
     "nps",
     "nps_by_segment",
     "on_anniversary",
     "reach",
     "round_score",
+    "run_rate_clv",
     "simple_clv",
 ]

@@ -26,6 +26,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what each module lists in __all__ (F403: the face is their union)
+    from khachhang.testing._analytics import *  # noqa: F403
     from khachhang.testing._buying import *  # noqa: F403
     from khachhang.testing._care import *  # noqa: F403
     from khachhang.testing._care_service import *  # noqa: F403
@@ -40,6 +41,7 @@ _MODULES = (
     "khachhang.testing._care",
     "khachhang.testing._care_service",
     "khachhang.testing._dedupe",
+    "khachhang.testing._analytics",
 )
 """The private modules behind this face: each one's ``__all__`` is its part of the face,
 so every public name is listed once, where it is defined."""

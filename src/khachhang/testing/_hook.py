@@ -141,6 +141,13 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("Merged", "merges"),
         ),
     },
+    "khachhang.testing._analytics": {
+        "khachhang.analytics": (
+            ("Summary", "summaries"),
+            ("BgNbdFit", "bgnbd_fits"),
+            ("GammaGammaFit", "gamma_gamma_fits"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""

@@ -21,8 +21,8 @@ from khachhang.care.service.complaints import (
 from khachhang.care.service.economics import (
     DEFAULT_ACQUISITION_MULTIPLE,
     RetentionEconomics,
-    customer_clv,
     margin_clv,
+    run_rate_clv,
     simple_clv,
 )
 from khachhang.care.service.feedback import (
@@ -115,10 +115,10 @@ __all__ = [
     "ces_by_segment",
     "csat",
     "csat_by_segment",
-    "customer_clv",
     "margin_clv",
     "nps",
     "nps_by_segment",
     "round_score",
+    "run_rate_clv",
     "simple_clv",
 ]
