@@ -354,13 +354,24 @@ class ConsentLedger:
         if contact is not None:
             check_key("contact", contact, max_len=254)
         when = require_instant(as_of, "as_of").astimezone(_UTC)
+        return self.decision_unchecked(key, channel, when, contact)
+
+    def decision_unchecked(
+        self, purpose: str, channel: ContactChannel | None, at: datetime, contact: str | None
+    ) -> ConsentEvent | None:
+        """:meth:`decision` without the checks: ``purpose`` a key, ``at`` a UTC instant
+        (the care planner asks it per touchpoint)."""
         found: ConsentEvent | None = None
         for event in self.events:
-            if event.at > when:
+            if event.at > at:
                 break
-            if event.covers(key, channel, contact):
+            if event.covers(purpose, channel, contact):
                 found = event
         return found
+
+    def purposes(self) -> tuple[str, ...]:
+        """The purpose keys the events name, sorted."""
+        return tuple(sorted({e.purpose for e in self.events}))
 
     def allows(
         self,

@@ -43,17 +43,19 @@ _PURPOSES = (*(p.value for p in StandardPurpose), "loyalty.newsletter")
 _CONTACTS = ("+84901234567", "an@example.vn")
 
 
-def _instants(days: int) -> SearchStrategy[datetime]:
+def _instants(days: int, start: datetime = _BASE) -> SearchStrategy[datetime]:
     return st.builds(
-        lambda d, h, tz: (_BASE + timedelta(days=d, hours=h)).astimezone(tz),
+        lambda d, h, tz: (start + timedelta(days=d, hours=h)).astimezone(tz),
         st.integers(0, days),
         st.sampled_from((0, 9, 17)),
         st.sampled_from(OFFSETS),
     )
 
 
-def consent_events(*, days: int = 10) -> SearchStrategy[ConsentEvent]:
-    """Grants and withdrawals at a few instants within ``days`` of 1 January 2026.
+def consent_events(*, days: int = 10, start: datetime = _BASE) -> SearchStrategy[ConsentEvent]:
+    """Grants and withdrawals at a few instants within ``days`` after ``start`` (aware;
+    1 January 2026 UTC by default), for standard purposes and ``"loyalty.newsletter"``,
+    on every channel or one, and for the contacts ``+84901234567`` or ``an@example.vn``.
 
     Example: ``@given(consent_events())`` draws e.g. a marketing grant on SMS.
     """
@@ -64,7 +66,7 @@ def consent_events(*, days: int = 10) -> SearchStrategy[ConsentEvent]:
         channel = draw(channels)
         contact = None if channel is None else draw(st.none() | st.sampled_from(_CONTACTS))
         return ConsentEvent(
-            draw(_instants(days)),
+            draw(_instants(days, start)),
             draw(st.sampled_from(ConsentAction)),
             draw(st.sampled_from(_PURPOSES)),
             channel,
@@ -79,14 +81,14 @@ def consent_events(*, days: int = 10) -> SearchStrategy[ConsentEvent]:
 
 
 def consent_ledgers(
-    subject: str | None = "KH-1", *, max_events: int = 8, days: int = 10
+    subject: str | None = "KH-1", *, max_events: int = 8, days: int = 10, start: datetime = _BASE
 ) -> SearchStrategy[ConsentLedger]:
     """One person's ledgers; ``subject=None`` draws the subject too.
 
     Example: ``@given(consent_ledgers(), consent_ledgers())`` draws two ledgers to merge.
     """
     subjects = st.sampled_from(("KH-1", "KH-2")) if subject is None else st.just(subject)
-    events = st.lists(consent_events(days=days), max_size=max_events)
+    events = st.lists(consent_events(days=days, start=start), max_size=max_events)
     return st.builds(ConsentLedger, subjects, events)
 
 
