@@ -7,6 +7,7 @@ after grants — the cases the ledger's order must decide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
@@ -52,10 +53,13 @@ def _instants(days: int, start: datetime = _BASE) -> SearchStrategy[datetime]:
     )
 
 
-def consent_events(*, days: int = 10, start: datetime = _BASE) -> SearchStrategy[ConsentEvent]:
+def consent_events(
+    *, days: int = 10, start: datetime = _BASE, purposes: Sequence[str] = _PURPOSES
+) -> SearchStrategy[ConsentEvent]:
     """Grants and withdrawals at a few instants within ``days`` after ``start`` (aware;
-    1 January 2026 UTC by default), for standard purposes and ``"loyalty.newsletter"``,
-    on every channel or one, and for the contacts ``+84901234567`` or ``an@example.vn``.
+    1 January 2026 UTC by default), for ``purposes`` (the standard ones and
+    ``"loyalty.newsletter"`` by default), on every channel or one, and for every contact
+    point or the contacts ``+84901234567`` or ``an@example.vn``.
 
     Example: ``@given(consent_events())`` draws e.g. a marketing grant on SMS.
     """
@@ -68,7 +72,7 @@ def consent_events(*, days: int = 10, start: datetime = _BASE) -> SearchStrategy
         return ConsentEvent(
             draw(_instants(days, start)),
             draw(st.sampled_from(ConsentAction)),
-            draw(st.sampled_from(_PURPOSES)),
+            draw(st.sampled_from(purposes)),
             channel,
             contact,
             draw(st.sampled_from(ConsentSource)),
@@ -81,14 +85,21 @@ def consent_events(*, days: int = 10, start: datetime = _BASE) -> SearchStrategy
 
 
 def consent_ledgers(
-    subject: str | None = "KH-1", *, max_events: int = 8, days: int = 10, start: datetime = _BASE
+    subject: str | None = "KH-1",
+    *,
+    max_events: int = 8,
+    days: int = 10,
+    start: datetime = _BASE,
+    purposes: Sequence[str] = _PURPOSES,
 ) -> SearchStrategy[ConsentLedger]:
     """One person's ledgers; ``subject=None`` draws the subject too.
 
     Example: ``@given(consent_ledgers(), consent_ledgers())`` draws two ledgers to merge.
     """
     subjects = st.sampled_from(("KH-1", "KH-2")) if subject is None else st.just(subject)
-    events = st.lists(consent_events(days=days, start=start), max_size=max_events)
+    events = st.lists(
+        consent_events(days=days, start=start, purposes=purposes), max_size=max_events
+    )
     return st.builds(ConsentLedger, subjects, events)
 
 
