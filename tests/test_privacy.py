@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import UTC
+from conftest import UTC, scaled
 from khachhang import Customer, Person
 from khachhang.care import Channel, Complaint, Resolution, ResolutionOutcome
 from khachhang.errors import ValidationError
@@ -53,6 +53,7 @@ def test_privacy_models_round_trip_through_json(strategy: Any, data: st.DataObje
     assert from_json(to_json(value), type(value)) == value
 
 
+@settings(max_examples=scaled(40))
 @given(consent_ledgers(), consent_ledgers(), consent_ledgers())
 def test_merging_ledgers_is_commutative_associative_and_idempotent(
     a: ConsentLedger, b: ConsentLedger, c: ConsentLedger
@@ -64,6 +65,7 @@ def test_merging_ledgers_is_commutative_associative_and_idempotent(
     assert a.merge(b).merge(b) == a.merge(b)
 
 
+@settings(max_examples=scaled(40))
 @given(consent_ledgers(), st.permutations(range(8)))
 def test_the_load_order_of_events_never_changes_the_ledger(
     ledger: ConsentLedger, order: list[int]
@@ -207,6 +209,7 @@ def test_retention_lists_what_is_due_with_the_rule_and_the_reason() -> None:
     assert "quy tắc complaints-5y: 5 năm" in due[1].reason("vi")
 
 
+@settings(max_examples=scaled(40))
 @given(
     retention_policies(), st.lists(customers(max_purchases=2), max_size=4, unique_by=lambda c: c.id)
 )
