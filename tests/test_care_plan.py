@@ -819,3 +819,18 @@ def test_the_public_helpers_refuse_bad_arguments_naming_them() -> None:
         QuietHours().contains(at=time(22, tzinfo=UTC))
     with pytest.raises(ValidationError, match=r"^at: "):
         QuietHours().move(at=time(22))  # type: ignore[arg-type]
+
+
+def test_rules_and_touchpoints_stored_before_consent_purposes_load_with_the_defaults() -> None:
+    """Data written without consent_purpose reads as service for follow-ups, marketing else."""
+    plan = plan_of(BirthdayGreeting(), FollowUp("after", [relativedelta(days=3)]))
+    data: Any = to_dict(plan)
+    for rule in data["rules"]:
+        del rule["consent_purpose"]
+    assert [r.consent_purpose for r in from_dict(data, CarePlan).rules] == ["marketing", "service"]
+    t = Touchpoint("c-1", JAN, Channel.SMS, Purpose.FOLLOW_UP, "after")
+    stored: Any = to_dict(t)
+    del stored["consent_purpose"]
+    assert from_dict(stored, Touchpoint).consent_purpose == "service"
+    with pytest.raises(ValidationError, match="consent_purpose"):
+        BirthdayGreeting(consent_purpose="Tiếp thị")

@@ -224,14 +224,11 @@ def test_every_record_listed_is_due_by_its_own_rule(
         moments = [customer.created_at, *(e.at for e in customer.lifecycle_events)]
         moments += [p.at for p in customer.purchases]
         last = max(moments)
-        matching = [
-            r
-            for r in policy.rules
-            if r.kind is kind and (r.due_at(last) or as_of) <= as_of and r.due_at(last) is not None
-        ]
-        assert (customer.id in due) == bool(matching)
-        if matching:
-            assert due[customer.id].due_at == min(r.due_at(last) for r in matching)  # type: ignore[type-var]
+        dues = [r.due_at(last_activity=last) for r in policy.rules if r.kind is kind]
+        passed = [d for d in dues if d is not None and d <= as_of]
+        assert (customer.id in due) == bool(passed)
+        if passed:
+            assert due[customer.id].due_at == min(passed)
             assert due[customer.id].last_activity == last
 
 
@@ -248,3 +245,13 @@ def test_an_erasure_due_holds_a_rule_of_its_kind() -> None:
     rule = POLICY.rules[0]
     with pytest.raises(ValidationError):
         ErasureDue(RetentionKind.COMPLAINT, "KN-1", "KH-1", rule, T, T)
+
+
+def test_retention_refuses_what_is_not_a_complaint_naming_its_place() -> None:
+    """A record without the complaint's fields is a ValidationError at complaints[i]."""
+    with pytest.raises(ValidationError) as info:
+        POLICY.due(complaints=[object()], as_of=T)
+    assert info.value.path == "complaints[0]"
+    with pytest.raises(ValidationError) as info:
+        POLICY.due(as_of=T.replace(tzinfo=None))
+    assert info.value.path == "as_of"

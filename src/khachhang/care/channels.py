@@ -238,7 +238,7 @@ def purpose_allows(
     default of :meth:`ConsentLedger.from_contacts <khachhang.privacy.ConsentLedger.from_contacts>`).
     """
     if consent is not None:
-        decided = consent.decision_unchecked(purpose, channel, at, point.value)
+        decided = consent.decision_unchecked(purpose, channel, at=at, contact=point.value)
         if decided is not None:
             return decided.granted
     return purpose == _SERVICE and channel in point.consents

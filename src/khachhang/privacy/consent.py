@@ -354,10 +354,10 @@ class ConsentLedger:
         if contact is not None:
             check_key("contact", contact, max_len=254)
         when = require_instant(as_of, "as_of").astimezone(_UTC)
-        return self.decision_unchecked(key, channel, when, contact)
+        return self.decision_unchecked(key, channel, at=when, contact=contact)
 
     def decision_unchecked(
-        self, purpose: str, channel: ContactChannel | None, at: datetime, contact: str | None
+        self, purpose: str, channel: ContactChannel | None, *, at: datetime, contact: str | None
     ) -> ConsentEvent | None:
         """:meth:`decision` without the checks: ``purpose`` a key, ``at`` a UTC instant
         (the care planner asks it per touchpoint)."""
@@ -439,7 +439,7 @@ class ConsentLedger:
 
         points = check_items("contacts", as_collection("contacts", contacts), ContactPoint)
         wanted = as_collection("purposes", purposes)
-        keys = [purpose_key(p, f"purposes[{i}]") for i, p in enumerate(wanted)]  # type: ignore[arg-type]
+        keys = [purpose_key(p, f"purposes[{i}]") for i, p in enumerate(wanted)]  # type: ignore[arg-type]  # purpose_key checks each item's type
         events = [
             ConsentEvent(
                 at,

@@ -131,7 +131,7 @@ class RetentionRule:
             raise ValidationError("name", msg)
         check_type("kind", self.kind, RetentionKind)
 
-    def due_at(self, last_activity: datetime) -> datetime | None:
+    def due_at(self, *, last_activity: datetime) -> datetime | None:
         """When a record last active at ``last_activity`` is due; ``None`` past the year 9999."""
         try:
             return last_activity + self.after
@@ -211,18 +211,28 @@ def _rules(values: Iterable[RetentionRule]) -> tuple[RetentionRule, ...]:
     return items
 
 
+_MISSING = object()
+
+
 def _complaint_facts(i: int, case: object) -> tuple[str, str, bool, list[datetime]]:
     """The id, customer, openness and dated moments of a complaint-like record."""
     where = f"complaints[{i}]"
-    try:
-        record_id = check_key(f"{where}.id", case.id)  # type: ignore[attr-defined]
-        subject = check_key(f"{where}.customer_id", case.customer_id)  # type: ignore[attr-defined]
-        is_open = check_type(f"{where}.is_open", case.is_open, bool)  # type: ignore[attr-defined]
-        events = as_collection(f"{where}.events", case.events)  # type: ignore[attr-defined]
-        moments = [case.received_at, *(e.at for e in events)]  # type: ignore[attr-defined]
-    except AttributeError:
-        msg = f"expected a complaint (id, customer_id, received_at, events), got {shown(case)}"
-        raise ValidationError(where, msg) from None
+
+    def field(name: str) -> object:
+        value = getattr(case, name, _MISSING)  # one of the fixed names below, never data
+        if value is _MISSING:
+            msg = f"expected a complaint (id, customer_id, received_at, events), got {shown(case)}"
+            raise ValidationError(where, msg)
+        return value
+
+    record_id = check_key(f"{where}.id", field("id"))
+    subject = check_key(f"{where}.customer_id", field("customer_id"))
+    is_open = check_type(f"{where}.is_open", field("is_open"), bool)
+    moments = [field("received_at")]
+    for k, event in enumerate(as_collection(f"{where}.events", field("events"))):
+        moments.append(getattr(event, "at", _MISSING))
+        if moments[-1] is _MISSING:
+            raise ValidationError(f"{where}.events[{k}]", "expected an event with 'at'")
     return record_id, subject, is_open, [require_instant(m, where) for m in moments]
 
 
@@ -283,7 +293,7 @@ class RetentionPolicy:
         for rule in self.rules:
             if rule.kind is not kind:
                 continue
-            due = rule.due_at(last)
+            due = rule.due_at(last_activity=last)
             if due is not None and due <= when and (best is None or due < best[0]):
                 best = (due, rule)
         if best is not None:

@@ -131,7 +131,7 @@ def retention_policies(max_rules: int = 4) -> SearchStrategy[RetentionPolicy]:
 def _erasure_dues(draw: st.DrawFn) -> ErasureDue:
     rule = draw(retention_rules())
     last = draw(_instants(3000))
-    due = rule.due_at(last)
+    due = rule.due_at(last_activity=last)
     if due is None:  # pragma: no cover  (a few years after 2026 always fit)
         raise RuntimeError(rule)
     record = draw(st.sampled_from(("KH-1", "KN-9")))
