@@ -250,7 +250,7 @@ def test_an_erasure_due_holds_a_rule_of_its_kind() -> None:
 def test_retention_refuses_what_is_not_a_complaint_naming_its_place() -> None:
     """A record without the complaint's fields is a ValidationError at complaints[i]."""
     with pytest.raises(ValidationError) as info:
-        POLICY.due(complaints=[object()], as_of=T)
+        POLICY.due(complaints=[object()], as_of=T)  # type: ignore[list-item]
     assert info.value.path == "complaints[0]"
     with pytest.raises(ValidationError) as info:
         POLICY.due(as_of=T.replace(tzinfo=None))
