@@ -42,9 +42,10 @@ from khachhang.care import (
 )
 from khachhang.errors import ValidationError
 from khachhang.parties import ContactChannel, ContactPoint, Organization
+from khachhang.privacy import ConsentLedger, StandardPurpose
 from khachhang.serde import from_dict, to_dict
 from khachhang.testing import _care as kc
-from khachhang.testing import aware_datetimes, customers
+from khachhang.testing import aware_datetimes, consent_ledgers, customers
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SPRING = date(2026, 3, 29)  # Berlin: 02:00 CET -> 03:00 CEST (01:00 UTC)
@@ -73,8 +74,23 @@ def plan_of(*rules: Any, **kwargs: Any) -> CarePlan:
     return CarePlan(list(rules), **kwargs)
 
 
+def opted_in(book: list[Customer]) -> dict[str, ConsentLedger]:
+    """Each customer's ledger: its channel consents also given for marketing, long ago.
+
+    The rules of these tests are greetings (marketing) as often as follow-ups (service);
+    tests about the schedule's mechanics give consent to both.
+    """
+    long_ago = datetime(1, 1, 1, tzinfo=UTC)
+    both = [StandardPurpose.MARKETING, StandardPurpose.SERVICE]
+    return {
+        c.id: ConsentLedger.from_contacts(c.id, c.party.contacts, at=long_ago, purposes=both)
+        for c in book
+    }
+
+
 def run(plan: CarePlan, book: list[Customer], start: datetime, end: datetime) -> list[Any]:
-    return list(plan.schedule(book, start=start, end=end, segments={"vip": _vip}))
+    consent = opted_in(book)
+    return list(plan.schedule(book, start=start, end=end, segments={"vip": _vip}, consent=consent))
 
 
 def _vip(customer: Customer, as_of: datetime) -> bool:
@@ -223,7 +239,11 @@ def test_check_ins_follow_the_segment_predicate_at_each_occasion() -> None:
     plan = plan_of(rule)
     evens = list(
         plan.touchpoints(
-            [an], start=JAN, end=JAN + relativedelta(months=6), segments={"vip": RuleLike()}
+            [an],
+            start=JAN,
+            end=JAN + relativedelta(months=6),
+            segments={"vip": RuleLike()},
+            consent=opted_in([an]),
         )
     )
     assert [t.due.month for t in evens] == [2, 4, 6]
@@ -272,8 +292,9 @@ def test_bad_calls_are_refused_before_anything_is_yielded() -> None:
 
 
 def test_the_schedule_is_a_lazy_stream() -> None:
+    book = [person()]
     stream = plan_of(BirthdayGreeting()).schedule(
-        [person()], start=JAN, end=JAN + relativedelta(years=50)
+        book, start=JAN, end=JAN + relativedelta(years=50), consent=opted_in(book)
     )
     assert isinstance(stream, Iterator)
     assert next(stream).due.year == 2026
@@ -363,7 +384,10 @@ def scenarios(draw: st.DrawFn) -> tuple[CarePlan, list[Customer], Window]:
 
 def _schedule(plan: CarePlan, book: list[Customer], window: Window) -> list[Any]:
     start, end, tz = window
-    return list(plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}))
+    consent = opted_in(book)
+    return list(
+        plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}, consent=consent)
+    )
 
 
 @settings(max_examples=scaled(30))
@@ -395,8 +419,104 @@ def test_the_schedule_keeps_its_guarantees(
         period = plan.cap.period
         counts = Counter((t.customer_id, period.key(t.due.astimezone(zone).date())) for t in kept)
         assert max(counts.values(), default=0) <= plan.cap.limit, "the cap"
-    again = plan.touchpoints(book, start=start, end=end, tz=tz, segments={"vip": _vip})
+    again = plan.touchpoints(
+        book, start=start, end=end, tz=tz, segments={"vip": _vip}, consent=opted_in(book)
+    )
     assert kept == list(again)
+
+
+PLANNED_PURPOSES = ("marketing", "service", "loyalty.newsletter")
+"""The purposes the plans of kc.care_plans() name (the ledgers speak about them)."""
+
+
+def consents_to(ledger: ConsentLedger | None, customer: Customer, t: Touchpoint) -> bool:
+    """An oracle from the ledger's own queries: some contact point carrying the channel
+    consents to the touchpoint's purpose at its due time (a channel consent on the point
+    counts for service when the ledger says nothing)."""
+    wanted = t.channel.contact_channel
+    assert wanted is not None
+    for point in customer.party.contacts:
+        if point.kind not in t.channel.contact_kinds:
+            continue
+        decided = None
+        if ledger is not None:
+            decided = ledger.decision(t.consent_purpose, wanted, as_of=t.due, contact=point.value)
+        if decided is not None and decided.granted:
+            return True
+        if decided is None and t.consent_purpose == "service" and wanted in point.consents:
+            return True
+    return False
+
+
+@settings(max_examples=scaled(30))
+@given(scenarios(), st.data())
+def test_the_plan_never_schedules_a_touchpoint_whose_purpose_lacks_consent_at_its_time(
+    scenario: tuple[CarePlan, list[Customer], Window], data: st.DataObject
+) -> None:
+    """With random grants and withdrawals during the window, every touchpoint kept has
+    consent to its purpose at its due time, and it carries its rule's purpose."""
+    plan, book, (start, end, tz) = scenario
+    days = max(1, (end - start).days)
+    consent = {
+        c.id: data.draw(
+            consent_ledgers(
+                c.id, days=days, start=start - timedelta(days=1), purposes=PLANNED_PURPOSES
+            )
+        )
+        for c in book
+        if data.draw(st.integers(0, 3))
+    }
+    items = list(
+        plan.schedule(book, start=start, end=end, tz=tz, segments={"vip": _vip}, consent=consent)
+    )
+    by_id = {c.id: c for c in book}
+    rules = {r.name: r for r in plan.rules}
+    for item in items:
+        t = item.touchpoint if isinstance(item, Drop) else item
+        assert t.consent_purpose == rules[t.source].consent_purpose
+        if isinstance(item, Touchpoint):
+            assert consents_to(consent.get(t.customer_id), by_id[t.customer_id], t), t
+        elif item.reason is DropReason.NO_PURPOSE_CONSENT:
+            assert not consents_to(consent.get(t.customer_id), by_id[t.customer_id], t)
+
+
+def test_a_birthday_greeting_needs_marketing_consent_and_a_follow_up_service() -> None:
+    """Channel consents alone count for service: the follow-up is made, the greeting dropped
+    with its reason until the ledger grants marketing; a withdrawal drops it again."""
+    an = person(born=date(1990, 1, 20), purchases=(datetime(2026, 1, 5, 10, tzinfo=VN),))
+    plan = plan_of(
+        BirthdayGreeting(channels=[Channel.SMS]),
+        FollowUp("after", [relativedelta(days=3)], channels=[Channel.SMS]),
+    )
+    month = JAN + relativedelta(months=1)
+    items = list(plan.schedule([an], start=JAN, end=month))
+    shown = [i.touchpoint if isinstance(i, Drop) else i for i in items]
+    assert [(type(i).__name__, t.purpose) for i, t in zip(items, shown, strict=True)] == [
+        ("Touchpoint", Purpose.FOLLOW_UP),
+        ("Drop", Purpose.BIRTHDAY),
+    ]
+    assert items[1].reason is DropReason.NO_PURPOSE_CONSENT  # type: ignore[union-attr]
+    ledger = ConsentLedger(an.id).grant(
+        StandardPurpose.MARKETING, ContactChannel.SMS, at=JAN, proof="form-7", notice="v2"
+    )
+    kept = list(plan.touchpoints([an], start=JAN, end=month, consent={an.id: ledger}))
+    assert [t.consent_purpose for t in kept] == ["service", "marketing"]
+    stopped = ledger.withdraw(StandardPurpose.MARKETING, at=datetime(2026, 1, 19, tzinfo=VN))
+    assert [
+        t.purpose for t in plan.touchpoints([an], start=JAN, end=month, consent={an.id: stopped})
+    ] == [Purpose.FOLLOW_UP]
+    service_stopped = stopped.withdraw(StandardPurpose.SERVICE, ContactChannel.SMS, at=JAN)
+    assert (
+        list(plan.touchpoints([an], start=JAN, end=month, consent={an.id: service_stopped})) == []
+    )
+
+
+def test_a_ledger_filed_under_another_customer_is_refused() -> None:
+    """consent= maps customer ids to their own ledgers."""
+    with pytest.raises(ValidationError, match=r"consent\['c-1'\]"):
+        plan_of(BirthdayGreeting()).schedule(
+            [person()], start=JAN, end=JAN + _DAYS, consent={"c-1": ConsentLedger("c-2")}
+        )
 
 
 @settings(max_examples=scaled(12))
@@ -489,7 +609,9 @@ def test_registered_strategies_reach_from_type(data: st.DataObject) -> None:
 
 
 def _berlin(plan: CarePlan, book: list[Customer], start: datetime, end: datetime) -> list[Any]:
-    return list(plan.schedule(book, start=start, end=end, tz="Europe/Berlin"))
+    return list(
+        plan.schedule(book, start=start, end=end, tz="Europe/Berlin", consent=opted_in(book))
+    )
 
 
 def test_a_nonexistent_local_time_moves_forward_by_the_gap_and_respects_the_window() -> None:
@@ -594,6 +716,7 @@ def test_windows_at_the_calendar_s_ends_are_clipped_not_errors(tz: str) -> None:
             end=datetime(1, 3, 1, tzinfo=UTC),
             tz=tz,
             segments={"vip": _vip},
+            consent=opted_in([everyone]),
         )
     )
     assert early == []  # born in 1990; nothing before 0001-01-03
@@ -604,12 +727,18 @@ def test_windows_at_the_calendar_s_ends_are_clipped_not_errors(tz: str) -> None:
             end=last,
             tz=tz,
             segments={"vip": _vip},
+            consent=opted_in([everyone]),
         )
     )
     assert [t.purpose for t in late] == [Purpose.FOLLOW_UP]  # 23 Dec; the 30th is clipped
     assert all(t.due < datetime(9999, 12, 29, tzinfo=UTC) for t in late)
     stream = plan.touchpoints(
-        [everyone], start=datetime(2026, 1, 1, tzinfo=UTC), end=last, tz=tz, segments={"vip": _vip}
+        [everyone],
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        end=last,
+        tz=tz,
+        segments={"vip": _vip},
+        consent=opted_in([everyone]),
     )
     assert next(stream).purpose is Purpose.BIRTHDAY  # lazy: the year 9999 is never planned
 
@@ -661,8 +790,13 @@ def test_the_stream_plans_one_month_at_a_time() -> None:
         return True
 
     plan = plan_of(CheckIn("daily", "vip", relativedelta(days=1)))
+    book = [person()]
     stream = plan.touchpoints(
-        [person()], start=JAN, end=JAN + relativedelta(years=1), segments={"vip": vip}
+        book,
+        start=JAN,
+        end=JAN + relativedelta(years=1),
+        segments={"vip": vip},
+        consent=opted_in(book),
     )
     assert asked == []  # nothing planned before the first item is asked for
     assert next(stream).due.month == 1
@@ -685,3 +819,18 @@ def test_the_public_helpers_refuse_bad_arguments_naming_them() -> None:
         QuietHours().contains(at=time(22, tzinfo=UTC))
     with pytest.raises(ValidationError, match=r"^at: "):
         QuietHours().move(at=time(22))  # type: ignore[arg-type]
+
+
+def test_rules_and_touchpoints_stored_before_consent_purposes_load_with_the_defaults() -> None:
+    """Data written without consent_purpose reads as service for follow-ups, marketing else."""
+    plan = plan_of(BirthdayGreeting(), FollowUp("after", [relativedelta(days=3)]))
+    data: Any = to_dict(plan)
+    for rule in data["rules"]:
+        del rule["consent_purpose"]
+    assert [r.consent_purpose for r in from_dict(data, CarePlan).rules] == ["marketing", "service"]
+    t = Touchpoint("c-1", JAN, Channel.SMS, Purpose.FOLLOW_UP, "after")
+    stored: Any = to_dict(t)
+    del stored["consent_purpose"]
+    assert from_dict(stored, Touchpoint).consent_purpose == "service"
+    with pytest.raises(ValidationError, match="consent_purpose"):
+        BirthdayGreeting(consent_purpose="Tiếp thị")

@@ -41,6 +41,7 @@ from khachhang.cli._demo.care import demo_plan
 from khachhang.customers import Purchase
 from khachhang.errors import ValidationError
 from khachhang.parties import ContactChannel, ContactPoint
+from khachhang.privacy import ConsentLedger
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import F, RuleDocument, Segment, Segmenter
 from khachhang.segmentation.standard import standard_segments
@@ -342,7 +343,10 @@ def test_an_agenda_names_a_tzinfo_zone() -> None:
     sms = ContactPoint.phone("0901234567", consents=[ContactChannel.SMS])
     an = Customer("c-1", Person("An", birth_date=date(1990, 3, 5), contacts=[sms]), created_at=T0)
     plan = CarePlan([BirthdayGreeting()])
-    agenda = plan.agenda([an], start=T0, end=T0 + timedelta(days=7), tz=timezone.utc)
+    consent = {"c-1": ConsentLedger("c-1").grant("marketing", ContactChannel.SMS, at=T0)}
+    agenda = plan.agenda(
+        [an], start=T0, end=T0 + timedelta(days=7), tz=timezone.utc, consent=consent
+    )
     assert agenda.tz == "UTC"
     assert [t.due.day for t in agenda.touchpoints] == [5]
     assert "T5" in agenda.to_html("vi")  # 2026-03-05 is a Thursday

@@ -90,7 +90,7 @@ class ContactKind(BilingualEnum):
 
 
 class ContactChannel(BilingualEnum):
-    """A channel a contact point can be used on; consent is given per channel.
+    """A channel a contact point can be used on (and a channel a consent covers).
 
     >>> ContactChannel.SMS.label()
     'Tin nhắn SMS'
@@ -471,9 +471,10 @@ class ContactPoint:
     """One way to reach a party: a phone number, an e-mail address or a social handle.
 
     Consent is opt-in: ``consents`` is empty unless the party agreed to be contacted on a
-    channel. Vietnam's Decree 13/2023/ND-CP on personal data protection requires the
-    data subject's consent, given per purpose and not presumed from silence, before
-    personal data are processed (e.g. for marketing), so nothing is allowed by default.
+    channel, so nothing is allowed by default. A channel consent names no purpose, no
+    time and no proof; consent to a purpose (marketing, care and service, ...) with its
+    proof and withdrawals is kept in a :class:`~khachhang.privacy.ConsentLedger`, and the
+    care plan counts a channel consent here as consent to care and service only.
 
     Args:
         kind: what ``value`` is.

@@ -5,9 +5,9 @@ A :class:`Channel` is how the firm talks to a customer. The common forms of care
 networks, the telephone and online forums; SMS and meeting in person complete the list.
 
 Each channel that reaches *one* customer maps to the foundation's
-:class:`~khachhang.parties.ContactChannel`, on which consent is recorded per contact point
-(Decree 13/2023/ND-CP: consent is opt-in, never presumed). :func:`reach` decides whether a
-customer can be contacted on a channel and, if not, why:
+:class:`~khachhang.parties.ContactChannel`, on which a contact point records channel
+consents (opt-in: empty unless given). :func:`reach` decides whether a customer can be
+contacted on a channel and, if not, why:
 
 >>> from khachhang.parties import ContactChannel, ContactPoint, Person
 >>> an = Person("Nguyễn Văn An", contacts=[ContactPoint.email("an@example.vn")])
@@ -22,15 +22,41 @@ Reach.NO_CONTACT_POINT
 Reach.REACHABLE
 >>> reach([opted_in], Channel.FORUM)
 Reach.NOT_ADDRESSABLE
+
+Asked for a purpose of processing (``purpose=``, with the time ``at=``), it also checks
+consent to that purpose in the person's :class:`~khachhang.privacy.ConsentLedger`. A channel
+consent on a contact point, which names no purpose, counts as consent to care and service
+only, and any event of the ledger about the purpose, channel and contact point overrides
+it (so a withdrawal in the ledger always wins):
+
+>>> from datetime import datetime, timezone
+>>> from khachhang.privacy import ConsentLedger
+>>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> reach([opted_in], Channel.EMAIL, purpose="service", at=t)
+Reach.REACHABLE
+>>> reach([opted_in], Channel.EMAIL, purpose="marketing", at=t)
+Reach.NO_PURPOSE_CONSENT
+>>> ledger = ConsentLedger("KH-1").grant("marketing", ContactChannel.EMAIL, at=t)
+>>> reach([opted_in], Channel.EMAIL, purpose="marketing", consent=ledger, at=t)
+Reach.REACHABLE
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
 
-from khachhang._checks import as_collection, check_items, check_type
+from khachhang._checks import (
+    as_collection,
+    check_items,
+    check_optional,
+    check_type,
+    require_instant,
+)
+from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum
 from khachhang.parties import SUPPORTED_CHANNELS, ContactChannel, ContactKind, ContactPoint
+from khachhang.privacy.consent import ConsentLedger, StandardPurpose, purpose_key
 
 __all__ = ["CareMode", "Channel", "Reach", "contact_for", "reach"]
 
@@ -132,10 +158,25 @@ class Reach(BilingualEnum):
         "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý trên kênh này",
         "No consent on this channel (never given or withdrawn)",
     )
+    NO_PURPOSE_CONSENT = (
+        "no_purpose_consent",
+        "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý cho mục đích này trên kênh này",
+        "No consent to this purpose on this channel (never given or withdrawn)",
+    )
 
 
-def contact_for(contacts: Iterable[ContactPoint], channel: Channel) -> ContactPoint | None:
+def contact_for(
+    contacts: Iterable[ContactPoint],
+    channel: Channel,
+    *,
+    purpose: StandardPurpose | str | None = None,
+    consent: ConsentLedger | None = None,
+    at: datetime | None = None,
+) -> ContactPoint | None:
     """The contact point to use for ``channel``: a consenting one, the primary first.
+
+    With ``purpose`` (and ``at``), one that consents to the purpose, as :func:`reach`
+    decides it.
 
     >>> from khachhang.parties import ContactChannel, ContactPoint
     >>> work = ContactPoint.phone("0901234567", consents=[ContactChannel.SMS])
@@ -146,12 +187,19 @@ def contact_for(contacts: Iterable[ContactPoint], channel: Channel) -> ContactPo
     """
     points = check_items("contacts", as_collection("contacts", contacts), ContactPoint)
     check_type("channel", channel, Channel)
+    asked = _purpose_args(purpose, consent, at)
     wanted = channel.contact_channel
     if wanted is None:
         return None
     found: ContactPoint | None = None
     for point in points:
-        if wanted in point.consents:
+        if asked is None:
+            usable = wanted in point.consents
+        else:
+            usable = point.kind in channel.contact_kinds and purpose_allows(
+                point, wanted, asked[0], consent, asked[1]
+            )
+        if usable:
             if point.primary:
                 return point
             if found is None:
@@ -159,11 +207,106 @@ def contact_for(contacts: Iterable[ContactPoint], channel: Channel) -> ContactPo
     return found
 
 
-def reach(contacts: Iterable[ContactPoint], channel: Channel) -> Reach:
-    """Whether ``channel`` may be used with a party having ``contacts`` (see the module doc)."""
+def _purpose_args(purpose: object, consent: object, at: object) -> tuple[str, datetime] | None:
+    """The purpose key and the UTC instant asked about, or ``None`` for a channel-only question."""
+    if purpose is None:
+        if consent is not None or at is not None:
+            msg = "consent= and at= are used with purpose= (the purpose of the contact)"
+            raise ValidationError("purpose", msg)
+        return None
+    key = purpose_key(purpose)  # type: ignore[arg-type]  # checked by purpose_key
+    check_optional("consent", consent, ConsentLedger)
+    if at is None:
+        raise ValidationError("at", "a purpose's consent is asked at a time: pass at=")
+    return key, require_instant(at, "at").astimezone(timezone.utc)
+
+
+_SERVICE = StandardPurpose.SERVICE._value_
+
+
+def purpose_allows(
+    point: ContactPoint,
+    channel: ContactChannel,
+    purpose: str,
+    consent: ConsentLedger | None,
+    at: datetime,
+) -> bool:
+    """Whether ``point`` may be used on ``channel`` for ``purpose`` at ``at`` (a UTC instant).
+
+    The ledger's last event about the purpose, channel and contact point decides; with
+    none, the point's channel consent counts for care and service only (the migration
+    default of :meth:`ConsentLedger.from_contacts <khachhang.privacy.ConsentLedger.from_contacts>`).
+    """
+    if consent is not None:
+        decided = consent.decision_unchecked(purpose, channel, at=at, contact=point.value)
+        if decided is not None:
+            return decided.granted
+    return purpose == _SERVICE and channel in point.consents
+
+
+def reach(
+    contacts: Iterable[ContactPoint],
+    channel: Channel,
+    *,
+    purpose: StandardPurpose | str | None = None,
+    consent: ConsentLedger | None = None,
+    at: datetime | None = None,
+) -> Reach:
+    """Whether ``channel`` may be used with a party having ``contacts`` (see the module doc).
+
+    Args:
+        contacts: the party's contact points.
+        channel: the care channel.
+        purpose: the purpose of processing the contact serves; ``None`` asks about the
+            channel consents alone.
+        consent: the person's consent ledger (with ``purpose``).
+        at: when the contact is made (aware; required with ``purpose``).
+    """
     points = check_items("contacts", as_collection("contacts", contacts), ContactPoint)
     check_type("channel", channel, Channel)
-    return reach_unchecked(points, channel)
+    asked = _purpose_args(purpose, consent, at)
+    if asked is None:
+        return reach_unchecked(points, channel)
+    return reach_for_purpose(points, channel, asked[0], consent, asked[1])
+
+
+def reach_for_purpose(
+    points: tuple[ContactPoint, ...],
+    channel: Channel,
+    purpose: str,
+    consent: ConsentLedger | None,
+    at: datetime,
+) -> Reach:
+    """:func:`reach` for a purpose without the input checks (``at`` a UTC instant).
+
+    ``NO_PURPOSE_CONSENT`` when a contact point carries the channel and consents to it
+    for some purpose, not this one; ``NO_CONSENT`` when it consents for none.
+    """
+    wanted, kinds = _BY_VALUE[channel._value_]
+    if wanted is None:
+        return Reach.NOT_ADDRESSABLE
+    carried = consented = False
+    for point in points:
+        if point.kind not in kinds:
+            continue
+        carried = True
+        if purpose_allows(point, wanted, purpose, consent, at):
+            return Reach.REACHABLE
+        consented = consented or _some_purpose(point, wanted, consent, at)
+    if not carried:
+        return Reach.NO_CONTACT_POINT
+    return Reach.NO_PURPOSE_CONSENT if consented else Reach.NO_CONSENT
+
+
+def _some_purpose(
+    point: ContactPoint, channel: ContactChannel, consent: ConsentLedger | None, at: datetime
+) -> bool:
+    """Whether ``point`` consents to ``channel`` for any purpose at ``at``."""
+    if purpose_allows(point, channel, _SERVICE, consent, at):
+        return True
+    if consent is None:
+        return False
+    return any(purpose_allows(point, channel, key, consent, at) for key in consent.purposes())
 
 
 def reach_unchecked(points: tuple[ContactPoint, ...], channel: Channel) -> Reach:

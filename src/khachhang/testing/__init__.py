@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # what each module lists in __all__ (F403: the face is their 
     from khachhang.testing._care import *  # noqa: F403
     from khachhang.testing._care_service import *  # noqa: F403
     from khachhang.testing._dedupe import *  # noqa: F403
+    from khachhang.testing._privacy import *  # noqa: F403
     from khachhang.testing._segmentation import *  # noqa: F403
     from khachhang.testing._strategies import *  # noqa: F403
 
@@ -42,6 +43,7 @@ _MODULES = (
     "khachhang.testing._care_service",
     "khachhang.testing._dedupe",
     "khachhang.testing._analytics",
+    "khachhang.testing._privacy",
 )
 """The private modules behind this face: each one's ``__all__`` is its part of the face,
 so every public name is listed once, where it is defined."""

@@ -254,6 +254,9 @@ def progresses() -> SearchStrategy[Progress]:
 # --- rules and plans -------------------------------------------------------------------------
 
 
+_CONSENT_PURPOSES = st.sampled_from(("marketing", "service", "loyalty.newsletter"))
+
+
 def _channel_lists() -> SearchStrategy[tuple[Channel, ...]]:
     return st.lists(st.sampled_from(Channel), min_size=1, max_size=3, unique=True).map(tuple)
 
@@ -269,6 +272,7 @@ def follow_ups(name: str | None = None) -> SearchStrategy[FollowUp]:
         st.lists(offsets(max_years=0), min_size=1, max_size=3).map(tuple),
         _channel_lists(),
         st.none() | _local_times(),
+        _CONSENT_PURPOSES,
     )
 
 
@@ -283,6 +287,7 @@ def birthday_greetings(name: str | None = None) -> SearchStrategy[BirthdayGreeti
         _channel_lists(),
         _local_times(),
         st.sampled_from(LeapDay),
+        _CONSENT_PURPOSES,
     )
 
 
@@ -298,6 +303,7 @@ def anniversaries(name: str | None = None) -> SearchStrategy[Anniversary]:
         _channel_lists(),
         _local_times(),
         st.sampled_from(LeapDay),
+        _CONSENT_PURPOSES,
     )
 
 
@@ -326,13 +332,19 @@ def holiday_greetings(name: str | None = None) -> SearchStrategy[HolidayGreeting
         channels: tuple[Channel, ...],
         when: time,
         merge: bool,
+        purpose: str,
     ) -> HolidayGreeting:
         found: dict[date, str] = {}
         for i, (first, length) in enumerate(zip(starts, lengths, strict=False)):
             for k in range(length):
                 found.setdefault(first + timedelta(days=k), _HOLIDAY_NAMES[i % 4])
         return HolidayGreeting.from_mapping(
-            found, name=rule, channels=channels, time_of_day=when, merge_runs=merge
+            found,
+            name=rule,
+            channels=channels,
+            time_of_day=when,
+            merge_runs=merge,
+            consent_purpose=purpose,
         )
 
     return st.builds(
@@ -343,6 +355,7 @@ def holiday_greetings(name: str | None = None) -> SearchStrategy[HolidayGreeting
         _channel_lists(),
         _local_times(),
         st.booleans(),
+        _CONSENT_PURPOSES,
     )
 
 
@@ -362,6 +375,7 @@ def check_ins(name: str | None = None, segment: str = "vip") -> SearchStrategy[C
         every,
         _channel_lists(),
         _local_times(),
+        _CONSENT_PURPOSES,
     )
 
 
@@ -428,6 +442,7 @@ def touchpoints() -> SearchStrategy[Touchpoint]:
         st.sampled_from(Purpose),
         st.sampled_from(_NAMES),
         st.sampled_from(["", "o-1", "Tết Nguyên Đán", "3"]),
+        _CONSENT_PURPOSES,
     )
 
 

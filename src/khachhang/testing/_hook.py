@@ -148,6 +148,15 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("GammaGammaFit", "gamma_gamma_fits"),
         ),
     },
+    "khachhang.testing._privacy": {
+        "khachhang.privacy": (
+            ("ConsentEvent", "consent_events"),
+            ("ConsentLedger", "consent_ledgers"),
+            ("RetentionRule", "retention_rules"),
+            ("RetentionPolicy", "retention_policies"),
+            ("ErasureDue", "erasure_dues"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""

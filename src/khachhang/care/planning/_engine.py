@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
-from khachhang._checks import as_collection, check_items, require_aware, shown
-from khachhang.care.channels import Channel, Reach, reach_unchecked
+from khachhang._checks import as_collection, check_items, check_type, require_aware, shown
+from khachhang.care.channels import Channel, Reach, reach_for_purpose
 from khachhang.care.planning._offsets import fast_offset, shift, span
 from khachhang.care.planning._zones import to_zone
 from khachhang.care.planning.rules import (
@@ -35,6 +35,7 @@ from khachhang.care.planning.touchpoints import DROP_FOR_REACH, Drop, DropReason
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.parties import ContactPoint, Person
+from khachhang.privacy.consent import ConsentLedger
 
 if TYPE_CHECKING:
     from khachhang.care.planning.plan import CarePlan, SegmentPredicate
@@ -122,6 +123,7 @@ class Run:
         segments: Mapping[str, SegmentPredicate] | None,
         *,
         keep_drops: bool,
+        consent: Mapping[str, ConsentLedger] | None = None,
     ) -> None:
         require_aware(start, "start")
         require_aware(end, "end")
@@ -138,6 +140,7 @@ class Run:
                 raise ValidationError(f"customers[{i}].id", f"duplicate id {customer.id!r}")
             ids.add(customer.id)
         self.keep_drops = keep_drops
+        self.consent = _ledgers(consent)
         self.predicates: dict[str, Callable[[Customer, datetime], bool]] = {}
         given = {} if segments is None else segments
         if not isinstance(given, Mapping):
@@ -352,18 +355,27 @@ class Run:
         if not candidates:
             return
         contacts: tuple[ContactPoint, ...] = customer.party.contacts
-        reach: list[Reach | None] = [None] * len(_ORDINAL)
+        # Without a ledger, reach depends on the channel and the purpose only (a channel
+        # consent counts for care and service at any time): computed once per customer.
+        reach: dict[tuple[int, str], Reach] = {}
         seen: set[tuple[date, int]] = set()
         cap = self.plan.cap
         cid = customer.id
+        ledger = self.consent.get(cid)
         for utc, index, purpose, note, rule, due in candidates:
             options, greeting = self.channels[index]
+            wanted = rule.consent_purpose
             channel: Channel | None = None
             refused: list[Reach] = []
             for option, ordinal in options:
-                status = reach[ordinal]
-                if status is None:
-                    status = reach[ordinal] = reach_unchecked(contacts, option)
+                if ledger is not None:
+                    status = reach_for_purpose(contacts, option, wanted, ledger, utc)
+                else:
+                    cached = reach.get((ordinal, wanted))
+                    if cached is None:
+                        cached = reach_for_purpose(contacts, option, wanted, None, utc)
+                        reach[ordinal, wanted] = cached
+                    status = cached
                 if status is Reach.REACHABLE:
                     channel = option
                     break
@@ -389,12 +401,30 @@ class Run:
                     self.cap_state[cid] = (period, count + 1)
             if dropped is None and channel is not None:
                 seen.add(key)
-                touchpoint = _touchpoint(cid, due, channel, purpose, rule.name, note)
+                touchpoint = _touchpoint(cid, due, channel, purpose, rule.name, note, wanted)
                 out.append((utc, cid, index, note, touchpoint))
             elif self.keep_drops and dropped is not None:
                 shown_channel = channel if channel is not None else options[0][0]
-                touchpoint = _touchpoint(cid, due, shown_channel, purpose, rule.name, note)
+                touchpoint = _touchpoint(cid, due, shown_channel, purpose, rule.name, note, wanted)
                 out.append((utc, cid, index, note, Drop(touchpoint, dropped, detail)))
+
+
+def _ledgers(consent: object) -> dict[str, ConsentLedger]:
+    """The consent ledgers by customer id, each checked to be that customer's."""
+    if consent is None:
+        return {}
+    if not isinstance(consent, Mapping):
+        msg = f"expected a mapping of customer ids to consent ledgers, got {shown(consent)}"
+        raise ValidationError("consent", msg)
+    found: dict[str, ConsentLedger] = {}
+    for key, ledger in consent.items():
+        where = f"consent[{shown(key, 40)}]"
+        check_type(where, ledger, ConsentLedger)
+        if ledger.subject != key:
+            msg = f"the ledger of {ledger.subject!r} is filed under another customer id"
+            raise ValidationError(where, msg)
+        found[key] = ledger
+    return found
 
 
 def _local_date(moment: datetime, zone: tzinfo) -> date | None:
@@ -410,7 +440,13 @@ _set = object.__setattr__
 
 
 def _touchpoint(
-    customer_id: str, due: datetime, channel: Channel, purpose: Purpose, source: str, note: str
+    customer_id: str,
+    due: datetime,
+    channel: Channel,
+    purpose: Purpose,
+    source: str,
+    note: str,
+    consent_purpose: str,
 ) -> Touchpoint:
     """A touchpoint from parts the plan already validated (skips the checks: it runs per
     touchpoint, millions of times a year for a large book)."""
@@ -421,4 +457,5 @@ def _touchpoint(
     _set(touchpoint, "purpose", purpose)
     _set(touchpoint, "source", source)
     _set(touchpoint, "note", note)
+    _set(touchpoint, "consent_purpose", consent_purpose)
     return touchpoint

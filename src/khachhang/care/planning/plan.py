@@ -17,8 +17,19 @@ the plan refused, with the reason. The application does the sending.
 >>> plan = CarePlan([BirthdayGreeting(channels=[Channel.SMS]),
 ...                  HolidayGreeting.from_mapping({date(2026, 2, 28): "Ngày lễ"},
 ...                                               channels=[Channel.EMAIL, Channel.SMS])])
->>> for item in plan.schedule([mai], start=datetime(2026, 2, 1, tzinfo=vn),
-...                           end=datetime(2026, 3, 1, tzinfo=vn)):
+>>> feb = {"start": datetime(2026, 2, 1, tzinfo=vn), "end": datetime(2026, 3, 1, tzinfo=vn)}
+>>> for item in plan.schedule([mai], **feb):
+...     print(item.describe("en"))
+dropped: 2026-02-28 09:00 c-1 SMS Birthday greeting (birthday): no consent to the ...
+dropped: 2026-02-28 09:00 c-1 E-mail Holiday greeting (holidays: Ngày lễ): no contact ...
+
+Greetings are marketing: the channel consent on Mai's phone counts for care and service
+only, so they need her consent to marketing, from her consent ledger:
+
+>>> from khachhang.privacy import ConsentLedger, ConsentSource
+>>> ledger = ConsentLedger("c-1").grant("marketing", ContactChannel.SMS,
+...     at=datetime(2025, 1, 1, tzinfo=vn), source=ConsentSource.FORM, proof="form-12")
+>>> for item in plan.schedule([mai], **feb, consent={"c-1": ledger}):
 ...     print(item.describe("en"))
 2026-02-28 09:00 c-1 SMS Birthday greeting (birthday)
 dropped: 2026-02-28 09:00 c-1 SMS Holiday greeting (holidays: Ngày lễ): Duplicate ...
@@ -31,6 +42,14 @@ What the plan guarantees, for any customers and window (property-tested):
   consented (never given or withdrawn); each rule lists channels in order of preference
   and the first reachable one is used, otherwise the touchpoint is dropped with the
   reason for the preferred channel;
+- **consented to its purpose**: each rule names the purpose of processing its
+  touchpoints serve (``consent_purpose``: follow-ups are care and service, greetings and
+  check-ins marketing); a channel is used only if the customer consents to that purpose
+  on it at the touchpoint's due time, in the customer's consent ledger (``consent=``, by
+  customer id). A channel consent on a contact point names no purpose and counts for care
+  and service only; the ledger's events override it. Otherwise the touchpoint is dropped
+  with ``DropReason.NO_PURPOSE_CONSENT`` (consented on the channel, not for this purpose)
+  or ``NO_CONSENT``;
 - **one greeting per customer per day** (birthday, anniversaries, holidays), and one
   touchpoint per rule per customer per day (two purchases on one day get one follow-up);
   the first in time order, then in rule order, wins;
@@ -75,6 +94,7 @@ from khachhang.care.planning.rules import CareRule, check_rule
 from khachhang.care.planning.touchpoints import DEFAULT_TZ, Cap, Drop, QuietHours, Touchpoint
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
+from khachhang.privacy.consent import ConsentLedger
 
 __all__ = ["CarePlan", "SegmentPredicate"]
 
@@ -123,6 +143,7 @@ class CarePlan:
         end: datetime,
         tz: str | tzinfo = DEFAULT_TZ,
         segments: Mapping[str, SegmentPredicate] | None = None,
+        consent: Mapping[str, ConsentLedger] | None = None,
     ) -> Iterator[Touchpoint | Drop]:
         """Every touchpoint and every drop in ``[start, end)``, in due-time order (lazy).
 
@@ -132,12 +153,15 @@ class CarePlan:
             end: the instant after the window (aware, not before ``start``).
             tz: the time zone of birthdays, holidays, quiet hours and periods.
             segments: a predicate for each segment a :class:`CheckIn` names.
+            consent: the consent ledgers of the customers, by customer id (a customer
+                without one has only the channel consents of its contact points, which
+                count for care and service).
 
         Raises:
             ValidationError: bad arguments, a duplicate customer id or a missing segment
                 predicate — raised at the call, before anything is yielded.
         """
-        run = Run(self, customers, start, end, tz, segments, keep_drops=True)
+        run = Run(self, customers, start, end, tz, segments, keep_drops=True, consent=consent)
         return run.stream()
 
     def touchpoints(
@@ -148,9 +172,10 @@ class CarePlan:
         end: datetime,
         tz: str | tzinfo = DEFAULT_TZ,
         segments: Mapping[str, SegmentPredicate] | None = None,
+        consent: Mapping[str, ConsentLedger] | None = None,
     ) -> Iterator[Touchpoint]:
         """The touchpoints of :meth:`schedule` without the drops (lazy, sorted)."""
-        run = Run(self, customers, start, end, tz, segments, keep_drops=False)
+        run = Run(self, customers, start, end, tz, segments, keep_drops=False, consent=consent)
         return (item for item in run.stream() if isinstance(item, Touchpoint))
 
     def drops(
@@ -161,9 +186,10 @@ class CarePlan:
         end: datetime,
         tz: str | tzinfo = DEFAULT_TZ,
         segments: Mapping[str, SegmentPredicate] | None = None,
+        consent: Mapping[str, ConsentLedger] | None = None,
     ) -> Iterator[Drop]:
         """The drops of :meth:`schedule`: what was not planned, and why (lazy, sorted)."""
-        run = Run(self, customers, start, end, tz, segments, keep_drops=True)
+        run = Run(self, customers, start, end, tz, segments, keep_drops=True, consent=consent)
         return (item for item in run.stream() if isinstance(item, Drop))
 
     def agenda(
@@ -174,6 +200,7 @@ class CarePlan:
         end: datetime,
         tz: str | tzinfo = DEFAULT_TZ,
         segments: Mapping[str, SegmentPredicate] | None = None,
+        consent: Mapping[str, ConsentLedger] | None = None,
     ) -> Agenda:
         """:meth:`schedule` collected into an :class:`Agenda`: a value a notebook shows
         as a calendar (held in memory: for long windows over large books, stream
@@ -188,15 +215,21 @@ class CarePlan:
         >>> an = Customer("c-1", Person("An", contacts=[sms]), created_at=t)
         >>> plan = CarePlan([HolidayGreeting.from_mapping({date(2026, 9, 2): "Quốc khánh"},
         ...                                               channels=[Channel.SMS])])
+        >>> from khachhang.privacy import ConsentLedger
+        >>> ledger = ConsentLedger("c-1").grant("marketing", at=t)  # on every channel
         >>> book = plan.agenda([an], start=datetime(2026, 9, 1, tzinfo=timezone.utc),
-        ...                    end=datetime(2026, 10, 1, tzinfo=timezone.utc))
+        ...                    end=datetime(2026, 10, 1, tzinfo=timezone.utc),
+        ...                    consent={"c-1": ledger})
         >>> len(book.touchpoints), book.by_channel(), book.tz
         (1, {Channel.SMS: 1}, 'Asia/Ho_Chi_Minh')
         """
         name = zone_name(tz)  # refused before the schedule is run, not after
         touchpoints: list[Touchpoint] = []
         dropped: list[Drop] = []
-        for item in self.schedule(customers, start=start, end=end, tz=tz, segments=segments):
+        schedule = self.schedule(
+            customers, start=start, end=end, tz=tz, segments=segments, consent=consent
+        )
+        for item in schedule:
             if isinstance(item, Drop):
                 dropped.append(item)
             else:

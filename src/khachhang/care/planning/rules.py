@@ -13,7 +13,12 @@ Each rule turns one customer into occasions on local calendar days:
   segment's predicate is given when the plan runs (see :class:`~khachhang.care.CarePlan`).
 
 Every rule names its channels in order of preference; the plan uses the first one the
-customer can be reached on.
+customer can be reached on. Every rule also names the purpose of processing its
+touchpoints serve (``consent_purpose``, a :mod:`consent purpose <khachhang.privacy>` key):
+a follow-up after a purchase is care and service (``"service"``); birthday, anniversary
+and holiday greetings and recurring check-ins are marketing (``"marketing"``). The plan
+only uses a channel on which the customer consents to that purpose at the touchpoint's
+time.
 
 >>> from datetime import date
 >>> tet = HolidayGreeting.from_mapping({date(2026, 2, 17): "Tết Nguyên Đán",
@@ -38,6 +43,7 @@ from khachhang.care.channels import Channel
 from khachhang.care.planning.workflows import check_offset
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum
+from khachhang.privacy.consent import StandardPurpose, purpose_key
 
 __all__ = [
     "Anniversary",
@@ -170,6 +176,13 @@ def _time_of_day(path: str, value: object, *, optional: bool = False) -> None:
 
 # --- the rules ---------------------------------------------------------------------------
 
+_MARKETING = StandardPurpose.MARKETING._value_
+_SERVICE = StandardPurpose.SERVICE._value_
+
+
+def _consent_purpose(value: StandardPurpose | str) -> str:
+    return purpose_key(value, "consent_purpose")
+
 
 def _offsets(values: Iterable[relativedelta]) -> tuple[relativedelta, ...]:
     items = as_collection("offsets", values)
@@ -193,6 +206,7 @@ class FollowUp:
     offsets: tuple[relativedelta, ...] = attrs.field(converter=_offsets)
     channels: tuple[Channel, ...] = attrs.field(default=(Channel.PHONE,), converter=_channels)
     time_of_day: time | None = NINE_AM
+    consent_purpose: str = attrs.field(default=_SERVICE, converter=_consent_purpose)
 
     def __attrs_post_init__(self) -> None:
         _name(self.name)
@@ -214,6 +228,7 @@ class BirthdayGreeting:
     channels: tuple[Channel, ...] = attrs.field(default=(Channel.SMS,), converter=_channels)
     time_of_day: time = NINE_AM
     leap_day: LeapDay = LeapDay.FEBRUARY_28
+    consent_purpose: str = attrs.field(default=_MARKETING, converter=_consent_purpose)
 
     def __attrs_post_init__(self) -> None:
         _name(self.name)
@@ -238,6 +253,7 @@ class Anniversary:
     channels: tuple[Channel, ...] = attrs.field(default=(Channel.EMAIL,), converter=_channels)
     time_of_day: time = NINE_AM
     leap_day: LeapDay = LeapDay.FEBRUARY_28
+    consent_purpose: str = attrs.field(default=_MARKETING, converter=_consent_purpose)
 
     def __attrs_post_init__(self) -> None:
         _name(self.name)
@@ -282,6 +298,7 @@ class HolidayGreeting:
         time_of_day: the local time of the greeting.
         merge_runs: treat consecutive dates as one occasion greeted on its first day
             (``holidays`` lists Tết as five days or more; one greeting is enough).
+        consent_purpose: the purpose the greetings serve, marketing by default.
     """
 
     name: str = "holidays"
@@ -289,6 +306,7 @@ class HolidayGreeting:
     channels: tuple[Channel, ...] = attrs.field(default=(Channel.SMS,), converter=_channels)
     time_of_day: time = NINE_AM
     merge_runs: bool = True
+    consent_purpose: str = attrs.field(default=_MARKETING, converter=_consent_purpose)
 
     def __attrs_post_init__(self) -> None:
         _name(self.name)
@@ -307,6 +325,7 @@ class HolidayGreeting:
         channels: Iterable[Channel] = (Channel.SMS,),
         time_of_day: time = NINE_AM,
         merge_runs: bool = True,
+        consent_purpose: StandardPurpose | str = StandardPurpose.MARKETING,
     ) -> HolidayGreeting:
         """Build from a mapping of dates to names, such as ``holidays.country_holidays``."""
         if not isinstance(holidays, Mapping):
@@ -318,7 +337,7 @@ class HolidayGreeting:
                 items.append(Holiday(day, label))
             except ValidationError as error:
                 raise error.at(f"holidays[{str(day)[:40]}]") from None
-        return cls(name, tuple(items), channels, time_of_day, merge_runs)
+        return cls(name, tuple(items), channels, time_of_day, merge_runs, consent_purpose)
 
     def occasions(self) -> tuple[Holiday, ...]:
         """The holidays greeted: every date, or the first of each run with ``merge_runs``."""
@@ -358,7 +377,9 @@ class CheckIn:
     occasions where the segment's predicate holds at that moment. The predicate is not
     stored here (a plan is data): pass it when the plan runs, as
     ``segments={"vip": predicate}`` — a function ``(customer, as_of) -> bool`` or an object
-    with ``evaluate(customer, *, as_of=...)``, such as a segmentation rule.
+    with ``evaluate(customer, *, as_of=...)``, such as a segmentation rule. A check-in is
+    marketing by default (the privacy-safe reading of a call nobody asked for); an
+    account manager's service call under a contract can say ``consent_purpose="service"``.
 
     >>> CheckIn("vip-monthly", segment="vip", every=relativedelta(months=1)).every
     relativedelta(months=+1)
@@ -369,6 +390,7 @@ class CheckIn:
     every: relativedelta = attrs.field(validator=lambda _, __, v: _every(v))
     channels: tuple[Channel, ...] = attrs.field(default=(Channel.PHONE,), converter=_channels)
     time_of_day: time = NINE_AM
+    consent_purpose: str = attrs.field(default=_MARKETING, converter=_consent_purpose)
 
     def __attrs_post_init__(self) -> None:
         _name(self.name)

@@ -22,6 +22,7 @@ from khachhang.care.channels import Channel, Reach
 from khachhang.care.planning.rules import Purpose
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
+from khachhang.privacy.consent import StandardPurpose, purpose_key
 
 __all__ = [
     "DEFAULT_TZ",
@@ -56,6 +57,11 @@ class DropReason(BilingualEnum):
         "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý trên kênh này",
         "No consent on this channel (never given or withdrawn)",
     )
+    NO_PURPOSE_CONSENT = (
+        "no_purpose_consent",
+        "Chưa đồng ý hoặc đã rút lại đồng ý cho mục đích này",
+        "No consent to the touchpoint's purpose on the channel (never given or withdrawn)",
+    )
     DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "Duplicate greeting or rule on the day")
     CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "Per-customer cap reached")
 
@@ -64,6 +70,7 @@ DROP_FOR_REACH: dict[Reach, DropReason] = {
     Reach.NOT_ADDRESSABLE: DropReason.NOT_ADDRESSABLE,
     Reach.NO_CONTACT_POINT: DropReason.NO_CONTACT_POINT,
     Reach.NO_CONSENT: DropReason.NO_CONSENT,
+    Reach.NO_PURPOSE_CONSENT: DropReason.NO_PURPOSE_CONSENT,
 }
 
 
@@ -96,9 +103,25 @@ class Period(BilingualEnum):
         return (day.year, 0)
 
 
+def _default_consent_purpose(touchpoint: Touchpoint) -> str:
+    return _SERVICE if touchpoint.purpose is Purpose.FOLLOW_UP else _MARKETING
+
+
+_SERVICE = StandardPurpose.SERVICE._value_
+_MARKETING = StandardPurpose.MARKETING._value_
+
+
+def _consent_purpose(value: StandardPurpose | str) -> str:
+    return purpose_key(value, "consent_purpose")
+
+
 @attrs.frozen
 class Touchpoint:
-    """One planned contact: whom, when, on which channel, why, and which rule planned it."""
+    """One planned contact: whom, when, on which channel, why, and which rule planned it.
+
+    ``consent_purpose`` is the purpose of processing it serves (the rule's); built by
+    hand, it defaults to care and service for a follow-up and marketing otherwise.
+    """
 
     customer_id: str
     due: datetime
@@ -106,6 +129,10 @@ class Touchpoint:
     purpose: Purpose
     source: str
     note: str = ""
+    consent_purpose: str = attrs.field(
+        default=attrs.Factory(_default_consent_purpose, takes_self=True),
+        converter=_consent_purpose,
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
