@@ -125,6 +125,14 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("RetentionEconomics", "retention_economics"),
         ),
     },
+    "khachhang.testing._redaction": {
+        "khachhang.customers": (("Erasure", "erasures"),),
+        "khachhang.privacy": (
+            ("RedactionPolicy", "redaction_policies"),
+            ("PersonalDatum", "personal_data"),
+            ("SubjectAccessReport", "subject_access_reports"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""
