@@ -42,7 +42,10 @@ def redaction_policies() -> SearchStrategy[RedactionPolicy]:
 
 @functools.cache
 def erasures() -> SearchStrategy[Erasure]:
-    """Erasure records: an aware time, one of a few reasons, an actor or none."""
+    """Erasure records: an aware time, one of a few reasons, an actor or none.
+
+    Example: ``@given(erasures())``.
+    """
     return st.builds(
         Erasure, aware_datetimes(), st.sampled_from(_REASONS), st.sampled_from(_ACTORS)
     )
@@ -50,7 +53,10 @@ def erasures() -> SearchStrategy[Erasure]:
 
 @functools.cache
 def erased_customers() -> SearchStrategy[Customer]:
-    """Customers erased by :func:`khachhang.privacy.erase`, some time after they joined."""
+    """Customers erased by :func:`khachhang.privacy.erase`, some time after they joined.
+
+    Example: ``@given(erased_customers())``.
+    """
     return st.builds(
         lambda c, days, reason, actor: erase(
             c, at=c.created_at + timedelta(days=days), reason=reason, actor=actor
@@ -64,7 +70,10 @@ def erased_customers() -> SearchStrategy[Customer]:
 
 @functools.cache
 def personal_data() -> SearchStrategy[PersonalDatum]:
-    """Single items of a subject-access report."""
+    """Single items of a subject-access report.
+
+    Example: ``@given(personal_data())``.
+    """
     words = st.sampled_from(["Trần Thị Lan", "+84901234567", "lan@example.vn", "Hà Nội"])
     return st.builds(
         PersonalDatum,
@@ -78,7 +87,10 @@ def personal_data() -> SearchStrategy[PersonalDatum]:
 
 @functools.cache
 def subject_access_reports() -> SearchStrategy[SubjectAccessReport]:
-    """Reports of drawn customers (erased or not), as :func:`subject_access` makes them."""
+    """Reports of drawn customers (erased or not), as :func:`subject_access` makes them.
+
+    Example: ``@given(subject_access_reports())``.
+    """
     return st.builds(
         lambda c, days: subject_access(c, as_of=c.created_at + timedelta(days=days)),
         st.one_of(customers(), erased_customers()),
