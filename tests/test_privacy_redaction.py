@@ -306,3 +306,36 @@ def test_a_bare_value_is_treated_as_its_kind(kind: DataKind, text: str) -> None:
     """``export(value, policy, kind=...)`` treats one bare value, as in a model."""
     policy = RedactionPolicy(**{k.value: Treatment.HASH for k in DataKind})
     assert redact(text, policy, key=KEY, kind=kind) == pseudonym(text, kind, key=KEY)
+
+
+# --- frames ----------------------------------------------------------------------------
+
+
+@settings(max_examples=scaled(10), suppress_health_check=SLOW_EXAMPLES)
+@given(st.lists(customers(), min_size=1, max_size=4, unique_by=lambda c: c.id))
+def test_a_redacted_frame_holds_no_personal_column_value_and_joins_the_json_export(
+    book: list[Customer],
+) -> None:
+    """Hashed ids in the frame are the JSON export's; income and tags are gone."""
+    pl = pytest.importorskip("polars")
+    from khachhang.privacy.frames import redact_frame
+    from khachhang.segmentation import customers_to_frame
+
+    policy = RedactionPolicy.pseudonymising()
+    frame = customers_to_frame(book, as_of=T0, redact=policy, key=KEY)
+    assert frame["id"].to_list() == [export(c, policy, KEY)["id"] for c in book]
+    plain = customers_to_frame(book, as_of=T0)
+    assert frame["gender"].to_list() == plain["gender"].to_list()  # kept: coarse
+    for name in ("income", "tags", "age"):
+        after, before = frame[name], plain[name]
+        if name == "tags":  # lists: their items
+            after, before = after.explode(), before.explode()
+        assert set(after.drop_nulls().to_list()).isdisjoint(before.to_list())
+    masked = redact_frame(plain, RedactionPolicy.masking())
+    assert masked["id"].to_list() == [c.id for c in book]
+    assert masked["income"].null_count() == len(book)
+    assert masked["age"].to_list() == plain["age"].to_list()
+    dropped = redact_frame(plain, RedactionPolicy.dropping(), kinds={"orders": DataKind.NOTE})
+    assert dropped["orders"].null_count() == len(book)
+    assert dropped.schema == plain.schema
+    assert isinstance(dropped, pl.DataFrame)

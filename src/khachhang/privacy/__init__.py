@@ -4,6 +4,8 @@
   :class:`RedactionPolicy` (mask, keyed hash, drop per :class:`DataKind`); the
   converter's :func:`~khachhang.serde.to_json` and :func:`~khachhang.serde.to_dict`
   take ``redact=`` too.
+- Frames: :func:`~khachhang.privacy.frames.redact_frame` treats the personal columns of
+  a customer frame (extra ``polars``; ``customers_to_frame(..., redact=policy)`` too).
 - Erasure: :func:`erase` (idempotent, leaves an :class:`Erasure` on the customer) and
   the subject-access export :func:`subject_access`.
 """

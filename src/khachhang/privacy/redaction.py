@@ -57,6 +57,7 @@ __all__ = [
     "DataKind",
     "RedactionPolicy",
     "Treatment",
+    "check_key_for",
     "personal_fields",
     "pseudonym",
     "redact",
@@ -304,6 +305,16 @@ def _check_key(key: object) -> bytes:
     return key
 
 
+def check_key_for(policy: RedactionPolicy, key: object) -> bytes | None:
+    """The checked key when ``policy`` hashes (else ``None``, whatever ``key`` is).
+
+    Raises:
+        ValidationError: the policy hashes and ``key`` is not bytes of at least
+            :data:`MIN_KEY_BYTES`.
+    """
+    return _check_key(key) if policy.hashes else None
+
+
 def _mask_words(text: str) -> str:
     return " ".join(f"{word[:1]}." for word in text.split())
 
@@ -379,8 +390,7 @@ def redact(
 
     policy = RedactionPolicy.masking() if policy is None else policy
     check_type("policy", policy, RedactionPolicy)
-    if policy.hashes:
-        key = _check_key(key)
+    key = check_key_for(policy, key)
     if kind is not None:
         return _treat(check_type("kind", kind, DataKind), to_dict(value), policy, key)
     data = to_dict(value)
