@@ -135,14 +135,16 @@ def mask_contact(value: str) -> str:
 
     E-mail: the first character before ``@`` and the domain; a phone number, a personal
     identification number or other text starting with a digit or ``+``: its first five
-    and last two characters when it has at least nine; other text: its first character.
+    and last two characters when it has at least nine (its first three without a ``+``:
+    the trunk "0" and the network, or a personal number's province code); other text:
+    its first character.
     What is hidden becomes ``*`` (at most ten). Error messages, reprs and the masking
     redaction policy (:mod:`khachhang.privacy`) show contact values this way only.
 
     >>> mask_contact("+84901234567"), mask_contact("lan.tran@example.com")
     ('+8490*****67', 'l***@example.com')
     >>> mask_contact("001090123456"), mask_contact("@lan.nguyen"), mask_contact("12345")
-    ('00109*****56', '@***', '*****')
+    ('001*******56', '@***', '*****')
     """
     text = check_type("value", value, str)
     local, at, domain = text.partition("@")
@@ -152,13 +154,19 @@ def mask_contact(value: str) -> str:
     if text[:1].isdigit() or text[:1] == "+":
         if size < 9:
             return "*" * min(size, _MAX_STARS)
-        return f"{text[:5]}{'*' * min(size - 7, _MAX_STARS)}{text[-2:]}"
+        head = 5 if text[0] == "+" else 3  # "+84" and the network, or a trunk "0" / province
+        return f"{text[:head]}{'*' * min(size - head - 2, _MAX_STARS)}{text[-2:]}"
     return f"{text[:1]}***" if size > 1 else "***"
 
 
 def _hidden(text: str) -> str:
-    """``shown(text)`` with the value masked (:func:`mask_contact`): for error messages."""
-    return shown(mask_contact(text))
+    """``shown(text)`` with the value masked (:func:`mask_contact`): for error messages.
+
+    Phone separators are dropped first, so the mask hides as many digits as it would
+    in the number's normal form.
+    """
+    compact = text if "@" in text else re.sub(r"[ .\-()]", "", text)
+    return shown(mask_contact(compact or text))
 
 
 # --- phones and e-mails ---------------------------------------------------------------
