@@ -923,7 +923,7 @@ def normalize_tax_code(value: str) -> str:
     found = _TAX_CODE.fullmatch(code)
     if found is None:
         msg = (
-            f"{_hidden(code)} is not a tax code: expected 10 digits, 10-3 digits for a "
+            f"{shown(code)} is not a tax code: expected 10 digits, 10-3 digits for a "
             "branch, or a 12-digit personal identification number"
         )
         raise ValidationError("tax_code", msg)
