@@ -34,6 +34,7 @@ from khachhang._checks import (
     check_items,
     check_key,
     check_optional,
+    check_optional_key,
     check_type,
     clean_text,
     instant,
@@ -65,9 +66,11 @@ if TYPE_CHECKING:
     from khachhang.views._html import Printer
 
 __all__ = [
+    "ERASED_NAME",
     "LIFECYCLE",
     "AcquisitionSource",
     "Customer",
+    "Erasure",
     "LifecyclePolicy",
     "LineItem",
     "Purchase",
@@ -309,6 +312,58 @@ def _roles(values: Iterable[Role]) -> frozenset[Role]:
     return frozenset(check_items("roles", as_collection("roles", values), Role))
 
 
+ERASED_NAME = "[đã xoá]"
+"""The full name an erased person keeps (``Person`` needs one): "[erased]" in Vietnamese."""
+
+
+@attrs.frozen
+class Erasure:
+    """The auditable record that a customer's personal data were erased, and why.
+
+    Set on :attr:`Customer.erasure` by :func:`khachhang.privacy.erase`; a customer that
+    carries one holds no personal data any more (its constructor checks it), only what
+    the business may keep (purchases for accounting, the id, the lifecycle log's moves).
+    ``reason`` should name the request or rule ("data subject request #12", "retention:
+    prospect inactive 24 months"), never personal data itself.
+
+    >>> from datetime import datetime, timezone
+    >>> Erasure(datetime(2026, 3, 1, tzinfo=timezone.utc), "yêu cầu xoá #12", actor="dpo").actor
+    'dpo'
+    """
+
+    at: datetime
+    reason: str
+    actor: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        require_instant(self.at, "at")
+        object.__setattr__(self, "reason", clean_text("reason", self.reason, max_len=500))
+        object.__setattr__(self, "actor", check_optional_key("actor", self.actor, max_len=128))
+
+
+def _holds_personal_data(customer: Customer) -> str | None:
+    """Where an erased customer still holds personal data, or ``None``."""
+    party = customer.party
+    if party.contacts:
+        return "party.contacts"
+    if isinstance(party, Person):
+        if party.full_name != ERASED_NAME:
+            return "party.full_name"
+        for name in ("gender", "birth_date", "address"):
+            if getattr(party, name) is not None:
+                return f"party.{name}"
+    elif party.is_personal_tax_code:
+        return "party.tax_code"
+    if customer.income is not None:
+        return "income"
+    if customer.tags:
+        return "tags"
+    for i, event in enumerate(customer.lifecycle_events):
+        if event.note:
+            return f"lifecycle_events[{i}].note"
+    return None
+
+
 @attrs.frozen
 class Customer:
     """A customer: a party, its kind, its purchases and its lifecycle.
@@ -327,6 +382,8 @@ class Customer:
         currency: the customer's book currency (``VND`` by default).
         income: monthly income, when known (demographic segmentation).
         lifecycle_events: the lifecycle machine's audit trail.
+        erasure: set when the customer's personal data were erased
+            (:func:`khachhang.privacy.erase`); such a customer holds none.
 
     Raises:
         ValidationError: for combinations the kinds rule out — an internal customer
@@ -346,6 +403,7 @@ class Customer:
     currency: str = DEFAULT_CURRENCY
     income: Money | None = None
     lifecycle_events: tuple[Event[Lifecycle], ...] = attrs.field(default=(), converter=_events)
+    erasure: Erasure | None = None
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", check_key("id", self.id, max_len=128))
@@ -377,6 +435,15 @@ class Customer:
             msg = f"purchases total {total}, beyond what money can hold (10^18)"
             raise ValidationError("purchases", msg)
         self._check_log()
+        if self.erasure is not None:
+            check_type("erasure", self.erasure, Erasure)
+            if instant(self.erasure.at) < instant(self.created_at):
+                msg = "an erasure cannot come before the customer entered the book"
+                raise ValidationError("erasure.at", msg)
+            where = _holds_personal_data(self)
+            if where is not None:
+                msg = "an erased customer holds no personal data; erase it with privacy.erase"
+                raise ValidationError(where, msg)
 
     def _check_log(self) -> None:
         """The lifecycle log is a history the machine could have written: it starts from

@@ -55,6 +55,7 @@ __all__ = [
     "Person",
     "current_province",
     "is_former_province",
+    "mask_contact",
     "normalize_email",
     "normalize_phone",
     "normalize_province",
@@ -122,6 +123,50 @@ SUPPORTED_CHANNELS: Mapping[ContactKind, frozenset[ContactChannel]] = MappingPro
 def _normalize_name(value: object, path: str) -> str:
     """NFC, trimmed, inner whitespace collapsed, printable, non-empty, at most 200 characters."""
     return clean_text(path, value, max_len=MAX_NAME_LENGTH)
+
+
+# --- masking -------------------------------------------------------------------------
+
+_MAX_STARS = 10
+
+
+def mask_contact(value: str) -> str:
+    """A contact value (or text meant as one) with most of it hidden: personal data.
+
+    E-mail: the first character before ``@`` and the domain; a phone number, a personal
+    identification number or other text starting with a digit or ``+``: its first five
+    and last two characters when it has at least nine (its first three without a ``+``:
+    the trunk "0" and the network, or a personal number's province code); other text:
+    its first character.
+    What is hidden becomes ``*`` (at most ten). Error messages, reprs and the masking
+    redaction policy (:mod:`khachhang.privacy`) show contact values this way only.
+
+    >>> mask_contact("+84901234567"), mask_contact("lan.tran@example.com")
+    ('+8490*****67', 'l***@example.com')
+    >>> mask_contact("001090123456"), mask_contact("@lan.nguyen"), mask_contact("12345")
+    ('001*******56', '@***', '*****')
+    """
+    text = check_type("value", value, str)
+    local, at, domain = text.partition("@")
+    if at and local and domain:
+        return f"{local[:1]}***@{domain}"
+    size = len(text)
+    if text[:1].isdigit() or text[:1] == "+":
+        if size < 9:
+            return "*" * min(size, _MAX_STARS)
+        head = 5 if text[0] == "+" else 3  # "+84" and the network, or a trunk "0" / province
+        return f"{text[:head]}{'*' * min(size - head - 2, _MAX_STARS)}{text[-2:]}"
+    return f"{text[:1]}***" if size > 1 else "***"
+
+
+def _hidden(text: str) -> str:
+    """``shown(text)`` with the value masked (:func:`mask_contact`): for error messages.
+
+    Phone separators are dropped first, so the mask hides as many digits as it would
+    in the number's normal form.
+    """
+    compact = text if "@" in text else re.sub(r"[ .\-()]", "", text)
+    return shown(mask_contact(compact or text))
 
 
 # --- phones and e-mails ---------------------------------------------------------------
@@ -214,10 +259,10 @@ def _renumbered(text: str) -> str | None:
     found = _OLD_MOBILE.fullmatch(re.sub(r"[ .\-()]", "", text))
     if found is None or found[1] not in _RENUMBERED_2018:
         return None
-    old, new, rest = found[1], _RENUMBERED_2018[found[1]], found[2]
+    old, new = found[1], _RENUMBERED_2018[found[1]]
     return (
-        f"{shown(text)} is an old 11-digit mobile number: 0{old} numbers were renumbered "
-        f"to 0{new} in 2018; write 0{new}{rest}"
+        f"{_hidden(text)} is an old 11-digit mobile number: 0{old} numbers were renumbered "
+        f"to 0{new} in 2018; write 0{new} instead of 0{old}"
     )
 
 
@@ -235,7 +280,7 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     >>> normalize_phone("12345")
     Traceback (most recent call last):
     ...
-    khachhang.errors.ValidationError: value: '12345' is not a valid phone number for region VN
+    khachhang.errors.ValidationError: value: '*****' is not a valid phone number for region VN
     """
     text = check_type("value", value, str)
     if len(text) > MAX_PHONE_LENGTH:  # refused unread: E.164 numbers have 15 digits at most
@@ -255,19 +300,19 @@ def normalize_phone(value: str, region: str = "VN") -> str:
     if not text:
         raise ValidationError("value", "a phone number must not be empty")
     if not _PHONE_CHARS.fullmatch(text):
-        msg = f"{shown(text)} may only hold digits, a leading '+', spaces, dots, dashes, brackets"
+        msg = f"{_hidden(text)} may only hold digits, a leading '+', spaces, dots, dashes, brackets"
         raise ValidationError("value", msg)
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as err:
-        msg = f"{shown(text)} is not a phone number ({err})"
+        msg = f"{_hidden(text)} is not a phone number ({err})"
         raise ValidationError("value", msg) from None
     if not phonenumbers.is_valid_number(parsed):
         renumbered = _renumbered(text) if text.startswith("+84") or region == "VN" else None
         if renumbered is not None:
             raise ValidationError("value", renumbered)
         where = "" if text.startswith("+") else f" for region {region}"
-        msg = f"{shown(text)} is not a valid phone number{where}"
+        msg = f"{_hidden(text)} is not a valid phone number{where}"
         raise ValidationError("value", msg)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
@@ -294,7 +339,7 @@ def _compose_local_part(text: str, local: str) -> str:
         if not ch.isascii() and unicodedata.normalize("NFC", ch) != ch:
             twin = unicodedata.normalize("NFC", ch)
             msg = (
-                f"{shown(text)}: U+{ord(ch):04X} in the part before '@' is another way to "
+                f"{_hidden(text)}: U+{ord(ch):04X} in the part before '@' is another way to "
                 f"write {twin!r}; write {twin!r} itself"
             )
             raise ValidationError("value", msg)
@@ -318,7 +363,7 @@ def normalize_email(value: str) -> str:
     >>> normalize_email("lan@localhost")
     Traceback (most recent call last):
     ...
-    khachhang.errors.ValidationError: value: 'lan@localhost': the domain needs at least one dot
+    khachhang.errors.ValidationError: value: 'l***@localhost': the domain needs at least one dot
     """
     text = check_type("value", value, str).strip()
     if not text:
@@ -329,41 +374,43 @@ def normalize_email(value: str) -> str:
     # The only printable whitespace character is the ASCII space (a test checks every
     # code point), so this is "any character is whitespace or not printable".
     if " " in text or not text.isprintable():
-        msg = f"{shown(text)} contains whitespace or control characters"
+        msg = f"{_hidden(text)} contains whitespace or control characters"
         raise ValidationError("value", msg)
     if text.count("@") != 1:
-        msg = f"{shown(text)} must contain exactly one '@'"
+        msg = f"{_hidden(text)} must contain exactly one '@'"
         raise ValidationError("value", msg)
     local, domain = text.split("@")
     local = _compose_local_part(text, local)
     if not local or len(local) > MAX_LOCAL_LENGTH:
-        msg = f"{shown(text)}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
+        msg = f"{_hidden(text)}: the part before '@' must be 1 to {MAX_LOCAL_LENGTH} characters"
         raise ValidationError("value", msg)
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        msg = f"{shown(text)}: the part before '@' has a misplaced dot"
+        msg = f"{_hidden(text)}: the part before '@' has a misplaced dot"
         raise ValidationError("value", msg)
     if not _LOCAL_PART.fullmatch(local):
         allowed = "letters, digits and !#$%&'*+/=?^_`{|}~.-"
-        msg = f"{shown(text)}: the part before '@' may hold {allowed}"
+        msg = f"{_hidden(text)}: the part before '@' may hold {allowed}"
         raise ValidationError("value", msg)
     if not domain.isascii():  # before lower(): "\u212a".lower() is an ASCII "k"
         odd = next(ch for ch in domain if not ch.isascii())
         msg = (
-            f"{shown(text)}: U+{ord(odd):04X} in the domain; write the domain in ASCII "
+            f"{_hidden(text)}: U+{ord(odd):04X} in the domain; write the domain in ASCII "
             "(an international domain in punycode, xn--...)"
         )
         raise ValidationError("value", msg)
     domain = domain.lower()
     labels = domain.split(".")
     if len(labels) < 2:
-        msg = f"{shown(text)}: the domain needs at least one dot"
+        msg = f"{_hidden(text)}: the domain needs at least one dot"
         raise ValidationError("value", msg)
     for label in labels:
         if not _DOMAIN_LABEL.fullmatch(label):
-            msg = f"{shown(text)}: {label!r} is not a valid domain label"
+            msg = f"{_hidden(text)}: {label!r} is not a valid domain label"
             raise ValidationError("value", msg)
     if not _TOP_LEVEL.fullmatch(labels[-1]):
-        msg = f"{shown(text)}: {labels[-1]!r} is not a top-level domain (letters, or xn-- punycode)"
+        msg = (
+            f"{_hidden(text)}: {labels[-1]!r} is not a top-level domain (letters, or xn-- punycode)"
+        )
         raise ValidationError("value", msg)
     return f"{local}@{domain}"
 
@@ -515,6 +562,18 @@ class ContactPoint:
         label = clean_text("label", self.label, max_len=100, allow_empty=True)
         object.__setattr__(self, "label", label)
         check_type("primary", self.primary, bool)
+
+    def __repr__(self) -> str:
+        """The fields with the value masked (:func:`mask_contact`): reprs reach logs.
+
+        >>> ContactPoint.phone("0901 234 567", label="nhà")
+        ContactPoint(kind=ContactKind.PHONE, value='+8490*****67', consents=frozenset(), \
+label='nhà', primary=False)
+        """
+        return (
+            f"ContactPoint(kind={self.kind!r}, value={mask_contact(self.value)!r}, "
+            f"consents={self.consents!r}, label={self.label!r}, primary={self.primary!r})"
+        )
 
     @classmethod
     def phone(
@@ -685,7 +744,7 @@ def _check_contacts(contacts: tuple[ContactPoint, ...]) -> None:
             raise ValidationError(where, msg)
         key = (contact.kind, contact.value)
         if key in seen:
-            msg = f"duplicates contacts[{seen[key]}] ({contact.value!r})"
+            msg = f"duplicates contacts[{seen[key]}] ({_hidden(contact.value)})"
             raise ValidationError("value", msg).at(where)
         seen[key] = i
         if contact.primary:
@@ -873,7 +932,7 @@ def normalize_tax_code(value: str) -> str:
     if personal is not None:
         if personal[:3] not in _ID_PROVINCE_CODES:
             msg = (
-                f"{code!r} is not a personal identification number: "
+                f"{_hidden(code)} is not a personal identification number: "
                 f"{personal[:3]} is not a province code"
             )
             raise ValidationError("tax_code", msg)

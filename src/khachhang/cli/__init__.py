@@ -24,7 +24,7 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, TextIO, cast
 
@@ -152,11 +152,13 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     now: Callable[[tzinfo], datetime] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s) and ``now`` (the clock, for
-    the default ``--as-of``/``--start``) can be injected. ``--help`` prints help and
+    ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s), ``now`` (the clock, for
+    the default ``--as-of``/``--start``) and ``environ`` (default: ``os.environ``; the
+    key of ``--redact hash``) can be injected. ``--help`` prints help and
     returns 0; a wrong command line prints one line on stderr and returns 2. No
     exception escapes but ``SystemExit``: every failure is one line on stderr and an
     exit code (see the module's docstring).
@@ -175,6 +177,7 @@ def main(
         stdout=cast(TextIO, None if out is None else Output(out)),
         stderr=cast(TextIO, Guarded(sys.stderr if stderr is None else stderr)),
         now=_now if now is None else now,
+        environ=os.environ if environ is None else environ,
     )
     try:
         return _run(argv, ctx)

@@ -7,7 +7,7 @@ import difflib
 import io
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, NoReturn, TextIO, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,12 +37,13 @@ EXIT_INTERRUPTED = 130
 
 @attrs.frozen
 class Context:
-    """The streams and the clock a command uses (injected by tests)."""
+    """The streams, the clock and the environment a command uses (injected by tests)."""
 
     stdin: Any
     stdout: TextIO
     stderr: TextIO
     now: Callable[[tzinfo], datetime]
+    environ: Mapping[str, str] = attrs.field(factory=dict)
 
 
 Handler = Callable[[argparse.Namespace, Context], int]

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from khachhang.cli._base import (
     DEFAULT_TZ,
@@ -40,7 +40,9 @@ from khachhang.cli._stream import (
 from khachhang.errors import ConversionError, KhachHangError
 
 if TYPE_CHECKING:
+    from khachhang.care import Drop, Touchpoint
     from khachhang.customers import Customer
+    from khachhang.privacy import RedactionPolicy
     from khachhang.segmentation import Segmenter
 
 MAX_SIZE = 1_000_000
@@ -90,6 +92,45 @@ def _lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="output language (default: vi)"
     )
+
+
+REDACT_KEY_VARIABLE = "KHACHHANG_REDACT_KEY"
+"""The environment variable holding the key of ``--redact hash`` (at least 16 bytes)."""
+
+
+def _redact_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redact",
+        nargs="?",
+        const="mask",
+        choices=("mask", "hash", "drop"),
+        help="treat personal data in the output: mask (the default when given without a "
+        "value), hash (stable pseudonyms keyed by the environment variable "
+        f"{REDACT_KEY_VARIABLE}) or drop; see docs/privacy.md",
+    )
+
+
+def _redaction(
+    args: argparse.Namespace, ctx: Context
+) -> tuple[RedactionPolicy | None, bytes | None]:
+    """The policy ``--redact`` asks for and the key it needs (``None``s without it)."""
+    from khachhang.privacy import MIN_KEY_BYTES, RedactionPolicy
+
+    choice = getattr(args, "redact", None)
+    if choice is None:
+        return None, None
+    if choice == "mask":
+        return RedactionPolicy.masking(), None
+    if choice == "drop":
+        return RedactionPolicy.dropping(), None
+    key = ctx.environ.get(REDACT_KEY_VARIABLE, "").encode()
+    if len(key) < MIN_KEY_BYTES:
+        msg = (
+            f"argument --redact: 'hash' needs a secret key of at least {MIN_KEY_BYTES} bytes "
+            f"in the environment variable {REDACT_KEY_VARIABLE}"
+        )
+        raise UsageError(msg)
+    return RedactionPolicy.pseudonymising(), key
 
 
 def _reading() -> Parser:
@@ -228,9 +269,12 @@ def _sample(args: argparse.Namespace, ctx: Context) -> int:
         progress = Progress(ctx.stderr, total=args.size)
     exact = fits("Khách hàng ₫", out)
     dump = json_dumper(out)  # \u escapes for a stream that cannot hold Vietnamese
+    policy, key = _redaction(args, ctx)
 
     def line(customer: Customer) -> str:
-        return to_json(customer) if exact else dump(to_dict(customer))
+        if exact:
+            return to_json(customer, redact=policy, key=key)
+        return dump(to_dict(customer, redact=policy, key=key))
 
     book = iter_sample_book(args.size, seed=args.seed, as_of=SAMPLE_AS_OF)
     for number, customer in enumerate(book, 1):  # each line written as it is made
@@ -261,6 +305,7 @@ def add_sample(commands: Commands) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar (shown on a terminal)"
     )
+    _redact_option(parser)
     parser.set_defaults(handler=_sample)
 
 
@@ -516,7 +561,13 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
     text = _EXPLAIN_TEXT[args.lang]
     (keys,) = segmenter.assign((found,), as_of=as_of)
     out = ctx.stdout
-    write(out, f"{found.id} — {found.name} ({text['as_of']} {as_of.isoformat()})")
+    policy, key = _redaction(args, ctx)
+    shown = found.name
+    if policy is not None:
+        from khachhang.privacy import DataKind, redact
+
+        shown = str(redact(found.name, policy, key=key, kind=DataKind.NAME))
+    write(out, f"{found.id} — {shown} ({text['as_of']} {as_of.isoformat()})")
     write(
         out,
         f"{text['assigned']} ({segmenter.mode.label(args.lang).lower()}): "
@@ -544,6 +595,7 @@ def add_explain(commands: Commands) -> None:
     parser.add_argument("--customer", required=True, metavar="ID", help="the customer's id")
     _rules_options(parser)
     _lang(parser)
+    _redact_option(parser)
     parser.set_defaults(handler=_explain)
 
 
@@ -578,6 +630,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             return reader.finish("plan", "nothing planned", quiet=args.quiet)
         if reader.progress is not None:
             reader.progress.clear()
+    policy, key = _redaction(args, ctx)
     plan = demo_plan(range(start.year, end.year + 1))
     out = ctx.stdout
     dump = json_dumper(out)
@@ -594,9 +647,10 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             counts["drops"] += 1
             kind = "drop"
         if args.format == "text":
-            write(out, item.describe(args.lang))
+            shown = item if policy is None else _redacted(item, policy, key)
+            write(out, shown.describe(args.lang))
         else:
-            out.write(dump({"type": kind, **to_dict(item)}) + "\n")
+            out.write(dump({"type": kind, **to_dict(item, redact=policy, key=key)}) + "\n")
     extra = (
         f"{counts['touchpoints']:,} touchpoints, {counts['drops']:,} dropped, "
         f"{start.isoformat()} to {end.isoformat()} ({args.tz})"
@@ -606,6 +660,24 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             write(ctx.stderr, f"{PROG}: plan: {len(book):,} sample customers; {extra}")
         return EXIT_OK
     return reader.finish("plan", f"{len(book):,} customers", quiet=args.quiet, extra=extra)
+
+
+def _redacted(item: Touchpoint | Drop, policy: RedactionPolicy, key: bytes | None) -> Any:
+    """A touchpoint or drop whose customer id and note are shown as ``policy`` treats them."""
+    import attrs
+
+    from khachhang.care import Drop
+    from khachhang.privacy import DataKind, redact
+
+    touchpoint = item.touchpoint if isinstance(item, Drop) else item
+    customer_id = redact(touchpoint.customer_id, policy, key=key, kind=DataKind.IDENTIFIER)
+    note = redact(touchpoint.note, policy, key=key, kind=DataKind.NOTE) if touchpoint.note else ""
+    shown = attrs.evolve(
+        touchpoint,
+        customer_id=customer_id if isinstance(customer_id, str) else "***",
+        note=note if isinstance(note, str) else "",
+    )
+    return attrs.evolve(item, touchpoint=shown) if isinstance(item, Drop) else shown
 
 
 _PLAN_TITLE = {"vi": "Lịch chăm sóc khách hàng", "en": "Care calendar"}
@@ -647,6 +719,7 @@ def add_plan(commands: Commands) -> None:
         "readable calendar",
     )
     _lang(parser)
+    _redact_option(parser)
     parser.set_defaults(handler=_plan)
 
 

@@ -81,6 +81,8 @@ from khachhang.serde._unions import (
 if TYPE_CHECKING:
     from attrs import AttrsInstance
 
+    from khachhang.privacy.redaction import RedactionPolicy
+
 __all__ = [
     "JSONObject",
     "JSONValue",
@@ -130,24 +132,39 @@ converter: cattrs.Converter = install(
 
 
 @overload
-def to_dict(value: AttrsInstance) -> JSONObject: ...
+def to_dict(
+    value: AttrsInstance, *, redact: RedactionPolicy | None = None, key: bytes | None = None
+) -> JSONObject: ...
 
 
 @overload
-def to_dict(value: object) -> JSONValue: ...
+def to_dict(
+    value: object, *, redact: RedactionPolicy | None = None, key: bytes | None = None
+) -> JSONValue: ...
 
 
-def to_dict(value: object) -> JSONValue:
+def to_dict(
+    value: object, *, redact: RedactionPolicy | None = None, key: bytes | None = None
+) -> JSONValue:
     """Turn a model (or a list/tuple of models) into JSON-compatible data.
 
     A model (any attrs instance) becomes a JSON object, typed :data:`JSONObject`;
-    anything else :data:`JSONValue`.
+    anything else :data:`JSONValue`. With ``redact``, its personal data are treated by
+    that :class:`~khachhang.privacy.RedactionPolicy` (``key``: the secret of its
+    pseudonyms), as :func:`khachhang.privacy.redact` does: an export, which
+    :func:`from_dict` refuses to read back.
 
     Raises:
         ConversionError: ``value`` is not something the converter can write as JSON
             (an object it has no hook for), or a hook wrote a model as something other
             than a JSON object.
+        ValidationError: ``redact`` is not a policy, or it hashes and ``key`` is
+            missing or short.
     """
+    if redact is not None:
+        from khachhang.privacy.redaction import redact as redacted
+
+        return redacted(value, redact, key=key)
     try:
         data: JSONValue = converter.unstructure(value)
     except RecursionError:
@@ -188,14 +205,24 @@ def from_dict(data: object, cls: type[T]) -> T:
     return result
 
 
-def to_json(value: object, *, indent: int | None = None) -> str:
+def to_json(
+    value: object,
+    *,
+    indent: int | None = None,
+    redact: RedactionPolicy | None = None,
+    key: bytes | None = None,
+) -> str:
     """Serialise a model to a JSON string (UTF-8 text, Vietnamese kept readable).
+
+    ``redact`` and ``key``: as for :func:`to_dict`, the personal data treated by a
+    :class:`~khachhang.privacy.RedactionPolicy`.
 
     Raises:
         ConversionError: naming the path of every value that is not JSON data.
+        ValidationError: ``redact`` is not a policy, or it hashes without a good ``key``.
     """
     # to_dict builds a fresh tree, so the circular-reference check can be skipped (~15%).
-    data = to_dict(value)
+    data = to_dict(value, redact=redact, key=key)
     try:
         if indent is None:
             return _COMPACT.encode(data)

@@ -157,6 +157,14 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("ErasureDue", "erasure_dues"),
         ),
     },
+    "khachhang.testing._redaction": {
+        "khachhang.customers": (("Erasure", "erasures"),),
+        "khachhang.privacy": (
+            ("RedactionPolicy", "redaction_policies"),
+            ("PersonalDatum", "personal_data"),
+            ("SubjectAccessReport", "subject_access_reports"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""

@@ -31,7 +31,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     import polars as pl
@@ -68,6 +68,9 @@ from khachhang.segmentation.rules import (
 )
 from khachhang.segmentation.segments import AssignMode, Segmenter
 from khachhang.segmentation.validation import validate
+
+if TYPE_CHECKING:
+    from khachhang.privacy import RedactionPolicy
 
 __all__ = [
     "CURRENCY_DTYPE",
@@ -145,7 +148,12 @@ _DTYPES: dict[FieldKind, Callable[[Field], pl.DataType]] = {
 
 
 def customers_to_frame(
-    customers: Iterable[Customer], *, as_of: datetime, registry: FieldRegistry | None = None
+    customers: Iterable[Customer],
+    *,
+    as_of: datetime,
+    registry: FieldRegistry | None = None,
+    redact: RedactionPolicy | None = None,
+    key: bytes | None = None,
 ) -> pl.DataFrame:
     """A snapshot of ``customers`` at ``as_of``: an ``id`` column, one column per field.
 
@@ -155,6 +163,11 @@ def customers_to_frame(
     Values are read column by column with each field's fast reader (its ``binder``)
     and handed to Polars in bulk; the cost is the Python reads, about 50 µs per
     customer for the built-in fields. See :func:`frame_schema` for the types.
+
+    With ``redact`` (a :class:`~khachhang.privacy.RedactionPolicy`; ``key``, the secret
+    of its pseudonyms) the personal columns (id, age, gender, province, income, tags)
+    are treated as :func:`khachhang.privacy.frames.redact_frame` does: an export, for
+    writing out or loading into a SQL engine.
 
     Raises:
         ValidationError: a field's reader returned a value that does not fit its kind
@@ -181,7 +194,12 @@ def customers_to_frame(
         except (pl.exceptions.PolarsError, TypeError, ValueError, AttributeError, KeyError) as exc:
             msg = f"its values do not fit a {field.kind.value} column: {exc}"[:300]
             raise ValidationError(f"fields.{field.name}", msg) from None
-    return pl.DataFrame(series)
+    frame = pl.DataFrame(series)
+    if redact is None:
+        return frame
+    from khachhang.privacy.frames import redact_frame
+
+    return redact_frame(frame, redact, key=key)
 
 
 def _read(field: Field, book: Sequence[Customer], as_of: datetime) -> list[Any]:
