@@ -20,7 +20,7 @@ Consent history is not kept here: the per-purpose consent ledger of
 ...              at=t.replace(month=3), actor="u-binh")
 >>> [(c.field.value, c.actor) for c in h.changes]
 [('tags', 'u-an'), ('roles', 'u-binh'), ('tags', 'u-binh')]
->>> sorted(state_at(h, t.replace(month=2)).tags), sorted(h.current.tags)
+>>> sorted(state_at(h, at=t.replace(month=2)).tags), sorted(h.current.tags)
 (['vip'], ['b2b', 'vip'])
 """
 
@@ -321,7 +321,7 @@ class FieldHistory:
         return tuple(c for c in self.changes if c.field is field)
 
 
-def state_at(history: FieldHistory, at: datetime) -> CustomerState:
+def state_at(history: FieldHistory, *, at: datetime) -> CustomerState:
     """The customer's tracked fields at ``at``: the log replayed up to and including it.
 
     Before the first change this is the empty state (no roles, tags, address, owner or

@@ -12,7 +12,7 @@ owner at any past instant is a fold of the log.
 >>> binh = Owner("u-binh", "Trần Thị Bình", OwnerRole.RELATIONSHIP_MANAGER)
 >>> own = Ownership("KH-1").assign(an, at=t, actor="u-lead")
 >>> own = own.assign(binh, at=t.replace(month=6), actor="u-lead", note="khách hàng lớn")
->>> own.owner.name, own.owner_at(t.replace(month=3)).name
+>>> own.owner.name, own.owner_at(at=t.replace(month=3)).name
 ('Trần Thị Bình', 'Nguyễn Văn An')
 >>> Ownership.replay("KH-1", own.changes) == own
 True
@@ -144,7 +144,7 @@ class Ownership:
         """The current owner, or ``None``."""
         return self.changes[-1].new if self.changes else None
 
-    def owner_at(self, at: datetime) -> Owner | None:
+    def owner_at(self, *, at: datetime) -> Owner | None:
         """The owner at ``at`` (a change at exactly ``at`` has happened)."""
         when = instant(require_aware(at, "at"))
         owner = None

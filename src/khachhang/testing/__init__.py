@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what each module lists in __all__ (F403: the face is their 
     from khachhang.testing._buying import *  # noqa: F403
     from khachhang.testing._care import *  # noqa: F403
     from khachhang.testing._care_service import *  # noqa: F403
+    from khachhang.testing._master import *  # noqa: F403
     from khachhang.testing._segmentation import *  # noqa: F403
     from khachhang.testing._strategies import *  # noqa: F403
 
@@ -38,6 +39,7 @@ _MODULES = (
     "khachhang.testing._buying",
     "khachhang.testing._care",
     "khachhang.testing._care_service",
+    "khachhang.testing._master",
 )
 """The private modules behind this face: each one's ``__all__`` is its part of the face,
 so every public name is listed once, where it is defined."""
