@@ -469,8 +469,8 @@ def test_customers_without_reviews_carry_no_policy_payloads(customer: Customer) 
         {"min_purchases": 3, "max_purchases": 2},
         {"currency": "XXX"},
     ],
-    ids=["internal-distributor", "internal-unit-buyer", "government-bank", "prospect-buying", "current-never-buying",
-         "loyal-unreviewed", "min-above-max", "unknown-currency"],
+    ids=["internal-distributor", "internal-unit-buyer", "government-bank", "prospect-buying",
+         "current-never-buying", "loyal-unreviewed", "min-above-max", "unknown-currency"],
 )  # fmt: skip
 def test_constraints_no_customer_can_meet_are_refused_up_front(kwargs: dict[str, object]) -> None:
     """An impossible request fails when the strategy is built, not deep inside a test."""

@@ -81,7 +81,9 @@ def _find_cycle(parent: Mapping[str, str]) -> tuple[str, ...] | None:
         while node is not None and node not in done:
             if node in on_path:
                 loop = path[on_path[node] :]
-                return (*loop, node)
+                first = loop.index(min(loop))  # told from the smallest id: one spelling
+                loop = loop[first:] + loop[:first]
+                return (*loop, loop[0])
             on_path[node] = len(path)
             path.append(node)
             node = parent.get(node)
