@@ -41,7 +41,7 @@ from khachhang.master import (
 )
 from khachhang.parties import Address, Organization, Person
 from khachhang.serde import from_dict, to_dict
-from khachhang.testing._master import field_histories_with_versions, ownerships
+from khachhang.testing import field_histories_with_versions, ownerships
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
