@@ -3,8 +3,10 @@ traditional customers, internal buyers and care during the sale."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import SLOW_EXAMPLES, UTC, scaled
 from khachhang import Customer, Money, Purchase, Role, Scope
+from khachhang import testing as kt
 from khachhang.buying import BuyingCenter, BuyingRole, Participant
 from khachhang.care import BY_STAGE, DURING_SALE, CareMode, Channel, Purpose, SaleStage, Touchpoint
 from khachhang.errors import ConversionError, CurrencyMismatchError, CycleError, ValidationError
@@ -40,8 +43,9 @@ from khachhang.master import (
     state_at,
 )
 from khachhang.parties import Address, Organization, Person
-from khachhang.serde import from_dict, to_dict
+from khachhang.serde import from_dict, from_json, to_dict, to_json
 from khachhang.testing import field_histories_with_versions, ownerships
+from khachhang.testing._hook import _MODELS
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -50,6 +54,34 @@ def _org(cid: str, code: str | None = None, currency: str = "VND") -> Customer:
     return Customer(
         cid, Organization(f"Công ty {cid}", tax_code=code), created_at=T0, currency=currency
     )
+
+
+# --- round trips ----------------------------------------------------------------------
+
+_ROUND_TRIP = [
+    (model_module, cls_name, strategy)
+    for model_module, pairs in _MODELS["khachhang.testing._master"].items()
+    for cls_name, strategy in pairs
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "strategy"), _ROUND_TRIP, ids=[n for _, n, _ in _ROUND_TRIP]
+)
+def test_every_master_model_round_trips_through_the_converter(
+    module: str, name: str, strategy: str
+) -> None:
+    """from_dict(to_dict(x)) == x and the same through JSON, for every master model."""
+    cls = getattr(importlib.import_module(module), name)
+
+    @settings(max_examples=scaled(20), suppress_health_check=SLOW_EXAMPLES)
+    @given(getattr(kt, strategy)())
+    def check(value: Any) -> None:
+        assert isinstance(value, cls)
+        assert from_dict(to_dict(value), cls) == value
+        assert from_json(to_json(value), cls) == value
+
+    check()
 
 
 # --- contacts ---------------------------------------------------------------------------
