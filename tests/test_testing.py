@@ -28,6 +28,7 @@ from khachhang._vocabulary import BUSINESS_FORMS, FAMILY_NAMES
 from khachhang.customers import LIFECYCLE, Customer, LifecyclePolicy, LineItem, Purchase
 from khachhang.fsm import Event
 from khachhang.kinds import (
+    EMPLOYEE_ROLES,
     EXTERNAL_ONLY_ROLES,
     BusinessCategory,
     InternalUnit,
@@ -371,7 +372,8 @@ def test_customers_are_valid_and_their_lifecycle_replays_from_the_events(
     assert len({p.id for p in customer.purchases}) == customer.orders
     assert all(p.at >= customer.created_at for p in customer.purchases)
     if customer.scope is Scope.INTERNAL:
-        assert not customer.roles & EXTERNAL_ONLY_ROLES
+        allowed = EMPLOYEE_ROLES if isinstance(customer.party, Person) else frozenset()
+        assert not customer.roles & EXTERNAL_ONLY_ROLES - allowed
         if isinstance(customer.party, Organization):
             assert customer.party.internal_unit is not None
     elif isinstance(customer.party, Organization):
@@ -440,6 +442,14 @@ def test_customers_with_the_bank_role_are_external_businesses(customer: Customer
     assert customer.party_type is PartyType.BUSINESS
 
 
+@given(customers(scope=Scope.INTERNAL, roles={Role.BUYER}, max_purchases=2))
+def test_an_internal_buyer_is_always_an_employee(customer: Customer) -> None:
+    """Seed 000: an employee may buy from the firm; a department never does."""
+    assert customer.scope is Scope.INTERNAL
+    assert isinstance(customer.party, Person)
+    assert customer.market is None
+
+
 @given(customers(reviews=False, max_purchases=3))
 def test_customers_without_reviews_carry_no_policy_payloads(customer: Customer) -> None:
     """reviews=False leaves only conversion events, so customers are prospects or current."""
@@ -450,7 +460,8 @@ def test_customers_without_reviews_carry_no_policy_payloads(customer: Customer) 
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"scope": Scope.INTERNAL, "roles": frozenset({Role.BUYER})},
+        {"scope": Scope.INTERNAL, "roles": frozenset({Role.DISTRIBUTOR})},
+        {"scope": Scope.INTERNAL, "party_type": PartyType.BUSINESS, "roles": {Role.BUYER}},
         {"party_type": PartyType.GOVERNMENT, "roles": frozenset({Role.BANK})},
         {"lifecycle": Lifecycle.PROSPECT, "min_purchases": 1},
         {"lifecycle": Lifecycle.CURRENT, "max_purchases": 0},
@@ -458,8 +469,8 @@ def test_customers_without_reviews_carry_no_policy_payloads(customer: Customer) 
         {"min_purchases": 3, "max_purchases": 2},
         {"currency": "XXX"},
     ],
-    ids=["internal-buyer", "government-bank", "prospect-buying", "current-never-buying",
-         "loyal-unreviewed", "min-above-max", "unknown-currency"],
+    ids=["internal-distributor", "internal-unit-buyer", "government-bank", "prospect-buying",
+         "current-never-buying", "loyal-unreviewed", "min-above-max", "unknown-currency"],
 )  # fmt: skip
 def test_constraints_no_customer_can_meet_are_refused_up_front(kwargs: dict[str, object]) -> None:
     """An impossible request fails when the strategy is built, not deep inside a test."""

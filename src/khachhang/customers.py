@@ -50,6 +50,7 @@ from khachhang.fsm import (
     require_aware,
 )
 from khachhang.kinds import (
+    EMPLOYEE_ROLES,
     EXTERNAL_ONLY_ROLES,
     ORGANIZATION_ONLY_ROLES,
     Lifecycle,
@@ -474,9 +475,14 @@ class Customer:
                     "(Organization with internal_unit=DEPARTMENT or BRANCH)"
                 )
                 raise ValidationError("party.internal_unit", msg)
-            external = sorted(r.value for r in self.roles & EXTERNAL_ONLY_ROLES)
-            if external:
-                msg = f"an internal customer holds no external role, got {', '.join(external)}"
+            refused = self.roles & EXTERNAL_ONLY_ROLES
+            if isinstance(party, Person):
+                refused -= EMPLOYEE_ROLES  # an employee who buys from the firm (seed 000)
+            if refused:
+                external = ", ".join(sorted(r.value for r in refused))
+                msg = f"an internal customer holds no external role, got {external}"
+                if isinstance(party, Organization) and refused & EMPLOYEE_ROLES:
+                    msg += " (an employee may be a buyer; an internal unit is not)"
                 raise ValidationError("roles", msg)
         elif isinstance(party, Organization) and party.internal_unit is not None:
             msg = "an external customer cannot be one of our own departments or branches"

@@ -23,6 +23,7 @@ from datetime import datetime
 __all__ = [
     "ConversionError",
     "CurrencyMismatchError",
+    "CycleError",
     "KhachHangError",
     "LogError",
     "RuleError",
@@ -92,6 +93,19 @@ def naive_datetime_reason(value: datetime, written: str | None = None) -> str:
 
 class CurrencyMismatchError(ValidationError):
     """Two amounts in different currencies were combined or compared."""
+
+
+class CycleError(ValidationError):
+    """A parent link would close a loop (a company its own parent, at any depth).
+
+    Attributes:
+        cycle: the ids around the loop, the first repeated at the end
+            (``("KH-1", "KH-2", "KH-1")``).
+    """
+
+    def __init__(self, path: str, cycle: Sequence[str]) -> None:
+        self.cycle = tuple(cycle)
+        super().__init__(path, f"cycle {' -> '.join(self.cycle)}: a company cannot own itself")
 
 
 class TransitionError(KhachHangError):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from khachhang.labels import BilingualEnum
 
 __all__ = [
+    "EMPLOYEE_ROLES",
     "EXTERNAL_ONLY_ROLES",
     "ORGANIZATION_ONLY_ROLES",
     "BusinessCategory",
@@ -106,7 +107,15 @@ EXTERNAL_ONLY_ROLES: frozenset[Role] = frozenset(
     {Role.BUYER, Role.DISTRIBUTOR, Role.SUPPLIER, Role.BANK, Role.COMPETITOR}
 )
 """Roles only an external customer can hold: an internal customer uses what other
-parts of the firm provide (``END_USER``) and may recommend it (``REFERRER``)."""
+parts of the firm provide (``END_USER``) and may recommend it (``REFERRER``); an
+employee may also buy (see :data:`EMPLOYEE_ROLES`)."""
+
+EMPLOYEE_ROLES: frozenset[Role] = frozenset({Role.BUYER})
+"""External-only roles an employee (an internal :class:`~khachhang.parties.Person`) may
+still hold: employees easily become the most loyal customers ("Nhân viên công ty cũng
+dễ dàng trở thành khách hàng trung thành nhất"), so an employee
+who buys from the firm is an internal ``BUYER``. An internal unit (department, branch)
+does not buy from its own firm."""
 
 ORGANIZATION_ONLY_ROLES: frozenset[Role] = frozenset({Role.BANK})
 """Roles only an organisation can hold."""

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from khachhang._checks import as_collection, check_items, clean_text
+from khachhang._checks import as_collection, check_items, check_optional_key, clean_text
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
 from khachhang.labels import BilingualEnum
@@ -48,18 +48,22 @@ class Participant(Payload):
     """One person in the buying centre: who, in which unit of the buyer, which roles.
 
     Recorded on a process (``process.record(Participant(...), at=...)``) it joins the
-    centre, or replaces the entry of the same person.
+    centre, or replaces the entry of the same person. ``contact_id``, when given, names
+    the :class:`~khachhang.master.Contact` at the buyer this person is (see
+    :meth:`khachhang.master.Contact.as_participant`); without it the name alone stands.
     """
 
     person: str
     unit: str = ""
     roles: frozenset[BuyingRole] = attrs.field(default=frozenset(), converter=_roles)
+    contact_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "person", clean_text("person", self.person))
         object.__setattr__(self, "unit", clean_text("unit", self.unit, allow_empty=True))
         if not self.roles:
             raise ValidationError("roles", "a participant holds at least one role")
+        object.__setattr__(self, "contact_id", check_optional_key("contact_id", self.contact_id))
 
 
 def _participants(values: Iterable[Participant]) -> tuple[Participant, ...]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from khachhang.care.channels import CareMode, Channel, Reach, contact_for, reach
 from khachhang.care.planning import (
+    BY_STAGE,
+    DURING_SALE,
     POST_SALE,
     PRE_SALE,
     WORKFLOW_RUN,
@@ -36,6 +38,7 @@ from khachhang.care.planning import (
     RunCancelled,
     RunStarted,
     RunStatus,
+    SaleStage,
     SegmentPredicate,
     StepCompleted,
     StepProgress,
@@ -102,9 +105,11 @@ from khachhang.care.service import (
 
 __all__ = [
     "AGENT_REPLIES",
+    "BY_STAGE",
     "COMPLAINT",
     "CUSTOMER_MESSAGES",
     "DEFAULT_ACQUISITION_MULTIPLE",
+    "DURING_SALE",
     "MON_FRI",
     "MON_SAT",
     "POST_SALE",
@@ -165,6 +170,7 @@ __all__ = [
     "RunCancelled",
     "RunStarted",
     "RunStatus",
+    "SaleStage",
     "SegmentPredicate",
     "ServiceLevel",
     "SlaClock",

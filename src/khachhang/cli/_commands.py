@@ -219,13 +219,14 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _demo_sections(book: Sequence[Customer], lang: str) -> list[str]:
-    """The segmentation, buying and care parts of the demo, each rendered by its package."""
-    from khachhang.cli._demo import buying, care, care_service, dedupe, segmentation
+    """The segmentation, buying, care and master-data parts of the demo, each rendered by
+    its package."""
+    from khachhang.cli._demo import buying, care, care_service, dedupe, master, segmentation
     from khachhang.sample import SAMPLE_AS_OF
 
     sections = (
         package.render(book, as_of=SAMPLE_AS_OF, lang=lang)
-        for package in (segmentation, buying, care, care_service, dedupe)
+        for package in (segmentation, buying, care, care_service, master, dedupe)
     )
     return [section for section in sections if section]
 

@@ -8,6 +8,7 @@ import cattrs
 
 from khachhang.customers import LifecyclePolicy
 from khachhang.serde import _buying, _care, _segmentation
+from khachhang.serde import _master as _master_data
 from khachhang.serde._collections import (
     _collection_structure_factory,
     _frozenset_unstructure_factory,
@@ -58,6 +59,7 @@ def install(conv: cattrs.Converter, *, shortcuts: bool = True) -> cattrs.Convert
     configure_party(conv)
     _segmentation.configure(conv)
     _care.configure(conv)
+    _master_data.configure(conv)
     if shortcuts:
         configure_line_items(conv)
     return conv

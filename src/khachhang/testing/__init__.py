@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what each module lists in __all__ (F403: the face is their 
     from khachhang.testing._dedupe import *  # noqa: F403
     from khachhang.testing._privacy import *  # noqa: F403
     from khachhang.testing._redaction import *  # noqa: F403
+    from khachhang.testing._master import *  # noqa: F403
     from khachhang.testing._segmentation import *  # noqa: F403
     from khachhang.testing._strategies import *  # noqa: F403
 
@@ -46,6 +47,7 @@ _MODULES = (
     "khachhang.testing._analytics",
     "khachhang.testing._privacy",
     "khachhang.testing._redaction",
+    "khachhang.testing._master",
 )
 """The private modules behind this face: each one's ``__all__`` is its part of the face,
 so every public name is listed once, where it is defined."""

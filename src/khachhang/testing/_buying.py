@@ -114,6 +114,7 @@ def participants() -> SearchStrategy[Participant]:
         st.sampled_from(_PEOPLE),
         st.sampled_from(_UNITS),
         st.frozensets(st.sampled_from(BuyingRole), min_size=1, max_size=3),
+        contact_id=st.none() | st.integers(1, 999).map(lambda n: f"ct-{n}"),
     )
 
 

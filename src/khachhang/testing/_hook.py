@@ -165,6 +165,27 @@ _MODELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
             ("SubjectAccessReport", "subject_access_reports"),
         ),
     },
+    "khachhang.testing._master": {
+        "khachhang.master": (
+            ("Contact", "contacts"),
+            ("ContactBook", "contact_books"),
+            ("AccountLink", "account_links"),
+            ("Hierarchy", "hierarchies"),
+            ("Owner", "owners"),
+            ("OwnerChanged", "owner_changes"),
+            ("Ownership", "ownerships"),
+            ("RecordRef", "record_refs"),
+            ("Activity", "activities"),
+            ("ActivityLog", "activity_logs"),
+            ("RolesChanged", "role_changes"),
+            ("TagsChanged", "tag_changes"),
+            ("AddressChanged", "address_changes"),
+            ("ContactChanged", "contact_changes"),
+            ("CustomerState", "customer_states"),
+            ("FieldHistory", "field_histories"),
+            ("TraditionalPolicy", "traditional_policies"),
+        ),
+    },
 }
 """Strategy module -> model module -> (model class, strategy function) pairs: the one
 table of which strategy builds which model (each module's ``register_types()`` reads it)."""

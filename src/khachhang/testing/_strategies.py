@@ -41,6 +41,7 @@ from khachhang.customers import (
 )
 from khachhang.fsm import Event
 from khachhang.kinds import (
+    EMPLOYEE_ROLES,
     EXTERNAL_ONLY_ROLES,
     ORGANIZATION_ONLY_ROLES,
     BusinessCategory,
@@ -775,8 +776,14 @@ def _check_customer_args(
             f"need 0 <= min_purchases <= max_purchases, got {min_purchases}, {max_purchases}"
         )
     if roles is not None:
-        if scope is Scope.INTERNAL and roles & EXTERNAL_ONLY_ROLES:
+        if scope is Scope.INTERNAL and roles & EXTERNAL_ONLY_ROLES - EMPLOYEE_ROLES:
             problems.append("an internal customer holds no external-only role")
+        if (
+            scope is Scope.INTERNAL
+            and roles & EMPLOYEE_ROLES
+            and party_type not in (None, PartyType.INDIVIDUAL)
+        ):
+            problems.append("an internal buyer is an employee: use party_type=INDIVIDUAL")
         if roles & ORGANIZATION_ONLY_ROLES and party_type not in (None, PartyType.BUSINESS):
             problems.append("the bank role needs party_type=BUSINESS")
     if lifecycle is Lifecycle.PROSPECT and min_purchases > 0:
@@ -831,7 +838,7 @@ def customers(
     _check_customer_args(
         scope, party_type, wanted, min_purchases, max_purchases, lifecycle, reviews
     )
-    if wanted is not None and wanted & EXTERNAL_ONLY_ROLES:
+    if wanted is not None and wanted & EXTERNAL_ONLY_ROLES - EMPLOYEE_ROLES:
         scope = Scope.EXTERNAL
     if wanted is not None and wanted & ORGANIZATION_ONLY_ROLES:
         party_type = PartyType.BUSINESS
@@ -839,6 +846,13 @@ def customers(
         (where, kind)
         for where in (list(Scope) if scope is None else [scope])
         for kind in (list(PartyType) if party_type is None else [party_type])
+        # an internal buyer is an employee, never an internal unit
+        if not (
+            where is Scope.INTERNAL
+            and wanted
+            and wanted & EMPLOYEE_ROLES
+            and kind is not PartyType.INDIVIDUAL
+        )
     ]
     low = min_purchases if lifecycle in (None, Lifecycle.PROSPECT) else max(min_purchases, 1)
     high = 0 if lifecycle is Lifecycle.PROSPECT else max_purchases
@@ -872,6 +886,8 @@ def _prospects(
         parties = organizations(kind)
     if roles is None:
         allowed = _INTERNAL_ROLES if scope is Scope.INTERNAL else tuple(Role)
+        if scope is Scope.INTERNAL and kind is PartyType.INDIVIDUAL:
+            allowed = (*allowed, *sorted(EMPLOYEE_ROLES, key=lambda r: r.value))
         if kind is not PartyType.BUSINESS:
             allowed = tuple(r for r in allowed if r not in ORGANIZATION_ONLY_ROLES)
         role_sets = st.frozensets(st.sampled_from(allowed), max_size=2)

@@ -22,7 +22,13 @@ from khachhang.care.planning.rules import (
     Purpose,
     on_anniversary,
 )
-from khachhang.care.planning.templates import POST_SALE, PRE_SALE
+from khachhang.care.planning.templates import (
+    BY_STAGE,
+    DURING_SALE,
+    POST_SALE,
+    PRE_SALE,
+    SaleStage,
+)
 from khachhang.care.planning.touchpoints import (
     Cap,
     Drop,
@@ -47,6 +53,8 @@ from khachhang.care.planning.workflows import (
 )
 
 __all__ = [
+    "BY_STAGE",
+    "DURING_SALE",
     "POST_SALE",
     "PRE_SALE",
     "WORKFLOW_RUN",
@@ -72,6 +80,7 @@ __all__ = [
     "RunCancelled",
     "RunStarted",
     "RunStatus",
+    "SaleStage",
     "SegmentPredicate",
     "StepCompleted",
     "StepProgress",
