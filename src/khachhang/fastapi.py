@@ -50,10 +50,15 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 import attrs
-from fastapi import Depends, FastAPI, Request
-from fastapi.datastructures import DefaultPlaceholder
-from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+
+try:
+    from fastapi import Depends, FastAPI, Request
+    from fastapi.datastructures import DefaultPlaceholder
+    from fastapi.responses import JSONResponse, Response
+    from fastapi.routing import APIRoute
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    _msg = "khachhang.fastapi needs FastAPI: pip install 'khachhang[fastapi]'"
+    raise ImportError(_msg) from exc
 
 from khachhang.errors import (
     ConversionError,
