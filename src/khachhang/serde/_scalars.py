@@ -52,8 +52,19 @@ DECIMAL_TEXT = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _DECIMAL_TEXT = re.compile(DECIMAL_TEXT)
 
 
+def _loose(value: str) -> bool:
+    """Whether ``value`` is a finite number only Python reads: spaces, ``_``, other
+    scripts' digits (anything else not plain is refused later, by its own reason)."""
+    if _DECIMAL_TEXT.fullmatch(value):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
 def _plain_decimal(value: str, what: str) -> None:
-    if not _DECIMAL_TEXT.fullmatch(value):
+    if _loose(value):
         raise ValidationError("", f"not {what}: {shown(value)}")
 
 
@@ -257,7 +268,7 @@ def _structure_money(value: object, _: type) -> Money:
 
 
 def _plain_amount(amount: str) -> None:
-    if len(amount) <= MAX_AMOUNT_TEXT and not _DECIMAL_TEXT.fullmatch(amount):
+    if len(amount) <= MAX_AMOUNT_TEXT and _loose(amount):
         raise ValidationError("amount", f"not a decimal number: {shown(amount)}")
 
 

@@ -220,7 +220,7 @@ class _Builder:
         origin = get_origin(tp)
         args = get_args(tp)
         if origin is Union or isinstance(tp, UnionType):
-            return self.union(tp, args)
+            return {"anyOf": [self.of(arg) for arg in args]}
         if origin is Literal:
             return {"enum": list(args)}
         if tp == Mapping[date, str]:
@@ -254,9 +254,6 @@ class _Builder:
             return {}
         msg = f"no JSON Schema for {_name_of(tp)}: register one with register_schema()"
         raise ValidationError("cls", msg)
-
-    def union(self, tp: Any, args: tuple[Any, ...]) -> Schema:
-        return {"anyOf": [self.of(arg) for arg in args]}
 
     def enum(self, cls: type[enum.Enum]) -> Schema:
         schema: Schema = {"title": cls.__name__, "enum": [member.value for member in cls]}
