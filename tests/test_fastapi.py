@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from khachhang import Customer, Money, Person
 from khachhang.customers import Purchase
+from khachhang.errors import ValidationError
 from khachhang.fastapi import Body, ModelResponse, install, loc
 from khachhang.serde import from_dict, to_dict
 
@@ -181,3 +182,13 @@ def test_a_path_becomes_a_loc_list() -> None:
     ]
     assert loc("party.contacts[0].value") == ["party", "contacts", 0, "value"]
     assert loc("[1].id") == [1, "id"]
+
+
+def test_an_endpoint_with_two_body_models_is_refused_when_it_is_added() -> None:
+    """One request body per endpoint: a second model parameter is a ValidationError."""
+    app = install(FastAPI())
+    with pytest.raises(ValidationError, match="'purchase' is a second model parameter"):
+
+        @app.post("/both")
+        def both(customer: Customer, purchase: Purchase) -> Customer:
+            return customer

@@ -150,6 +150,12 @@ class ModelRoute(APIRoute):
         params = []
         for param in signature.parameters.values():
             if _is_model_type(param.annotation) and get_origin(param.annotation) is not Annotated:
+                if self.body_model is not None:
+                    msg = (
+                        f"{path}: one request body per endpoint; {param.name!r} is a second "
+                        "model parameter (wrap both in one attrs class)"
+                    )
+                    raise ValidationError("endpoint", msg)
                 self.body_model = param.annotation
                 model = param.annotation
                 dependency = Annotated[model, Depends(Body(model))]  # type: ignore[valid-type]  # built at run time
