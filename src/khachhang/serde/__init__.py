@@ -71,6 +71,7 @@ from khachhang.serde._report import (
     _unwritable_paths,
 )
 from khachhang.serde._scalars import _FOLD_NEEDS_ZONEINFO, _FoldLostError
+from khachhang.serde._schema import json_schema, json_schemas, register_schema
 from khachhang.serde._unions import (
     _is_payload,
     _payload_structure_factory,
@@ -89,7 +90,10 @@ __all__ = [
     "converter",
     "from_dict",
     "from_json",
+    "json_schema",
+    "json_schemas",
     "register_payload",
+    "register_schema",
     "to_dict",
     "to_json",
 ]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from khachhang._checks import shown
 from khachhang.errors import ValidationError, naive_datetime_reason
-from khachhang.money import DEFAULT_CURRENCY, Money
+from khachhang.money import DEFAULT_CURRENCY, MAX_AMOUNT_TEXT, Money
 
 
 def _structure_str(value: object, _: type) -> str:
@@ -46,12 +46,36 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
+DECIMAL_TEXT = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+"""A decimal number as JSON holds it: ASCII digits, an optional sign, point and exponent
+(``Decimal()`` also takes spaces, ``_`` and other scripts' digits; JSON data does not)."""
+_DECIMAL_TEXT = re.compile(DECIMAL_TEXT)
+
+
+def _loose(value: str) -> bool:
+    """Whether ``value`` is a finite number only Python reads: spaces, ``_``, other
+    scripts' digits (anything else not plain is refused later, by its own reason)."""
+    if _DECIMAL_TEXT.fullmatch(value):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _plain_decimal(value: str, what: str) -> None:
+    if _loose(value):
+        raise ValidationError("", f"not {what}: {shown(value)}")
+
+
 def _structure_decimal(value: object, _: type) -> Decimal:
     if isinstance(value, Decimal):
         value = str(value)
     if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
         msg = f"expected a decimal string, got {type(value).__name__}"
         raise ValidationError("", msg)
+    if isinstance(value, str):
+        _plain_decimal(value, "a decimal number")
     try:
         result = Decimal(value)
     except InvalidOperation:
@@ -174,6 +198,8 @@ def _structure_timedelta(value: object, _: type) -> timedelta:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         msg = f"expected a duration in seconds as a decimal string, got {type(value).__name__}"
         raise ValidationError("", msg)
+    if isinstance(value, str):
+        _plain_decimal(value, "a number of seconds")
     try:
         seconds = Decimal(value)
     except InvalidOperation:
@@ -210,10 +236,12 @@ def _structure_money(value: object, _: type) -> Money:
         currency = value["currency"]
         if type(amount) is str and type(currency) is str:
             if len(amount) > _MONEY_CACHE_TEXT or len(currency) > 3:
+                _plain_amount(amount)
                 return Money(amount, currency)  # refuses a text over MAX_AMOUNT_TEXT
             key = (amount, currency)
             money = _MONEY_CACHE.get(key)
             if money is None:
+                _plain_amount(amount)
                 money = Money(amount, currency)  # raises for bad input: never cached
                 if len(_MONEY_CACHE) >= _MONEY_CACHE_SIZE:
                     _MONEY_CACHE.clear()
@@ -233,8 +261,15 @@ def _structure_money(value: object, _: type) -> Money:
     if isinstance(amount, (bool, float)) or not isinstance(amount, (str, int, Decimal)):
         msg = f"expected a decimal string, got {type(amount).__name__}"
         raise ValidationError("amount", msg)
+    if isinstance(amount, str):
+        _plain_amount(amount)
     currency = value.get("currency", DEFAULT_CURRENCY)
     return Money(amount, currency)
+
+
+def _plain_amount(amount: str) -> None:
+    if len(amount) <= MAX_AMOUNT_TEXT and _loose(amount):
+        raise ValidationError("amount", f"not a decimal number: {shown(amount)}")
 
 
 @functools.cache  # one hook per enum: the purchase shortcut recognises it

@@ -96,13 +96,17 @@ def tagged_union(
     return unstructure_factory, structure_factory
 
 
+PARTY_TAGS: dict[str, type] = {"person": Person, "organization": Organization}
+"""The party union's tags and the class each names."""
+
+
 def _is_party(cls: object) -> bool:
     return bool(cls == Party)
 
 
 def configure_party(conv: cattrs.Converter) -> None:
     """``Person | Organization`` as an object tagged ``"type": "person" | "organization"``."""
-    unstructure, structure = tagged_union({"person": Person, "organization": Organization}, "party")
+    unstructure, structure = tagged_union(PARTY_TAGS, "party")
     conv.register_unstructure_hook_factory(_is_party, unstructure)
     conv.register_structure_hook_factory(_is_party, structure)
 
