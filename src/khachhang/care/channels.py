@@ -61,7 +61,7 @@ class Channel(BilingualEnum):
     True
     """
 
-    LIVE_CHAT = ("live_chat", "Livechat trên website", "Live chat")
+    LIVE_CHAT = ("live_chat", "Trò chuyện trực tuyến", "Live chat")
     EMAIL = ("email", "Email", "E-mail")
     SOCIAL = ("social", "Mạng xã hội", "Social network")
     PHONE = ("phone", "Điện thoại", "Phone")

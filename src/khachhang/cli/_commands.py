@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from khachhang._format import format_datetime, format_number
 from khachhang.cli._base import (
     DEFAULT_TZ,
     EXIT_NOT_FOUND,
@@ -500,7 +501,8 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
     text = _EXPLAIN_TEXT[args.lang]
     (keys,) = segmenter.assign((found,), as_of=as_of)
     out = ctx.stdout
-    write(out, f"{found.id} — {found.name} ({text['as_of']} {as_of.isoformat()})")
+    shown = format_datetime(as_of, args.lang, zone=True)
+    write(out, f"{found.id} — {found.name} ({text['as_of']} {shown})")
     write(
         out,
         f"{text['assigned']} ({segmenter.mode.label(args.lang)}): "
@@ -567,8 +569,10 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
     dump = json_dumper(out)
     counts: Counter[str] = Counter()
     if args.format == "text":
-        window = f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} ({args.tz})"
-        write(out, f"{_PLAN_TITLE[args.lang]} {window}, {len(book):,} {_CUSTOMERS[args.lang]}")
+        lang = args.lang
+        window = f"{format_datetime(start, lang)} → {format_datetime(end, lang)} ({args.tz})"
+        size = format_number(len(book), lang)
+        write(out, f"{_PLAN_TITLE[lang]} {window}, {size} {_CUSTOMERS[lang]}")
     for item in plan.schedule(book, start=start, end=end, tz=args.tz):
         if isinstance(item, Touchpoint):
             counts["touchpoints"] += 1
