@@ -50,7 +50,7 @@ def test_the_seed_s_five_forms_of_care_plus_sms_and_in_person_are_channels() -> 
     """Seed 002 lists livechat, email, mạng xã hội, điện thoại, diễn đàn trực tuyến."""
     labels = {c.label("vi") for c in Channel}
     assert {"Email", "Mạng xã hội", "Điện thoại", "Diễn đàn trực tuyến"} <= labels
-    assert Channel.parse("livechat trên website") is Channel.LIVE_CHAT
+    assert Channel.parse("trò chuyện trực tuyến") is Channel.LIVE_CHAT
     assert {Channel.SMS, Channel.IN_PERSON} <= set(Channel)
 
 

@@ -24,7 +24,7 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, TextIO, cast
 
@@ -48,6 +48,7 @@ from khachhang.cli._base import (
     Parser,
     UsageError,
     closest,
+    message_lang,
     write,
 )
 from khachhang.cli._commands import COMMANDS
@@ -152,14 +153,16 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     now: Callable[[tzinfo], datetime] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s) and ``now`` (the clock, for
-    the default ``--as-of``/``--start``) can be injected. ``--help`` prints help and
-    returns 0; a wrong command line prints one line on stderr and returns 2. No
-    exception escapes but ``SystemExit``: every failure is one line on stderr and an
-    exit code (see the module's docstring).
+    ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s), ``now`` (the clock, for
+    the default ``--as-of``/``--start``) and ``environ`` (default: ``os.environ``, where
+    the messages' language is read from when ``--lang`` is not given) can be injected.
+    ``--help`` prints help and returns 0; a wrong command line prints one line on stderr
+    and returns 2. No exception escapes but ``SystemExit``: every failure is one line on
+    stderr and an exit code (see the module's docstring).
 
     >>> import io
     >>> out = io.StringIO()
@@ -175,6 +178,7 @@ def main(
         stdout=cast(TextIO, None if out is None else Output(out)),
         stderr=cast(TextIO, Guarded(sys.stderr if stderr is None else stderr)),
         now=_now if now is None else now,
+        environ=os.environ if environ is None else environ,
     )
     try:
         return _run(argv, ctx)
@@ -209,6 +213,9 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
     if args.version:
         write(ctx.stdout, f"{PROG} {__version__}")
         return EXIT_OK
+    args.messages = message_lang(getattr(args, "lang", None), ctx.environ)
+    if getattr(args, "lang", "") is None:
+        args.lang = "vi"  # the output's default, whatever the messages' language
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         names = ", ".join(_command_names(parser))

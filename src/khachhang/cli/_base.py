@@ -7,13 +7,15 @@ import difflib
 import io
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, NoReturn, TextIO, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 from dateutil.parser import isoparser
+
+from khachhang.labels import Lang, check_lang
 
 PROG = "khachhang"
 
@@ -35,6 +37,25 @@ EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C), as a shell reports SIGINT."""
 
 
+def message_lang(explicit: str | None, environ: Mapping[str, str]) -> Lang:
+    """The language of the command line's messages (stderr): ``--lang`` when given, else
+    the locale's (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set, as POSIX
+    orders them): Vietnamese for ``vi…``, English otherwise and when none is set.
+
+    >>> message_lang(None, {"LANG": "vi_VN.UTF-8"}), message_lang("en", {"LANG": "vi_VN"})
+    ('vi', 'en')
+    >>> message_lang(None, {"LC_ALL": "C", "LANG": "vi_VN.UTF-8"}), message_lang(None, {})
+    ('en', 'en')
+    """
+    if explicit is not None:
+        return check_lang(explicit)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
+
+
 @attrs.frozen
 class Context:
     """The streams and the clock a command uses (injected by tests)."""
@@ -43,6 +64,8 @@ class Context:
     stdout: TextIO
     stderr: TextIO
     now: Callable[[tzinfo], datetime]
+    environ: Mapping[str, str] = attrs.field(factory=dict)
+    """The environment the locale is read from (``os.environ`` in :func:`main`)."""
 
 
 Handler = Callable[[argparse.Namespace, Context], int]

@@ -89,7 +89,10 @@ def _line_bytes(text: str) -> int:
 
 def _lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="output language (default: vi)"
+        "--lang",
+        choices=("vi", "en"),
+        help="language of the output (default: vi) and of the messages on stderr "
+        "(default: the locale's, LC_ALL/LC_MESSAGES/LANG, else en)",
     )
 
 
@@ -133,6 +136,7 @@ def _reader(
         max_line_bytes=args.max_line_bytes,
         progress=progress,
         watch=watch,
+        lang=args.messages,
     )
 
 
@@ -435,13 +439,17 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
             written += 1
         del customer  # not held while the next line is built: one customer at a time
     for gap in currencies.gaps():  # a silent zero would read as "nobody": always said
-        write(ctx.stderr, f"{PROG}: segment: warning: {gap.to_text('en')}")
-    return reader.finish(
-        "segment",
-        f"{written:,} written",
-        quiet=args.quiet,
-        extra=f"as of {as_of.isoformat()}, mode {segmenter.mode.value}",
-    )
+        warning = "cảnh báo" if args.messages == "vi" else "warning"
+        write(ctx.stderr, f"{PROG}: segment: {warning}: {gap.to_text(args.messages)}")
+    lang = args.messages
+    if lang == "vi":
+        done = f"đã ghi {format_number(written, lang)}"
+        when = f"tại thời điểm {format_datetime(as_of, lang, zone=True)}"
+        extra = f"{when}, chế độ {segmenter.mode.label(lang)}"
+    else:
+        done = f"{format_number(written, lang)} written"
+        extra = f"as of {as_of.isoformat()}, mode {segmenter.mode.value}"
+    return reader.finish("segment", done, quiet=args.quiet, extra=extra)
 
 
 def add_segment(commands: Commands) -> None:
@@ -456,6 +464,7 @@ def add_segment(commands: Commands) -> None:
         ),
     )
     _rules_options(parser)
+    _lang(parser)
     parser.set_defaults(handler=_segment)
 
 
@@ -478,7 +487,8 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
             found, found_on = customer, number
             break
     if found is None:
-        code = reader.finish("explain", "customer not found", quiet=args.quiet)
+        missing = "không tìm thấy khách hàng" if args.messages == "vi" else "customer not found"
+        code = reader.finish("explain", missing, quiet=args.quiet)
         if reader.watched:  # the id is there, on a line that is not a valid customer
             numbers = ", ".join(str(n) for n in reader.watched)
             write(
@@ -490,13 +500,15 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
             return code
         if reader.watched:
             return EXIT_NOT_FOUND
-        hint = ""
-        if reader.skipped_count:
-            hint = f"; {reader.skipped_count:,} bad line(s) skipped, it may be one of them"
-        raise CommandError(
-            [f"error: no customer with id {args.customer!r} in {reader.read:,} lines{hint}"],
-            EXIT_NOT_FOUND,
-        )
+        lang = args.messages
+        read, skipped = format_number(reader.read, lang), format_number(reader.skipped_count, lang)
+        if lang == "vi":
+            hint = f"; đã bỏ qua {skipped} dòng lỗi, có thể là một trong số đó"
+            message = f"lỗi: không có khách hàng mã {args.customer!r} trong {read} dòng"
+        else:
+            hint = f"; {skipped} bad line(s) skipped, it may be one of them"
+            message = f"error: no customer with id {args.customer!r} in {read} lines"
+        raise CommandError([message + (hint if reader.skipped_count else "")], EXIT_NOT_FOUND)
     code = reader.finish("explain", f"found on line {found_on}", quiet=True)
     text = _EXPLAIN_TEXT[args.lang]
     (keys,) = segmenter.assign((found,), as_of=as_of)
@@ -561,7 +573,8 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
         reader = _reader(args, ctx)
         book = [customer for _, customer in reader.lines()]
         if reader.stopped_at is not None:
-            return reader.finish("plan", "nothing planned", quiet=args.quiet)
+            nothing = "chưa lên lịch gì" if args.messages == "vi" else "nothing planned"
+            return reader.finish("plan", nothing, quiet=args.quiet)
         if reader.progress is not None:
             reader.progress.clear()
     plan = demo_plan(range(start.year, end.year + 1))
@@ -585,15 +598,35 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             write(out, item.describe(args.lang))
         else:
             out.write(dump({"type": kind, **to_dict(item)}) + "\n")
-    extra = (
-        f"{counts['touchpoints']:,} touchpoints, {counts['drops']:,} dropped, "
-        f"{start.isoformat()} to {end.isoformat()} ({args.tz})"
+    lang = args.messages
+    text = _PLAN_SUMMARY[lang]
+    extra = text["extra"].format(
+        touchpoints=format_number(counts["touchpoints"], lang),
+        drops=format_number(counts["drops"], lang),
+        start=format_datetime(start, lang, zone=True) if lang == "vi" else start.isoformat(),
+        end=format_datetime(end, lang, zone=True) if lang == "vi" else end.isoformat(),
+        tz=args.tz,
     )
+    size = format_number(len(book), lang)
     if reader is None:
         if not args.quiet:
-            write(ctx.stderr, f"{PROG}: plan: {len(book):,} sample customers; {extra}")
+            write(ctx.stderr, f"{PROG}: plan: {text['sample'].format(n=size)}; {extra}")
         return EXIT_OK
-    return reader.finish("plan", f"{len(book):,} customers", quiet=args.quiet, extra=extra)
+    return reader.finish("plan", text["book"].format(n=size), quiet=args.quiet, extra=extra)
+
+
+_PLAN_SUMMARY = {
+    "en": {
+        "extra": "{touchpoints} touchpoints, {drops} dropped, {start} to {end} ({tz})",
+        "sample": "{n} sample customers",
+        "book": "{n} customers",
+    },
+    "vi": {
+        "extra": "{touchpoints} điểm chạm, {drops} bị bỏ, từ {start} đến {end} ({tz})",
+        "sample": "{n} khách hàng mẫu",
+        "book": "{n} khách hàng",
+    },
+}
 
 
 _PLAN_TITLE = {"vi": "Lịch chăm sóc khách hàng", "en": "Care calendar"}
