@@ -6,7 +6,7 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
-from khachhang._format import format_date, format_datetime, format_month_day
+from khachhang._format import format_date, format_datetime, format_month_day, format_number
 from khachhang.care.planning._zones import named_zone
 from khachhang.care.planning.agenda import Agenda
 from khachhang.care.planning.plan import CarePlan
@@ -133,9 +133,9 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
         rows.append(
             [
                 f"{format_date(day, lang)} {weekday(day, lang)}",
-                *(counts[c] or "" for c in channels),
-                len(items),
-                dropped_on[day] or "",
+                *(format_number(counts[c], lang) if counts[c] else "" for c in channels),
+                format_number(len(items), lang),
+                format_number(dropped_on[day], lang) if dropped_on[day] else "",
             ]
         )
     heads = [
@@ -146,9 +146,9 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
     ]
     totals = [
         word("total", lang),
-        *agenda.by_channel().values(),
-        len(agenda.touchpoints),
-        len(agenda.drops),
+        *(format_number(n, lang) for n in agenda.by_channel().values()),
+        format_number(len(agenda.touchpoints), lang),
+        format_number(len(agenda.drops), lang),
     ]
     span = f"{format_date(agenda.start, lang)} → {format_date(agenda.end, lang)}"
     title = f"{word('agenda', lang)}: {span} ({agenda.tz})"
@@ -157,7 +157,7 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
         table(heads, [*rows, totals], caption=word("by_day", lang)),
     ]
     if agenda.drops:
-        reasons = [(r.label(lang), n) for r, n in agenda.by_reason().items()]
+        reasons = [(r.label(lang), format_number(n, lang)) for r, n in agenda.by_reason().items()]
         parts.append(
             table(
                 [word("reason", lang), word("total", lang)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from khachhang._format import format_date, format_datetime
+from khachhang._format import format_date, format_datetime, format_number
 from khachhang.customers import Customer
 from khachhang.labels import check_lang
 from khachhang.views._html import Html, check_limit, esc, fields, mask, table, view, word
@@ -47,7 +47,7 @@ def customer_html(c: Customer, lang: str = "vi", *, purchases: int = 5) -> str:
         (word("source", lang), c.acquisition_source.label(lang) if c.acquisition_source else none),
         (word("tags", lang), ", ".join(sorted(c.tags)) or none),
         (word("created", lang), format_date(c.created_at, lang)),
-        (word("orders", lang), c.orders),
+        (word("orders", lang), format_number(c.orders, lang)),
         (word("spent", lang), c.total_spent.format(lang)),
         (word("last", lang), format_datetime(last, lang) if last is not None else none),
     ]
