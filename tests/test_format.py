@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 from datetime import date, datetime, timedelta, timezone
 
@@ -17,7 +18,8 @@ from khachhang._format import (
     format_number,
 )
 from khachhang.care import Channel, Drop, DropReason, Purpose, Touchpoint
-from khachhang.cli import main
+from khachhang.cli import build_parser, main
+from khachhang.cli._help_vi import VI, translate
 from khachhang.money import Money
 from khachhang.sample import sample_book
 from khachhang.serde import to_json
@@ -92,3 +94,36 @@ def test_the_messages_follow_lang_then_the_locale_then_english() -> None:
     assert _summary(["--lang", "en"], {"LANG": "vi_VN"}).startswith("khachhang: plan: 12 lines")
     assert _summary(["--lang", "vi"], {}).startswith("khachhang: plan: đã đọc 12 dòng")
     assert _summary([], {}).startswith("khachhang: plan: 12 lines read")
+
+
+def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
+    texts = [parser.description or "", parser.epilog or ""]
+    texts += [group.title or "" for group in parser._action_groups]
+    for action in parser._actions:
+        texts.append(action.help or "")
+        if isinstance(action, argparse._SubParsersAction):
+            texts += [choice.help or "" for choice in action._choices_actions]
+            for sub in action.choices.values():
+                texts += _help_texts(sub)
+    return [text for text in texts if text and text != argparse.SUPPRESS]
+
+
+def test_every_help_text_has_its_vietnamese_translation() -> None:
+    """A new option's help written in English only would stay English under --lang vi."""
+    english = _help_texts(build_parser())
+    translated = build_parser()
+    translate(translated)
+    assert [text for text in english if text not in VI] == []
+    assert set(_help_texts(translated)) <= set(VI.values())
+
+
+def test_help_is_in_vietnamese_with_lang_vi_or_a_vietnamese_locale() -> None:
+    """--help after --lang vi, or under LANG=vi_VN, prints the Vietnamese help."""
+    for argv, environ in ((["plan", "--lang", "vi", "--help"], {}), (["--help"], {"LANG": "vi"})):
+        out = io.StringIO()
+        assert main(argv, stdout=out, environ=environ) == 0
+        assert out.getvalue().startswith("cách dùng: khachhang")
+        assert "tùy chọn:" in out.getvalue()
+    out = io.StringIO()
+    assert main(["--help"], stdout=out, environ={}) == 0
+    assert out.getvalue().startswith("usage: khachhang")

@@ -202,11 +202,18 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         write(ctx.stderr, f"{PROG}: error: cannot write the output: stdout is closed")
         return EXIT_IO
     parser = build_parser()
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    lang = message_lang(_given_lang(tokens), ctx.environ)
+    if lang == "vi":
+        from khachhang.cli._help_vi import translate
+
+        translate(parser)
     try:
         with contextlib.redirect_stdout(ctx.stdout):  # --help goes to the injected stdout
             args = parser.parse_args(argv)
     except UsageError as err:
         message = err.lines[0].removeprefix("error: ") + _typo_hint(parser, argv)
+        # argparse's own messages are English: the line stays English as a whole
         return _error(ctx.stderr, f"{message} (see {PROG} --help)")
     except SystemExit as exit_:  # --help: argparse printed it and wants to stop
         return exit_.code if isinstance(exit_.code, int) else 0
@@ -219,6 +226,9 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         names = ", ".join(_command_names(parser))
+        if lang == "vi":
+            write(ctx.stderr, f"{PROG}: lỗi: chọn một lệnh: {names} (xem {PROG} --help)")
+            return EXIT_USAGE
         return _error(ctx.stderr, f"choose a command: {names} (see {PROG} --help)")
     try:
         code = handler(args, ctx)
@@ -239,6 +249,22 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         write(ctx.stderr, f"{PROG}: error: cannot write the output: {err.reason}")
         return EXIT_IO
     return code
+
+
+def _given_lang(tokens: Sequence[str]) -> str | None:
+    """The ``--lang`` of a command line before it is parsed (for the help's language):
+    ``--lang vi`` or ``--lang=vi``, if a supported one; else ``None``."""
+    if "--" in tokens:
+        tokens = tokens[: tokens.index("--")]
+    for index, token in enumerate(tokens):
+        value = None
+        if token == "--lang" and index + 1 < len(tokens):
+            value = tokens[index + 1]
+        elif token.startswith("--lang="):
+            value = token.removeprefix("--lang=")
+        if value in ("vi", "en"):
+            return value
+    return None
 
 
 def _flush_quietly(stream: TextIO | None) -> None:
