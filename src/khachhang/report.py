@@ -409,7 +409,7 @@ def render_summary(summary: BookSummary, lang: str = "vi") -> str:
     >>> s = summarize(sample_book(60), as_of=SAMPLE_AS_OF)
     >>> print(render_summary(s, "vi"))  # doctest: +ELLIPSIS
     Tổng quan sổ khách hàng
-    Tính đến           01/11/2026 00:00 (UTC+07:00)
+    Tính đến           00:00 01/11/2026 (UTC+07:00)
     Số khách hàng      60
     ...
     Phạm vi
