@@ -15,6 +15,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from khachhang.testing import aware_datetimes
@@ -71,3 +72,12 @@ MARCH_MONDAY = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 AS_OFS = aware_datetimes(datetime(2000, 1, 1, tzinfo=UTC), datetime(2036, 12, 31, tzinfo=UTC))
 """Any "today" from 2000 to 2036, in any offset."""
+
+
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's messages follow the locale: tests run under an English one, whatever the
+    developer's (a test of the Vietnamese messages passes --lang vi or environ=)."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -174,7 +174,8 @@ def test_every_command_is_a_subparser_with_a_handler() -> None:
     assert all(callable(handler) for handler in handlers.values())
     assert len(set(handlers.values())) == len(handlers)  # no two commands share one
     args = parser.parse_args(["demo"])
-    assert (args.handler, args.lang, args.size, args.json) == (handlers["demo"], "vi", 1000, False)
+    # --lang not given: main then takes vi for the output and the locale for the messages
+    assert (args.handler, args.lang, args.size, args.json) == (handlers["demo"], None, 1000, False)
 
 
 def test_an_ascii_stream_gets_vietnamese_without_diacritics(

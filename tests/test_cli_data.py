@@ -704,7 +704,8 @@ def test_explain_prints_every_segments_tree_for_the_customer(rules: Path) -> Non
     result = run([*argv, "--lang", "en"], lines(*BOOK_LINES))
     assert result.code == EXIT_OK, result.err
     (keys,) = STANDARD.assign([target], as_of=SAMPLE_AS_OF)
-    assert result.out.startswith(f"{target.id} — {target.name} (as of {AS_OF})\n")
+    shown = "2026-11-01 00:00 (UTC+07:00)"  # AS_OF, as English text shows it
+    assert result.out.startswith(f"{target.id} — {target.name} (as of {shown})\n")
     assert f"Matching segments (assign every matching segment): {', '.join(keys)}\n" in result.out
     for segment in STANDARD.segments:
         tree = segment.rule.explain(target, as_of=SAMPLE_AS_OF).to_text("en")

@@ -20,7 +20,9 @@ from khachhang.serde import from_json, to_json
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 AS_OF = SAMPLE_AS_OF.isoformat()  # the --as-of the CLI tests pass
-ENV = {**os.environ, "PYTHONPATH": str(SRC)}
+# An English locale whatever the developer's: the messages follow it (see conftest.py).
+_LOCALE = {"LC_ALL": "C.UTF-8", "LC_MESSAGES": "C.UTF-8", "LANG": "C.UTF-8"}
+ENV = {**os.environ, "PYTHONPATH": str(SRC), **_LOCALE}
 KHACHHANG = [sys.executable, "-m", "khachhang"]
 
 

@@ -88,7 +88,7 @@ class AcquisitionSource(BilingualEnum):
     SOCIAL_NETWORK = ("social_network", "Mạng xã hội", "Social network")
     SEARCH = ("search", "Tìm kiếm trực tuyến (SEO)", "Online search (SEO)")
     EVENT = ("event", "Sự kiện, hội chợ triển lãm", "Events and trade fairs")
-    NETWORKING = ("networking", "Kết nối quan hệ (networking)", "Networking")
+    NETWORKING = ("networking", "Kết nối quan hệ", "Networking")
     TELEMARKETING = ("telemarketing", "Tiếp thị qua điện thoại", "Telemarketing")
     CONTENT = ("content", "Nội dung (blog, video, podcast)", "Content (blog, video, podcast)")
     WALK_IN = ("walk_in", "Khách vãng lai tại cửa hàng", "Walk-in")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
@@ -28,6 +28,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from khachhang._checks import check_type, instant, require_aware, shown
+from khachhang._format import format_datetime, format_number
 from khachhang.customers import AcquisitionSource, Customer
 from khachhang.errors import ValidationError
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
@@ -347,8 +348,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _number(value: int, lang: str) -> str:
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return format_number(value, lang)
 
 
 def _percent(part: int | Decimal, whole: int | Decimal, lang: str) -> str:
@@ -371,12 +371,7 @@ def _percent(part: int | Decimal, whole: int | Decimal, lang: str) -> str:
 
 
 def _moment(at: datetime, lang: str) -> str:
-    offset = at.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    zone = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    shown = at.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
-    return f"{shown} ({zone})"
+    return format_datetime(at, lang, zone=True)
 
 
 def _table(rows: list[tuple[str, str, str]]) -> list[str]:
@@ -417,7 +412,7 @@ def render_summary(summary: BookSummary, lang: str = "vi") -> str:
     >>> s = summarize(sample_book(60), as_of=SAMPLE_AS_OF)
     >>> print(render_summary(s, "vi"))  # doctest: +ELLIPSIS
     Tổng quan tệp khách hàng
-    Tính đến           01/11/2026 00:00 (UTC+07:00)
+    Tính đến           00:00 01/11/2026 (UTC+07:00)
     Số khách hàng      60
     ...
     Phạm vi khách hàng

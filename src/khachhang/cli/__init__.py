@@ -48,6 +48,7 @@ from khachhang.cli._base import (
     Parser,
     UsageError,
     closest,
+    message_lang,
     write,
 )
 from khachhang.cli._commands import COMMANDS
@@ -157,11 +158,12 @@ def main(
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
     ``stdin``, ``stdout``, ``stderr`` (default: ``sys``'s), ``now`` (the clock, for
-    the default ``--as-of``/``--start``) and ``environ`` (default: ``os.environ``; the
-    key of ``--redact hash``) can be injected. ``--help`` prints help and
-    returns 0; a wrong command line prints one line on stderr and returns 2. No
-    exception escapes but ``SystemExit``: every failure is one line on stderr and an
-    exit code (see the module's docstring).
+    the default ``--as-of``/``--start``) and ``environ`` (default: ``os.environ``: the key
+    of ``--redact hash``, and where the messages' language is read from when ``--lang``
+    is not given) can be injected. ``--help`` prints help and returns 0; a wrong command
+    line prints one line on stderr and returns 2. No exception escapes but
+    ``SystemExit``: every failure is one line on stderr and an exit code (see the
+    module's docstring).
 
     >>> import io
     >>> out = io.StringIO()
@@ -201,20 +203,33 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         write(ctx.stderr, f"{PROG}: error: cannot write the output: stdout is closed")
         return EXIT_IO
     parser = build_parser()
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    lang = message_lang(_given_lang(tokens), ctx.environ)
+    if lang == "vi":
+        from khachhang.cli._help_vi import translate
+
+        translate(parser)
     try:
         with contextlib.redirect_stdout(ctx.stdout):  # --help goes to the injected stdout
             args = parser.parse_args(argv)
     except UsageError as err:
         message = err.lines[0].removeprefix("error: ") + _typo_hint(parser, argv)
+        # argparse's own messages are English: the line stays English as a whole
         return _error(ctx.stderr, f"{message} (see {PROG} --help)")
     except SystemExit as exit_:  # --help: argparse printed it and wants to stop
         return exit_.code if isinstance(exit_.code, int) else 0
     if args.version:
         write(ctx.stdout, f"{PROG} {__version__}")
         return EXIT_OK
+    args.messages = message_lang(getattr(args, "lang", None), ctx.environ)
+    if getattr(args, "lang", "") is None:
+        args.lang = "vi"  # the output's default, whatever the messages' language
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         names = ", ".join(_command_names(parser))
+        if lang == "vi":
+            write(ctx.stderr, f"{PROG}: lỗi: chọn một lệnh: {names} (xem {PROG} --help)")
+            return EXIT_USAGE
         return _error(ctx.stderr, f"choose a command: {names} (see {PROG} --help)")
     try:
         code = handler(args, ctx)
@@ -235,6 +250,22 @@ def _run(argv: Sequence[str] | None, ctx: Context) -> int:
         write(ctx.stderr, f"{PROG}: error: cannot write the output: {err.reason}")
         return EXIT_IO
     return code
+
+
+def _given_lang(tokens: Sequence[str]) -> str | None:
+    """The ``--lang`` of a command line before it is parsed (for the help's language):
+    ``--lang vi`` or ``--lang=vi``, if a supported one; else ``None``."""
+    if "--" in tokens:
+        tokens = tokens[: tokens.index("--")]
+    for index, token in enumerate(tokens):
+        value = None
+        if token == "--lang" and index + 1 < len(tokens):
+            value = tokens[index + 1]
+        elif token.startswith("--lang="):
+            value = token.removeprefix("--lang=")
+        if value in ("vi", "en"):
+            return value
+    return None
 
 
 def _flush_quietly(stream: TextIO | None) -> None:

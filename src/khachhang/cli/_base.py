@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 from dateutil.parser import isoparser
 
+from khachhang.labels import Lang, check_lang
+
 PROG = "khachhang"
 
 EXIT_OK = 0
@@ -35,6 +37,25 @@ EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C), as a shell reports SIGINT."""
 
 
+def message_lang(explicit: str | None, environ: Mapping[str, str]) -> Lang:
+    """The language of the command line's messages (stderr): ``--lang`` when given, else
+    the locale's (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set, as POSIX
+    orders them): Vietnamese for ``vi…``, English otherwise and when none is set.
+
+    >>> message_lang(None, {"LANG": "vi_VN.UTF-8"}), message_lang("en", {"LANG": "vi_VN"})
+    ('vi', 'en')
+    >>> message_lang(None, {"LC_ALL": "C", "LANG": "vi_VN.UTF-8"}), message_lang(None, {})
+    ('en', 'en')
+    """
+    if explicit is not None:
+        return check_lang(explicit)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
+
+
 @attrs.frozen
 class Context:
     """The streams, the clock and the environment a command uses (injected by tests)."""
@@ -44,6 +65,7 @@ class Context:
     stderr: TextIO
     now: Callable[[tzinfo], datetime]
     environ: Mapping[str, str] = attrs.field(factory=dict)
+    """The environment (``os.environ`` in :func:`main`): the locale, the redaction key."""
 
 
 Handler = Callable[[argparse.Namespace, Context], int]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from khachhang._format import format_datetime, format_number
 from khachhang.cli._base import (
     DEFAULT_TZ,
     EXIT_NOT_FOUND,
@@ -90,7 +91,10 @@ def _line_bytes(text: str) -> int:
 
 def _lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="output language (default: vi)"
+        "--lang",
+        choices=("vi", "en"),
+        help="language of the output (default: vi) and of the messages on stderr "
+        "(default: the locale's, LC_ALL/LC_MESSAGES/LANG, else en)",
     )
 
 
@@ -173,6 +177,7 @@ def _reader(
         max_line_bytes=args.max_line_bytes,
         progress=progress,
         watch=watch,
+        lang=args.messages,
     )
 
 
@@ -486,13 +491,17 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
             written += 1
         del customer  # not held while the next line is built: one customer at a time
     for gap in currencies.gaps():  # a silent zero would read as "nobody": always said
-        write(ctx.stderr, f"{PROG}: segment: warning: {gap.to_text('en')}")
-    return reader.finish(
-        "segment",
-        f"{written:,} written",
-        quiet=args.quiet,
-        extra=f"as of {as_of.isoformat()}, mode {segmenter.mode.value}",
-    )
+        warning = "cảnh báo" if args.messages == "vi" else "warning"
+        write(ctx.stderr, f"{PROG}: segment: {warning}: {gap.to_text(args.messages)}")
+    lang = args.messages
+    if lang == "vi":
+        done = f"đã ghi {format_number(written, lang)}"
+        when = f"tại thời điểm {format_datetime(as_of, lang, zone=True)}"
+        extra = f"{when}, chế độ {segmenter.mode.label(lang)}"
+    else:
+        done = f"{format_number(written, lang)} written"
+        extra = f"as of {as_of.isoformat()}, mode {segmenter.mode.value}"
+    return reader.finish("segment", done, quiet=args.quiet, extra=extra)
 
 
 def add_segment(commands: Commands) -> None:
@@ -517,6 +526,7 @@ def add_segment(commands: Commands) -> None:
             "large exports khachhang wrote (it does not re-validate customers)"
         ),
     )
+    _lang(parser)
     parser.set_defaults(handler=_segment)
 
 
@@ -539,7 +549,8 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
             found, found_on = customer, number
             break
     if found is None:
-        code = reader.finish("explain", "customer not found", quiet=args.quiet)
+        missing = "không tìm thấy khách hàng" if args.messages == "vi" else "customer not found"
+        code = reader.finish("explain", missing, quiet=args.quiet)
         if reader.watched:  # the id is there, on a line that is not a valid customer
             numbers = ", ".join(str(n) for n in reader.watched)
             write(
@@ -551,24 +562,27 @@ def _explain(args: argparse.Namespace, ctx: Context) -> int:
             return code
         if reader.watched:
             return EXIT_NOT_FOUND
-        hint = ""
-        if reader.skipped_count:
-            hint = f"; {reader.skipped_count:,} bad line(s) skipped, it may be one of them"
-        raise CommandError(
-            [f"error: no customer with id {args.customer!r} in {reader.read:,} lines{hint}"],
-            EXIT_NOT_FOUND,
-        )
+        lang = args.messages
+        read, skipped = format_number(reader.read, lang), format_number(reader.skipped_count, lang)
+        if lang == "vi":
+            hint = f"; đã bỏ qua {skipped} dòng lỗi, có thể là một trong số đó"
+            message = f"lỗi: không có khách hàng mã {args.customer!r} trong {read} dòng"
+        else:
+            hint = f"; {skipped} bad line(s) skipped, it may be one of them"
+            message = f"error: no customer with id {args.customer!r} in {read} lines"
+        raise CommandError([message + (hint if reader.skipped_count else "")], EXIT_NOT_FOUND)
     code = reader.finish("explain", f"found on line {found_on}", quiet=True)
     text = _EXPLAIN_TEXT[args.lang]
     (keys,) = segmenter.assign((found,), as_of=as_of)
     out = ctx.stdout
     policy, key = _redaction(args, ctx)
-    shown = found.name
+    name = found.name
     if policy is not None:
         from khachhang.privacy import DataKind, redact
 
-        shown = str(redact(found.name, policy, key=key, kind=DataKind.NAME))
-    write(out, f"{found.id} — {shown} ({text['as_of']} {as_of.isoformat()})")
+        name = str(redact(found.name, policy, key=key, kind=DataKind.NAME))
+    shown = format_datetime(as_of, args.lang, zone=True)
+    write(out, f"{found.id} — {name} ({text['as_of']} {shown})")
     write(
         out,
         f"{text['assigned']} ({segmenter.mode.label(args.lang).lower()}): "
@@ -628,7 +642,8 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
         reader = _reader(args, ctx)
         book = [customer for _, customer in reader.lines()]
         if reader.stopped_at is not None:
-            return reader.finish("plan", "nothing planned", quiet=args.quiet)
+            nothing = "chưa lên lịch gì" if args.messages == "vi" else "nothing planned"
+            return reader.finish("plan", nothing, quiet=args.quiet)
         if reader.progress is not None:
             reader.progress.clear()
     policy, key = _redaction(args, ctx)
@@ -637,8 +652,10 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
     dump = json_dumper(out)
     counts: Counter[str] = Counter()
     if args.format == "text":
-        window = f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} ({args.tz})"
-        write(out, f"{_PLAN_TITLE[args.lang]} {window}, {len(book):,} {_CUSTOMERS[args.lang]}")
+        lang = args.lang
+        window = f"{format_datetime(start, lang)} → {format_datetime(end, lang)} ({args.tz})"
+        size = format_number(len(book), lang)
+        write(out, f"{_PLAN_TITLE[lang]} {window}, {size} {_CUSTOMERS[lang]}")
     for item in plan.schedule(book, start=start, end=end, tz=args.tz):
         if isinstance(item, Touchpoint):
             counts["touchpoints"] += 1
@@ -652,15 +669,35 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             write(out, shown.describe(args.lang))
         else:
             out.write(dump({"type": kind, **to_dict(item, redact=policy, key=key)}) + "\n")
-    extra = (
-        f"{counts['touchpoints']:,} touchpoints, {counts['drops']:,} dropped, "
-        f"{start.isoformat()} to {end.isoformat()} ({args.tz})"
+    lang = args.messages
+    text = _PLAN_SUMMARY[lang]
+    extra = text["extra"].format(
+        touchpoints=format_number(counts["touchpoints"], lang),
+        drops=format_number(counts["drops"], lang),
+        start=format_datetime(start, lang, zone=True) if lang == "vi" else start.isoformat(),
+        end=format_datetime(end, lang, zone=True) if lang == "vi" else end.isoformat(),
+        tz=args.tz,
     )
+    size = format_number(len(book), lang)
     if reader is None:
         if not args.quiet:
-            write(ctx.stderr, f"{PROG}: plan: {len(book):,} sample customers; {extra}")
+            write(ctx.stderr, f"{PROG}: plan: {text['sample'].format(n=size)}; {extra}")
         return EXIT_OK
-    return reader.finish("plan", f"{len(book):,} customers", quiet=args.quiet, extra=extra)
+    return reader.finish("plan", text["book"].format(n=size), quiet=args.quiet, extra=extra)
+
+
+_PLAN_SUMMARY = {
+    "en": {
+        "extra": "{touchpoints} touchpoints, {drops} dropped, {start} to {end} ({tz})",
+        "sample": "{n} sample customers",
+        "book": "{n} customers",
+    },
+    "vi": {
+        "extra": "{touchpoints} điểm chạm, {drops} bị bỏ, từ {start} đến {end} ({tz})",
+        "sample": "{n} khách hàng mẫu",
+        "book": "{n} khách hàng",
+    },
+}
 
 
 def _redacted(item: Touchpoint | Drop, policy: RedactionPolicy, key: bytes | None) -> Any:

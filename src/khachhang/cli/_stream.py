@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from khachhang._format import format_number
 from khachhang.cli._base import (
     EXIT_BAD_DATA,
     EXIT_IO,
@@ -151,8 +152,11 @@ class CustomerLines:
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
         progress: Progress | None = None,
         watch: str | None = None,
+        lang: str = "en",
     ) -> None:
         self.stream = stream
+        self.lang = lang
+        """The messages' language (``vi`` or ``en``)."""
         self.stderr = stderr
         self.on_error = on_error
         self.max_line_bytes = max_line_bytes
@@ -281,24 +285,41 @@ class CustomerLines:
         if self.progress is not None:
             self.progress.clear()
         tail = f"; {extra}" if extra else ""
+        text = _FINISH[self.lang]
         if self.stopped_at is not None:
-            write(
-                self.stderr,
-                f"{PROG}: {command}: stopped at line {self.stopped_at} "
-                f"(--on-error=skip goes on past bad lines); {written} before it{tail}",
-            )
+            stopped = text["stopped"].format(line=self.stopped_at, written=written)
+            write(self.stderr, f"{PROG}: {command}: {stopped}{tail}")
             return EXIT_BAD_DATA
-        counts = f"{self.read:,} lines read, {written}"
+        counts = text["read"].format(n=format_number(self.read, self.lang), written=written)
         if self.blank:
-            counts += f", {self.blank:,} blank"
+            counts += text["blank"].format(n=format_number(self.blank, self.lang))
         if self.skipped_count:
             numbers = ", ".join(str(n) for n in self.skipped)
             if self.skipped_count > len(self.skipped):
                 numbers += ", ..."
-            counts += f", {self.skipped_count:,} bad line(s) skipped (line {numbers})"
+            shown = format_number(self.skipped_count, self.lang)
+            counts += text["skipped"].format(n=shown, lines=numbers)
         if self.skipped_count or not quiet:
             write(self.stderr, f"{PROG}: {command}: {counts}{tail}")
         return EXIT_SKIPPED if self.skipped_count else EXIT_OK
+
+
+_FINISH = {
+    "en": {
+        "stopped": "stopped at line {line} (--on-error=skip goes on past bad lines); "
+        "{written} before it",
+        "read": "{n} lines read, {written}",
+        "blank": ", {n} blank",
+        "skipped": ", {n} bad line(s) skipped (line {lines})",
+    },
+    "vi": {
+        "stopped": "dừng ở dòng {line} (--on-error=skip bỏ qua dòng lỗi và đọc tiếp); "
+        "{written} trước dòng đó",
+        "read": "đã đọc {n} dòng, {written}",
+        "blank": ", {n} dòng trống",
+        "skipped": ", bỏ qua {n} dòng lỗi (dòng {lines})",
+    },
+}
 
 
 def _read(source: Any, size: int) -> bytes | str:

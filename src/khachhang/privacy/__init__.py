@@ -90,7 +90,33 @@ _HOMES: dict[str, str] = {
     ),
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "ERASED_NAME",
+    "MIN_KEY_BYTES",
+    "ComplaintRecord",
+    "ConsentAction",
+    "ConsentEvent",
+    "ConsentLedger",
+    "ConsentSource",
+    "DataKind",
+    "Erasure",
+    "ErasureDue",
+    "PersonalDatum",
+    "RedactionPolicy",
+    "RetentionKind",
+    "RetentionPolicy",
+    "RetentionRule",
+    "StandardPurpose",
+    "SubjectAccessReport",
+    "Treatment",
+    "erase",
+    "personal_fields",
+    "pseudonym",
+    "purpose_key",
+    "purpose_label",
+    "redact",
+    "subject_access",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -38,6 +38,7 @@ from khachhang._checks import (
     require_aware,
     shown,
 )
+from khachhang._format import format_number
 from khachhang.customers import Customer
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
@@ -220,13 +221,14 @@ class CurrencyGap:
         segment 'vip': 3 customer(s) in USD never match total_spent in VND (money is not converted)
         """
         compared = "/".join(self.compared)
+        count = format_number(self.customers, lang)
         if check_lang(lang) == "vi":
             return (
-                f"nhóm {self.segment!r}: {self.customers} khách hàng dùng {self.held} không "
+                f"nhóm {self.segment!r}: {count} khách hàng dùng {self.held} không "
                 f"bao giờ khớp {self.field} bằng {compared} (tiền không được quy đổi)"
             )
         return (
-            f"segment {self.segment!r}: {self.customers} customer(s) in {self.held} never "
+            f"segment {self.segment!r}: {count} customer(s) in {self.held} never "
             f"match {self.field} in {compared} (money is not converted)"
         )
 

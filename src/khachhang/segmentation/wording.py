@@ -7,9 +7,10 @@ Age (whole years) between 25 and 40
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from khachhang._checks import check_type
+from khachhang._format import format_date, format_datetime, format_number
 from khachhang.labels import BilingualEnum, check_lang
 from khachhang.money import Money
 from khachhang.segmentation.fields import DEFAULT_REGISTRY, FieldRegistry
@@ -34,7 +35,10 @@ __all__ = ["describe", "show_value", "value_word"]
 
 
 def show_value(value: object, lang: str = "vi") -> str:
-    """A value as people read it: labels for enums, formatted money, ISO datetimes.
+    """A value as people read it: labels for enums, formatted money, dates and numbers.
+
+    Dates and numbers in the language's format (:mod:`khachhang._format`): ``16:18
+    28/10/2026`` and ``1.586`` in Vietnamese, ``2026-10-28 16:18`` and ``1,586`` in English.
 
     >>> show_value(Money("20000000"), "vi"), show_value(None, "en")
     ('20.000.000 ₫', 'missing')
@@ -46,7 +50,13 @@ def show_value(value: object, lang: str = "vi") -> str:
     if isinstance(value, Money):
         return value.format(lang)
     if isinstance(value, datetime):
-        return value.isoformat()
+        return format_datetime(value, lang)
+    if isinstance(value, date):
+        return format_date(value, lang)
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else str(value)
+    if isinstance(value, int):
+        return format_number(value, lang)
     if isinstance(value, frozenset):
         items = sorted(show_value(v, lang) for v in value)
         return "{" + ", ".join(items) + "}"

@@ -31,9 +31,9 @@ if TYPE_CHECKING:  # what each module lists in __all__ (F403: the face is their 
     from khachhang.testing._care import *  # noqa: F403
     from khachhang.testing._care_service import *  # noqa: F403
     from khachhang.testing._dedupe import *  # noqa: F403
+    from khachhang.testing._master import *  # noqa: F403
     from khachhang.testing._privacy import *  # noqa: F403
     from khachhang.testing._redaction import *  # noqa: F403
-    from khachhang.testing._master import *  # noqa: F403
     from khachhang.testing._segmentation import *  # noqa: F403
     from khachhang.testing._strategies import *  # noqa: F403
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from khachhang._format import format_datetime
 from khachhang.buying.process import BUYING, BuyingProcess
 from khachhang.buying.stages import Stage
 from khachhang.labels import check_lang
@@ -53,8 +54,8 @@ def process_html(process: BuyingProcess, lang: str = "vi") -> str:
         (
             (
                 f"{v.stage.number}. {v.stage.label(lang)}",
-                f"{v.entered_at:%Y-%m-%d %H:%M}",
-                f"{v.left_at:%Y-%m-%d %H:%M}" if v.left_at is not None else none,
+                format_datetime(v.entered_at, lang),
+                format_datetime(v.left_at, lang) if v.left_at is not None else none,
                 BUYING.move_label(v.left_by, lang) if v.left_by else none,
             )
             for v in process.history

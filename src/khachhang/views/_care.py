@@ -6,6 +6,7 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
+from khachhang._format import format_date, format_datetime, format_month_day, format_number
 from khachhang.care.planning._zones import named_zone
 from khachhang.care.planning.agenda import Agenda
 from khachhang.care.planning.plan import CarePlan
@@ -98,7 +99,7 @@ def _rule_when(rule: CareRule, lang: str) -> str:
         text = rule.of.label(lang)
     elif isinstance(rule, HolidayGreeting):
         days = rule.occasions()
-        names = ", ".join(f"{h.date:%m-%d} {h.name}" for h in days[:3])
+        names = ", ".join(f"{format_month_day(h.date, lang)} {h.name}" for h in days[:3])
         more = ", …" if len(days) > 3 else ""
         text = f"{len(days)} {'ngày' if vi else 'day(s)'}: {names}{more}"
     else:  # CheckIn
@@ -118,7 +119,7 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
     >>> t = datetime(2026, 9, 2, 2, tzinfo=timezone.utc)
     >>> tp = Touchpoint("c-1", t, Channel.SMS, Purpose.HOLIDAY, "holidays", "<Quốc khánh>")
     >>> page = agenda_html(Agenda(t, t + timedelta(days=1), touchpoints=[tp]))
-    >>> "2026-09-02 T4" in page, "&lt;Quốc khánh&gt;" in page
+    >>> "02/09/2026 T4" in page, "&lt;Quốc khánh&gt;" in page
     (True, True)
     """
     lang = check_lang(lang)
@@ -131,10 +132,10 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
         counts = Counter(t.channel for t in items)
         rows.append(
             [
-                f"{day:%Y-%m-%d} {weekday(day, lang)}",
-                *(counts[c] or "" for c in channels),
-                len(items),
-                dropped_on[day] or "",
+                f"{format_date(day, lang)} {weekday(day, lang)}",
+                *(format_number(counts[c], lang) if counts[c] else "" for c in channels),
+                format_number(len(items), lang),
+                format_number(dropped_on[day], lang) if dropped_on[day] else "",
             ]
         )
     heads = [
@@ -145,17 +146,18 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
     ]
     totals = [
         word("total", lang),
-        *agenda.by_channel().values(),
-        len(agenda.touchpoints),
-        len(agenda.drops),
+        *(format_number(n, lang) for n in agenda.by_channel().values()),
+        format_number(len(agenda.touchpoints), lang),
+        format_number(len(agenda.drops), lang),
     ]
-    title = f"{word('agenda', lang)}: {agenda.start:%Y-%m-%d} → {agenda.end:%Y-%m-%d} ({agenda.tz})"
+    span = f"{format_date(agenda.start, lang)} → {format_date(agenda.end, lang)}"
+    title = f"{word('agenda', lang)}: {span} ({agenda.tz})"
     parts = [
         f"<h4>{esc(title)}</h4>",
         table(heads, [*rows, totals], caption=word("by_day", lang)),
     ]
     if agenda.drops:
-        reasons = [(r.label(lang), n) for r, n in agenda.by_reason().items()]
+        reasons = [(r.label(lang), format_number(n, lang)) for r, n in agenda.by_reason().items()]
         parts.append(
             table(
                 [word("reason", lang), word("total", lang)],
@@ -167,7 +169,7 @@ def agenda_html(agenda: Agenda, lang: str = "vi", *, limit: int = 20) -> str:
     if shown:
         detail = [
             (
-                f"{t.due:%Y-%m-%d %H:%M}",
+                format_datetime(t.due, lang),
                 t.customer_id,
                 t.channel.label(lang),
                 t.purpose.label(lang),
@@ -197,7 +199,7 @@ def agenda_text(agenda: Agenda) -> str:
 
 def _touchpoint_rows(t: Touchpoint, lang: str) -> list[tuple[object, object]]:
     return [
-        (word("due", lang), f"{t.due:%Y-%m-%d %H:%M %Z}".rstrip()),
+        (word("due", lang), format_datetime(t.due, lang, zone=True)),
         (word("customer", lang), t.customer_id),
         (word("channel", lang), t.channel.label(lang)),
         (word("purpose", lang), t.purpose.label(lang)),
@@ -268,9 +270,9 @@ def run_html(run: WorkflowRun, lang: str = "vi") -> str:
             (
                 p.step.label(lang),
                 p.step.channel.label(lang) if p.step.channel is not None else none,
-                f"{p.due_at:%Y-%m-%d %H:%M}",
+                format_datetime(p.due_at, lang),
                 p.state.label(lang),
-                f"{p.at:%Y-%m-%d %H:%M}" if p.at is not None else none,
+                format_datetime(p.at, lang) if p.at is not None else none,
                 p.note or none,
             )
             for p in run.steps
@@ -300,7 +302,7 @@ def complaint_html(complaint: Complaint, lang: str = "vi") -> str:
             (word("subject", lang), complaint.subject),
             (word("priority", lang), complaint.priority.label(lang)),
             (word("status", lang), complaint.status.label(lang)),
-            (word("received", lang), f"{complaint.received_at:%Y-%m-%d %H:%M}"),
+            (word("received", lang), format_datetime(complaint.received_at, lang)),
         ]
     )
     log = table(
@@ -310,7 +312,7 @@ def complaint_html(complaint: Complaint, lang: str = "vi") -> str:
                 COMPLAINT.move_label(e.transition, lang),
                 e.source.label(lang) if e.source is not None else none,
                 e.target.label(lang),
-                f"{e.at:%Y-%m-%d %H:%M}",
+                format_datetime(e.at, lang),
                 e.actor or none,
                 e.note or none,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from khachhang._format import format_date, format_datetime, format_number
 from khachhang.customers import Customer
 from khachhang.labels import check_lang
 from khachhang.views._html import Html, check_limit, esc, fields, mask, table, view, word
@@ -45,10 +46,10 @@ def customer_html(c: Customer, lang: str = "vi", *, purchases: int = 5) -> str:
         (word("contacts", lang), Html("<br>".join(esc(x) for x in contacts)) if contacts else none),
         (word("source", lang), c.acquisition_source.label(lang) if c.acquisition_source else none),
         (word("tags", lang), ", ".join(sorted(c.tags)) or none),
-        (word("created", lang), f"{c.created_at:%Y-%m-%d}"),
-        (word("orders", lang), c.orders),
+        (word("created", lang), format_date(c.created_at, lang)),
+        (word("orders", lang), format_number(c.orders, lang)),
         (word("spent", lang), c.total_spent.format(lang)),
-        (word("last", lang), f"{last:%Y-%m-%d %H:%M}" if last is not None else none),
+        (word("last", lang), format_datetime(last, lang) if last is not None else none),
     ]
     parts = [fields(rows, caption=c.name)]
     if c.purchases and limit > 0:
@@ -60,7 +61,7 @@ def customer_html(c: Customer, lang: str = "vi", *, purchases: int = 5) -> str:
                 (
                     (
                         p.id,
-                        f"{p.at:%Y-%m-%d %H:%M}",
+                        format_datetime(p.at, lang),
                         p.channel.label(lang),
                         p.amount.format(lang),
                         len(p.items),

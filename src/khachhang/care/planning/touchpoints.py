@@ -18,10 +18,11 @@ from datetime import date, datetime, time, timedelta, timezone
 import attrs
 
 from khachhang._checks import check_key, check_type, clean_text, require_aware
+from khachhang._format import format_datetime
 from khachhang.care.channels import Channel, Reach
 from khachhang.care.planning.rules import Purpose
 from khachhang.errors import ValidationError
-from khachhang.labels import BilingualEnum, check_lang
+from khachhang.labels import BilingualEnum, Lang, check_lang
 from khachhang.privacy.consent import StandardPurpose, purpose_key
 
 __all__ = [
@@ -145,11 +146,27 @@ class Touchpoint:
         object.__setattr__(self, "note", clean_text("note", self.note, allow_empty=True))
 
     def describe(self, lang: str = "vi") -> str:
-        """One line for people: local due time, customer, channel, purpose, rule and note."""
-        note = f": {self.note}" if self.note else ""
+        """One line for people: local due time, customer, channel, purpose and occasion.
+
+        In English the occasion is the rule's name and note (``follow-up: KH-1-002``); in
+        Vietnamese it is said in words from the purpose (``hỏi thăm sau đơn KH-1-002``,
+        ``kỷ niệm 5 năm``, ``sinh nhật``, ``ngày lễ: Quốc khánh``), as rule names are
+        identifiers, not Vietnamese.
+
+        >>> from datetime import datetime, timezone
+        >>> t = Touchpoint("KH-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc),
+        ...                Channel.SMS, Purpose.HOLIDAY, "holidays", "Quốc khánh")
+        >>> t.describe("vi")
+        '09:00 02/09/2026 KH-1 Tin nhắn SMS Chúc mừng ngày lễ, Tết (ngày lễ: Quốc khánh)'
+        """
+        code = check_lang(lang)
+        if code == "vi":
+            occasion = _occasion_vi(self.purpose, self.note)
+        else:
+            occasion = f"{self.source}: {self.note}" if self.note else self.source
         return (
-            f"{self.due:%Y-%m-%d %H:%M} {self.customer_id} {self.channel.label(lang)} "
-            f"{self.purpose.label(lang)} ({self.source}{note})"
+            f"{format_datetime(self.due, code)} {self.customer_id} {self.channel.label(code)} "
+            f"{self.purpose.label(code)} ({occasion})"
         )
 
     # -- notebook view (khachhang.views) ----------------------------------------------
@@ -182,10 +199,28 @@ class Drop:
         return self.touchpoint.due
 
     def describe(self, lang: str = "vi") -> str:
-        """One line for people."""
+        """One line for people: the touchpoint, the reason and :meth:`detail_text`."""
         dropped = "bỏ" if check_lang(lang) == "vi" else "dropped"
-        detail = f" ({self.detail})" if self.detail else ""
-        return f"{dropped}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{detail}"
+        detail = self.detail_text(lang)
+        shown = f" ({detail})" if detail else ""
+        return f"{dropped}: {self.touchpoint.describe(lang)}: {self.reason.label(lang)}{shown}"
+
+    def detail_text(self, lang: str = "vi") -> str:
+        """``detail`` in words: each other channel's and reason's label, or the cap.
+
+        ``detail`` is data (``"sms: no_consent; email: no_contact_point"``, ``"2/week"``);
+        a part that is not in that shape is shown as it is.
+
+        >>> from datetime import datetime, timezone
+        >>> t = Touchpoint("KH-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc),
+        ...                Channel.PHONE, Purpose.FOLLOW_UP, "follow-up")
+        >>> Drop(t, DropReason.NO_CONSENT, "sms: no_consent").detail_text("vi")
+        'Tin nhắn SMS: Chưa đồng ý hoặc đã rút lại đồng ý'
+        >>> Drop(t, DropReason.CAP_REACHED, "2/week").detail_text("vi")
+        'tối đa 2 mỗi tuần'
+        """
+        code = check_lang(lang)
+        return "; ".join(_detail_part(part, code) for part in self.detail.split("; ") if part)
 
     # -- notebook view (khachhang.views) ----------------------------------------------
     def to_html(self, lang: str = "vi") -> str:
@@ -196,6 +231,36 @@ class Drop:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _occasion_vi(purpose: Purpose, note: str) -> str:
+    """The occasion of a touchpoint in Vietnamese words (the note is an order id, years
+    or a holiday's name, as the built-in rules write it)."""
+    if purpose is Purpose.FOLLOW_UP:
+        return f"hỏi thăm sau đơn {note}" if note else "hỏi thăm sau mua hàng"
+    if purpose is Purpose.BIRTHDAY:
+        return f"sinh nhật: {note}" if note else "sinh nhật"
+    if purpose in (Purpose.PURCHASE_ANNIVERSARY, Purpose.RELATIONSHIP_ANNIVERSARY):
+        if note.isdecimal():
+            return f"kỷ niệm {note} năm"
+        return f"kỷ niệm: {note}" if note else "kỷ niệm"
+    if purpose is Purpose.HOLIDAY:
+        return f"ngày lễ: {note}" if note else "ngày lễ"
+    return f"hỏi thăm định kỳ: {note}" if note else "hỏi thăm định kỳ"
+
+
+def _detail_part(part: str, lang: Lang) -> str:
+    channel, sep, reason = part.partition(": ")
+    channels = {member.value: member for member in Channel}
+    reasons = {member.value: member for member in DropReason}
+    if sep and channel in channels and reason in reasons:
+        return f"{channels[channel].label(lang)}: {reasons[reason].label(lang)}"
+    limit, sep, period = part.partition("/")
+    periods = {member.value: member for member in Period}
+    if sep and limit.isdecimal() and period in periods:
+        unit = periods[period].label(lang).lower()
+        return f"tối đa {limit} mỗi {unit}" if lang == "vi" else f"at most {limit} per {unit}"
+    return part
 
 
 def _naive_time(path: str, value: object) -> time:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from khachhang._format import format_date, format_number
 from khachhang.care.channels import Channel
 from khachhang.care.planning.plan import CarePlan
 from khachhang.care.planning.rules import Anniversary, BirthdayGreeting, FollowUp, HolidayGreeting
@@ -100,19 +101,21 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
             seen_purposes.add(item.purpose.value)
             examples.append(item)
     lines = [
-        f"{text['title']} ({as_of:%Y-%m-%d} → {end:%Y-%m-%d}, "
-        f"{len(customers)} {text['customers']})",
+        f"{text['title']} ({format_date(as_of, lang)} → {format_date(end, lang)}, "
+        f"{format_number(len(customers), lang)} {text['customers']})",
         text["rules"],
         f"{text['by_channel']}:",
     ]
     width = max((len(c.label(lang)) for c in Channel), default=10) + 2
     for channel in Channel:
         if by_channel[channel]:
-            lines.append(f"  {channel.label(lang):<{width}}{by_channel[channel]:>6}")
-    lines.append(f"  {text['total']:<{width}}{sum(by_channel.values()):>6}")
+            shown = format_number(by_channel[channel], lang)
+            lines.append(f"  {channel.label(lang):<{width}}{shown:>6}")
+    total = format_number(sum(by_channel.values()), lang)
+    lines.append(f"  {text['total']:<{width}}{total:>6}")
     lines.append(f"{text['dropped']}:")
     for reason, count in by_reason.most_common():
-        lines.append(f"  {reason}: {count}")
+        lines.append(f"  {reason}: {format_number(count, lang)}")
     lines.append(f"{text['examples']}:")
     lines.extend(f"  {t.describe(lang)}" for t in examples)
     return "\n".join(lines)

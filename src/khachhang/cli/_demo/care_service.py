@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from khachhang._format import format_datetime
 from khachhang.care.channels import Channel
 from khachhang.care.service.business_calendar import BusinessCalendar
 from khachhang.care.service.complaints import (
@@ -143,7 +144,7 @@ def _line(status: SlaStatus, lang: str, text: dict[str, str], zone: BusinessCale
     head = f"    {status.metric.label(lang):<20} {_duration(status.elapsed, text):>14} / "
     head += f"{_duration(status.target, text):<6}"
     if status.breached_at is not None:
-        when = status.breached_at.astimezone(zone.zone).strftime("%d/%m %H:%M")
+        when = format_datetime(status.breached_at.astimezone(zone.zone), lang)
         level = f"  [{status.escalation.label(lang)}]" if status.running else ""
         return f"{head}  {text['over']} {when}{level}"
     if not status.running:
@@ -158,7 +159,11 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
     text = _TEXT[code]
     cal = DEMO_POLICY.calendar
     local = as_of.astimezone(cal.zone)
-    lines = [text["title"], text["policy"], f"{text['as_of']} {local:%Y-%m-%d %H:%M %Z}"]
+    lines = [
+        text["title"],
+        text["policy"],
+        f"{text['as_of']} {format_datetime(local, code, zone=True)}",
+    ]
     complaints = demo_complaints(customers, as_of)
     if not complaints:
         return "\n".join([*lines, text["none"]])

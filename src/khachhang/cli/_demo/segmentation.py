@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from khachhang._format import format_date, format_number
 from khachhang.customers import Customer
 from khachhang.kinds import PartyType
 from khachhang.labels import check_lang
@@ -49,18 +50,20 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
     """The demo section for the sample book ``customers`` as of ``as_of``."""
     code = check_lang(lang)
     title, standard_title, rfm_title, no_purchase, explain_title = _TITLES[code]
-    lines = [title.format(at=as_of.date().isoformat()), "", standard_title]
+    lines = [title.format(at=format_date(as_of, code)), "", standard_title]
     segmenter = Segmenter(standard_segments(), AssignMode.ALL)
     counts = segmenter.counts(customers, as_of=as_of)
     width = max(len(s.label(code)) for s in segmenter.segments)
     for segment in segmenter.segments:
-        lines.append(f"  {segment.label(code).ljust(width)}  {counts[segment.key]:>6}")
+        shown = format_number(counts[segment.key], code)
+        lines.append(f"  {segment.label(code).ljust(width)}  {shown:>6}")
     lines += ["", rfm_title]
     rfm = rfm_scores(customers, as_of=as_of).segment_counts()
     width = max(len(s.label(code)) for s in RFM_GRID.segments)
     for grid_segment in RFM_GRID.segments:
-        lines.append(f"  {grid_segment.label(code).ljust(width)}  {rfm[grid_segment.key]:>6}")
-    lines.append(f"  {no_purchase.ljust(width)}  {rfm[None]:>6}")
+        shown = format_number(rfm[grid_segment.key], code)
+        lines.append(f"  {grid_segment.label(code).ljust(width)}  {shown:>6}")
+    lines.append(f"  {no_purchase.ljust(width)}  {format_number(rfm[None], code):>6}")
     rule = demo_rule()
     chosen = next((c for c in customers if rule.evaluate(c, as_of=as_of)), None)
     if chosen is None and customers:
