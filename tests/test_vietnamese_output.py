@@ -39,8 +39,10 @@ from khachhang.views import to_html, to_markdown
 
 ALLOWED = frozenset(
     {
-        # channel and brand names the glossary keeps as they are
+        # channel and brand names the glossary keeps as they are ("Email", and the
+        # loanword in running text: "địa chỉ email")
         "Email",
+        "email",
         "Zalo",
         "Facebook",
         "Google",
@@ -50,17 +52,6 @@ ALLOWED = frozenset(
         "podcast",
         # the IANA time-zone name a plan is in (Asia/Ho_Chi_Minh)
         "Asia",
-        # PENDING issue 13 item 7 (another branch rewrites the standard segments'
-        # descriptions, which cite "seed 00x §..." and say "(not in the seeds; completes
-        # the lifecycle)"): drop these four once it is merged.
-        "Seed",
-        "seed",
-        "seeds",
-        "completes",
-        "lifecycle",
-        # PENDING issue 13 item 4 (the glossary's term for the buygrid, another branch):
-        # the buying view's column is still headed "Buygrid".
-        "Buygrid",
     }
 )
 

@@ -4,8 +4,9 @@ Vietnamese practice calls the external customers who buy and use the firm's prod
 and bring its revenue directly, *khách hàng truyền thống*; internal customers
 (employees) are "không phải là khách hàng truyền thống", and traditional customers are
 named beside prospects ("khách hàng tiềm năng, truyền thống"). A
-:class:`TraditionalPolicy` makes that checkable: an external customer that has been in the book for ``min_years`` years and
-bought in each of the last ``min_years`` twelve-month windows.
+:class:`TraditionalPolicy` makes that checkable: an external customer that has been in
+the book for ``min_years`` years and bought in each of the last ``min_years``
+twelve-month windows.
 
 >>> from datetime import datetime, timezone
 >>> from khachhang import Customer, Money, Person, Purchase

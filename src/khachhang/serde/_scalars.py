@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,17 @@ def _structure_int(value: object, _: type) -> int:
         msg = f"expected an integer, got {type(value).__name__}"
         raise ValidationError("", msg)
     return value
+
+
+def _structure_float(value: object, _: type) -> float:
+    """A model parameter or probability (never money): a finite JSON number, not a flag."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        msg = f"expected a number, got {type(value).__name__}"
+        raise ValidationError("", msg)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValidationError("", f"expected a finite number, got {value!r}")
+    return number
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -290,6 +302,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
 SCALARS: tuple[tuple[type, Callable[[Any], Any] | None, Callable[[object, type], Any]], ...] = (
     (str, None, _structure_str),
     (int, None, _structure_int),
+    (float, None, _structure_float),
     (bool, None, _structure_bool),
     (Decimal, str, _structure_decimal),
     (datetime, _unstructure_datetime, _structure_datetime),

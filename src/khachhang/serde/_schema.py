@@ -32,6 +32,7 @@ from khachhang.care.planning.workflows import RELATIVE_FIELDS
 from khachhang.errors import ValidationError
 from khachhang.fsm import Payload
 from khachhang.labels import BilingualEnum
+from khachhang.master.history import FieldChange
 from khachhang.money import CURRENCIES, DEFAULT_CURRENCY, Money
 from khachhang.parties import Party
 from khachhang.segmentation.rules import SCHEMA_VERSION as RULE_SCHEMA_VERSION
@@ -51,6 +52,7 @@ from khachhang.segmentation.rules import (
     Within,
 )
 from khachhang.serde._care import _RULE_TAGS
+from khachhang.serde._master import _CHANGE_TAGS
 from khachhang.serde._scalars import DECIMAL_TEXT
 from khachhang.serde._unions import _PAYLOADS, PARTY_TAGS, TAG
 
@@ -103,6 +105,7 @@ def _money() -> Schema:
 _SCALARS: dict[Any, Callable[[], Schema]] = {
     str: lambda: {"type": "string"},
     int: lambda: {"type": "integer"},
+    float: lambda: {"type": "number"},
     bool: lambda: {"type": "boolean"},
     NoneType: lambda: {"type": "null"},
     Decimal: lambda: {
@@ -217,6 +220,9 @@ class _Builder:
             return self.ref(Party, lambda: self.tagged(PARTY_TAGS, "Party"), name="Party")
         if tp == CareRule:
             return self.ref(CareRule, lambda: self.tagged(_RULE_TAGS, "CareRule"), name="CareRule")
+        if tp == FieldChange:
+            changes = functools.partial(self.tagged, _CHANGE_TAGS, "FieldChange")
+            return self.ref(FieldChange, changes, name="FieldChange")
         origin = get_origin(tp)
         args = get_args(tp)
         if origin is Union or isinstance(tp, UnionType):
