@@ -522,8 +522,8 @@ def add_segment(commands: Commands) -> None:
         default="objects",
         help=(
             "objects (default): read and validate each customer, streaming; polars: read "
-            "the whole export into a Polars frame and segment it there, 10-50x faster on "
-            "large exports khachhang wrote (it does not re-validate customers)"
+            "the whole export into a Polars frame and segment it there, faster on large "
+            "exports khachhang wrote (it does not re-validate customers)"
         ),
     )
     _lang(parser)

@@ -130,12 +130,12 @@ def _table() -> dict[str, str]:
         "which segmenter": "bộ phân nhóm nào",
         (
             "objects (default): read and validate each customer, streaming; polars: read "
-            "the whole export into a Polars frame and segment it there, 10-50x faster on "
-            "large exports khachhang wrote (it does not re-validate customers)"
+            "the whole export into a Polars frame and segment it there, faster on large "
+            "exports khachhang wrote (it does not re-validate customers)"
         ): (
             "objects (mặc định): đọc và kiểm tra từng khách hàng, xử lý theo luồng; polars: "
-            "đọc cả tệp vào một bảng Polars rồi phân nhóm trên đó, nhanh hơn 10-50 lần với "
-            "tệp lớn do khachhang xuất (không kiểm tra lại từng khách hàng)"
+            "đọc cả tệp vào một bảng Polars rồi phân nhóm trên đó, nhanh hơn với tệp lớn "
+            "do khachhang xuất (không kiểm tra lại từng khách hàng)"
         ),
         (
             "treat personal data in the output: mask (the default when given without a "
