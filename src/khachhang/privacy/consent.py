@@ -142,10 +142,10 @@ class ConsentSource(BilingualEnum):
     """
 
     FORM = ("form", "Biểu mẫu (giấy hoặc trực tuyến)", "Form (paper or online)")
-    CALL = ("call", "Cuộc gọi", "Phone call")
+    CALL = ("call", "Gọi điện", "Phone call")
     CONTRACT = ("contract", "Hợp đồng", "Contract")
-    IN_PERSON = ("in_person", "Trực tiếp", "In person")
-    MESSAGE = ("message", "Tin nhắn, thư điện tử", "Message or e-mail")
+    IN_PERSON = ("in_person", "Gặp trực tiếp", "In person")
+    MESSAGE = ("message", "Tin nhắn, Email", "Message or email")
     IMPORT = ("import", "Nhập từ hệ thống khác", "Import from another system")
     MIGRATION = (
         "migration",

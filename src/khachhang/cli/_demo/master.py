@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from khachhang._format import format_date
 from khachhang.buying.center import BuyingRole
 from khachhang.customers import Customer
 from khachhang.kinds import PartyType
@@ -39,7 +40,7 @@ _TEXT = {
         "title": "Dữ liệu gốc khách hàng (tính đến {at})",
         "traditional": "Khách hàng truyền thống (mua đều {years} năm liền)",
         "branches": "Chi nhánh theo mã số thuế / đã nối với trụ sở trong sổ",
-        "example": "Ví dụ (dữ liệu minh hoạ): {name} ({id})",
+        "example": "Ví dụ (dữ liệu minh họa): {name} ({id})",
         "contacts": "Người liên hệ",
         "primary": "chính",
         "owner": "Người phụ trách: {now} (trước đó: {before})",
@@ -74,7 +75,7 @@ def render(customers: Sequence[Customer], *, as_of: datetime, lang: str = "vi") 
     linked = len(Hierarchy.from_tax_codes(customers).links)
     width = max(len(text["traditional"].format(years=policy.min_years)), len(text["branches"]))
     lines = [
-        text["title"].format(at=as_of.date().isoformat()),
+        text["title"].format(at=format_date(as_of, code)),
         "",
         f"  {text['traditional'].format(years=policy.min_years).ljust(width)}  {traditional:>6}",
         f"  {text['branches'].ljust(width)}  {branch_codes:>6} / {linked}",
@@ -121,7 +122,7 @@ def _example(firm: Customer, as_of: datetime, code: str) -> list[str]:
         roles = ", ".join(r.label(code) for r in sorted(c.roles, key=lambda r: r.value))
         lines.append(f"    {c.name}{mark} — {c.job_title}; {roles}")
     lines.append("  " + text["owner"].format(now=_who(own.owner, code), before=_who(before, code)))
-    tasks = "; ".join(f"{a.summary} ({a.due:%Y-%m-%d})" for a in log.open_tasks())
+    tasks = "; ".join(f"{a.summary} ({format_date(a.due or a.at, code)})" for a in log.open_tasks())
     lines.append(f"  {text['open']}: {tasks or text['none']}")
     old_tags = state_at(history, at=as_of - timedelta(days=90)).tags
     lines.append(
