@@ -64,11 +64,11 @@ def test_a_drop_shows_its_detail_as_labels_and_an_unknown_part_as_it_is() -> Non
     )
     drop = Drop(t, DropReason.NO_CONSENT, "sms: no_consent; email: no_contact_point; odd")
     assert drop.detail_text("en") == (
-        "SMS: no consent on the channel (never given or withdrawn); "
-        "E-mail: no contact point for the channel; odd"
+        "SMS: No consent on this channel (never given or withdrawn); "
+        "Email: No contact point for this channel; odd"
     )
     assert "(hỏi thăm sau đơn KH-1-002)" in drop.describe("vi")
-    assert "Tin nhắn SMS: Chưa đồng ý" in drop.describe("vi")
+    assert "Tin nhắn SMS: Khách hàng chưa đồng ý" in drop.describe("vi")
 
 
 def _summary(argv: list[str], environ: dict[str, str]) -> str:

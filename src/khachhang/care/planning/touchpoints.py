@@ -215,7 +215,7 @@ class Drop:
         >>> t = Touchpoint("KH-1", datetime(2026, 9, 2, 9, tzinfo=timezone.utc),
         ...                Channel.PHONE, Purpose.FOLLOW_UP, "follow-up")
         >>> Drop(t, DropReason.NO_CONSENT, "sms: no_consent").detail_text("vi")
-        'Tin nhắn SMS: Chưa đồng ý hoặc đã rút lại đồng ý'
+        'Tin nhắn SMS: Khách hàng chưa đồng ý hoặc đã rút lại đồng ý trên kênh này'
         >>> Drop(t, DropReason.CAP_REACHED, "2/week").detail_text("vi")
         'tối đa 2 mỗi tuần'
         """
