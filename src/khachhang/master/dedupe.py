@@ -22,7 +22,7 @@ which says which rules fired on which values, in Vietnamese or English.
 >>> print(match.explain("en"))
 c-1 ~ c-2: score 105 (threshold 60)
 - Phone number: '+84901234567' = '+84901234567' (+60)
-- Name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+35)
+- Name / legal name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+35)
 - Province: 'Bình Dương' ~ 'TP. Hồ Chí Minh': both TP. Hồ Chí Minh today (+10)
 
 Finding duplicates in a book (:func:`find_duplicates`) never compares every pair:
@@ -93,7 +93,7 @@ class MatchKind(BilingualEnum):
     TAX_CODE = ("tax_code", "Mã số thuế", "Tax code")
     BIRTH_DATE = ("birth_date", "Ngày sinh", "Date of birth")
     PROVINCE = ("province", "Tỉnh/thành phố", "Province")
-    NAME = ("name", "Họ tên", "Name")
+    NAME = ("name", "Họ tên / tên pháp lý", "Name / legal name")
     ADDRESS = ("address", "Địa chỉ", "Address")
 
     @property

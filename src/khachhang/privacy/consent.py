@@ -130,8 +130,8 @@ def purpose_label(key: StandardPurpose | str, lang: str = "vi") -> str:
 class ConsentAction(BilingualEnum):
     """A grant or a withdrawal of consent."""
 
-    GRANT = ("grant", "Đồng ý", "Grant")
-    WITHDRAW = ("withdraw", "Rút lại đồng ý", "Withdrawal")
+    GRANT = ("grant", "Đồng ý", "Consent given")
+    WITHDRAW = ("withdraw", "Rút lại đồng ý", "Consent withdrawn")
 
 
 class ConsentSource(BilingualEnum):

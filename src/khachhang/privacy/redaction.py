@@ -100,7 +100,7 @@ class Treatment(BilingualEnum):
     KEEP = ("keep", "Giữ nguyên", "Keep")
     MASK = ("mask", "Che một phần", "Mask")
     HASH = ("hash", "Thay bằng bí danh (băm có khóa)", "Pseudonymise (keyed hash)")
-    DROP = ("drop", "Bỏ đi", "Drop")
+    DROP = ("drop", "Lược bỏ", "Drop")
 
 
 @attrs.frozen
