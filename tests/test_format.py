@@ -68,7 +68,7 @@ def test_a_drop_shows_its_detail_as_labels_and_an_unknown_part_as_it_is() -> Non
         "Email: No contact point for this channel; odd"
     )
     assert "(hỏi thăm sau đơn KH-1-002)" in drop.describe("vi")
-    assert "SMS: Khách hàng chưa đồng ý" in drop.describe("vi")
+    assert "Tin nhắn SMS: Khách hàng chưa đồng ý" in drop.describe("vi")
 
 
 def _summary(argv: list[str], environ: dict[str, str]) -> str:

@@ -47,7 +47,7 @@ def dotted(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-def erased(customer: Customer, after: int, reason: str = "yêu cầu xoá #12") -> Customer:
+def erased(customer: Customer, after: int, reason: str = "yêu cầu xóa #12") -> Customer:
     return erase(customer, at=customer.created_at + timedelta(days=after), reason=reason)
 
 
@@ -68,7 +68,7 @@ def test_erasing_twice_is_erasing_once_and_keeps_the_totals(
         e.transition for e in customer.lifecycle_events
     ]
     assert once.erasure is not None
-    assert once.erasure.reason == "yêu cầu xoá #12"
+    assert once.erasure.reason == "yêu cầu xóa #12"
 
 
 @settings(max_examples=scaled(40), suppress_health_check=SLOW_EXAMPLES)
@@ -98,10 +98,10 @@ def test_an_erased_person_keeps_only_the_placeholder_name() -> None:
     lan = attrs.evolve(
         lan, lifecycle_events=[attrs.evolve(lan.lifecycle_events[0], note="gọi 0901234567")]
     )
-    gone = erase(lan, at=T0 + timedelta(days=30), reason="yêu cầu xoá #12", actor="dpo")
+    gone = erase(lan, at=T0 + timedelta(days=30), reason="yêu cầu xóa #12", actor="dpo")
     assert gone.party == Person(ERASED_NAME)
     assert (gone.income, gone.tags, gone.lifecycle_events[0].note) == (None, frozenset(), "")
-    assert gone.erasure == Erasure(T0 + timedelta(days=30), "yêu cầu xoá #12", "dpo")
+    assert gone.erasure == Erasure(T0 + timedelta(days=30), "yêu cầu xóa #12", "dpo")
     assert "0901234567" not in to_json(gone)
     assert "Lan" not in to_json(gone)
 

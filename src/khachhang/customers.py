@@ -313,7 +313,7 @@ def _roles(values: Iterable[Role]) -> frozenset[Role]:
     return frozenset(check_items("roles", as_collection("roles", values), Role))
 
 
-ERASED_NAME = "[đã xoá]"
+ERASED_NAME = "[đã xóa]"
 """The full name an erased person keeps (``Person`` needs one): "[erased]" in Vietnamese."""
 
 
@@ -328,7 +328,7 @@ class Erasure:
     prospect inactive 24 months"), never personal data itself.
 
     >>> from datetime import datetime, timezone
-    >>> Erasure(datetime(2026, 3, 1, tzinfo=timezone.utc), "yêu cầu xoá #12", actor="dpo").actor
+    >>> Erasure(datetime(2026, 3, 1, tzinfo=timezone.utc), "yêu cầu xóa #12", actor="dpo").actor
     'dpo'
     """
 

@@ -86,7 +86,7 @@ class ContactKind(BilingualEnum):
     """
 
     PHONE = ("phone", "Số điện thoại", "Phone number")
-    EMAIL = ("email", "Địa chỉ email", "Email address")
+    EMAIL = ("email", "Địa chỉ Email", "Email address")
     SOCIAL = ("social", "Tài khoản mạng xã hội", "Social network account")
 
 

@@ -24,8 +24,8 @@ __all__ = ["Summary", "TimeUnit", "summarize"]
 class TimeUnit(BilingualEnum):
     """The unit recency, age and forecast horizons are counted in (the paper uses weeks)."""
 
-    DAYS = ("days", "Ngày", "Days")
-    WEEKS = ("weeks", "Tuần", "Weeks")
+    DAYS = ("days", "Ngày", "Day")
+    WEEKS = ("weeks", "Tuần", "Week")
 
     @property
     def days(self) -> int:

@@ -94,6 +94,15 @@ def _table() -> dict[str, str]:
             "không có khách hàng đó; 70 lỗi của khachhang; 74 không đọc được đầu vào hoặc "
             "không ghi được kết quả; 130 bị ngắt"
         ),
+        (
+            "treat personal data in the output: mask (the default when given without a "
+            "value), hash (stable pseudonyms keyed by the environment variable "
+            "KHACHHANG_REDACT_KEY) or drop; see docs/privacy.md"
+        ): (
+            "xử lý dữ liệu cá nhân trong kết quả: mask (che một phần; mặc định khi không ghi "
+            "giá trị), hash (thay bằng bí danh cố định, băm với khóa lấy từ biến môi trường "
+            "KHACHHANG_REDACT_KEY) hoặc drop (lược bỏ); xem docs/privacy.md"
+        ),
         # demo and sample
         (
             "Build a deterministic sample book of Vietnamese customers (the same seed gives "
@@ -136,15 +145,6 @@ def _table() -> dict[str, str]:
             "objects (mặc định): đọc và kiểm tra từng khách hàng, xử lý theo luồng; polars: "
             "đọc cả tệp vào một bảng Polars rồi phân nhóm trên đó, nhanh hơn với tệp lớn "
             "do khachhang xuất (không kiểm tra lại từng khách hàng)"
-        ),
-        (
-            "treat personal data in the output: mask (the default when given without a "
-            "value), hash (stable pseudonyms keyed by the environment variable "
-            "KHACHHANG_REDACT_KEY) or drop; see docs/privacy.md"
-        ): (
-            "xử lý dữ liệu cá nhân trong kết quả: mask (che bớt, mặc định khi không ghi giá "
-            "trị), hash (bí danh ổn định theo khóa trong biến môi trường "
-            "KHACHHANG_REDACT_KEY) hoặc drop (bỏ hẳn); xem docs/privacy.md"
         ),
         "override the mode": "thay chế độ gán nhóm",
         (

@@ -57,9 +57,9 @@ __all__ = [
 class ActivityKind(BilingualEnum):
     """What kind of activity was logged."""
 
-    CALL = ("call", "Cuộc gọi", "Call")
+    CALL = ("call", "Gọi điện", "Phone call")
     MEETING = ("meeting", "Cuộc gặp", "Meeting")
-    EMAIL = ("email", "Email", "E-mail")
+    EMAIL = ("email", "Email", "Email")
     MESSAGE = ("message", "Tin nhắn (SMS, chat, mạng xã hội)", "Message (SMS, chat, social)")
     NOTE = ("note", "Ghi chú", "Note")
     TASK = ("task", "Công việc", "Task")

@@ -22,7 +22,7 @@ which says which rules fired on which values, in Vietnamese or English.
 >>> print(match.explain("en"))
 c-1 ~ c-2: score 105 (threshold 60)
 - Phone number: '+84901234567' = '+84901234567' (+60)
-- Name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+35)
+- Name / legal name: 'Nguyễn Văn Đức' ~ 'Nguyen Van Duc', 100% similar (+35)
 - Province: 'Bình Dương' ~ 'TP. Hồ Chí Minh': both TP. Hồ Chí Minh today (+10)
 
 Finding duplicates in a book (:func:`find_duplicates`) never compares every pair:
@@ -89,12 +89,12 @@ class MatchKind(BilingualEnum):
     """
 
     PHONE = ("phone", "Số điện thoại", "Phone number")
-    EMAIL = ("email", "Thư điện tử", "E-mail address")
+    EMAIL = ("email", "Địa chỉ Email", "Email address")
     TAX_CODE = ("tax_code", "Mã số thuế", "Tax code")
-    BIRTH_DATE = ("birth_date", "Ngày sinh", "Birth date")
+    BIRTH_DATE = ("birth_date", "Ngày sinh", "Date of birth")
     PROVINCE = ("province", "Tỉnh/thành phố", "Province")
-    NAME = ("name", "Họ tên", "Name")
-    ADDRESS = ("address", "Địa chỉ", "Street address")
+    NAME = ("name", "Họ tên / tên pháp lý", "Name / legal name")
+    ADDRESS = ("address", "Địa chỉ", "Address")
 
     @property
     def fuzzy(self) -> bool:
@@ -452,7 +452,7 @@ class Hit:
     """One rule that fired for a pair: its kind and weight, the two values, how alike.
 
     >>> print(Hit(MatchKind.EMAIL, 50, "an@x.vn", "AN@x.vn").describe("vi"))
-    Thư điện tử: 'an@x.vn' = 'AN@x.vn' (+50)
+    Địa chỉ Email: 'an@x.vn' = 'AN@x.vn' (+50)
     """
 
     kind: MatchKind

@@ -111,11 +111,11 @@ class MergeField(BilingualEnum):
     ID = ("id", "Mã khách hàng (bản ghi giữ lại)", "Customer id (the surviving record)")
     NAME = ("name", "Họ tên / tên pháp lý", "Name / legal name")
     GENDER = ("gender", "Giới tính", "Gender")
-    BIRTH_DATE = ("birth_date", "Ngày sinh", "Birth date")
+    BIRTH_DATE = ("birth_date", "Ngày sinh", "Date of birth")
     ADDRESS = ("address", "Địa chỉ", "Address")
     TAX_CODE = ("tax_code", "Mã số thuế", "Tax code")
     ACQUISITION_SOURCE = ("acquisition_source", "Nguồn khách hàng", "Acquisition source")
-    INCOME = ("income", "Thu nhập", "Income")
+    INCOME = ("income", "Thu nhập hằng tháng", "Monthly income")
     LIFECYCLE = ("lifecycle", "Nhật ký vòng đời", "Lifecycle log")
 
 

@@ -130,8 +130,8 @@ def purpose_label(key: StandardPurpose | str, lang: str = "vi") -> str:
 class ConsentAction(BilingualEnum):
     """A grant or a withdrawal of consent."""
 
-    GRANT = ("grant", "Đồng ý", "Grant")
-    WITHDRAW = ("withdraw", "Rút lại đồng ý", "Withdrawal")
+    GRANT = ("grant", "Đồng ý", "Consent given")
+    WITHDRAW = ("withdraw", "Rút lại đồng ý", "Consent withdrawn")
 
 
 class ConsentSource(BilingualEnum):
@@ -142,10 +142,10 @@ class ConsentSource(BilingualEnum):
     """
 
     FORM = ("form", "Biểu mẫu (giấy hoặc trực tuyến)", "Form (paper or online)")
-    CALL = ("call", "Cuộc gọi", "Phone call")
+    CALL = ("call", "Gọi điện", "Phone call")
     CONTRACT = ("contract", "Hợp đồng", "Contract")
-    IN_PERSON = ("in_person", "Trực tiếp", "In person")
-    MESSAGE = ("message", "Tin nhắn, thư điện tử", "Message or e-mail")
+    IN_PERSON = ("in_person", "Gặp trực tiếp", "In person")
+    MESSAGE = ("message", "Tin nhắn, Email", "Message or email")
     IMPORT = ("import", "Nhập từ hệ thống khác", "Import from another system")
     MIGRATION = (
         "migration",

@@ -19,9 +19,9 @@ survey answers, ...), in one :class:`SubjectAccessReport`.
 >>> report = subject_access(lan, as_of=t)
 >>> [(item.path, item.value) for item in report.items]
 [('party.full_name', 'Trần Thị Lan'), ('party.contacts[0].value', '+84901234567')]
->>> gone = erase(lan, at=t.replace(month=3), reason="yêu cầu xoá #12")
+>>> gone = erase(lan, at=t.replace(month=3), reason="yêu cầu xóa #12")
 >>> gone.name, gone.party.contacts, gone.total_spent == lan.total_spent
-('[đã xoá]', (), True)
+('[đã xóa]', (), True)
 >>> erase(gone, at=t.replace(month=4), reason="again") == gone
 True
 >>> subject_access(gone, as_of=t.replace(month=4)).items
@@ -232,7 +232,7 @@ _WORDS = {
         "as_of": "Tính đến {at}.",
         "heads": ("Nguồn", "Bản ghi", "Trường", "Loại", "Giá trị"),
         "purchases": "Giao dịch mua: {n}.",
-        "erased": "Đã xoá dữ liệu cá nhân lúc {at}: {reason}.",
+        "erased": "Đã xóa dữ liệu cá nhân lúc {at}: {reason}.",
         "none": "Không còn dữ liệu cá nhân nào.",
     },
     "en": {

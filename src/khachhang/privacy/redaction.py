@@ -76,14 +76,14 @@ class DataKind(BilingualEnum):
 
     NAME = ("name", "Họ và tên", "Name of a person")
     PHONE = ("phone", "Số điện thoại", "Phone number")
-    EMAIL = ("email", "Thư điện tử", "E-mail address")
-    HANDLE = ("handle", "Tài khoản mạng xã hội", "Social network handle")
+    EMAIL = ("email", "Địa chỉ Email", "Email address")
+    HANDLE = ("handle", "Tài khoản mạng xã hội", "Social network account")
     BIRTH_DATE = ("birth_date", "Ngày sinh", "Date of birth")
     GENDER = ("gender", "Giới tính", "Gender")
     ADDRESS = ("address", "Địa chỉ (số nhà, đường, phường/xã)", "Street address and ward")
     REGION = ("region", "Tỉnh/thành phố, quốc gia", "Province and country")
     PERSONAL_ID = ("personal_id", "Số định danh cá nhân", "Personal identification number")
-    INCOME = ("income", "Thu nhập", "Income")
+    INCOME = ("income", "Thu nhập hằng tháng", "Monthly income")
     NOTE = ("note", "Ghi chú, nội dung tự do", "Free-text note")
     IDENTIFIER = ("identifier", "Mã khách hàng", "Customer identifier")
     ACTOR = ("actor", "Người thực hiện (nhân viên, khách hàng)", "Who acted (staff, customer)")
@@ -99,8 +99,8 @@ class Treatment(BilingualEnum):
 
     KEEP = ("keep", "Giữ nguyên", "Keep")
     MASK = ("mask", "Che một phần", "Mask")
-    HASH = ("hash", "Thay bằng bí danh (băm có khoá)", "Pseudonymise (keyed hash)")
-    DROP = ("drop", "Bỏ đi", "Drop")
+    HASH = ("hash", "Thay bằng bí danh (băm có khóa)", "Pseudonymise (keyed hash)")
+    DROP = ("drop", "Lược bỏ", "Drop")
 
 
 @attrs.frozen

@@ -26,7 +26,7 @@ __all__ = [
     "subject_access_reports",
 ]
 
-_REASONS = ("yêu cầu xoá của khách hàng", "data subject request #12", "hết thời hạn lưu trữ")
+_REASONS = ("yêu cầu xóa của khách hàng", "data subject request #12", "hết thời hạn lưu trữ")
 _ACTORS = (None, "dpo", "nv-07")
 
 

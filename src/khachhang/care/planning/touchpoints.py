@@ -60,8 +60,8 @@ class DropReason(BilingualEnum):
     )
     NO_PURPOSE_CONSENT = (
         "no_purpose_consent",
-        "Chưa đồng ý hoặc đã rút lại đồng ý cho mục đích này",
-        "No consent to the touchpoint's purpose on the channel (never given or withdrawn)",
+        "Khách hàng chưa đồng ý hoặc đã rút lại đồng ý cho mục đích này trên kênh này",
+        "No consent to this purpose on this channel (never given or withdrawn)",
     )
     DUPLICATE = ("duplicate", "Trùng lặp trong ngày", "Duplicate greeting or rule on the day")
     CAP_REACHED = ("cap_reached", "Vượt giới hạn liên hệ", "Per-customer cap reached")
