@@ -339,3 +339,50 @@ def test_a_redacted_frame_holds_no_personal_column_value_and_joins_the_json_expo
     assert dropped["orders"].null_count() == len(book)
     assert dropped.schema == plain.schema
     assert isinstance(dropped, pl.DataFrame)
+
+
+def test_consent_records_and_the_erasure_record_are_redacted() -> None:
+    """A ledger's contact, proof and actor, and an erasure's reason and actor, never leave
+    a dropping export in clear (found in review: both were missing from the table)."""
+    from datetime import datetime, timezone
+
+    from khachhang.parties import ContactChannel
+    from khachhang.privacy import ConsentLedger, erase
+
+    t = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    ledger = ConsentLedger("KH-1").grant(
+        "marketing", ContactChannel.SMS, at=t, contact="0901234567",
+        proof="ghi âm cuộc gọi 0901234567", actor="nv-lan",
+    )  # fmt: skip
+    text = json.dumps(redact(ledger, RedactionPolicy.dropping()), ensure_ascii=False)
+    for secret in ("+84901234567", "0901234567", "nv-lan"):
+        assert secret not in text
+    customer = Customer("KH-2", Person("Trần Thị Lan"), created_at=t)
+    erased = erase(customer, at=t, reason="yêu cầu của Trần Thị Lan 0901234567", actor="nv-9")
+    text = json.dumps(redact(erased, RedactionPolicy.dropping()), ensure_ascii=False)
+    for secret in ("Trần Thị Lan", "0901234567", "nv-9"):
+        assert secret not in text
+
+
+def test_a_withdrawal_covers_the_grant_whatever_the_contact_is_written_as() -> None:
+    """A grant for +84901234567 and a later withdrawal written 0901 234 567 (or an e-mail
+    in other case): the withdrawal wins (found in review: it was lost)."""
+    from datetime import datetime, timezone
+
+    from khachhang.parties import ContactChannel
+    from khachhang.privacy import ConsentLedger
+
+    t = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    later = datetime(2026, 2, 2, tzinfo=timezone.utc)
+    ledger = (
+        ConsentLedger("KH-1")
+        .grant("marketing", ContactChannel.SMS, at=t, contact="+84901234567")
+        .withdraw("marketing", ContactChannel.SMS, at=later, contact="0901 234 567")
+        .grant("marketing", ContactChannel.EMAIL, at=t, contact="lan@example.vn")
+        .withdraw("marketing", ContactChannel.EMAIL, at=later, contact="lan@EXAMPLE.VN")
+    )
+    when = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert not ledger.allows("marketing", ContactChannel.SMS, as_of=when, contact="+84901234567")
+    assert not ledger.allows(
+        "marketing", ContactChannel.EMAIL, as_of=when, contact="lan@example.vn"
+    )

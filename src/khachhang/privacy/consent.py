@@ -7,7 +7,7 @@ the notice shown and who recorded it. A :class:`ConsentLedger` is the set of one
 events; current consent is a query, :meth:`ConsentLedger.allows`:
 
 >>> from datetime import datetime, timezone
->>> from khachhang.parties import ContactChannel
+>>> from khachhang.parties import ContactChannel, normalize_email, normalize_phone
 >>> t = lambda day: datetime(2026, 1, day, tzinfo=timezone.utc)
 >>> ledger = ConsentLedger("KH-1").grant(
 ...     StandardPurpose.MARKETING, ContactChannel.SMS, at=t(2), source=ConsentSource.FORM,
@@ -50,7 +50,7 @@ from khachhang._checks import (
 )
 from khachhang.errors import ValidationError
 from khachhang.labels import BilingualEnum, check_lang
-from khachhang.parties import ContactChannel
+from khachhang.parties import ContactChannel, normalize_email, normalize_phone
 
 __all__ = [
     "ConsentAction",
@@ -166,6 +166,19 @@ def _at(value: datetime) -> datetime:
     return require_instant(value, "at").astimezone(_UTC)
 
 
+def normal_contact(channel: ContactChannel | None, value: object) -> str:
+    """A contact point's value in the form :class:`~khachhang.parties.ContactPoint` keeps —
+    an e-mail with its domain lower-cased, a phone number in E.164 — so a withdrawal
+    written ``0901 234 567`` covers a grant for ``+84901234567``; any other value (a
+    social handle) as given.
+    """
+    text = check_key("contact", value, max_len=254)
+    try:
+        return normalize_email(text) if "@" in text else normalize_phone(text)
+    except ValidationError:
+        return text  # a handle, or a value this ledger keeps as it was written
+
+
 @attrs.frozen
 class ConsentEvent:
     """One grant or withdrawal of consent, with what shows it later.
@@ -207,10 +220,10 @@ class ConsentEvent:
         check_type("action", self.action, ConsentAction)
         check_optional("channel", self.channel, ContactChannel)
         if self.contact is not None:
-            check_key("contact", self.contact, max_len=254)
             if self.channel is None:
                 msg = "a contact point is named only with its channel"
                 raise ValidationError("contact", msg)
+            object.__setattr__(self, "contact", normal_contact(self.channel, self.contact))
         check_type("source", self.source, ConsentSource)
         object.__setattr__(self, "proof", clean_text("proof", self.proof, allow_empty=True))
         notice = clean_text("notice", self.notice, max_len=100, allow_empty=True)
@@ -352,7 +365,7 @@ class ConsentLedger:
         key = purpose_key(purpose)
         check_optional("channel", channel, ContactChannel)
         if contact is not None:
-            check_key("contact", contact, max_len=254)
+            contact = normal_contact(channel, contact)
         when = require_instant(as_of, "as_of").astimezone(_UTC)
         return self.decision_unchecked(key, channel, at=when, contact=contact)
 

@@ -24,8 +24,11 @@ survey answers, ...), in one :class:`SubjectAccessReport`.
 ('[đã xóa]', (), True)
 >>> erase(gone, at=t.replace(month=4), reason="again") == gone
 True
->>> subject_access(gone, as_of=t.replace(month=4)).items
-()
+>>> [(item.path, item.value) for item in subject_access(gone, as_of=t.replace(month=4)).items]
+[('erasure.reason', 'yêu cầu xóa #12')]
+
+What stays is the erasure's own record — its reason, listed because a reason may name
+the person, and redacted on export like any note.
 """
 
 from __future__ import annotations

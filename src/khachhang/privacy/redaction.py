@@ -43,11 +43,20 @@ from khachhang.buying.data import InfluenceNote, Opening, Proposal, Review
 from khachhang.care.planning.touchpoints import Touchpoint
 from khachhang.care.planning.workflows import RunCancelled, StepCompleted, StepSkipped
 from khachhang.care.service.complaints import Complaint
-from khachhang.customers import ERASED_NAME, Customer
+from khachhang.customers import ERASED_NAME, Customer, Erasure
 from khachhang.errors import ValidationError
 from khachhang.fsm import Event
 from khachhang.labels import BilingualEnum
-from khachhang.parties import Address, ContactKind, ContactPoint, Organization, Person, mask_contact
+from khachhang.parties import (
+    Address,
+    ContactChannel,
+    ContactKind,
+    ContactPoint,
+    Organization,
+    Person,
+    mask_contact,
+)
+from khachhang.privacy.consent import ConsentEvent, ConsentLedger
 
 if TYPE_CHECKING:
     from khachhang.serde import JSONValue
@@ -199,8 +208,25 @@ def _organization(value: object) -> Mapping[str, DataKind]:
     return _NONE
 
 
+def _consent_event(value: object) -> Mapping[str, DataKind]:
+    if not isinstance(value, ConsentEvent):  # pragma: no cover  (the table is keyed by type)
+        return _NONE
+    channel = value.channel
+    contact = (
+        DataKind.EMAIL
+        if channel is ContactChannel.EMAIL
+        else DataKind.PHONE
+        if channel in (ContactChannel.CALL, ContactChannel.SMS)
+        else DataKind.HANDLE
+    )
+    return {"contact": contact, "proof": DataKind.NOTE, "actor": DataKind.ACTOR}
+
+
 _K = DataKind
 _TABLE: dict[type, _Kinds] = {
+    ConsentEvent: _consent_event,
+    ConsentLedger: _fixed(subject=_K.IDENTIFIER),
+    Erasure: _fixed(reason=_K.NOTE, actor=_K.ACTOR),
     Person: _fixed(full_name=_K.NAME, gender=_K.GENDER, birth_date=_K.BIRTH_DATE),
     ContactPoint: _contact,
     Address: _fixed(
@@ -224,11 +250,18 @@ _TABLE: dict[type, _Kinds] = {
     StepSkipped: _fixed(reason=_K.NOTE),
     RunCancelled: _fixed(reason=_K.NOTE),
 }
-"""Model -> its personal fields and their kinds. Any other model's ``customer_id`` is
-an identifier; models not listed hold no personal data of their own (their nested
-models are walked)."""
+"""Model -> its personal fields and their kinds. In any other model, ``customer_id`` is
+an identifier, ``actor`` an actor and free text named ``note``, ``reason``, ``proof`` or
+``comment`` a note (personal unless shown otherwise); nested models are walked."""
 
-_CUSTOMER_ID = {"customer_id": DataKind.IDENTIFIER}
+_BY_NAME: Mapping[str, DataKind] = {
+    "customer_id": DataKind.IDENTIFIER,
+    "actor": DataKind.ACTOR,
+    "note": DataKind.NOTE,
+    "reason": DataKind.NOTE,
+    "proof": DataKind.NOTE,
+    "comment": DataKind.NOTE,
+}
 
 Path = tuple[str | int, ...]
 """Where a field sits in a value: attribute names and tuple indexes."""
@@ -238,9 +271,12 @@ def _kinds_of(value: object) -> Mapping[str, DataKind]:
     kinds = _TABLE.get(type(value))
     if kinds is not None:
         return kinds(value)
-    if "customer_id" in attrs.fields_dict(type(value)):  # type: ignore[arg-type]  # an attrs class (checked by the caller)
-        return _CUSTOMER_ID
-    return _NONE
+    names = attrs.fields_dict(type(value))  # type: ignore[arg-type]  # an attrs class (checked by the caller)
+    return {
+        name: kind
+        for name, kind in _BY_NAME.items()
+        if name in names and isinstance(getattr(value, name), str)  # text, not an enum
+    }
 
 
 def personal_fields(value: object) -> Iterator[tuple[Path, DataKind, object]]:
