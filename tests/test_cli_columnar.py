@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import scaled
 from khachhang import Customer, Money, Person, Purchase
-from khachhang.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
+from khachhang.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE, main
 from khachhang.segmentation import F, Segment, Segmenter
 from khachhang.serde import to_json
 from khachhang.testing import aware_datetimes, customers
@@ -81,3 +82,38 @@ def test_empty_input_writes_nothing(rules: Path) -> None:
     argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--engine", "polars"]
     result = run(argv, b"")
     assert (result.code, result.out) == (EXIT_OK, "")
+
+
+def test_a_file_on_stdin_is_scanned_in_place_with_the_same_lines(
+    rules: Path, tmp_path: Path
+) -> None:
+    """A regular file is scanned by path; a pipe's bytes are read: the output is the same."""
+    path = tmp_path / "book.jsonl"
+    path.write_text(lines(*BOOK_LINES), encoding="utf-8")
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--engine", "polars"]
+    out = io.StringIO()
+    with path.open("rb") as stdin:
+        assert main(argv, stdin=stdin, stdout=out, stderr=io.StringIO()) == EXIT_OK
+    assert out.getvalue() == run(argv, lines(*BOOK_LINES)).out
+
+
+def test_a_file_already_partly_read_is_read_from_where_it_stands(
+    rules: Path, tmp_path: Path
+) -> None:
+    """Lines a caller consumed before the command are not segmented again."""
+    path = tmp_path / "book.jsonl"
+    path.write_text(lines(*BOOK_LINES), encoding="utf-8")
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--engine", "polars"]
+    out = io.StringIO()
+    with path.open("rb") as stdin:
+        stdin.readline()
+        assert main(argv, stdin=stdin, stdout=out, stderr=io.StringIO()) == EXIT_OK
+    assert out.getvalue() == run(argv, lines(*BOOK_LINES[1:])).out
+
+
+def test_the_summary_follows_the_message_language(rules: Path) -> None:
+    """--lang vi: the summary in Vietnamese, with a Vietnamese thousands separator."""
+    argv = ["segment", "--rules", str(rules), "--as-of", AS_OF, "--engine", "polars"]
+    result = run([*argv, "--lang", "vi"], lines(*BOOK_LINES))
+    assert "đã đọc" in result.err
+    assert "as of" not in result.err

@@ -470,7 +470,9 @@ def _segment(args: argparse.Namespace, ctx: Context) -> int:
             raise CommandError([f"{PROG}: segment: --on-error=skip needs --engine objects"])
         from khachhang.cli._columnar import segment_columnar
 
-        return segment_columnar(segmenter, as_of=as_of, ctx=ctx, quiet=args.quiet)
+        return segment_columnar(
+            segmenter, as_of=as_of, ctx=ctx, quiet=args.quiet, lang=args.messages
+        )
     reader = _reader(args, ctx, streams=True)
     out = ctx.stdout
     dump = json_dumper(out)
