@@ -9,7 +9,7 @@ The input: ``sample_book(2000)`` written as JSON lines (``to_json`` per line, ab
 each) and repeated with fresh ids up to ``--n`` lines, in a temporary file; the rules: the
 standard segments, ``mode="all"``; ``as_of`` the sample's. Timed in one run, wall clock,
 each a fresh ``python -m khachhang segment ... < customers.jsonl > out.jsonl`` (startup
-included):
+included; peak resident memory from the child's ``wait4`` usage):
 
 * ``--engine polars`` on all ``--n`` lines;
 * ``--engine polars`` and ``--engine objects`` on the first ``--objects`` lines (20,000
@@ -20,6 +20,7 @@ included):
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,8 +47,8 @@ def write_lines(path: Path, n: int) -> int:
     return size
 
 
-def segment(source: Path, rules: Path, engine: str, target: Path) -> float:
-    """Seconds for one ``khachhang segment`` subprocess."""
+def segment(source: Path, rules: Path, engine: str, target: Path) -> tuple[float, float]:
+    """Seconds and peak resident MiB of one ``khachhang segment`` subprocess."""
     argv = [
         sys.executable,
         "-m",
@@ -63,8 +64,13 @@ def segment(source: Path, rules: Path, engine: str, target: Path) -> float:
     ]
     start = time.perf_counter()
     with source.open("rb") as stdin, target.open("wb") as stdout:
-        subprocess.run(argv, stdin=stdin, stdout=stdout, check=True)
-    return time.perf_counter() - start
+        child = subprocess.Popen(argv, stdin=stdin, stdout=stdout)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        raise SystemExit(f"segment --engine {engine} failed with {child.returncode}")
+    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def main() -> None:
@@ -85,14 +91,14 @@ def main() -> None:
         polars_big = segment(big, rules, "polars", root / "big-out.jsonl")
         written = sum(1 for _ in (root / "big-out.jsonl").open("rb"))
     print(f"{args.n:,} lines, {size / 2**20:,.0f} MiB; outputs of the two engines equal: {same}")
-    print("| run | lines | seconds | lines/s |")
-    print("|---|---:|---:|---:|")
-    for label, lines, seconds in (
+    print("| run | lines | seconds | lines/s | peak MiB |")
+    print("|---|---:|---:|---:|---:|")
+    for label, lines, (seconds, peak) in (
         ("--engine polars", args.n, polars_big),
         ("--engine polars", args.objects, polars_small),
         ("--engine objects", args.objects, objects_small),
     ):
-        print(f"| {label} | {lines:,} | {seconds:.1f} | {lines / seconds:,.0f} |")
+        print(f"| {label} | {lines:,} | {seconds:.1f} | {lines / seconds:,.0f} | {peak:,.0f} |")
     assert written == args.n
     assert same
 

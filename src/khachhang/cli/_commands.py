@@ -523,9 +523,9 @@ def add_segment(commands: Commands) -> None:
         choices=("objects", "polars"),
         default="objects",
         help=(
-            "objects (default): read and validate each customer, streaming; polars: read "
-            "the whole export into a Polars frame and segment it there, faster on large "
-            "exports khachhang wrote (it does not re-validate customers)"
+            "objects (default): read and validate each customer, streaming; polars: scan "
+            "the export with Polars and segment it as a frame, several times faster on "
+            "large exports khachhang wrote (it does not re-validate customers)"
         ),
     )
     _lang(parser)

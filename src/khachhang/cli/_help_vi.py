@@ -138,12 +138,12 @@ def _table() -> dict[str, str]:
         ),
         "which segmenter": "bộ phân nhóm nào",
         (
-            "objects (default): read and validate each customer, streaming; polars: read "
-            "the whole export into a Polars frame and segment it there, faster on large "
-            "exports khachhang wrote (it does not re-validate customers)"
+            "objects (default): read and validate each customer, streaming; polars: scan "
+            "the export with Polars and segment it as a frame, several times faster on "
+            "large exports khachhang wrote (it does not re-validate customers)"
         ): (
             "objects (mặc định): đọc và kiểm tra từng khách hàng, xử lý theo luồng; polars: "
-            "đọc cả tệp vào một bảng Polars rồi phân nhóm trên đó, nhanh hơn với tệp lớn "
+            "quét tệp bằng Polars rồi phân nhóm trên bảng, nhanh hơn nhiều lần với tệp lớn "
             "do khachhang xuất (không kiểm tra lại từng khách hàng)"
         ),
         "override the mode": "thay chế độ gán nhóm",
