@@ -14,7 +14,9 @@ included; peak resident memory from the child's ``wait4`` usage):
 * ``--engine polars`` on all ``--n`` lines;
 * ``--engine polars`` and ``--engine objects`` on the first ``--objects`` lines (20,000
   by default), whose outputs must be equal (checked) — the objects engine is not run on
-  the million: at its rate that takes minutes, and the ratio is what this measures.
+  the million: at its rate that takes minutes, and the ratio is what this measures;
+* in process, the object path's two steps on those lines, best of 3: ``from_json`` per
+  line and ``customers_to_frame`` on the loaded customers (CPU seconds).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from khachhang.customers import Customer
 from khachhang.sample import SAMPLE_AS_OF, sample_book
 from khachhang.segmentation import Segmenter, standard_segments
-from khachhang.serde import to_json
+from khachhang.segmentation.backends.polars_backend import customers_to_frame
+from khachhang.serde import from_json, to_json
 
 
 def write_lines(path: Path, n: int) -> int:
@@ -73,6 +77,20 @@ def segment(source: Path, rules: Path, engine: str, target: Path) -> tuple[float
     return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
+def object_path(source: Path) -> tuple[float, float]:
+    """Customers/s of ``from_json`` per line and of ``customers_to_frame``, best of 3."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    load, frame = float("inf"), float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        book = [from_json(line, Customer) for line in lines]
+        load = min(load, time.process_time() - start)
+        start = time.process_time()
+        customers_to_frame(book, as_of=SAMPLE_AS_OF)
+        frame = min(frame, time.process_time() - start)
+    return len(lines) / load, len(lines) / frame
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -88,6 +106,7 @@ def main() -> None:
         polars_small = segment(small, rules, "polars", root / "p.jsonl")
         objects_small = segment(small, rules, "objects", root / "o.jsonl")
         same = (root / "p.jsonl").read_bytes() == (root / "o.jsonl").read_bytes()
+        loads, frames = object_path(small)
         polars_big = segment(big, rules, "polars", root / "big-out.jsonl")
         written = sum(1 for _ in (root / "big-out.jsonl").open("rb"))
     print(f"{args.n:,} lines, {size / 2**20:,.0f} MiB; outputs of the two engines equal: {same}")
@@ -99,6 +118,8 @@ def main() -> None:
         ("--engine objects", args.objects, objects_small),
     ):
         print(f"| {label} | {lines:,} | {seconds:.1f} | {lines / seconds:,.0f} | {peak:,.0f} |")
+    print(f"in process, {args.objects:,} customers: from_json {loads:,.0f}/s, ", end="")
+    print(f"customers_to_frame {frames:,.0f}/s (CPU time, best of 3)")
     assert written == args.n
     assert same
 

@@ -843,6 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lambda xs: [msp_dec.decode(x) for x in xs],
                 ms_json,
             ),
+            # The floor of any pure-Python loader: the standard library's C parser alone.
+            ("stdlib json.loads alone (no model)", lambda xs: [json.loads(x) for x in xs], kh_json),
         ],
         repeat,
     )
