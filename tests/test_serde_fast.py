@@ -186,6 +186,47 @@ def test_money_cache_stays_bounded() -> None:
     assert len(_scalars._MONEY_CACHE) <= _scalars._MONEY_CACHE_SIZE
 
 
+def test_equal_offsets_share_one_timezone() -> None:
+    from datetime import datetime
+
+    hook = _scalars._structure_datetime
+    a = hook("2024-05-06T07:08:09+07:00", datetime)
+    b = hook("2025-01-02T03:04:05.5+07:00", datetime)
+    assert a.tzinfo is b.tzinfo
+    assert (a.isoformat(), b.isoformat()) == (
+        "2024-05-06T07:08:09+07:00",
+        "2025-01-02T03:04:05.500000+07:00",
+    )
+    utc = hook("2024-05-06T07:08:09Z", datetime)
+    assert utc.tzinfo is hook("2024-05-06T00:00+00:00", datetime).tzinfo
+
+
+@given(st.integers(-23 * 60, 23 * 60))
+@settings(max_examples=scaled(50))
+def test_shared_offset_keeps_the_instant_and_wall_time(minutes: int) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    sign, total = ("-" if minutes < 0 else "+"), abs(minutes)
+    text = f"2024-03-10T02:30:00{sign}{total // 60:02}:{total % 60:02}"
+    parsed = _scalars._structure_datetime(text, datetime)
+    assert parsed == datetime.fromisoformat(text)
+    assert parsed.isoformat() == datetime.fromisoformat(text).isoformat()
+    assert parsed.utcoffset() == timedelta(minutes=minutes)
+    assert isinstance(parsed.tzinfo, timezone)
+    assert len(_scalars._OFFSETS) <= _scalars._OFFSETS_SIZE
+
+
+def test_offset_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    monkeypatch.setattr(_scalars, "_OFFSETS", {})  # leave the shared cache as it was
+    hook = _scalars._structure_datetime
+    for second in range(_scalars._OFFSETS_SIZE + 10):  # forged offsets, one per second
+        text = f"2024-01-01T00:00:00+01:{second // 60:02}:{second % 60:02}"
+        assert hook(text, datetime).isoformat() == datetime.fromisoformat(text).isoformat()
+    assert len(_scalars._OFFSETS) <= _scalars._OFFSETS_SIZE
+
+
 def test_optional_fields_read_null_and_values() -> None:
     doc = to_dict(Customer("c", _person(), created_at=_T0, income=Money("5")))
     assert from_dict(dict(doc, income=None), Customer).income is None

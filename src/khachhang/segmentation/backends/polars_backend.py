@@ -161,7 +161,7 @@ def customers_to_frame(
     named by the field's ``column``; a missing value is ``null``. A money field adds a
     ``<column>_currency`` column (``Enum`` of ISO codes) beside its ``Decimal`` amount.
     Values are read column by column with each field's fast reader (its ``binder``)
-    and handed to Polars in bulk; the cost is the Python reads, about 50 µs per
+    and handed to Polars in bulk; the cost is the Python reads, about 10 µs per
     customer for the built-in fields. See :func:`frame_schema` for the types.
 
     With ``redact`` (a :class:`~khachhang.privacy.RedactionPolicy`; ``key``, the secret
