@@ -16,7 +16,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -789,6 +789,44 @@ def test_frame_is_a_point_in_time_snapshot(book: list[Customer]) -> None:
     after = customers_to_frame([late], as_of=datetime(2027, 1, 1, tzinfo=UTC)).row(0, named=True)
     assert (before["orders"], after["orders"]) == (1, 2)
     assert before["last_purchase_at"] == datetime(2026, 2, 1, tzinfo=UTC)
+
+
+_PURCHASE_COLUMNS = (
+    "orders",
+    "total_spent",
+    "first_purchase_at",
+    "last_purchase_at",
+    "recency_days",
+)
+
+
+def _purchase_columns(frame: pl.DataFrame) -> dict[str, list[Any]]:
+    return {name: frame[name].to_list() for name in _PURCHASE_COLUMNS}
+
+
+@pytest.mark.parametrize("zone", [UTC, ZoneInfo("Asia/Ho_Chi_Minh"), ZoneInfo("America/New_York")])
+def test_purchase_columns_walked_once_equal_each_fields_reader(
+    book: list[Customer], zone: tzinfo
+) -> None:
+    """The built-in purchase fields share one walk over the purchases; each field's own
+    reader (used when the registry or the decimal context rules the shared walk out)
+    gives the same columns, as of instants before, between and after the purchases."""
+    for as_of in (datetime(2025, 6, 1, tzinfo=zone), AS_OF, datetime(2027, 1, 1, tzinfo=zone)):
+        frame = customers_to_frame(book, as_of=as_of)
+        for name in ("orders", "first_purchase_at", "last_purchase_at", "recency_days"):
+            getter = DEFAULT_REGISTRY[name].getter
+            assert frame[name].to_list() == [getter(c, as_of) for c in book], name
+        totals = [DEFAULT_REGISTRY["total_spent"].getter(c, as_of).amount for c in book]
+        assert frame["total_spent"].to_list() == totals
+        with localcontext(Context(prec=27)):  # the shared walk steps aside
+            assert _purchase_columns(customers_to_frame(book, as_of=as_of)) == _purchase_columns(
+                frame
+            )
+        mine = Field("orders", FieldKind.INT, lambda c, as_of: 7, "Đơn", "Orders")
+        own = FieldRegistry(tuple(mine if f.name == "orders" else f for f in DEFAULT_REGISTRY))
+        other = customers_to_frame(book, as_of=as_of, registry=own)
+        assert other["orders"].to_list() == [7] * len(book)
+        assert other.drop("orders").rows() == frame.drop("orders").rows()
 
 
 def test_empty_book_gives_an_empty_typed_frame() -> None:

@@ -216,6 +216,13 @@ def test_shared_offset_keeps_the_instant_and_wall_time(minutes: int) -> None:
     assert len(_scalars._OFFSETS) <= _scalars._OFFSETS_SIZE
 
 
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_an_offset_at_the_calendars_ends_is_kept(text: str) -> None:
+    from datetime import datetime
+
+    assert _scalars._structure_datetime(text, datetime) == datetime.fromisoformat(text)
+
+
 def test_offset_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import datetime
 

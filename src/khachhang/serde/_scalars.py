@@ -174,7 +174,12 @@ def _shared_offset(parsed: datetime) -> datetime:
         if len(_OFFSETS) >= _OFFSETS_SIZE:
             return parsed
         shared = _OFFSETS[offset] = zone
-    return parsed if shared is zone else parsed.astimezone(shared)  # same offset: same wall time
+    if shared is zone:
+        return parsed
+    try:  # astimezone, several times cheaper than replace; same offset, same wall time
+        return parsed.astimezone(shared)
+    except OverflowError:  # via UTC, past year 1 or 9999: keep its own (the rules refuse it)
+        return parsed
 
 
 def _structure_datetime(value: object, _: type) -> datetime:
