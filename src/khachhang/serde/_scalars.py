@@ -158,8 +158,8 @@ def _in_zone(parsed: datetime, key: str, value: str) -> datetime:
 
 # Equal fixed offsets share one ``timezone``: ``fromisoformat`` makes a new one per value,
 # and a datetime whose tzinfo *is* its peer's compares without calling ``utcoffset`` (a
-# book loaded from JSON sorts and snapshots about twice as fast per date) and holds no
-# copy of its own. Real offsets are a few dozen; the bound keeps forged ones from growing it.
+# snapshot's date fields read about 1.5x as fast on a book loaded from JSON) and holds
+# no copy of its own. Real offsets are a few dozen; the bound keeps forged ones from growing it.
 _OFFSETS: dict[timedelta | None, timezone] = {}
 _OFFSETS_SIZE = 256
 
