@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import sys
 import unicodedata
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -187,8 +188,6 @@ def test_money_cache_stays_bounded() -> None:
 
 
 def test_equal_offsets_share_one_timezone() -> None:
-    from datetime import datetime
-
     hook = _scalars._structure_datetime
     a = hook("2024-05-06T07:08:09+07:00", datetime)
     b = hook("2025-01-02T03:04:05.5+07:00", datetime)
@@ -204,8 +203,6 @@ def test_equal_offsets_share_one_timezone() -> None:
 @given(st.integers(-23 * 60, 23 * 60))
 @settings(max_examples=scaled(50))
 def test_shared_offset_keeps_the_instant_and_wall_time(minutes: int) -> None:
-    from datetime import datetime, timedelta, timezone
-
     sign, total = ("-" if minutes < 0 else "+"), abs(minutes)
     text = f"2024-03-10T02:30:00{sign}{total // 60:02}:{total % 60:02}"
     parsed = _scalars._structure_datetime(text, datetime)
@@ -218,14 +215,10 @@ def test_shared_offset_keeps_the_instant_and_wall_time(minutes: int) -> None:
 
 @pytest.mark.parametrize("text", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
 def test_an_offset_at_the_calendars_ends_is_kept(text: str) -> None:
-    from datetime import datetime
-
     assert _scalars._structure_datetime(text, datetime) == datetime.fromisoformat(text)
 
 
 def test_offset_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from datetime import datetime
-
     monkeypatch.setattr(_scalars, "_OFFSETS", {})  # leave the shared cache as it was
     hook = _scalars._structure_datetime
     for second in range(_scalars._OFFSETS_SIZE + 10):  # forged offsets, one per second

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from khachhang._checks import as_collection, check_type, clean_text, instant, require_aware
-from khachhang.customers import AcquisitionSource, Customer
+from khachhang.customers import AcquisitionSource, Customer, Purchase
 from khachhang.errors import RuleError, ValidationError
 from khachhang.kinds import Lifecycle, Market, PartyType, Role, Scope
 from khachhang.labels import BilingualEnum, check_lang
@@ -361,15 +361,36 @@ def _get_orders(customer: Customer, as_of: datetime) -> int:
     return _bind_orders(require_aware(as_of, "as_of"))(customer)
 
 
+def _up_to(purchases: tuple[Purchase, ...], as_of: datetime) -> tuple[Purchase, ...]:
+    """The purchases at or before ``as_of`` (an instant, from :func:`query_instant`).
+
+    Purchases are kept sorted by instant, so these are a prefix; instants on both sides,
+    as two datetimes sharing one ZoneInfo compare by wall time.
+    """
+    if not purchases or instant(purchases[-1].at) <= as_of:
+        return purchases
+    return tuple(p for p in purchases if instant(p.at) <= as_of)
+
+
+def _plain_sum_is_exact() -> bool:
+    """Whether the built-in ``sum`` of one customer's amounts is exact in this context.
+
+    A customer's total stays below 10^18 with at most 3 decimals (21 digits): nothing
+    to round, overflow or clamp (so no trap can fire) in a context of 28+ digits and a
+    wide exponent range; otherwise amounts are added in ``MONEY_CONTEXT``.
+    """
+    ctx = getcontext()
+    return ctx.prec >= 28 and ctx.Emax >= 28 and ctx.Emin <= -28 and not ctx.clamp
+
+
 def _bind_orders(as_of: datetime) -> Callable[[Customer], int]:
-    # Instants on both sides: two datetimes sharing one ZoneInfo compare by wall time.
     as_of = query_instant(as_of)
 
     def get(customer: Customer) -> int:
         ps = customer.purchases
-        if not ps or instant(ps[-1].at) <= as_of:
+        if not ps or instant(ps[-1].at) <= as_of:  # the usual case, without a call
             return len(ps)
-        return sum(1 for p in ps if instant(p.at) <= as_of)
+        return len(_up_to(ps, as_of))
 
     return get
 
@@ -386,15 +407,8 @@ def _bind_total_amount(as_of: datetime) -> Callable[[Customer], tuple[Decimal, s
         ps = customer.purchases
         if not ps:
             return _NO_AMOUNT, customer.currency
-        if instant(ps[-1].at) <= as_of:
-            values = [p.amount.amount for p in ps]
-        else:
-            values = [p.amount.amount for p in ps if instant(p.at) <= as_of]
-        # A customer's total stays below 10^18 with at most 3 decimals (21 digits), so
-        # the built-in sum is exact (nothing to round, overflow or clamp, so no trap
-        # can fire) in a context of 28+ digits and a wide exponent range; else use ours.
-        ctx = getcontext()
-        if ctx.prec >= 28 and ctx.Emax >= 28 and ctx.Emin <= -28 and not ctx.clamp:
+        values = [p.amount.amount for p in _up_to(ps, as_of)]
+        if _plain_sum_is_exact():
             total = sum(values, _NO_AMOUNT)
         else:
             total = _NO_AMOUNT
@@ -488,6 +502,61 @@ def _get_recency(customer: Customer, as_of: datetime) -> int | None:
 
 def _get_tenure(customer: Customer, as_of: datetime) -> int:
     return _bind_tenure(require_aware(as_of, "as_of"))(customer)
+
+
+_PURCHASE_FIELDS = (
+    "orders",
+    "total_spent",
+    "first_purchase_at",
+    "last_purchase_at",
+    "recency_days",
+)
+
+
+def purchase_columns(
+    registry: FieldRegistry, customers: Iterable[Customer], as_of: datetime
+) -> dict[str, list[Any]]:
+    """The built-in purchase fields of ``registry`` as columns, read in one walk.
+
+    Each field's reader walks a customer's purchases on its own; a frame of the book
+    reads them all in one walk instead, with the readers' values: counts, ``(amount
+    text, currency)`` for ``total_spent``, datetimes, days. A field an application
+    registered under one of those names is left out, and so is everything when fewer
+    than two are built in or the decimal context could make the plain sum inexact: the
+    caller reads what is missing with each field's reader.
+
+    >>> from khachhang.sample import SAMPLE_AS_OF, sample_book
+    >>> columns = purchase_columns(DEFAULT_REGISTRY, sample_book(50), SAMPLE_AS_OF)
+    >>> sorted(columns) == sorted(_PURCHASE_FIELDS)
+    True
+    """
+    builtin = [n for n in _PURCHASE_FIELDS if n in registry.names]
+    names = [n for n in builtin if registry[n] is DEFAULT_REGISTRY[n]]
+    if len(names) < 2 or not _plain_sum_is_exact():
+        return {}
+    cut = query_instant(as_of)
+    orders: list[int] = []
+    totals: list[tuple[str, str]] = []
+    firsts: list[datetime | None] = []
+    lasts: list[datetime | None] = []
+    recency: list[int | None] = []
+    for customer in customers:
+        ps = _up_to(customer.purchases, cut)
+        amounts = [p.amount.amount for p in ps]
+        orders.append(len(ps))
+        totals.append((format(sum(amounts, _NO_AMOUNT), "f"), customer.currency))
+        last = ps[-1].at if ps else None
+        firsts.append(ps[0].at if ps else None)
+        lasts.append(last)
+        recency.append(None if last is None else (cut - last) // _DAY)
+    columns: dict[str, list[Any]] = {
+        "orders": orders,
+        "total_spent": totals,
+        "first_purchase_at": firsts,
+        "last_purchase_at": lasts,
+        "recency_days": recency,
+    }
+    return {name: columns[name] for name in names}
 
 
 def _bind_tenure(as_of: datetime) -> Callable[[Customer], int]:

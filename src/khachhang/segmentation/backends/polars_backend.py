@@ -31,7 +31,6 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, getcontext
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -40,7 +39,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     _msg = "the Polars backend needs polars: pip install 'khachhang[polars]'"
     raise ImportError(_msg) from exc
 
-from khachhang._checks import check_items, check_type, instant, require_aware
+from khachhang._checks import check_items, check_type, require_aware
 from khachhang.customers import Customer
 from khachhang.errors import RuleError, ValidationError
 from khachhang.labels import BilingualEnum
@@ -56,7 +55,7 @@ from khachhang.segmentation.fields import (
     Field,
     FieldKind,
     FieldRegistry,
-    query_instant,
+    purchase_columns,
 )
 from khachhang.segmentation.rfm import RFM_GRID, RFMCutPoints, RFMGrid
 from khachhang.segmentation.rules import (
@@ -183,7 +182,7 @@ def customers_to_frame(
     at = require_aware(as_of, "as_of")
     reg = DEFAULT_REGISTRY if registry is None else check_type("registry", registry, FieldRegistry)
     book = check_items("customers", customers, Customer)
-    values = _purchase_values(reg, book, at)
+    values = purchase_columns(reg, book, at)  # the rest field by field, below
     scale = 0
     for field in reg:
         if field.kind is FieldKind.MONEY:
@@ -215,62 +214,6 @@ def _read(field: Field, book: Sequence[Customer], as_of: datetime) -> list[Any]:
 
 
 _NO_MONEY: tuple[None, None] = (None, None)
-_DAY = timedelta(days=1)
-_ZERO = Decimal(0)
-_PURCHASE_FIELDS = (
-    "orders",
-    "total_spent",
-    "first_purchase_at",
-    "last_purchase_at",
-    "recency_days",
-)
-
-
-def _purchase_values(
-    reg: FieldRegistry, book: Sequence[Customer], as_of: datetime
-) -> dict[str, list[Any]]:
-    """The built-in purchase fields in one walk over each customer's purchases.
-
-    Their readers walk the purchases once per field; this gives the same values (the
-    frame-equals-getters property test holds both) for the fields of ``reg`` that are
-    the built-in ones, and nothing where a context could make the plain sum inexact.
-    """
-    names = [n for n in _PURCHASE_FIELDS if n in reg.names and reg[n] is DEFAULT_REGISTRY[n]]
-    ctx = getcontext()  # as in the total's reader: below 10^18 with 3 decimals, exact
-    exact = ctx.prec >= 28 and ctx.Emax >= 28 and ctx.Emin <= -28 and not ctx.clamp
-    if len(names) < 2 or not exact:
-        return {}
-    cut = query_instant(as_of)
-    orders: list[int] = []
-    totals: list[tuple[str, str]] = []
-    firsts: list[datetime | None] = []
-    lasts: list[datetime | None] = []
-    recency: list[int | None] = []
-    for customer in book:
-        ps = customer.purchases
-        if ps and instant(ps[-1].at) > cut:  # sorted by instant: those up to as_of lead
-            ps = tuple(p for p in ps if instant(p.at) <= cut)
-        if not ps:
-            orders.append(0)
-            totals.append(("0", customer.currency))
-            firsts.append(None)
-            lasts.append(None)
-            recency.append(None)
-            continue
-        last = ps[-1].at
-        orders.append(len(ps))
-        totals.append((format(sum([p.amount.amount for p in ps], _ZERO), "f"), customer.currency))
-        firsts.append(ps[0].at)
-        lasts.append(last)
-        recency.append((cut - last) // _DAY)
-    columns: dict[str, list[Any]] = {
-        "orders": orders,
-        "total_spent": totals,
-        "first_purchase_at": firsts,
-        "last_purchase_at": lasts,
-        "recency_days": recency,
-    }
-    return {name: columns[name] for name in names}
 
 
 def _money_pairs(
